@@ -1,0 +1,156 @@
+"""``dnw-desk calendar``: deadlines, coverage of a year, importing an override (DESIGN §4)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dnw_desk.clock import to_hall_time
+from dnw_desk.i18n import _
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "calendar",
+        help=_("working-day calendar: deadlines, coverage, override import"),
+        description=_("Working-day calendar: deadlines, coverage of a year, override import."),
+    )
+    parser.set_defaults(handler=run, calendar_command=None)
+    commands = parser.add_subparsers(dest="calendar_command", metavar="ACTION")
+
+    deadline = commands.add_parser("deadline", help=_("the feedback deadline for a referral"))
+    deadline.add_argument("when", help=_('referral time in hall time, e.g. "2026-09-30 16:00"'))
+    deadline.add_argument("--json", action="store_true", help=_("print JSON"))
+    deadline.add_argument(
+        "--rule", default="civil-code", help=_("civil-code (default) or working-hours:N")
+    )
+    deadline.add_argument(
+        "--hours",
+        default=None,
+        help=_('opening hours, default "09:00-12:00,13:30-17:30"'),
+    )
+
+    check = commands.add_parser(
+        "check", help=_("whether a year is covered officially (exit 1 if provisional)")
+    )
+    check.add_argument("year", type=int)
+
+    importer = commands.add_parser("import", help=_("validate and install an override file"))
+    importer.add_argument("file", type=Path)
+
+
+def run(args: argparse.Namespace) -> int:
+    action = args.calendar_command
+    if action == "deadline":
+        return _deadline(args)
+    if action == "check":
+        return _check(args)
+    if action == "import":
+        return _import(args)
+    print(_("Choose an action: deadline, check or import."), file=sys.stderr)
+    return 2
+
+
+def _deadline(args: argparse.Namespace) -> int:
+    from dnw_desk.domain.calendar import CalendarGuardError, load_calendar
+    from dnw_desk.domain.deadlines import DeadlineCalculator, DeadlineRule
+    from dnw_desk.domain.working_time import OpeningHours
+
+    try:
+        referred_at = to_hall_time(datetime.fromisoformat(args.when.strip()))
+        rule = DeadlineRule.parse(args.rule)
+        hours = OpeningHours.parse(args.hours) if args.hours else OpeningHours()
+    except ValueError as exc:
+        print(_("Invalid input: {reason}").format(reason=exc), file=sys.stderr)
+        return 2
+    calendar = load_calendar(args.data_dir)
+    _warn_broken_override(calendar.override_error)
+    try:
+        result = DeadlineCalculator(calendar, hours, rule).deadline_for(referred_at)
+    except CalendarGuardError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+        return 0
+    print(_("Referred:  {moment}").format(moment=f"{referred_at:%Y-%m-%d %H:%M %a}"))
+    print(_("Deadline:  {moment}").format(moment=f"{result.deadline:%Y-%m-%d %H:%M %a}"))
+    if result.provisional:
+        print(_("PROVISIONAL: the official holiday schedule for this period is not installed."))
+    print(
+        _("Rule: {rule}; calendar version: {version}").format(
+            rule=result.rule, version=result.calendar_version
+        )
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from dnw_desk.domain.calendar import load_calendar
+
+    calendar = load_calendar(args.data_dir)
+    _warn_broken_override(calendar.override_error)
+    source = calendar.year_source(args.year)
+    if source == "override":
+        print(
+            _("{year}: covered officially by the installed override ({source}).").format(
+                year=args.year, source=calendar.override.source if calendar.override else ""
+            )
+        )
+        return 0
+    if source == "chinesecalendar":
+        print(
+            _("{year}: covered officially by the chinesecalendar package.").format(year=args.year)
+        )
+        return 0
+    print(
+        _(
+            "{year}: PROVISIONAL — only weekends and statutory holidays are known. Import the "
+            "State Council's schedule with `dnw-desk calendar import FILE`."
+        ).format(year=args.year)
+    )
+    return 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    from dnw_desk.domain.calendar import WorkingCalendar, load_calendar
+    from dnw_desk.domain.calendar_override import OverrideError, install_override
+
+    previous = load_calendar(args.data_dir)
+    try:
+        override = install_override(args.data_dir, args.file)
+    except OverrideError as exc:
+        print(_("Refused: {problem}").format(problem=exc.describe()), file=sys.stderr)
+        print(_("Nothing was changed."), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(_("Could not install the override: {reason}").format(reason=exc), file=sys.stderr)
+        return 1
+    calendar = WorkingCalendar(override)
+    years = ", ".join(str(y) for y in sorted(override.complete_years)) or "-"
+    print(
+        _("Installed calendar override {version} ({source}); complete years: {years}.").format(
+            version=override.version, source=override.source, years=years
+        )
+    )
+    print(_("Calendar version: {old} -> {new}").format(old=previous.version, new=calendar.version))
+    return _recompute_open_cases(args.data_dir, calendar)
+
+
+def _recompute_open_cases(data_dir: Path, calendar: Any) -> int:
+    """Step 2 of issue 3: recompute cached deadlines of open cases (wired once the store exists)."""
+    return 0
+
+
+def _warn_broken_override(error: Exception | None) -> None:
+    if error is not None:
+        print(
+            _("Warning: the installed calendar override is ignored: {problem}").format(
+                problem=error
+            ),
+            file=sys.stderr,
+        )
