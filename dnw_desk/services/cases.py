@@ -1,0 +1,312 @@
+"""Use cases on the case timeline: register, refuse, and record every later step.
+
+Each call is one write transaction holding the case row, its event(s), the outbox op(s) and the
+audit entries (DESIGN §3, §7, §9): either all of it is saved or none of it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from dnw_desk.clock import HALL_TZ, Clock, system_clock
+from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
+from dnw_desk.domain.deadlines import DeadlineResult
+from dnw_desk.domain.errors import DomainError
+from dnw_desk.domain.numbering import format_case_number, new_verification_code
+from dnw_desk.domain.registration import Category, Registration, validate_registration
+from dnw_desk.domain.roles import Actor, Permission, may
+from dnw_desk.i18n import _
+from dnw_desk.services.changes import Changes
+from dnw_desk.store import cases_repo
+from dnw_desk.store.audit import append_audit
+from dnw_desk.store.cases_repo import CaseRow
+from dnw_desk.store.database import Database
+
+DeadlineFn = Callable[[datetime], DeadlineResult]
+OP_KIND_EVENT = "case_event"
+
+
+class PermissionDenied(DomainError):
+    """The logged-in role may not do this."""
+
+
+class CaseNotFound(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """The hall and window this desk is bound to (set at enrolment)."""
+
+    hall: str
+    window: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    case: CaseRow
+    event_ids: tuple[str, ...]
+    changes: Changes
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    if not may(actor.role, permission):
+        raise PermissionDenied(
+            _("Your role may not do this ({permission}).").format(permission=permission.value)
+        )
+
+
+class CaseService:
+    def __init__(
+        self,
+        db: Database,
+        terminal: Terminal,
+        deadline_for: DeadlineFn,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.db = db
+        self.terminal = terminal
+        self.deadline_for = deadline_for
+        self.clock = clock
+
+    # --- registration ------------------------------------------------------------------------
+
+    def register(
+        self,
+        registration: Registration,
+        actor: Actor,
+        *,
+        categories: Sequence[Category],
+        units: Sequence[str],
+        refer: bool = True,
+    ) -> Saved:
+        """Validate, number and save a new case; by default refer it to its unit at once, which
+        starts the feedback clock printed on the receipt."""
+        require(actor, Permission.REGISTER)
+        now = self.clock()
+        clean = validate_registration(
+            registration, categories=categories, units=units, today=now.date()
+        )
+        follow_up: list[tuple[EventType, dict[str, Any]]] = []
+        if refer:
+            follow_up.append((EventType.REFERRED, self._referral_data(clean.matter.lead_unit, now)))
+        return self._create(clean, actor, now, follow_up)
+
+    def register_not_accepted(
+        self,
+        registration: Registration,
+        actor: Actor,
+        *,
+        reason_code: str,
+        reason: str,
+        advice: str,
+        units: Sequence[str],
+    ) -> Saved:
+        """A case outside scope: recorded with its reason so the one-time notice can be printed."""
+        require(actor, Permission.REGISTER)
+        if not reason.strip():
+            raise DomainError(_("Give the reason the case is not accepted."))
+        if not advice.strip():
+            raise DomainError(_("Tell the complainant where to go instead."))
+        now = self.clock()
+        # Outside the accepted categories by definition: file it under the refusal reason.
+        clean = validate_registration(
+            replace(registration, matter=replace(registration.matter, category=reason_code)),
+            categories=[Category(reason_code, reason)],
+            units=units,
+            today=now.date(),
+            refusal=True,
+        )
+        data = {"reason_code": reason_code, "reason": reason.strip(), "advice": advice.strip()}
+        return self._create(clean, actor, now, [(EventType.NOT_ACCEPTED, data)])
+
+    def _create(
+        self,
+        registration: Registration,
+        actor: Actor,
+        now: datetime,
+        follow_up: list[tuple[EventType, dict[str, Any]]],
+    ) -> Saved:
+        case_id = str(uuid.uuid4())
+        hall, window = self.terminal.hall, self.terminal.window
+        complainant, matter = registration.complainant, registration.matter
+        with self.db.write() as conn:
+            serial = cases_repo.allocate_serial(conn, hall, window, now.date())
+            number = format_case_number(hall, window, now.date(), serial)
+            code = new_verification_code()
+            cases_repo.insert_case(
+                conn,
+                {
+                    "id": case_id,
+                    "number": number,
+                    "hall": hall,
+                    "window": window,
+                    "day": now.strftime("%Y%m%d"),
+                    "serial": serial,
+                    "verification_code": code,
+                    "registered_at": now,
+                    "clerk_no": actor.clerk_no,
+                    "category": matter.category,
+                    "service_item": matter.service_item,
+                    "lead_unit": matter.lead_unit or None,
+                    "complainant_kind": complainant.kind.value,
+                    "complainant_name": complainant.name,
+                    "phone": complainant.phone,
+                    "id_number": complainant.id_number or None,
+                    "credit_code": complainant.credit_code or None,
+                    "search_text": cases_repo.search_text_for(
+                        number, matter.service_item, matter.lead_unit
+                    ),
+                    "details": registration.to_data(),
+                    "status": "registered",
+                    "updated_at": now,
+                },
+            )
+            registered = {
+                **registration.to_data(),
+                "number": number,
+                "verification_code": code,
+                "hall": hall,
+                "window": window,
+                "clerk_no": actor.clerk_no,
+            }
+            steps = [(EventType.REGISTERED, registered), *follow_up]
+            state: CaseState | None = None
+            event_ids = []
+            for seq, (event_type, data) in enumerate(steps, start=1):
+                event = Event(str(uuid.uuid4()), case_id, event_type, now, actor.audit_name, data)
+                state = apply_event(state, event)
+                self._write_event(conn, event, seq, number, now)
+                event_ids.append(event.event_id)
+            assert state is not None
+            cases_repo.store_state(conn, case_id, state, len(steps), now)
+            self._store_deadline_version(conn, case_id, follow_up)
+            row = cases_repo.get_case(conn, case_id)
+        assert row is not None
+        return Saved(row, tuple(event_ids), Changes(case_ids=frozenset({case_id})))
+
+    # --- later steps -------------------------------------------------------------------------
+
+    def record(
+        self,
+        case_id: str,
+        event_type: EventType,
+        actor: Actor,
+        data: Mapping[str, Any] | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> Saved:
+        """Append one event after checking the role and the workflow."""
+        if event_type is EventType.REGISTERED:
+            raise DomainError(_("Use registration to create a case."))
+        require(
+            actor,
+            Permission.GRANT_EXTENSION
+            if event_type is EventType.EXTENSION_GRANTED
+            else Permission.HANDLE,
+        )
+        now = self.clock()
+        when = at or now
+        if when > now + timedelta(minutes=1):
+            raise DomainError(_("An event cannot be dated in the future."))
+        payload = dict(data or {})
+        if event_type in (EventType.REFERRED, EventType.REDO) and "deadline" not in payload:
+            payload.update(self._referral_data(payload.get("unit", ""), when))
+        with self.db.write() as conn:
+            events = cases_repo.load_events(conn, case_id)
+            if not events:
+                raise CaseNotFound(_("No case with this id."))
+            if event_type is EventType.REDO and not payload.get("unit"):
+                payload["unit"] = fold(events).lead_unit
+            event = Event(str(uuid.uuid4()), case_id, event_type, when, actor.audit_name, payload)
+            state = apply_event(fold(events), event)
+            number = _number_of(events)
+            self._write_event(conn, event, len(events) + 1, number, now)
+            cases_repo.store_state(conn, case_id, state, len(events) + 1, now)
+            if event_type in (EventType.REFERRED, EventType.REDO, EventType.EXTENSION_GRANTED):
+                self._store_deadline_version(conn, case_id, [(event_type, payload)])
+            row = cases_repo.get_case(conn, case_id)
+        assert row is not None
+        return Saved(row, (event.event_id,), Changes(case_ids=frozenset({case_id})))
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _referral_data(self, unit: str, at: datetime) -> dict[str, Any]:
+        result = self.deadline_for(at)
+        return {
+            "unit": unit,
+            "deadline": result.deadline.isoformat(),
+            "deadline_provisional": result.provisional,
+            "calendar_version": result.calendar_version,
+            "rule": result.rule,
+        }
+
+    def _store_deadline_version(
+        self, conn: Connection, case_id: str, steps: list[tuple[EventType, dict[str, Any]]]
+    ) -> None:
+        versions = [data["calendar_version"] for _t, data in steps if "calendar_version" in data]
+        if versions:
+            cases_repo.set_calendar_version(conn, case_id, versions[-1])
+
+    def _write_event(
+        self, conn: Connection, event: Event, seq: int, number: str, now: datetime
+    ) -> None:
+        cases_repo.insert_event(conn, event, seq, now)
+        op_id = str(uuid.uuid4())
+        cases_repo.enqueue_op(
+            conn,
+            op_id,
+            event.case_id,
+            OP_KIND_EVENT,
+            event_op_payload(op_id, event, seq, number, self.terminal),
+            now,
+        )
+        append_audit(
+            conn,
+            at=now,
+            actor=event.actor,
+            action=f"case.{event.type.value}",
+            case_id=event.case_id,
+            detail={"number": number, "event_id": event.event_id, "seq": seq},
+        )
+
+    def events(self, case_id: str) -> list[Event]:
+        with self.db.read() as conn:
+            return cases_repo.load_events(conn, case_id)
+
+
+def event_op_payload(
+    op_id: str, event: Event, seq: int, number: str, terminal: Terminal
+) -> dict[str, Any]:
+    """The wire form of one outbox operation (shared with dnw_desk.sync and the server)."""
+    return {
+        "op_id": op_id,
+        "case_id": event.case_id,
+        "case_no": number,
+        "hall": terminal.hall,
+        "window": terminal.window,
+        "seq": seq,
+        "event": {
+            "id": event.event_id,
+            "type": event.type.value,
+            "at": event.at.isoformat(),
+            "actor": event.actor,
+            "data": dict(event.data),
+        },
+    }
+
+
+def _number_of(events: Sequence[Event]) -> str:
+    return str(events[0].data["number"])
+
+
+def day_range(day: date) -> tuple[datetime, datetime]:
+    """The hall-time bounds of one day, for "today's cases" filters."""
+    start = datetime(day.year, day.month, day.day, tzinfo=HALL_TZ)
+    return start, start + timedelta(days=1)

@@ -1,0 +1,115 @@
+"""Business settings, declared once with types and defaults (CONVENTIONS 7).
+
+They live in the database's ``settings`` table (so they travel with the data and can sync);
+device-local settings (printer, window geometry) live in ``dnw_desk.local_settings``. Services
+receive plain values taken from here, never this object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from dnw_desk.domain.registration import Category, Evidence
+from dnw_desk.services.reference_data import default_categories, default_units
+from dnw_desk.store.audit import append_audit
+from dnw_desk.store.database import Database
+from dnw_desk.store.tables import settings as settings_table
+
+
+@dataclass(frozen=True)
+class BusinessSettings:
+    hall_code: str = "AH"
+    hall_name: str = "安徽省政务服务中心"
+    window_no: str = "08"
+    window_name: str = "办不成事反映窗口"
+    # Opening hours as "HH:MM-HH:MM" periods (a lunch break is the gap between them).
+    opening_hours: str = "09:00-12:00,13:30-17:30"
+    deadline_rule: str = "civil-code"  # or "working-hours:N"
+    categories: tuple[Category, ...] = field(default_factory=default_categories)
+    units: tuple[str, ...] = field(default_factory=default_units)
+    reminder_fraction: float = 0.5  # reminder when this share of the working time is used
+    warning_hours: float = 2.0  # warning when this many working hours or fewer remain
+    idle_lock_minutes: int = 10
+    repeat_visit_days: int = 90
+    retention_days: int = 365
+    status_url_base: str = "http://127.0.0.1:8765"
+    hotline: str = "12345"
+    receipt_language: str = "zh_CN"
+    configured: bool = False  # the first-run wizard has been completed
+
+
+_FIELDS = {f.name: f for f in fields(BusinessSettings)}
+
+
+def _encode(name: str, value: Any) -> Any:
+    if name == "categories":
+        return [
+            {
+                "code": c.code,
+                "label": c.label,
+                "label_en": c.label_en,
+                "evidence": [e.value for e in c.evidence],
+            }
+            for c in value
+        ]
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _decode(name: str, raw: Any) -> Any:
+    if name == "categories":
+        return tuple(
+            Category(
+                c["code"],
+                c["label"],
+                tuple(Evidence(e) for e in c.get("evidence", ())),
+                c.get("label_en", ""),
+            )
+            for c in raw
+        )
+    if isinstance(raw, list):
+        return tuple(raw)
+    return raw
+
+
+def read_settings(conn: Connection) -> BusinessSettings:
+    stored = {row.key: row.value for row in conn.execute(select(settings_table))}
+    values = {name: _decode(name, stored[name]) for name in _FIELDS if name in stored}
+    return replace(BusinessSettings(), **values)
+
+
+def load_settings(db: Database) -> BusinessSettings:
+    with db.read() as conn:
+        return read_settings(conn)
+
+
+def save_settings(
+    db: Database, new: BusinessSettings, *, actor: str, now: datetime
+) -> BusinessSettings:
+    """Store what changed, audit-logged with the names of the changed settings."""
+    with db.write() as conn:
+        old = read_settings(conn)
+        changed = [name for name in _FIELDS if getattr(old, name) != getattr(new, name)]
+        for name in changed:
+            value = _encode(name, getattr(new, name))
+            stmt = sqlite_insert(settings_table).values(key=name, value=value, updated_at=now)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["key"], set_={"value": value, "updated_at": now}
+                )
+            )
+        if changed:
+            append_audit(
+                conn, at=now, actor=actor, action="settings.changed", detail={"keys": changed}
+            )
+    return new
+
+
+def settings_as_dict(value: BusinessSettings) -> dict[str, Any]:
+    return {name: _encode(name, getattr(value, name)) for name in asdict(value)}

@@ -1,0 +1,117 @@
+"""The hash-chained audit log (DESIGN §7).
+
+``hash = SHA-256(prev_hash || canonical row)``; an entry is written in the same transaction as the
+action it records. Ids are assigned here (not by SQLite) because they are part of the hashed row,
+which is safe because all writes go through the single writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from dnw_desk.store.tables import audit_log, to_utc_text
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_row(
+    entry_id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    case_id: str | None,
+    detail: Mapping[str, Any],
+) -> bytes:
+    row = {
+        "id": entry_id,
+        "at": to_utc_text(at),
+        "actor": actor,
+        "action": action,
+        "case_id": case_id,
+        "detail": detail,
+    }
+    return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def chain_hash(prev_hash: str, row: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + row).hexdigest()
+
+
+def append_audit(
+    conn: Connection,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    case_id: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> int:
+    """Append one entry inside the caller's write transaction; returns its id."""
+    detail = dict(detail or {})
+    last = conn.execute(
+        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).first()
+    entry_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
+    digest = chain_hash(prev_hash, canonical_row(entry_id, at, actor, action, case_id, detail))
+    conn.execute(
+        insert(audit_log).values(
+            id=entry_id,
+            at=at,
+            actor=actor,
+            action=action,
+            case_id=case_id,
+            detail=detail,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
+    )
+    return entry_id
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    first_broken_id: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_id is None
+
+
+def _rows(conn: Connection, batch: int = 5000) -> Iterator[Any]:
+    last_id = 0
+    while True:
+        rows = conn.execute(
+            select(audit_log).where(audit_log.c.id > last_id).order_by(audit_log.c.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+
+
+def verify_chain(conn: Connection) -> ChainReport:
+    """Walk the chain from the start; report the first entry that does not verify."""
+    prev_hash = GENESIS_HASH
+    expected_id = 1
+    count = 0
+    for row in _rows(conn):
+        if row.id != expected_id:
+            return ChainReport(count, row.id, f"entry {expected_id} is missing")
+        if row.prev_hash != prev_hash:
+            return ChainReport(count, row.id, "it does not link to the entry before it")
+        canonical = canonical_row(row.id, row.at, row.actor, row.action, row.case_id, row.detail)
+        if chain_hash(prev_hash, canonical) != row.hash:
+            return ChainReport(count, row.id, "its content does not match its hash")
+        prev_hash = row.hash
+        expected_id += 1
+        count += 1
+    return ChainReport(count)

@@ -1,0 +1,290 @@
+"""Reading and writing cases, their events and the outbox. Functions take a Connection so the
+caller decides the transaction (services put a whole use case in one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from dnw_desk.domain.case import CaseState, Event, EventType
+from dnw_desk.store.tables import case_events, cases, daily_counters, outbox
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case as lists and detail views show it (cached columns; personal data unmasked —
+    masking is the caller's job, see domain.masking)."""
+
+    id: str
+    number: str
+    verification_code: str
+    registered_at: datetime
+    clerk_no: str
+    category: str
+    service_item: str
+    lead_unit: str | None
+    complainant_kind: str
+    complainant_name: str | None
+    phone: str | None
+    id_number: str | None
+    credit_code: str | None
+    status: str
+    referred_at: datetime | None
+    deadline: datetime | None
+    deadline_provisional: bool
+    calendar_version: str | None
+    level: str
+    escalated: bool
+    returns: int
+    fed_back_at: datetime | None
+    on_time: bool | None
+    closed_at: datetime | None
+
+
+CASE_ROW_COLUMNS = [cases.c[f.name] for f in fields(CaseRow)]
+
+
+def _case_row(row: Any) -> CaseRow:
+    return CaseRow(**row._mapping)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    statuses: Sequence[str] = ()
+    levels: Sequence[str] = ()
+    category: str | None = None
+    unit: str | None = None
+    clerk_no: str | None = None
+    registered_from: datetime | None = None  # inclusive
+    registered_to: datetime | None = None  # exclusive
+    text: str = ""
+
+
+def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if flt.statuses:
+        conds.append(cases.c.status.in_(list(flt.statuses)))
+    if flt.levels:
+        conds.append(cases.c.level.in_(list(flt.levels)))
+    if flt.category:
+        conds.append(cases.c.category == flt.category)
+    if flt.unit:
+        conds.append(cases.c.lead_unit == flt.unit)
+    if flt.clerk_no:
+        conds.append(cases.c.clerk_no == flt.clerk_no)
+    if flt.registered_from:
+        conds.append(cases.c.registered_at >= flt.registered_from)
+    if flt.registered_to:
+        conds.append(cases.c.registered_at < flt.registered_to)
+    text = flt.text.strip()
+    if text:
+        # LIKE on one lower-cased column: number, service item and unit (no personal data).
+        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conds.append(cases.c.search_text.like(f"%{escaped}%", escape="\\"))
+    return conds
+
+
+def search_text_for(number: str, service_item: str, lead_unit: str | None) -> str:
+    return " ".join(part for part in (number, service_item, lead_unit or "") if part).lower()
+
+
+def filtered_select(flt: CaseFilter) -> Select[Any]:
+    conds = _conditions(flt)
+    query = select(*CASE_ROW_COLUMNS)
+    return query.where(and_(*conds)) if conds else query
+
+
+def list_cases(
+    conn: Connection,
+    flt: CaseFilter = CaseFilter(),
+    *,
+    order: str = "deadline",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[CaseRow]:
+    """Cases matching the filter. ``order``: deadline (time left, default), registered, number."""
+    query = filtered_select(flt)
+    if order == "deadline":
+        query = query.order_by(cases.c.deadline.is_(None), cases.c.deadline, cases.c.number)
+    elif order == "registered":
+        query = query.order_by(cases.c.registered_at.desc())
+    elif order == "number":
+        query = query.order_by(cases.c.number)
+    else:
+        raise ValueError(f"unknown order {order!r}")
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [_case_row(row) for row in conn.execute(query)]
+
+
+def count_cases(conn: Connection, flt: CaseFilter = CaseFilter()) -> int:
+    conds = _conditions(flt)
+    query = select(func.count()).select_from(cases)
+    if conds:
+        query = query.where(and_(*conds))
+    return int(conn.execute(query).scalar_one())
+
+
+def get_case(conn: Connection, case_id: str) -> CaseRow | None:
+    row = conn.execute(select(*CASE_ROW_COLUMNS).where(cases.c.id == case_id)).first()
+    return _case_row(row) if row else None
+
+
+def get_case_by_number(conn: Connection, number: str) -> CaseRow | None:
+    row = conn.execute(select(*CASE_ROW_COLUMNS).where(cases.c.number == number)).first()
+    return _case_row(row) if row else None
+
+
+def case_details(conn: Connection, case_id: str) -> dict[str, Any]:
+    return dict(conn.execute(select(cases.c.details).where(cases.c.id == case_id)).scalar_one())
+
+
+def cases_by_identity(
+    conn: Connection,
+    *,
+    id_number: str = "",
+    phone: str = "",
+    credit_code: str = "",
+    since: datetime,
+) -> list[CaseRow]:
+    """Earlier cases of the same person or enterprise (repeat visitors, DESIGN §2)."""
+    matches = [
+        column == value
+        for column, value in (
+            (cases.c.id_number, id_number),
+            (cases.c.phone, phone),
+            (cases.c.credit_code, credit_code),
+        )
+        if value
+    ]
+    if not matches:
+        return []
+    query = (
+        select(*CASE_ROW_COLUMNS)
+        .where(or_(*matches), cases.c.registered_at >= since)
+        .order_by(cases.c.registered_at.desc())
+        .limit(20)
+    )
+    return [_case_row(row) for row in conn.execute(query)]
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def allocate_serial(conn: Connection, hall: str, window: str, day: date) -> int:
+    """Next serial for the window's day, in the caller's transaction (so gap-free: a rolled-back
+    registration rolls its serial back too)."""
+    key = day.strftime("%Y%m%d")
+    conn.exec_driver_sql(
+        "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = last_serial + 1",
+        (hall, window, key),
+    )
+    serial = conn.execute(
+        select(daily_counters.c.last_serial).where(
+            daily_counters.c.hall == hall,
+            daily_counters.c.window == window,
+            daily_counters.c.day == key,
+        )
+    ).scalar_one()
+    return int(serial)
+
+
+def insert_case(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(insert(cases).values(**values))
+
+
+def load_events(conn: Connection, case_id: str) -> list[Event]:
+    rows = conn.execute(
+        select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.seq)
+    )
+    return [
+        Event(
+            event_id=row.id,
+            case_id=row.case_id,
+            type=EventType(row.type),
+            at=row.at,
+            actor=row.actor,
+            data=row.data,
+        )
+        for row in rows
+    ]
+
+
+def insert_event(
+    conn: Connection, event: Event, seq: int, recorded_at: datetime, origin: str = "desk"
+) -> None:
+    conn.execute(
+        insert(case_events).values(
+            id=event.event_id,
+            case_id=event.case_id,
+            seq=seq,
+            type=event.type.value,
+            at=event.at,
+            actor=event.actor,
+            data=dict(event.data),
+            recorded_at=recorded_at,
+            origin=origin,
+        )
+    )
+
+
+def store_state(
+    conn: Connection, case_id: str, state: CaseState, event_count: int, now: datetime
+) -> None:
+    """Refresh the cached columns from the folded state."""
+    conn.execute(
+        update(cases)
+        .where(cases.c.id == case_id)
+        .values(
+            status=state.status.value,
+            lead_unit=state.lead_unit,
+            referred_at=state.clock_started_at,
+            deadline=state.deadline,
+            deadline_provisional=state.deadline_provisional,
+            escalated=state.escalated,
+            returns=len(state.returns),
+            fed_back_at=state.fed_back_at,
+            on_time=state.on_time,
+            closed_at=state.closed_at,
+            event_count=event_count,
+            updated_at=now,
+        )
+    )
+
+
+def set_calendar_version(conn: Connection, case_id: str, version: str) -> None:
+    conn.execute(update(cases).where(cases.c.id == case_id).values(calendar_version=version))
+
+
+def enqueue_op(
+    conn: Connection, op_id: str, case_id: str, kind: str, payload: dict[str, Any], now: datetime
+) -> None:
+    conn.execute(
+        insert(outbox).values(
+            op_id=op_id, case_id=case_id, kind=kind, payload=payload, created_at=now
+        )
+    )
+
+
+def pending_op_count(conn: Connection) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+        ).scalar_one()
+    )

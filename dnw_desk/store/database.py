@@ -1,0 +1,114 @@
+"""The SQLite file: connections with the PRAGMAs of DESIGN §8, and the single writer.
+
+Two engines on one file. The *writer* has exactly one connection, guarded by a lock, and every
+write transaction starts with ``BEGIN IMMEDIATE`` so it holds SQLite's write lock from its first
+statement (no upgrade deadlocks). The *reader* pool serves queries from any thread; WAL lets
+them run beside the writer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+DB_FILENAME = "dnw-desk.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+# The PRAGMAs every connection must have, and the value each must read back as.
+REQUIRED_PRAGMAS: dict[str, Any] = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL: NORMAL can lose acknowledged saves on power loss
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+}
+
+
+class StoreError(RuntimeError):
+    """The data store cannot be used; the message says why and what to do."""
+
+
+def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
+    """Set and then verify the PRAGMAs; refuse a connection that did not take them."""
+    # We issue BEGIN ourselves (see _begin); pysqlite's implicit transactions would defeat it.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        for name, expected in REQUIRED_PRAGMAS.items():
+            actual = cursor.execute(f"PRAGMA {name}").fetchone()[0]
+            if str(actual).lower() != str(expected):
+                raise StoreError(f"SQLite refused PRAGMA {name}={expected} (it reads {actual!r})")
+    finally:
+        cursor.close()
+
+
+def _make_engine(path: Path, *, writer: bool) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        poolclass=QueuePool,
+        pool_size=1 if writer else 4,
+        max_overflow=0 if writer else 4,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        configure_connection(dbapi_connection)
+
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+class Database:
+    """One data dir's SQLite file. Use ``write()`` for changes and ``read()`` for queries."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._write_lock = threading.Lock()
+        self._writer = _make_engine(path, writer=True)
+        self._reader = _make_engine(path, writer=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: commits on success, rolls back on any exception."""
+        with self._write_lock, self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: a consistent snapshot of the committed data."""
+        with self._reader.connect() as conn, conn.begin():
+            yield conn
+
+    @property
+    def writer_engine(self) -> Engine:
+        return self._writer
+
+    def pragmas(self) -> dict[str, Any]:
+        with self.read() as conn:
+            return {
+                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in REQUIRED_PRAGMAS
+            }
+
+    def integrity_check(self) -> str:
+        with self.read() as conn:
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+    def close(self) -> None:
+        self._writer.dispose()
+        self._reader.dispose()

@@ -1,0 +1,172 @@
+"""The desk's tables (SQLAlchemy Core). One MetaData; Alembic migrations are written against it.
+
+Times are stored as UTC ISO-8601 text (``UtcDateTime``) so they sort as text and read back as
+aware datetimes; the case's derived columns (status, deadline, level, …) are a cache of the fold
+over its events, kept in step by the services in the same transaction as the event.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+from dnw_desk.clock import HALL_TZ
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetime stored as fixed-width UTC text; read back in hall time."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; give a time zone")
+        return to_utc_text(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.fromisoformat(value).astimezone(HALL_TZ)
+
+
+def to_utc_text(value: datetime) -> str:
+    """The stored form; also used to compare against columns in raw SQL."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("hall", String(8), nullable=False),
+    Column("window", String(4), nullable=False),
+    Column("day", String(8), nullable=False),
+    Column("serial", Integer, nullable=False),
+    Column("verification_code", String(12), nullable=False),
+    Column("registered_at", UtcDateTime, nullable=False),
+    Column("clerk_no", String(16), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("service_item", Text, nullable=False),
+    Column("lead_unit", Text),
+    # Complainant (personal data; purged after retention, see DESIGN §7).
+    Column("complainant_kind", String(12), nullable=False),
+    Column("complainant_name", Text),
+    Column("phone", String(20)),
+    Column("id_number", String(18)),
+    Column("credit_code", String(18)),
+    Column("search_text", Text, nullable=False, default=""),
+    Column("details", JSON, nullable=False),
+    # Cached fold of the events.
+    Column("status", String(16), nullable=False),
+    Column("referred_at", UtcDateTime),
+    Column("deadline", UtcDateTime),
+    Column("deadline_provisional", Boolean, nullable=False, default=False),
+    Column("calendar_version", String(64)),
+    Column("level", String(12), nullable=False, default="none"),
+    Column("escalated", Boolean, nullable=False, default=False),
+    Column("returns", Integer, nullable=False, default=0),
+    Column("fed_back_at", UtcDateTime),
+    Column("on_time", Boolean),
+    Column("closed_at", UtcDateTime),
+    Column("event_count", Integer, nullable=False, default=0),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("pii_purged_at", UtcDateTime),
+    UniqueConstraint("hall", "window", "day", "serial", name="uq_cases_serial"),
+    Index("ix_cases_status_deadline", "status", "deadline"),
+    Index("ix_cases_registered_at", "registered_at"),
+    Index("ix_cases_lead_unit", "lead_unit"),
+    Index("ix_cases_category", "category"),
+    Index("ix_cases_phone", "phone"),
+    Index("ix_cases_id_number", "id_number"),
+    Index("ix_cases_credit_code", "credit_code"),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    # Where the event came from: this desk, or pulled from the server (units' feedback).
+    Column("origin", String(16), nullable=False, default="desk"),
+    UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("op_id", String(36), nullable=False, unique=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Index("ix_outbox_pending", "sent_at", "id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(48), nullable=False),
+    Column("case_id", String(36)),
+    # Never personal data: case ids/numbers, field names, reasons typed by staff.
+    Column("detail", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+daily_counters = Table(
+    "daily_counters",
+    metadata,
+    Column("hall", String(8), primary_key=True),
+    Column("window", String(4), primary_key=True),
+    Column("day", String(8), primary_key=True),
+    Column("last_serial", Integer, nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dnw_desk.domain.case import EventType, Status
+from dnw_desk.domain.errors import FieldErrors, WorkflowError
+from dnw_desk.services.cases import PermissionDenied
+from dnw_desk.store import cases_repo
+from dnw_desk.store.audit import verify_chain
+from dnw_desk.store.tables import audit_log, case_events, cases, outbox
+from tests.factories import CLERK, SHIFT_LEAD, VALID_ID, desk_at, register, registration
+
+
+def _counts(desk) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    with desk.db.read() as conn:
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (cases, case_events, outbox, audit_log)
+        }
+
+
+def test_register_writes_case_events_outbox_and_audit_together(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    saved = register(desk, id_number=VALID_ID)
+    row = saved.case
+    assert row.number.startswith("AH08-20261124-0001")
+    assert row.status == Status.REFERRED
+    assert row.deadline is not None and row.deadline.date().isoformat() == "2026-11-25"
+    assert row.deadline.strftime("%H:%M") == "17:30"
+    assert row.calendar_version
+    assert row.phone == "+8613812345678"
+    assert _counts(desk) == {"cases": 1, "case_events": 2, "outbox": 2, "audit_log": 2}
+    with desk.db.read() as conn:
+        assert verify_chain(conn).ok
+        details = cases_repo.case_details(conn, row.id)
+    assert details["derived"]["sex"] == "male"
+    assert details["derived"]["birth_date"] == "1990-03-07"
+
+
+def test_serials_run_per_day_and_restart_next_day(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir)
+    numbers = [register(desk).case.number for _ in range(3)]
+    assert [n.split("-")[2][:4] for n in numbers] == ["0001", "0002", "0003"]
+    clock.advance(days=1)
+    assert register(desk).case.number.split("-")[1:3][1][:4] == "0001"
+
+
+def test_bad_input_is_refused_field_by_field_and_nothing_written(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    with pytest.raises(FieldErrors) as caught:
+        register(desk, phone="123", id_number="110105199003070018", lead_unit="", service_item=" ")
+    assert set(caught.value.errors) == {"phone", "id_number", "lead_unit", "service_item"}
+    assert _counts(desk) == {"cases": 0, "case_events": 0, "outbox": 0, "audit_log": 0}
+
+
+def test_category_evidence_is_required(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    with pytest.raises(FieldErrors) as caught:
+        register(desk, category="2")
+    assert "earlier_visits" in caught.value.errors
+    with pytest.raises(FieldErrors) as caught:
+        register(desk, category="4")
+    assert "ysj_reference" in caught.value.errors
+
+
+def test_not_accepted_is_recorded_with_reason(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    saved = desk.cases.register_not_accepted(
+        registration(lead_unit=""),
+        CLERK,
+        reason_code="x-petition",
+        reason="信访事项",
+        advice="请到信访部门反映",
+        units=desk.settings.units,
+    )
+    assert saved.case.status == Status.NOT_ACCEPTED
+    events = desk.cases.events(saved.case.id)
+    assert [e.type for e in events] == [EventType.REGISTERED, EventType.NOT_ACCEPTED]
+
+
+def test_feedback_cycle_and_on_time(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir)
+    case_id = register(desk).case.id
+    clock.advance(hours=2)
+    desk.cases.record(case_id, EventType.OPINION_GIVEN, CLERK, {"kind": "handled", "text": "已受理"})
+    desk.cases.record(case_id, EventType.COMPLAINANT_INFORMED, CLERK, {"channel": "phone"})
+    row = desk.cases.record(case_id, EventType.WINDOW_INFORMED, CLERK, {"by": "单位联系人"}).case
+    assert row.status == Status.FED_BACK
+    assert row.on_time is True
+
+
+def test_illegal_step_is_refused_and_not_written(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    case_id = register(desk).case.id
+    before = _counts(desk)
+    with pytest.raises(WorkflowError):
+        desk.cases.record(case_id, EventType.CALLBACK, CLERK, {"satisfaction": "satisfied"})
+    assert _counts(desk) == before
+
+
+def test_only_a_shift_lead_grants_extensions(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    row = register(desk).case
+    assert row.deadline is not None
+    later = (row.deadline.replace(day=row.deadline.day + 1)).isoformat()
+    with pytest.raises(PermissionDenied):
+        desk.cases.record(row.id, EventType.EXTENSION_GRANTED, CLERK, {"deadline": later})
+    extended = desk.cases.record(
+        row.id, EventType.EXTENSION_GRANTED, SHIFT_LEAD, {"deadline": later, "reason": "需核查"}
+    ).case
+    assert extended.deadline is not None and extended.deadline.isoformat() == later
+
+
+def test_queries_filter_and_count(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    register(desk, service_item="社保转移")
+    register(desk, lead_unit="省民政厅", service_item="婚姻登记")
+    with desk.db.read() as conn:
+        assert cases_repo.count_cases(conn) == 2
+        by_unit = cases_repo.list_cases(conn, cases_repo.CaseFilter(unit="省民政厅"))
+        assert [r.service_item for r in by_unit] == ["婚姻登记"]
+        by_text = cases_repo.list_cases(conn, cases_repo.CaseFilter(text="社保"))
+        assert [r.service_item for r in by_text] == ["社保转移"]
+        by_number = cases_repo.get_case_by_number(conn, by_text[0].number)
+        assert by_number is not None and by_number.id == by_text[0].id
+        assert cases_repo.count_cases(conn, cases_repo.CaseFilter(statuses=["closed"])) == 0
