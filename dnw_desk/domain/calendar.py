@@ -12,6 +12,7 @@ Answers are cached per year, so deadline computations are dictionary lookups.
 
 from __future__ import annotations
 
+import calendar as gregorian
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -52,6 +53,10 @@ def _package_version(name: str) -> str:
         return "none"
 
 
+def _days_in(year: int) -> int:
+    return 366 if gregorian.isleap(year) else 365
+
+
 @cache
 def _chinesecalendar_year(year: int) -> tuple[bool, ...] | None:
     """Working-day flags of a year from ``chinesecalendar``, or None outside its data."""
@@ -59,7 +64,7 @@ def _chinesecalendar_year(year: int) -> tuple[bool, ...] | None:
         import chinese_calendar
 
         start = date(year, 1, 1)
-        days = (date(year + 1, 1, 1) - start).days
+        days = _days_in(year)
         return tuple(
             bool(chinese_calendar.is_workday(start + timedelta(days=n))) for n in range(days)
         )
@@ -71,7 +76,7 @@ def _chinesecalendar_year(year: int) -> tuple[bool, ...] | None:
 def _fallback_year(year: int) -> tuple[bool, ...]:
     """Weekends plus the statutory holidays (with the law's weekday make-up rest days)."""
     start = date(year, 1, 1)
-    days = (date(year + 1, 1, 1) - start).days
+    days = _days_in(year)
     try:
         import holidays
 
@@ -150,6 +155,8 @@ class WorkingCalendar:
         provisional = False
         day = after
         for _step in range(GUARD_DAYS):
+            if day == date.max:
+                break
             day += timedelta(days=1)
             working, flags = self._year(day.year)
             index = day.timetuple().tm_yday - 1
