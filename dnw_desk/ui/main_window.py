@@ -1,0 +1,77 @@
+"""The desk's main window: menus, the screens, and a status bar that always tells the state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from dnw_desk import __version__
+from dnw_desk.i18n import _
+from dnw_desk.services.changes import Changes
+from dnw_desk.store import cases_repo
+from dnw_desk.ui.context import DeskUi
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ui: DeskUi, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.setWindowTitle(_("Could-Not-Get-It-Done Window") + f" — {ui.desk.settings.hall_name}")
+        self.setMinimumSize(1024, 640)
+        self.pages = QStackedWidget(self)
+        self.setCentralWidget(self.pages)
+        self._build_status_bar()
+        self._build_menus()
+        self._connect_signals()
+        self.refresh_case_count()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        quit_action = QAction(_("E&xit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.help_menu = self.menuBar().addMenu(_("&Help"))
+        about = QAction(_("&About dnw-desk"), self)
+        about.triggered.connect(self.on_about_triggered)
+        self.help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.data_dir_label = QLabel(_("Data: {path}").format(path=self.ui.desk.data_dir))
+        self.data_dir_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.case_count_label = QLabel()
+        bar.addPermanentWidget(self.case_count_label)
+        bar.addPermanentWidget(self.data_dir_label)
+
+    def _connect_signals(self) -> None:
+        self.ui.bus.sig_changed.connect(self.on_bus_changed)
+
+    @Slot(object)
+    def on_bus_changed(self, changes: Changes) -> None:
+        if changes.cases:
+            self.refresh_case_count()
+
+    def refresh_case_count(self) -> None:
+        db = self.ui.desk.db
+
+        def count() -> int:
+            with db.read() as conn:
+                return cases_repo.count_cases(conn)
+
+        self.ui.tasks.run(count, self._show_case_count)
+
+    def _show_case_count(self, count: int) -> None:
+        self.case_count_label.setText(_("Cases: {count}").format(count=count))
+
+    @Slot()
+    def on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About dnw-desk"),
+            _(
+                "<b>dnw-desk {version}</b><p>The desk terminal of the "
+                "“could not get it done” complaint window.</p>"
+            ).format(version=__version__),
+        )
