@@ -31,9 +31,9 @@ class AlertLevel(IntEnum):
 
 
 _LABELS = {
-    AlertLevel.NONE: N_("On time"),
-    AlertLevel.REMINDER: N_("Reminder"),
-    AlertLevel.WARNING: N_("Warning"),
+    AlertLevel.NONE: N_("Feedback on time"),
+    AlertLevel.REMINDER: N_("Reminder: half the time used"),
+    AlertLevel.WARNING: N_("Warning: deadline near"),
     AlertLevel.OVERDUE: N_("Overdue"),
     AlertLevel.ESCALATED: N_("Escalated"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import holidays
@@ -9,6 +10,7 @@ import pytest
 
 from dnw_desk.domain.calendar import CalendarGuardError, WorkingCalendar
 from dnw_desk.domain.calendar_override import parse_override
+from dnw_desk.i18n import current_language, set_language
 
 # 国务院办公厅关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号), every rest day of each
 # holiday (weekend days included) and every make-up working day (调休上班).
@@ -36,6 +38,15 @@ NOTICE_2026_WORKDAYS = {
     "2026-10-10": "Sat",  # 国庆节调休
 }
 HOLIDAY_DAYS = [(name, day) for name, days in NOTICE_2026_HOLIDAYS.items() for day in days]
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages are asserted in English (the msgids); zh_CN is the default language."""
+    previous = current_language()
+    set_language("en")
+    yield
+    set_language(previous)
 
 
 @pytest.fixture(scope="module")

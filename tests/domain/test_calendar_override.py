@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from dnw_desk.domain.calendar_override import (
     parse_override,
     read_override,
 )
+from dnw_desk.i18n import current_language, set_language
 from dnw_desk.paths import resource_path
 
 GOOD = """\
@@ -30,6 +32,15 @@ dates = [2027-01-01, 2027-01-02, 2027-01-03]
 name = "春节调休上班"
 date = "2027-02-20"
 """
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages are asserted in English (the msgids); zh_CN is the default language."""
+    previous = current_language()
+    set_language("en")
+    yield
+    set_language(previous)
 
 
 def test_good_file_parses() -> None:
@@ -183,3 +194,10 @@ def test_unreadable_file_is_refused(tmp_path: Path) -> None:
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_refusal_reads_in_chinese_by_default() -> None:
+    set_language("zh_CN")
+    with pytest.raises(OverrideError) as caught:
+        parse_override('source = "x"\nversion = "1"\n[[holiday]]\ndate = "2027-02-30"\n', "o.toml")
+    assert str(caught.value) == "o.toml，第4行：2027-02-30 不是日历上存在的日期"
