@@ -34,6 +34,9 @@ class EventType(StrEnum):
     NOTE = "note"
     RECEIPT_PRINTED = "receipt_printed"
     PII_VIEWED = "pii_viewed"
+    # The calendar changed (an override was imported): the deadline is computed again from the
+    # same referral moment. Data: deadline, deadline_provisional, calendar_version, rule, previous.
+    DEADLINE_RECOMPUTED = "deadline_recomputed"
 
 
 class Status(StrEnum):
@@ -77,6 +80,7 @@ EVENT_LABELS: dict[EventType, str] = {
     EventType.NOTE: N_("Note"),
     EventType.RECEIPT_PRINTED: N_("Receipt printed"),
     EventType.PII_VIEWED: N_("Personal data viewed"),
+    EventType.DEADLINE_RECOMPUTED: N_("Deadline recomputed after a calendar change"),
 }
 
 # Statuses in which the unit still owes its feedback: the countdown runs.
@@ -333,6 +337,17 @@ def _redo(state: CaseState, event: Event) -> CaseState:
     )
 
 
+def _deadline_recomputed(state: CaseState, event: Event) -> CaseState:
+    if state.deadline is None or state.clock_started_at is None:
+        raise _refuse(event, state, _("the case has no running deadline"))
+    deadline, provisional = _deadline_of(event)
+    if deadline is None:
+        raise _refuse(event, state, _("a new deadline is required"))
+    # on_time follows from the new deadline: a unit judged late by a provisional calendar is on
+    # time if the official one gives it longer.
+    return replace(state, deadline=deadline, deadline_provisional=provisional)
+
+
 def _closed(state: CaseState, event: Event) -> CaseState:
     if state.status not in (Status.FED_BACK, Status.CALLED_BACK):
         raise _refuse(event, state, _("a case is closed after the feedback"))
@@ -352,6 +367,7 @@ _TRANSITIONS = {
     EventType.CALLBACK: _callback,
     EventType.REDO: _redo,
     EventType.CLOSED: _closed,
+    EventType.DEADLINE_RECOMPUTED: _deadline_recomputed,
 }
 
 
