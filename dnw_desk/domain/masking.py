@@ -1,0 +1,143 @@
+"""Masking of personal data for lists, receipts, exports and reports (DESIGN §7).
+
+Only personal data is masked: a person's name, ID number and phone. Enterprise names and credit
+codes identify organisations and stay visible. ``contains_unmasked_pii`` lets tests across the
+project assert that nothing personal leaks into printed or published text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MASK = "*"
+
+# Characters that separate the parts of a name (买买提·艾力, John Smith); they stay visible so
+# the masked form keeps the shape a clerk recognises, and reveal nothing personal.
+_NAME_SEPARATORS = frozenset("·•・･‧.．- \u3000")
+
+
+def mask_person_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***, 买买提·艾力 → 买**·**; a one-character name → *."""
+    characters = list(unicodedata.normalize("NFC", name.strip()))
+    if len(characters) <= 1:
+        return MASK * len(characters)
+    # Lists index code points, so 𠮷 (outside the BMP) is one character, not two halves.
+    return characters[0] + "".join(c if c in _NAME_SEPARATORS else MASK for c in characters[1:])
+
+
+def mask_enterprise_name(name: str) -> str:
+    """Enterprise names are not personal data (PIPL protects natural persons)."""
+    return name
+
+
+def mask_id_number(number: str) -> str:
+    """110***********1234: the first three and last four characters stay visible."""
+    value = number.strip()
+    if len(value) < 8:  # too short to show anything without revealing most of it
+        return MASK * len(value)
+    return value[:3] + MASK * (len(value) - 7) + value[-4:]
+
+
+def mask_phone(number: str) -> str:
+    """+8613812345678 → 138****5678; a landline keeps its area code: 0551-****4567.
+
+    Accepts E.164 (what the store keeps) or a number as typed. At least four digits are always
+    hidden, like the mobile pattern.
+    """
+    digits = "".join(c for c in number if c.isdigit())
+    if not digits:
+        return ""
+    if number.strip().startswith("+86"):
+        national = digits[2:]
+    elif number.strip().startswith("+"):
+        return _mask_foreign(number.strip())
+    else:
+        national = digits.removeprefix("0086") if digits.startswith("0086") else digits
+    if len(national) == 11 and national[0] == "1":
+        return national[:3] + MASK * 4 + national[7:]
+    return _mask_landline(national)
+
+
+def _mask_landline(national: str) -> str:
+    national = national.removeprefix("0")
+    area_length = _area_code_length(national)
+    area, local = national[:area_length], national[area_length:]
+    masked_local = _mask_tail(local)
+    return f"0{area}-{masked_local}" if area else masked_local
+
+
+def _area_code_length(national: str) -> int:
+    # China's area codes: 10 and 2x are two digits, every other one three (0551, 0532 …).
+    if len(national) < 9:
+        return 0
+    return 2 if national[0] in "12" else 3
+
+
+def _mask_foreign(number: str) -> str:
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return _mask_tail("".join(c for c in number if c.isdigit()))
+    return f"+{parsed.country_code} {_mask_tail(str(parsed.national_number))}"
+
+
+def _mask_tail(digits: str) -> str:
+    """Hide at least four digits (all of a short number), show at most the last four."""
+    hidden = max(4, len(digits) - 4)
+    if hidden >= len(digits):
+        return MASK * len(digits)
+    return MASK * hidden + digits[hidden:]
+
+
+# -- Leak scanner ---------------------------------------------------------------------------
+
+_NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
+_NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+_SEP = r"[ \-]?"
+_PII_PATTERNS = (
+    # 18-character ID numbers with a plausible birth date (1800–2099), optionally grouped 6-8-4.
+    re.compile(
+        _NOT_ALNUM_BEFORE + r"\d{6}" + _SEP + r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
+        r"(?:0[1-9]|[12]\d|3[01])" + _SEP + r"\d{3}[\dXx]" + _NOT_ALNUM_AFTER
+    ),
+    # 15-digit first-generation ID numbers (YYMMDD birth date).
+    re.compile(
+        _NOT_ALNUM_BEFORE
+        + r"\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
+        + _NOT_ALNUM_AFTER
+    ),
+    # Mainland mobiles, optionally with +86/0086 and 3-4-4 grouping.
+    re.compile(
+        r"(?<![\d+])(?:(?:\+|00)86"
+        + _SEP
+        + r")?1[3-9]\d"
+        + _SEP
+        + r"\d{4}"
+        + _SEP
+        + r"\d{4}"
+        + r"(?!\d)"
+    ),
+    # Any E.164 number: landlines are stored in this form.
+    re.compile(r"(?<![\d+])\+[1-9]\d{6,14}(?!\d)"),
+    # Mainland landlines with their area code: 010-12345678, 0551 6123 4567.
+    re.compile(
+        r"(?<![0-9A-Za-z])0(?:10|2\d|[3-9]\d{2})" + _SEP + r"\d{3,4}" + _SEP + r"\d{4}(?!\d)"
+    ),
+)
+
+
+def contains_unmasked_pii(text: str) -> list[str]:
+    """Every unmasked ID number or phone number found in ``text`` (empty when clean)."""
+    found: list[str] = []
+    taken: list[range] = []
+    for pattern in _PII_PATTERNS:
+        for match in pattern.finditer(text):
+            span = range(match.start(), match.end())
+            if any(span.start < other.stop and other.start < span.stop for other in taken):
+                continue  # already reported by an earlier, more specific pattern
+            taken.append(span)
+            found.append(match.group())
+    return found
