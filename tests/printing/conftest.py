@@ -1,0 +1,113 @@
+"""Fixtures for the printing tests: a QGuiApplication, sample documents, a fake network printer."""
+
+from __future__ import annotations
+
+import ctypes
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6 import __version__ as pyside_version
+from PySide6.QtGui import QGuiApplication
+
+if sys.version_info < (3, 12) and pyside_version == "6.12.0":
+    # PySide6 6.12.0 drops a reference to None on every call that returns None when run on
+    # Python 3.11 (None is not immortal before 3.12); a few thousand painter calls later the
+    # interpreter aborts with "none_dealloc". Keep None alive for the test run; the project
+    # pin excludes that release.
+    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+
+
+@pytest.fixture(scope="session")
+def gui_app() -> QGuiApplication:
+    app = QGuiApplication.instance()
+    if app is None:
+        app = QGuiApplication([])
+    assert isinstance(app, QGuiApplication)
+    return app
+
+
+class FakePrinter:
+    """A network printer on 127.0.0.1 that answers DLE EOT with fixed status bytes.
+
+    ``answers`` maps n (1, 2, 4) to the reply byte; ``silent`` accepts and never answers.
+    """
+
+    def __init__(self, answers: dict[int, int] | None = None, silent: bool = False) -> None:
+        self.answers = answers or {1: 0x12, 2: 0x12, 4: 0x12}
+        self.silent = silent
+        self.received = bytearray()
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(4)
+        self.port = self.server.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def uri(self) -> str:
+        return f"tcp://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        self.server.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._client, args=(conn,), daemon=True).start()
+
+    def _client(self, conn: socket.socket) -> None:
+        conn.settimeout(0.1)
+        pending = b""
+        with conn:
+            while not self._stop.is_set():
+                try:
+                    data = conn.recv(65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                if not data:
+                    return
+                self.received += data
+                pending += data
+                while b"\x10\x04" in pending:
+                    index = pending.index(b"\x10\x04")
+                    if len(pending) < index + 3:
+                        break
+                    n = pending[index + 2]
+                    pending = pending[index + 3 :]
+                    if not self.silent and n in self.answers:
+                        conn.sendall(bytes([self.answers[n]]))
+                pending = pending[-2:]
+
+    def close(self) -> None:
+        self._stop.set()
+        self.server.close()
+        self._thread.join(timeout=1)
+
+
+ONLINE = {1: 0x12, 2: 0x12, 4: 0x12}
+PAPER_OUT = {1: 0x1A, 2: 0x32, 4: 0x7E}  # offline, stopped by paper end, sensor: paper end
+COVER_OPEN = {1: 0x1A, 2: 0x16, 4: 0x12}
+
+
+@pytest.fixture
+def fake_printer() -> Iterator[type[FakePrinter]]:
+    started: list[FakePrinter] = []
+
+    class Factory(FakePrinter):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            started.append(self)
+
+    yield Factory
+    for printer in started:
+        printer.close()

@@ -1,0 +1,88 @@
+"""ESC/POS output: raster strips and the Chinese text mode, checked byte by byte."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+
+from dnw_desk.domain.masking import contains_unmasked_pii
+from dnw_desk.printing.escpos_out import (
+    FS_CHINESE_ON,
+    STRIP_HEIGHT,
+    encode_line,
+    profile_named,
+    raster_job,
+    text_job,
+)
+from dnw_desk.printing.layout import Layout, Text, receipt_layout
+from dnw_desk.printing.model import DocumentKind
+from dnw_desk.printing.raster import render
+from dnw_desk.printing.sample import SAMPLE_ID_NUMBER, sample_receipt
+
+from .helpers import split_text_mode
+
+PUNCTUATION = "，。、；：？！“”（）【】《》——……"
+
+
+def _layout(*lines: str) -> Layout:
+    return Layout(DocumentKind.TEST, "zh_CN", tuple(Text(line) for line in lines))
+
+
+def test_text_mode_sends_fs_and_and_complete_gb18030(gui_app: QGuiApplication) -> None:
+    stream = text_job(receipt_layout(sample_receipt(name="张三")), profile_named("80mm"))
+    assert stream.startswith(b"\x1b@" + FS_CHINESE_ON)
+    texts, _ = split_text_mode(stream)
+    # Every run decodes strictly: no dangling lead byte, no half sequence.
+    decoded = [run.decode("gb18030") for run in texts]
+    joined = "\n".join(decoded)
+    assert "受理回执" in joined and "张*" in joined and "AH08-20261124-0007K" in joined
+    assert contains_unmasked_pii(joined) == [] and SAMPLE_ID_NUMBER not in joined
+
+
+def test_full_width_punctuation_and_yen_survive() -> None:
+    stream = text_job(_layout(PUNCTUATION, "收费 ¥0.00（免费） ￥"), profile_named("58mm"))
+    texts, _ = split_text_mode(stream)
+    decoded = [run.decode("gb18030") for run in texts]
+    assert PUNCTUATION in decoded
+    assert "收费 ¥0.00（免费） ￥" in decoded
+    assert "¥".encode("gb18030") in stream  # not replaced by '?' or a code-page guess
+
+
+def test_line_the_printer_font_cannot_hold_goes_as_an_image(gui_app: QGuiApplication) -> None:
+    assert encode_line("𠮷田") is None
+    assert encode_line("私\ue000") is None
+    assert encode_line("买买提·艾力") is not None
+    stream = text_job(_layout("反映人：𠮷*", "普通的一行"), profile_named("80mm"))
+    texts, commands = split_text_mode(stream)
+    assert any(command.startswith(b"\x1dv0") for command in commands)
+    decoded = "".join(run.decode("gb18030") for run in texts)
+    assert "普通的一行" in decoded and "𠮷" not in decoded
+
+
+def test_native_qr_only_where_the_profile_supports_it(gui_app: QGuiApplication) -> None:
+    layout = receipt_layout(sample_receipt())
+    url = sample_receipt().status_url.encode()
+    with_native = text_job(layout, profile_named("80mm"))
+    assert b"\x1d(k" in with_native and url in with_native
+    without = text_job(layout, profile_named("58mm"))
+    assert b"\x1d(k" not in without and url not in without
+    assert b"\x1dv0" in without  # drawn as an image instead
+
+
+def test_wrapping_stays_inside_the_columns() -> None:
+    long = "责任单位将于2026年11月25日 17:30前，向您和本窗口反馈办理结果或办理意见。" * 2
+    stream = text_job(_layout(long), profile_named("58mm"))
+    texts, _ = split_text_mode(stream)
+    from dnw_desk.printing.textwrap_cjk import display_width
+
+    assert all(display_width(run.decode("gb18030")) <= 32 for run in texts)
+
+
+def test_raster_job_in_strips_then_cut(gui_app: QGuiApplication) -> None:
+    profile = profile_named("80mm")
+    image = render(receipt_layout(sample_receipt()), profile.width_dots)
+    stream = raster_job(image, profile)
+    strips = stream.count(b"\x1dv0")
+    assert strips == -(-image.height() // STRIP_HEIGHT)
+    header = stream.index(b"\x1dv0")
+    assert stream[header + 4 : header + 6] == (576 // 8).to_bytes(2, "little")
+    assert stream.rstrip(b"\x00").endswith(b"\x1dV") or b"\x1dV" in stream[-8:]
