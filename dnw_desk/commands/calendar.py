@@ -7,10 +7,16 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dnw_desk.clock import to_hall_time
 from dnw_desk.i18n import _
+
+if TYPE_CHECKING:
+    from dnw_desk.domain.calendar import WorkingCalendar
+
+# Who the audit log names for changes made from the command line.
+CLI_ACTOR = "admin:cli"
 
 
 def register(subparsers: Any) -> None:
@@ -118,19 +124,45 @@ def _check(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from dnw_desk.domain.calendar import WorkingCalendar, load_calendar
-    from dnw_desk.domain.calendar_override import OverrideError, install_override
+    from dnw_desk.domain.calendar_override import (
+        OverrideError,
+        install_override,
+        installed_override_path,
+        read_override,
+    )
+    from dnw_desk.store.database import StoreError
+    from dnw_desk.store.schema import InstanceLock, ensure_data_dir
 
-    previous = load_calendar(args.data_dir)
     try:
-        override = install_override(args.data_dir, args.file)
+        override = read_override(args.file)  # validate before touching anything
     except OverrideError as exc:
         print(_("Refused: {problem}").format(problem=exc.describe()), file=sys.stderr)
         print(_("Nothing was changed."), file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(_("Could not install the override: {reason}").format(reason=exc), file=sys.stderr)
+    previous = load_calendar(args.data_dir)
+    target = installed_override_path(args.data_dir)
+    lock = InstanceLock(args.data_dir)
+    try:
+        ensure_data_dir(args.data_dir)
+        # The running desk holds the data dir; it must not keep computing with the old calendar.
+        lock.acquire()
+    except StoreError as exc:
+        print(_("Refused: {problem}").format(problem=exc), file=sys.stderr)
+        print(_("Nothing was changed."), file=sys.stderr)
         return 1
-    calendar = WorkingCalendar(override)
+    previous_text = target.read_bytes() if target.exists() else None
+    try:
+        try:
+            override = install_override(args.data_dir, args.file)
+            calendar = WorkingCalendar(override)
+            summary = _recompute_open_cases(args.data_dir, calendar)
+        except Exception as exc:
+            _restore(target, previous_text)
+            print(_("Could not install the override: {reason}").format(reason=exc), file=sys.stderr)
+            print(_("Nothing was changed."), file=sys.stderr)
+            return 1
+    finally:
+        lock.release()
     years = ", ".join(str(y) for y in sorted(override.complete_years)) or "-"
     print(
         _("Installed calendar override {version} ({source}); complete years: {years}.").format(
@@ -138,12 +170,45 @@ def _import(args: argparse.Namespace) -> int:
         )
     )
     print(_("Calendar version: {old} -> {new}").format(old=previous.version, new=calendar.version))
-    return _recompute_open_cases(args.data_dir, calendar)
-
-
-def _recompute_open_cases(data_dir: Path, calendar: Any) -> int:
-    """Step 2 of issue 3: recompute cached deadlines of open cases (wired once the store exists)."""
+    print(summary)
     return 0
+
+
+def _recompute_open_cases(data_dir: Path, calendar: WorkingCalendar) -> str:
+    """Recompute the deadlines of the open cases in the data dir's database, if there is one."""
+    from dnw_desk.clock import system_clock
+    from dnw_desk.services.calendar_change import recompute_open_deadlines
+    from dnw_desk.services.desk import deadline_calculator, open_desk
+    from dnw_desk.store.database import DB_FILENAME
+
+    if not (data_dir / DB_FILENAME).exists():
+        return _("No case database yet: no deadlines to recompute.")
+    desk = open_desk(data_dir)
+    try:
+        result = recompute_open_deadlines(
+            desk.db,
+            deadline_calculator(desk.settings, calendar),
+            desk.terminal,
+            actor=CLI_ACTOR,
+            now=system_clock(),
+        )
+    finally:
+        desk.close()
+    return _(
+        "Recomputed {examined} open cases: {changed} deadlines changed, "
+        "{kept} kept (set by an extension)."
+    ).format(examined=result.examined, changed=len(result.changed), kept=result.kept_extensions)
+
+
+def _restore(target: Path, previous_text: bytes | None) -> None:
+    import os
+
+    if previous_text is None:
+        target.unlink(missing_ok=True)
+        return
+    temp = target.with_suffix(".restore.tmp")
+    temp.write_bytes(previous_text)
+    os.replace(temp, target)
 
 
 def _warn_broken_override(error: Exception | None) -> None:

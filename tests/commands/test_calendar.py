@@ -103,9 +103,45 @@ def test_refused_import_changes_nothing(
     err = capsys.readouterr().err
     assert "line 5" in err and "2027-02-30" in err
     assert installed_override_path(data_dir).read_bytes() == before
-    assert sorted(p.name for p in data_dir.iterdir()) == ["calendar-override.toml"]
+    assert not [p.name for p in data_dir.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_import_of_a_missing_file(data_dir: Path, tmp_path: Path) -> None:
     assert run(data_dir, "import", str(tmp_path / "nope.toml")) == 1
+    assert not installed_override_path(data_dir).exists()
+
+
+def test_import_recomputes_open_cases(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import datetime
+
+    from dnw_desk.clock import HALL_TZ
+    from dnw_desk.store import cases_repo
+    from tests.factories import desk_at, register
+
+    desk, _clock = desk_at(data_dir, datetime(2026, 12, 31, 10, 0, tzinfo=HALL_TZ))
+    case = register(desk).case
+    desk.close()
+    assert case.deadline_provisional
+    assert run(data_dir, "import", str(EXAMPLE)) == 0
+    assert "Recomputed 1 open cases: 1 deadlines changed" in capsys.readouterr().out
+    desk, _clock = desk_at(data_dir)
+    with desk.db.read() as conn:
+        row = cases_repo.get_case(conn, case.id)
+    desk.close()
+    assert row is not None and not row.deadline_provisional
+    assert row.calendar_version is not None and "2027-example.1" in row.calendar_version
+
+
+def test_import_refused_while_the_desk_runs(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dnw_desk.store.schema import InstanceLock
+
+    lock = InstanceLock(data_dir)
+    lock.acquire()
+    try:
+        assert run(data_dir, "import", str(EXAMPLE)) == 1
+    finally:
+        lock.release()
+    assert "already running" in capsys.readouterr().err
     assert not installed_override_path(data_dir).exists()

@@ -1,0 +1,209 @@
+"""After a calendar change, recompute the deadlines of open cases (DESIGN §4, issue 3).
+
+One write transaction for all cases. A case whose deadline (or provisional flag) changes gets a
+``deadline_recomputed`` event on its timeline, an outbox operation (the server shows deadlines
+too) and an audit entry, and its cached columns are refreshed from the fold. Cases whose deadline
+stays the same only have their cached ``calendar_version`` brought up to date. Closed and refused
+cases are never touched, and neither is a deadline a shift lead set by granting an extension.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, select, update
+
+from dnw_desk.domain.case import Event, EventType, Status, apply_event, fold
+from dnw_desk.domain.deadlines import DeadlineCalculator
+from dnw_desk.services.cases import OP_KIND_EVENT, Terminal, event_op_payload
+from dnw_desk.services.changes import Changes
+from dnw_desk.store import cases_repo
+from dnw_desk.store.audit import append_audit
+from dnw_desk.store.database import Database
+from dnw_desk.store.tables import case_events, cases
+
+# Open cases that have a deadline. Fed-back cases are included: whether their feedback was on
+# time is judged against the deadline, and the official calendar is the one that counts.
+RECOMPUTED_STATUSES = (
+    Status.REFERRED,
+    Status.ACCEPTED,
+    Status.OPINION_GIVEN,
+    Status.FED_BACK,
+    Status.CALLED_BACK,
+)
+_DEADLINE_SETTERS = (
+    EventType.REFERRED,
+    EventType.REDO,
+    EventType.EXTENSION_GRANTED,
+    EventType.DEADLINE_RECOMPUTED,
+)
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    case_id: str
+    number: str
+    previous: datetime
+    deadline: datetime
+    previous_provisional: bool
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    examined: int
+    changed: tuple[DeadlineChange, ...]
+    kept_extensions: int
+    calendar_version: str
+    changes: Changes
+
+
+def recompute_open_deadlines(
+    db: Database,
+    calculator: DeadlineCalculator,
+    terminal: Terminal,
+    *,
+    actor: str,
+    now: datetime,
+) -> Recomputed:
+    """Recompute every open case's deadline with ``calculator`` (the new calendar, the hall's
+    opening hours and rule) in one transaction; returns what changed."""
+    version = calculator.calendar_version
+    with db.write() as conn:
+        rows = conn.execute(
+            select(
+                cases.c.id,
+                cases.c.number,
+                cases.c.referred_at,
+                cases.c.deadline,
+                cases.c.deadline_provisional,
+            ).where(
+                cases.c.status.in_([status.value for status in RECOMPUTED_STATUSES]),
+                cases.c.referred_at.is_not(None),
+                cases.c.deadline.is_not(None),
+            )
+        ).all()
+        extended = _held_by_extension(conn)
+        changed: list[DeadlineChange] = []
+        for row in rows:
+            if row.id in extended:
+                continue
+            result = calculator.deadline_for(row.referred_at)
+            if result.deadline != row.deadline or result.provisional != row.deadline_provisional:
+                changed.append(
+                    DeadlineChange(
+                        row.id,
+                        row.number,
+                        row.deadline,
+                        result.deadline,
+                        row.deadline_provisional,
+                        result.provisional,
+                    )
+                )
+        # The unchanged ones were confirmed by the new calendar: record which calendar that was.
+        conn.execute(
+            update(cases)
+            .where(
+                cases.c.status.in_([status.value for status in RECOMPUTED_STATUSES]),
+                cases.c.referred_at.is_not(None),
+                cases.c.deadline.is_not(None),
+                cases.c.id.not_in(list(extended)),
+            )
+            .values(calendar_version=version)
+        )
+        for change in changed:
+            _record_change(conn, change, calculator, terminal, actor, now)
+        append_audit(
+            conn,
+            at=now,
+            actor=actor,
+            action="calendar.recomputed",
+            detail={
+                "calendar_version": version,
+                "examined": len(rows),
+                "changed": len(changed),
+                "kept_extensions": len(extended),
+            },
+        )
+    return Recomputed(
+        examined=len(rows),
+        changed=tuple(changed),
+        kept_extensions=len(extended),
+        calendar_version=version,
+        changes=Changes(case_ids=frozenset(c.case_id for c in changed), calendar=True),
+    )
+
+
+def _held_by_extension(conn: Connection) -> set[str]:
+    """Cases whose current deadline was set by an extension (the last deadline-setting event)."""
+    with_extension = select(case_events.c.case_id).where(
+        case_events.c.type == EventType.EXTENSION_GRANTED.value
+    )
+    rows = conn.execute(
+        select(case_events.c.case_id, case_events.c.type)
+        .where(
+            case_events.c.case_id.in_(with_extension),
+            case_events.c.type.in_([t.value for t in _DEADLINE_SETTERS]),
+        )
+        .order_by(case_events.c.case_id, case_events.c.seq)
+    ).all()
+    last: dict[str, str] = {}
+    for row in rows:
+        last[row.case_id] = row.type
+    return {case_id for case_id, kind in last.items() if kind == EventType.EXTENSION_GRANTED}
+
+
+def _record_change(
+    conn: Connection,
+    change: DeadlineChange,
+    calculator: DeadlineCalculator,
+    terminal: Terminal,
+    actor: str,
+    now: datetime,
+) -> None:
+    events = cases_repo.load_events(conn, change.case_id)
+    data = {
+        "deadline": change.deadline.isoformat(),
+        "deadline_provisional": change.provisional,
+        "calendar_version": calculator.calendar_version,
+        "rule": str(calculator.rule),
+        "previous_deadline": change.previous.isoformat(),
+        "previous_provisional": change.previous_provisional,
+    }
+    # Never dated before the timeline's last event (a case registered under a clock that ran ahead).
+    when = max(now, events[-1].at) if events else now
+    event = Event(
+        str(uuid.uuid4()), change.case_id, EventType.DEADLINE_RECOMPUTED, when, actor, data
+    )
+    state = apply_event(fold(events), event)
+    seq = len(events) + 1
+    cases_repo.insert_event(conn, event, seq, now)
+    op_id = str(uuid.uuid4())
+    cases_repo.enqueue_op(
+        conn,
+        op_id,
+        change.case_id,
+        OP_KIND_EVENT,
+        event_op_payload(op_id, event, seq, change.number, terminal),
+        now,
+    )
+    append_audit(
+        conn,
+        at=now,
+        actor=actor,
+        action=f"case.{EventType.DEADLINE_RECOMPUTED.value}",
+        case_id=change.case_id,
+        detail={
+            "number": change.number,
+            "event_id": event.event_id,
+            "seq": seq,
+            "previous_deadline": data["previous_deadline"],
+            "deadline": data["deadline"],
+            "provisional": change.provisional,
+            "calendar_version": calculator.calendar_version,
+        },
+    )
+    cases_repo.store_state(conn, change.case_id, state, seq, now)
+    cases_repo.set_calendar_version(conn, change.case_id, calculator.calendar_version)
