@@ -7,9 +7,9 @@ The check letter is a weighted sum modulo 23 over the body (digits 0–9, letter
 powers of 5, a primitive root of 23) written with the 23 capitals that are not I, O or Q, so it
 cannot be misread as a digit. Because 23 exceeds 9, every single-digit typo and every swap of two
 adjacent (or one-apart) different digits in the window, date and serial changes the letter. In the
-hall code only letters 23 apart (A/X, B/Y, C/Z, 0/N …) collide — unavoidable with one letter from
-23, and harmless: the hall code is bound to the terminal and a lookup also needs the
-verification code.
+hall code, characters whose values are 23 apart (A/X, B/Y, C/Z, 0/N … 5/S) collide — unavoidable
+when 36 symbols map onto 23 letters, and tolerable: the hall code is bound to the terminal and a
+lookup also needs the verification code.
 """
 
 from __future__ import annotations
