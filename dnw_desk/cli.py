@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dnw_desk import __version__
@@ -67,14 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from dnw_desk.selftest import run_self_test
 
-        return run_self_test()
-    handler = getattr(args, "handler", None)
+        return int(run_self_test())
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         from dnw_desk.app import run_desk
 
         return run_desk(args.data_dir)
-    code: int = handler(args)
-    return code
+    return handler(args)
 
 
 if __name__ == "__main__":

@@ -309,7 +309,7 @@ def _callback(state: CaseState, event: Event) -> CaseState:
     if state.status is not Status.FED_BACK:
         raise _refuse(event, state, _("a callback follows the feedback to both parties"))
     try:
-        satisfaction = Satisfaction(event.data.get("satisfaction"))
+        satisfaction = Satisfaction(str(event.data.get("satisfaction")))
     except ValueError:
         raise _refuse(event, state, _("the satisfaction level is missing or unknown")) from None
     return replace(state, status=Status.CALLED_BACK, satisfaction=satisfaction)

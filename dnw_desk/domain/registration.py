@@ -98,7 +98,8 @@ class Registration:
 
     def to_data(self) -> dict[str, Any]:
         """JSON-ready form, as stored in the ``registered`` event."""
-        return _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Registration:

@@ -135,47 +135,17 @@ class CaseService:
     ) -> Saved:
         case_id = str(uuid.uuid4())
         hall, window = self.terminal.hall, self.terminal.window
-        complainant, matter = registration.complainant, registration.matter
         with self.db.write() as conn:
             serial = cases_repo.allocate_serial(conn, hall, window, now.date())
             number = format_case_number(hall, window, now.date(), serial)
             code = new_verification_code()
             cases_repo.insert_case(
                 conn,
-                {
-                    "id": case_id,
-                    "number": number,
-                    "hall": hall,
-                    "window": window,
-                    "day": now.strftime("%Y%m%d"),
-                    "serial": serial,
-                    "verification_code": code,
-                    "registered_at": now,
-                    "clerk_no": actor.clerk_no,
-                    "category": matter.category,
-                    "service_item": matter.service_item,
-                    "lead_unit": matter.lead_unit or None,
-                    "complainant_kind": complainant.kind.value,
-                    "complainant_name": complainant.name,
-                    "phone": complainant.phone,
-                    "id_number": complainant.id_number or None,
-                    "credit_code": complainant.credit_code or None,
-                    "search_text": cases_repo.search_text_for(
-                        number, matter.service_item, matter.lead_unit
-                    ),
-                    "details": registration.to_data(),
-                    "status": "registered",
-                    "updated_at": now,
-                },
+                case_row_values(
+                    case_id, number, code, serial, registration, actor, now, self.terminal
+                ),
             )
-            registered = {
-                **registration.to_data(),
-                "number": number,
-                "verification_code": code,
-                "hall": hall,
-                "window": window,
-                "clerk_no": actor.clerk_no,
-            }
+            registered = registered_event_data(registration, number, code, self.terminal, actor)
             steps = [(EventType.REGISTERED, registered), *follow_up]
             state: CaseState | None = None
             event_ids = []
@@ -279,6 +249,56 @@ class CaseService:
     def events(self, case_id: str) -> list[Event]:
         with self.db.read() as conn:
             return cases_repo.load_events(conn, case_id)
+
+
+def case_row_values(
+    case_id: str,
+    number: str,
+    code: str,
+    serial: int,
+    registration: Registration,
+    actor: Actor,
+    now: datetime,
+    terminal: Terminal,
+) -> dict[str, Any]:
+    """The new row of the cases table; its cached columns start as "registered"."""
+    complainant, matter = registration.complainant, registration.matter
+    return {
+        "id": case_id,
+        "number": number,
+        "hall": terminal.hall,
+        "window": terminal.window,
+        "day": now.strftime("%Y%m%d"),
+        "serial": serial,
+        "verification_code": code,
+        "registered_at": now,
+        "clerk_no": actor.clerk_no,
+        "category": matter.category,
+        "service_item": matter.service_item,
+        "lead_unit": matter.lead_unit or None,
+        "complainant_kind": complainant.kind.value,
+        "complainant_name": complainant.name,
+        "phone": complainant.phone,
+        "id_number": complainant.id_number or None,
+        "credit_code": complainant.credit_code or None,
+        "search_text": cases_repo.search_text_for(number, matter.service_item, matter.lead_unit),
+        "details": registration.to_data(),
+        "status": "registered",
+        "updated_at": now,
+    }
+
+
+def registered_event_data(
+    registration: Registration, number: str, code: str, terminal: Terminal, actor: Actor
+) -> dict[str, Any]:
+    return {
+        **registration.to_data(),
+        "number": number,
+        "verification_code": code,
+        "hall": terminal.hall,
+        "window": terminal.window,
+        "clerk_no": actor.clerk_no,
+    }
 
 
 def event_op_payload(

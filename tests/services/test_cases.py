@@ -86,7 +86,9 @@ def test_feedback_cycle_and_on_time(data_dir: Path) -> None:
     desk, clock = desk_at(data_dir)
     case_id = register(desk).case.id
     clock.advance(hours=2)
-    desk.cases.record(case_id, EventType.OPINION_GIVEN, CLERK, {"kind": "handled", "text": "已受理"})
+    desk.cases.record(
+        case_id, EventType.OPINION_GIVEN, CLERK, {"kind": "handled", "text": "已受理"}
+    )
     desk.cases.record(case_id, EventType.COMPLAINANT_INFORMED, CLERK, {"channel": "phone"})
     row = desk.cases.record(case_id, EventType.WINDOW_INFORMED, CLERK, {"by": "单位联系人"}).case
     assert row.status == Status.FED_BACK

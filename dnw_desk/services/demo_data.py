@@ -1,0 +1,492 @@
+"""Realistic demo cases for demos, screenshots and benchmarks (``dnw-desk demo-data``).
+
+Cases are spread over the working days before "now", registered in opening hours, and carried
+along their lifecycle as far as their age allows (accepted, returned and re-referred, opinion,
+both parties informed, callback, closed; a share overdue or not accepted). Timelines are folded
+with the real domain rules and deadlines come from the real calendar; rows, events, outbox ops
+and a valid audit chain are written in bulk, a few thousand cases per transaction.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from dnw_desk.domain.case import CaseState, Event, EventType, Satisfaction, apply_event
+from dnw_desk.domain.numbering import format_case_number, new_verification_code
+from dnw_desk.domain.registration import (
+    Channel,
+    Complainant,
+    ComplainantKind,
+    Matter,
+    Registration,
+)
+from dnw_desk.domain.resident_id import check_character
+from dnw_desk.domain.roles import Actor, Role
+from dnw_desk.services.cases import (
+    OP_KIND_EVENT,
+    case_row_values,
+    event_op_payload,
+    registered_event_data,
+)
+from dnw_desk.services.desk import Desk
+from dnw_desk.store.audit import GENESIS_HASH, canonical_row, chain_hash
+from dnw_desk.store.tables import audit_log, case_events, cases, daily_counters, outbox
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建国志强海燕晓东文博俊杰子涵梓萱浩然欣怡宇轩诗涵"  # noqa: E501
+# Names that exercise what the desk must handle: a character outside the BMP, a compound name.
+SPECIAL_NAMES = ("𠮷野家", "买买提·艾力", "欧阳娜娜", "司马光明")
+ENTERPRISES = (
+    "合肥市{}科技有限公司",
+    "安徽{}建设工程有限公司",
+    "芜湖{}贸易有限责任公司",
+    "蚌埠市{}食品有限公司",
+    "安庆{}物流有限公司",
+    "黄山{}文化旅游发展有限公司",
+)
+SERVICE_ITEMS = (
+    "企业投资项目备案",
+    "建设工程规划许可证核发",
+    "道路运输经营许可",
+    "食品经营许可",
+    "药品经营许可证核发",
+    "建筑业企业资质核准",
+    "社会保险关系转移接续",
+    "职业资格证书补办",
+    "出入境证件办理",
+    "户口迁移",
+    "不动产登记",
+    "医疗机构执业登记",
+    "教师资格认定",
+    "律师执业许可",
+    "民办学校设立审批",
+    "危险化学品经营许可",
+    "取水许可",
+    "排污许可证核发",
+    "高新技术企业认定",
+    "退役军人优待证办理",
+    "残疾人证办理",
+    "住房公积金提取",
+)
+ID_PREFIXES = (
+    "340104",
+    "340102",
+    "340202",
+    "340302",
+    "340403",
+    "340822",
+    "341002",
+    "110105",
+    "310115",
+    "320102",
+    "330106",
+    "420106",
+    "510107",
+)
+MOBILE_PREFIXES = (
+    "138",
+    "139",
+    "137",
+    "136",
+    "135",
+    "150",
+    "151",
+    "152",
+    "158",
+    "159",
+    "182",
+    "187",
+    "188",
+    "130",
+    "131",
+    "132",
+    "155",
+    "156",
+    "185",
+    "186",
+    "133",
+    "153",
+    "180",
+    "181",
+    "189",
+    "177",
+    "199",
+)
+REFUSALS = (
+    ("x-litigation", "涉法涉诉事项", "请通过司法途径解决"),
+    ("x-petition", "信访事项", "请到省信访局反映"),
+    ("x-own-fault", "申请人自身原因（材料不全等）", "请按一次性告知单补齐材料后再次申请"),
+    ("x-hotline", "宜通过12345热线反映", "请拨打12345政务服务便民热线"),
+)
+CLERKS = (
+    Actor("wangfang", "0815", Role.CLERK),
+    Actor("liuyang", "0816", Role.CLERK),
+    Actor("chenjing", "0817", Role.CLERK),
+)
+SATISFACTIONS = tuple(Satisfaction)  # from very satisfied to very unsatisfied
+SATISFACTION_WEIGHTS = (45, 35, 12, 6, 2)
+BATCH_CASES = 2000
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    cases: int
+    events: int
+    first_day: date
+    last_day: date
+
+
+class _People:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def person_name(self) -> str:
+        if self.rng.random() < 0.01:
+            return self.rng.choice(SPECIAL_NAMES)
+        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+        return self.rng.choice(SURNAMES) + given
+
+    def mobile(self) -> str:
+        return "+86" + self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    def resident_id(self, today: date) -> str:
+        born = today - timedelta(days=self.rng.randrange(18 * 365, 80 * 365))
+        body = f"{self.rng.choice(ID_PREFIXES)}{born:%Y%m%d}{self.rng.randrange(1000):03d}"
+        return body + check_character(body)
+
+    def credit_code(self) -> str:
+        from dnw_desk.domain.credit_code import ALPHABET
+        from dnw_desk.domain.credit_code import check_character as uscc_check
+
+        body = "91" + "340100" + "".join(self.rng.choice(ALPHABET) for _ in range(9))
+        return body + uscc_check(body)
+
+    def registration(self, category: str, unit: str, today: date) -> Registration:
+        rng = self.rng
+        if rng.random() < 0.2:
+            complainant = Complainant(
+                ComplainantKind.ENTERPRISE,
+                rng.choice(ENTERPRISES).format(
+                    rng.choice(("恒信", "华安", "徽商", "江淮", "皖通"))
+                ),
+                self.mobile(),
+                credit_code=self.credit_code(),
+                contact_person=self.person_name(),
+            )
+        else:
+            complainant = Complainant(
+                ComplainantKind.PERSON,
+                self.person_name(),
+                self.mobile(),
+                id_number=self.resident_id(today) if rng.random() < 0.6 else "",
+                consent_callback=rng.random() < 0.9,
+            )
+        item = rng.choice(SERVICE_ITEMS)
+        evidence: dict[str, Any] = {}
+        if category == "1":
+            evidence = {
+                "application_no": f"AH{today:%Y}{rng.randrange(10**8):08d}",
+                "application_date": today - timedelta(days=rng.randrange(10, 60)),
+            }
+        elif category == "2":
+            evidence = {
+                "earlier_visits": tuple(
+                    sorted(
+                        today - timedelta(days=rng.randrange(3, 40))
+                        for _ in range(rng.choice((2, 2, 3)))
+                    )
+                )
+            }
+        elif category == "4":
+            evidence = {
+                "ysj_place": rng.choice(("上海市", "江苏省南京市", "浙江省杭州市")),
+                "ysj_item": item,
+            }
+        matter = Matter(
+            category=category,
+            service_item=item,
+            lead_unit=unit,
+            channel=rng.choice((Channel.ONLINE, Channel.OFFLINE)),
+            description=f"办理{item}，{rng.choice(('多次往返仍未办结', '超过承诺时限', '窗口互相推诿', '系统提示无法受理'))}。",  # noqa: E501
+            request=rng.choice(("尽快办结", "给出明确答复", "说明不予受理的依据")),
+            **evidence,
+        )
+        return Registration(complainant, matter)
+
+
+def _opening_moment(
+    rng: random.Random, day: date, intervals: tuple[tuple[time, time], ...], tz: Any
+) -> datetime:
+    start, end = rng.choice(intervals)
+    span = int((datetime.combine(day, end) - datetime.combine(day, start)).total_seconds())
+    return datetime.combine(day, start, tzinfo=tz) + timedelta(seconds=rng.randrange(span))
+
+
+class _Timeline:
+    """Builds one case's events, refusing (by the domain fold) anything illegal."""
+
+    def __init__(self, case_id: str, actor: Actor, now: datetime) -> None:
+        self.case_id, self.actor, self.now = case_id, actor, now
+        self.events: list[Event] = []
+        self.state: CaseState | None = None
+
+    def add(self, event_type: EventType, at: datetime, **data: Any) -> bool:
+        if at > self.now:
+            return False
+        event = Event(str(uuid.uuid4()), self.case_id, event_type, at, self.actor.audit_name, data)
+        self.state = apply_event(self.state, event)
+        self.events.append(event)
+        return True
+
+
+def _lifecycle(
+    tl: _Timeline, rng: random.Random, desk: Desk, t0: datetime, unit: str, units: tuple[str, ...]
+) -> None:
+    work = desk.deadlines.working_time
+
+    def later(at: datetime, lo_min: float, hi_min: float) -> datetime:
+        return work.add(at, timedelta(minutes=rng.uniform(lo_min, hi_min)))
+
+    def referral(at: datetime, to: str) -> dict[str, Any]:
+        result = desk.deadlines.deadline_for(at)
+        return {
+            "unit": to,
+            "deadline": result.deadline.isoformat(),
+            "deadline_provisional": result.provisional,
+            "calendar_version": result.calendar_version,
+            "rule": result.rule,
+        }
+
+    if not tl.add(EventType.REFERRED, t0, **referral(t0, unit)):
+        return
+    at = later(t0, 10, 120)
+    if rng.random() < 0.05:  # the unit sends it back (a buck-passing signal)
+        if not tl.add(EventType.UNIT_RETURNED, at, unit=unit, reason="不属于本单位职责"):
+            return
+        at = later(at, 5, 40)
+        unit = rng.choice([u for u in units if u != unit])
+        if not tl.add(EventType.REFERRED, at, **referral(at, unit)):
+            return
+        at = later(at, 10, 120)
+    if not tl.add(EventType.UNIT_ACCEPTED, at, unit=unit, by="单位联络员"):
+        return
+    late = rng.random() < 0.12
+    at = later(at, 600, 900) if late else later(at, 30, 360)
+    if late and rng.random() < 0.5:
+        assert tl.state is not None and tl.state.deadline is not None
+        tl.add(
+            EventType.ESCALATED,
+            max(tl.state.deadline, at - timedelta(minutes=1)),
+            to="带班负责人",
+            note="逾期督办",
+        )
+    kind = rng.choice(
+        ("handled", "handled", "resolved_on_spot", "missing_materials_notice", "cannot_handle")
+    )
+    if not tl.add(EventType.OPINION_GIVEN, at, unit=unit, kind=kind, text="已按规定办理并答复"):
+        return
+    if not tl.add(
+        EventType.COMPLAINANT_INFORMED, later(at, 5, 90), channel="phone", by="单位联络员"
+    ):
+        return
+    if not tl.add(EventType.WINDOW_INFORMED, later(at, 10, 120), by="单位联络员"):
+        return
+    at = later(at, 120, 900)
+    satisfaction = rng.choices(SATISFACTIONS, SATISFACTION_WEIGHTS)[0]
+    if not tl.add(EventType.CALLBACK, at, satisfaction=satisfaction.value, comment=""):
+        return
+    if not tl.add(EventType.CLOSED, later(at, 10, 300)):
+        return
+
+
+def _working_days(desk: Desk, last: date, days: int) -> list[date]:
+    candidates = (last - timedelta(days=offset) for offset in range(days))
+    return sorted(day for day in candidates if desk.calendar.is_working_day(day))
+
+
+def generate(
+    desk: Desk,
+    n_cases: int,
+    days: int,
+    seed: int = 20261124,
+    progress: Callable[[int], None] | None = None,
+) -> DemoSummary:
+    if n_cases < 1 or days < 1:
+        raise ValueError("need at least one case and one day")
+    rng = random.Random(seed)
+    people = _People(rng)
+    now = desk.clock()
+    settings = desk.settings
+    intervals = desk.deadlines.working_time.hours.intervals
+    opening = intervals[0][0]
+    day_list = [
+        day
+        for day in _working_days(desk, now.date(), days)
+        if datetime.combine(day, opening, tzinfo=now.tzinfo) < now
+    ]
+    if not day_list:
+        raise ValueError("no working day in that range has opened yet")
+    moments: list[datetime] = []
+    while len(moments) < n_cases:
+        moment = _opening_moment(rng, rng.choice(day_list), intervals, now.tzinfo)
+        if moment < now:  # today's cases only up to "now"
+            moments.append(moment)
+    moments.sort()
+    units = settings.units
+    categories = [c.code for c in settings.categories]
+    written_events = 0
+    with desk.db.write() as conn:
+        counters = {
+            (row.day): row.last_serial
+            for row in conn.execute(
+                select(daily_counters).where(
+                    daily_counters.c.hall == settings.hall_code,
+                    daily_counters.c.window == settings.window_no,
+                )
+            )
+        }
+    for batch_start in range(0, n_cases, BATCH_CASES):
+        batch = moments[batch_start : batch_start + BATCH_CASES]
+        with desk.db.write() as conn:
+            written_events += _write_batch(
+                conn, desk, rng, people, batch, counters, units, categories, now
+            )
+        if progress:
+            progress(batch_start + len(batch))
+    return DemoSummary(n_cases, written_events, moments[0].date(), moments[-1].date())
+
+
+def _write_batch(
+    conn: Connection,
+    desk: Desk,
+    rng: random.Random,
+    people: _People,
+    moments: list[datetime],
+    counters: dict[str, int],
+    units: tuple[str, ...],
+    categories: list[str],
+    now: datetime,
+) -> int:
+    terminal = desk.terminal
+    case_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
+    op_rows: list[dict[str, Any]] = []
+    for t0 in moments:
+        actor = rng.choice(CLERKS)
+        case_id = str(uuid.uuid4())
+        key = t0.strftime("%Y%m%d")
+        counters[key] = counters.get(key, 0) + 1
+        serial = counters[key]
+        number = format_case_number(terminal.hall, terminal.window, t0.date(), serial)
+        code = new_verification_code()
+        unit = rng.choice(units)
+        registration = people.registration(rng.choice(categories), unit, t0.date())
+        tl = _Timeline(case_id, actor, now)
+        tl.add(
+            EventType.REGISTERED,
+            t0,
+            **registered_event_data(registration, number, code, terminal, actor),
+        )
+        if rng.random() < 0.06:
+            code_, reason, advice = rng.choice(REFUSALS)
+            tl.add(
+                EventType.NOT_ACCEPTED,
+                t0 + timedelta(minutes=rng.uniform(3, 15)),
+                reason_code=code_,
+                reason=reason,
+                advice=advice,
+            )
+        else:
+            _lifecycle(tl, rng, desk, t0 + timedelta(minutes=rng.uniform(2, 8)), unit, units)
+        state = tl.state
+        assert state is not None
+        row = case_row_values(case_id, number, code, serial, registration, actor, t0, terminal)
+        versions = [e.data["calendar_version"] for e in tl.events if "calendar_version" in e.data]
+        row.update(
+            status=state.status.value,
+            lead_unit=state.lead_unit or row["lead_unit"],
+            referred_at=state.clock_started_at,
+            deadline=state.deadline,
+            deadline_provisional=state.deadline_provisional,
+            calendar_version=versions[-1] if versions else None,
+            escalated=state.escalated,
+            returns=len(state.returns),
+            fed_back_at=state.fed_back_at,
+            on_time=state.on_time,
+            closed_at=state.closed_at,
+            event_count=len(tl.events),
+            updated_at=tl.events[-1].at,
+        )
+        case_rows.append(row)
+        for seq, event in enumerate(tl.events, start=1):
+            event_rows.append(
+                {
+                    "id": event.event_id,
+                    "case_id": case_id,
+                    "seq": seq,
+                    "type": event.type.value,
+                    "at": event.at,
+                    "actor": event.actor,
+                    "data": dict(event.data),
+                    "recorded_at": event.at,
+                    "origin": "desk",
+                }
+            )
+            op_id = str(uuid.uuid4())
+            op_rows.append(
+                {
+                    "op_id": op_id,
+                    "case_id": case_id,
+                    "kind": OP_KIND_EVENT,
+                    "payload": event_op_payload(op_id, event, seq, number, terminal),
+                    "created_at": event.at,
+                }
+            )
+    conn.execute(insert(cases), case_rows)
+    conn.execute(insert(case_events), event_rows)
+    conn.execute(insert(outbox), op_rows)
+    conn.execute(insert(audit_log), list(_audit_rows(conn, event_rows, case_rows)))
+    for key, last_serial in counters.items():
+        conn.exec_driver_sql(
+            "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = excluded.last_serial",
+            (terminal.hall, terminal.window, key, last_serial),
+        )
+    return len(event_rows)
+
+
+def _audit_rows(
+    conn: Connection, event_rows: list[dict[str, Any]], case_rows: list[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """Chain entries onto the current head, exactly as append_audit would one by one."""
+    numbers = {row["id"]: row["number"] for row in case_rows}
+    last = conn.execute(
+        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).first()
+    entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+    for row in event_rows:
+        entry_id += 1
+        detail = {"number": numbers[row["case_id"]], "event_id": row["id"], "seq": row["seq"]}
+        action = f"case.{row['type']}"
+        digest = chain_hash(
+            prev_hash,
+            canonical_row(entry_id, row["at"], row["actor"], action, row["case_id"], detail),
+        )
+        yield {
+            "id": entry_id,
+            "at": row["at"],
+            "actor": row["actor"],
+            "action": action,
+            "case_id": row["case_id"],
+            "detail": detail,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        }
+        prev_hash = digest

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dnw_desk.cli import main
+from dnw_desk.store.audit import verify_chain
+from dnw_desk.store.database import DB_FILENAME
+from tests.factories import desk_at, register
+
+TAMPERINGS = [
+    "UPDATE audit_log SET actor = 'clerk:mallory' WHERE id = {id}",
+    'UPDATE audit_log SET detail = \'{{"number": "X"}}\' WHERE id = {id}',
+    "UPDATE audit_log SET at = '2020-01-01T00:00:00.000000+00:00' WHERE id = {id}",
+    "UPDATE audit_log SET action = 'case.note' WHERE id = {id}",
+    "UPDATE audit_log SET case_id = NULL WHERE id = {id}",
+    "UPDATE audit_log SET hash = prev_hash WHERE id = {id}",
+    "DELETE FROM audit_log WHERE id = {id}",
+]
+
+
+@pytest.fixture
+def audited(data_dir: Path) -> Path:
+    desk, clock = desk_at(data_dir)
+    for _ in range(3):
+        register(desk)
+        clock.advance(minutes=5)
+    with desk.db.read() as conn:
+        assert verify_chain(conn).entries == 6
+    desk.close()
+    return data_dir
+
+
+@pytest.mark.parametrize("statement", TAMPERINGS)
+@pytest.mark.parametrize("entry", [1, 3, 5])
+def test_tampering_with_any_row_is_detected(
+    audited: Path, statement: str, entry: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(audited / DB_FILENAME) as conn:
+        conn.execute(statement.format(id=entry))
+    assert main(["--data-dir", str(audited), "audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "BROKEN" in out
+    assert f"entry {entry}" in out or f"entry {entry + 1}" in out
+
+
+def test_untouched_chain_verifies(audited: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(audited), "audit", "verify"]) == 0
+    assert "6 entries" in capsys.readouterr().out
