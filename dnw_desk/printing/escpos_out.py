@@ -133,7 +133,12 @@ class _TextModeWriter:
                 self.printer.qr(block.payload, size=6, native=True)
                 self.raw(b"\n")
             else:
-                self.printer.qr(block.payload, size=5, native=False, center=True)
+                # Drawn by us, not by python-escpos' qr(): that one calls text(), which
+                # switches code pages (ESC t) behind the Chinese mode's back.
+                image = render((block,), self.profile.width_dots)
+                self.printer.image(
+                    to_pil(image), impl="bitImageRaster", fragment_height=STRIP_HEIGHT
+                )
             self.raw(ESC_ALIGN + b"\x00")
 
     def _field(self, block: Field) -> None:

@@ -51,8 +51,15 @@ def _runs(text: str, bold: bool) -> Iterator[tuple[str, str, bool]]:
         yield current, current_key, fake_bold
 
 
+@cache
+def _char_width(char: str, bold: bool) -> float:
+    """Advance of ``char`` at 1 pt; wrapping measures many prefixes, so cache per character."""
+    font = font_for_char(char, bold) or CJK
+    return float(pdfmetrics.stringWidth(char, _register(font), 1.0))
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    return float(sum(pdfmetrics.stringWidth(run, key, size) for run, key, _ in _runs(text, bold)))
+    return sum(_char_width(char, bold) for char in text) * size
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,66 @@
+"""``dnw-desk print-test --printer URI``: print the test page and report the printer's status."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dnw_desk.printing.connection import STATUS_TIMEOUT
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "print-test",
+        help="print a test page and report the printer's status",
+        description="Check the printer (DLE EOT, 2 s) and print the test page. Exits non-zero "
+        "when the printer is unreachable, offline, out of paper or its cover is open.",
+    )
+    parser.add_argument("--printer", required=True, help="printer URI, e.g. tcp://192.168.1.50")
+    parser.add_argument("--profile", default="80mm", help="80mm, 58mm or tm-t88")
+    parser.add_argument("--mode", choices=("raster", "text"), default="raster")
+    parser.add_argument("--status-only", action="store_true", help="only check the status")
+    parser.add_argument("--timeout", type=float, default=STATUS_TIMEOUT, help="status timeout, s")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from dnw_desk.clock import system_clock
+    from dnw_desk.printing.connection import PrinterError, check_status, send_job
+    from dnw_desk.printing.escpos_out import profile_named
+    from dnw_desk.printing.jobs import OutputMode, ensure_qt, escpos_bytes, layout_for
+    from dnw_desk.printing.model import TestPageData
+    from dnw_desk.printing.uri import PrinterUriError, Transport, parse_printer_uri
+
+    try:
+        address = parse_printer_uri(args.printer)
+        profile = profile_named(args.profile)
+    except (PrinterUriError, ValueError) as exc:
+        print(f"dnw-desk print-test: {exc}", file=sys.stderr)
+        return 2
+    status = check_status(address, args.timeout)
+    print(f"{address.uri}: {status.state.value} — {status.message()}")
+    if not status.ready:
+        return 1
+    if args.status_only:
+        return 0
+    data = TestPageData(args.printer, profile.name, system_clock())
+    layout = layout_for(data)
+    if address.transport is Transport.PREVIEW:
+        from dnw_desk.printing.jobs import write_pdf
+
+        ensure_qt()
+        path = args.data_dir / "print-test.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_pdf(layout, path, profile.width_dots)
+        print(f"preview printer: test page saved to {path}")
+        return 0
+    ensure_qt()
+    try:
+        after = send_job(
+            address, escpos_bytes(layout, profile, OutputMode(args.mode)), args.timeout
+        )
+    except PrinterError as exc:
+        print(f"dnw-desk print-test: {exc}", file=sys.stderr)
+        return 1
+    print(f"test page sent; printer now: {after.message()}")
+    return 0
