@@ -12,17 +12,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
-from dnw_desk.domain.case import Event, EventType, Status, apply_event, fold
+from dnw_desk.domain.case import Event, EventType, Status
 from dnw_desk.domain.deadlines import DeadlineCalculator
 from dnw_desk.services.cases import OP_KIND_EVENT, Terminal, event_op_payload
 from dnw_desk.services.changes import Changes
-from dnw_desk.store import cases_repo
-from dnw_desk.store.audit import append_audit
+from dnw_desk.store.audit import GENESIS_HASH, append_audit, canonical_row, chain_hash
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import case_events, cases
+from dnw_desk.store.tables import audit_log, case_events, cases, outbox
 
 # Open cases that have a deadline. Fed-back cases are included: whether their feedback was on
 # time is judged against the deadline, and the official calendar is the one that counts.
@@ -71,22 +71,27 @@ def recompute_open_deadlines(
     """Recompute every open case's deadline with ``calculator`` (the new calendar, the hall's
     opening hours and rule) in one transaction; returns what changed."""
     version = calculator.calendar_version
+    in_scope = (
+        cases.c.status.in_([status.value for status in RECOMPUTED_STATUSES]),
+        cases.c.referred_at.is_not(None),
+        cases.c.deadline.is_not(None),
+    )
     with db.write() as conn:
         rows = conn.execute(
             select(
                 cases.c.id,
                 cases.c.number,
+                cases.c.registered_at,
                 cases.c.referred_at,
                 cases.c.deadline,
                 cases.c.deadline_provisional,
-            ).where(
-                cases.c.status.in_([status.value for status in RECOMPUTED_STATUSES]),
-                cases.c.referred_at.is_not(None),
-                cases.c.deadline.is_not(None),
-            )
+                cases.c.fed_back_at,
+                cases.c.event_count,
+            ).where(*in_scope)
         ).all()
         extended = _held_by_extension(conn)
         changed: list[DeadlineChange] = []
+        moved: list[Any] = []  # the rows of the changed cases
         for row in rows:
             if row.id in extended:
                 continue
@@ -102,19 +107,14 @@ def recompute_open_deadlines(
                         result.provisional,
                     )
                 )
+                moved.append(row)
         # The unchanged ones were confirmed by the new calendar: record which calendar that was.
         conn.execute(
             update(cases)
-            .where(
-                cases.c.status.in_([status.value for status in RECOMPUTED_STATUSES]),
-                cases.c.referred_at.is_not(None),
-                cases.c.deadline.is_not(None),
-                cases.c.id.not_in(list(extended)),
-            )
+            .where(*in_scope, cases.c.id.not_in(list(extended)))
             .values(calendar_version=version)
         )
-        for change in changed:
-            _record_change(conn, change, calculator, terminal, actor, now)
+        _record_changes(conn, changed, moved, calculator, terminal, actor, now)
         append_audit(
             conn,
             at=now,
@@ -155,55 +155,143 @@ def _held_by_extension(conn: Connection) -> set[str]:
     return {case_id for case_id, kind in last.items() if kind == EventType.EXTENSION_GRANTED}
 
 
-def _record_change(
+def _record_changes(
     conn: Connection,
-    change: DeadlineChange,
+    changed: list[DeadlineChange],
+    rows: list[Any],
     calculator: DeadlineCalculator,
     terminal: Terminal,
     actor: str,
     now: datetime,
 ) -> None:
-    events = cases_repo.load_events(conn, change.case_id)
-    data = {
-        "deadline": change.deadline.isoformat(),
-        "deadline_provisional": change.provisional,
-        "calendar_version": calculator.calendar_version,
-        "rule": str(calculator.rule),
-        "previous_deadline": change.previous.isoformat(),
-        "previous_provisional": change.previous_provisional,
-    }
-    # Never dated before the timeline's last event (a case registered under a clock that ran ahead).
-    when = max(now, events[-1].at) if events else now
-    event = Event(
-        str(uuid.uuid4()), change.case_id, EventType.DEADLINE_RECOMPUTED, when, actor, data
+    """Event, outbox op, audit entry and cached columns for each change, written in batches.
+
+    The cached columns are updated directly instead of re-folding each timeline: the new event
+    changes only the deadline (``_deadline_recomputed`` in domain.case), and with it ``on_time``
+    for cases already fed back. A test checks that a fold of the stored timeline agrees.
+    """
+    if not changed:
+        return
+    events: list[dict[str, Any]] = []
+    ops: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    audits: list[tuple[str, dict[str, Any]]] = []
+    for change, row in zip(changed, rows, strict=True):
+        data = {
+            "deadline": change.deadline.isoformat(),
+            "deadline_provisional": change.provisional,
+            "calendar_version": calculator.calendar_version,
+            "rule": str(calculator.rule),
+            "previous_deadline": change.previous.isoformat(),
+            "previous_provisional": change.previous_provisional,
+        }
+        # Never dated before the registration (a case registered under a clock that ran ahead).
+        when = max(now, row.registered_at)
+        event = Event(
+            str(uuid.uuid4()), change.case_id, EventType.DEADLINE_RECOMPUTED, when, actor, data
+        )
+        seq = row.event_count + 1
+        events.append(
+            {
+                "id": event.event_id,
+                "case_id": event.case_id,
+                "seq": seq,
+                "type": event.type.value,
+                "at": when,
+                "actor": actor,
+                "data": data,
+                "recorded_at": now,
+                "origin": "desk",
+            }
+        )
+        op_id = str(uuid.uuid4())
+        ops.append(
+            {
+                "op_id": op_id,
+                "case_id": change.case_id,
+                "kind": OP_KIND_EVENT,
+                "payload": event_op_payload(op_id, event, seq, change.number, terminal),
+                "created_at": now,
+            }
+        )
+        fed_back = row.fed_back_at
+        updates.append(
+            {
+                "b_id": change.case_id,
+                "deadline": change.deadline,
+                "deadline_provisional": change.provisional,
+                "calendar_version": calculator.calendar_version,
+                "on_time": None if fed_back is None else fed_back <= change.deadline,
+                "event_count": seq,
+                "updated_at": now,
+            }
+        )
+        audits.append(
+            (
+                change.case_id,
+                {
+                    "number": change.number,
+                    "event_id": event.event_id,
+                    "seq": seq,
+                    "previous_deadline": data["previous_deadline"],
+                    "deadline": data["deadline"],
+                    "provisional": change.provisional,
+                    "calendar_version": calculator.calendar_version,
+                },
+            )
+        )
+    conn.execute(insert(case_events), events)
+    conn.execute(insert(outbox), ops)
+    conn.execute(
+        update(cases)
+        .where(cases.c.id == bindparam("b_id"))
+        .values(
+            deadline=bindparam("deadline"),
+            deadline_provisional=bindparam("deadline_provisional"),
+            calendar_version=bindparam("calendar_version"),
+            on_time=bindparam("on_time"),
+            event_count=bindparam("event_count"),
+            updated_at=bindparam("updated_at"),
+        ),
+        updates,
     )
-    state = apply_event(fold(events), event)
-    seq = len(events) + 1
-    cases_repo.insert_event(conn, event, seq, now)
-    op_id = str(uuid.uuid4())
-    cases_repo.enqueue_op(
-        conn,
-        op_id,
-        change.case_id,
-        OP_KIND_EVENT,
-        event_op_payload(op_id, event, seq, change.number, terminal),
-        now,
-    )
-    append_audit(
+    append_audit_batch(
         conn,
         at=now,
         actor=actor,
         action=f"case.{EventType.DEADLINE_RECOMPUTED.value}",
-        case_id=change.case_id,
-        detail={
-            "number": change.number,
-            "event_id": event.event_id,
-            "seq": seq,
-            "previous_deadline": data["previous_deadline"],
-            "deadline": data["deadline"],
-            "provisional": change.provisional,
-            "calendar_version": calculator.calendar_version,
-        },
+        entries=audits,
     )
-    cases_repo.store_state(conn, change.case_id, state, seq, now)
-    cases_repo.set_calendar_version(conn, change.case_id, calculator.calendar_version)
+
+
+def append_audit_batch(
+    conn: Connection,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    entries: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """Many chained audit entries in one executemany (the same chain ``append_audit`` extends)."""
+    last = conn.execute(
+        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).first()
+    entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+    rows = []
+    for case_id, detail in entries:
+        entry_id += 1
+        digest = chain_hash(prev_hash, canonical_row(entry_id, at, actor, action, case_id, detail))
+        rows.append(
+            {
+                "id": entry_id,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "case_id": case_id,
+                "detail": detail,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    conn.execute(insert(audit_log), rows)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.calendar import WorkingCalendar
 from dnw_desk.domain.calendar_override import parse_override
-from dnw_desk.domain.case import EventType, Status
+from dnw_desk.domain.case import EventType, Status, fold
 from dnw_desk.services.calendar_change import recompute_open_deadlines
 from dnw_desk.services.desk import Desk, deadline_calculator
 from dnw_desk.store import cases_repo
@@ -105,6 +105,9 @@ def test_open_cases_get_the_official_deadline_closed_and_extended_ones_stay(
     )
     assert ext is not None and ext.deadline == at("2027-01-08 17:30")
     assert events[-1].type is EventType.DEADLINE_RECOMPUTED
+    folded = fold(events)  # the cached columns agree with the timeline
+    assert (folded.deadline, folded.deadline_provisional) == (row.deadline, False)
+    assert folded.status == row.status
     assert events[-1].data["previous_deadline"] == "2027-01-04T17:30:00+08:00"
     # one event + one outbox op for the changed case; its audit entry plus one summary entry
     assert _count(desk, case_events) == before["ev"] + 1
