@@ -13,10 +13,8 @@ The first render of each kind (font loading, registering with reportlab) is repo
 
 from __future__ import annotations
 
-import ctypes
 import io
 import os
-import sys
 import time
 from collections.abc import Callable
 
@@ -36,12 +34,8 @@ def _times(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
 
 def main() -> list[Result]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6 import __version__ as pyside_version
     from PySide6.QtGui import QColor, QGuiApplication, QImage
 
-    if sys.version_info < (3, 12) and pyside_version == "6.12.0":
-        # PySide6 6.12.0 on Python 3.11 leaks a decref of None per void call (see tests).
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
     app = QGuiApplication.instance() or QGuiApplication([])
     from reportlab.pdfgen.canvas import Canvas
 

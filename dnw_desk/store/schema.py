@@ -17,7 +17,7 @@ from filelock import FileLock, Timeout
 from dnw_desk.clock import system_clock
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
 
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0006"
 BACKUP_DIR = "backups"
 BACKUPS_KEPT = 10
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

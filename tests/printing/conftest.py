@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import ctypes
 import socket
-import sys
 import threading
 from collections.abc import Iterator
 
 import pytest
-from PySide6 import __version__ as pyside_version
 from PySide6.QtGui import QGuiApplication
-
-if sys.version_info < (3, 12) and pyside_version == "6.12.0":
-    # PySide6 6.12.0 drops a reference to None on every call that returns None when run on
-    # Python 3.11 (None is not immortal before 3.12); a few thousand painter calls later the
-    # interpreter aborts with "none_dealloc". Keep None alive for the test run; the project
-    # pin excludes that release.
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,74 @@
+"""``make bench``: run every ``bench/bench_*.py`` and print one table.
+
+Each benchmark runs in its own interpreter (so Qt, caches and memory of one do not colour
+another) and hands its rows back as JSON; the table shows figure, the floor measured in the same
+run, their ratio and the DESIGN §11 budget, and ``bench/results.json`` keeps them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNNER = (
+    "import importlib, json, sys\n"
+    "module = importlib.import_module(sys.argv[1])\n"
+    "rows = module.main()\n"
+    "rows = rows if isinstance(rows, list) else [rows]\n"
+    "open(sys.argv[2], 'w').write(json.dumps(rows, default=str))\n"
+)
+
+
+def _fmt(value: object, spec: str) -> str:
+    return format(value, spec) if isinstance(value, int | float) else "-"
+
+
+def main(selected: list[str]) -> int:
+    modules = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
+    if selected:
+        modules = [m for m in modules if any(s in m for s in selected)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    rows: list[dict[str, object]] = []
+    failed = []
+    for name in modules:
+        out = ROOT / "bench" / f".{name}.json"
+        print(f"== {name}", flush=True)
+        started = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-c", RUNNER, f"bench.{name}", str(out)], cwd=ROOT, env=env
+        )
+        if proc.returncode != 0 or not out.exists():
+            failed.append(name)
+            continue
+        for row in json.loads(out.read_text()):
+            rows.append({"benchmark": name, **row})
+        out.unlink()
+        print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
+    print()
+    header = f"{'figure':<52} {'value':>12} {'floor':>10} {'ratio':>8}  budget"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ratio = row.get("ratio")
+        print(
+            f"{str(row['name'])[:52]:<52} {_fmt(row['figure'], '.3f'):>12} "
+            f"{_fmt(row.get('floor'), '.3f'):>10} "
+            f"{(_fmt(ratio, '.2f') + 'x') if ratio is not None else '-':>8}  {row.get('budget', '')}"
+        )
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps({"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": rows},
+                   indent=2, ensure_ascii=False)
+    )
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
