@@ -72,8 +72,7 @@ def escpos_bytes(layout: Layout, profile: PrinterProfile, mode: OutputMode) -> b
 def write_png(layout: Layout, path: Path, width_dots: int) -> None:
     from dnw_desk.printing.raster import render
 
-    # PySide6's stubs say bytes for the format; at run time only str is accepted.
-    if not render(layout, width_dots).save(str(path), "PNG"):  # type: ignore[call-overload]
+    if not render(layout, width_dots).save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
 
 
