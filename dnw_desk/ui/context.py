@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from dnw_desk.domain.roles import Actor
+from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.desk import Desk
 from dnw_desk.ui.changes import ChangeBus
 from dnw_desk.ui.tasks import ImmediateTaskRunner, TaskRunner
+
+if TYPE_CHECKING:
+    from dnw_desk.ui.print_jobs import PrintJobs
 
 
 @dataclass
@@ -14,3 +20,9 @@ class DeskUi:
     desk: Desk
     tasks: TaskRunner | ImmediateTaskRunner
     bus: ChangeBus
+    # Device-local settings (printer, language, large font); saved by the settings dialog.
+    local: LocalSettings = field(default_factory=LocalSettings)
+    # Who is logged in at the counter; None while the login screen shows.
+    actor: Actor | None = None
+    # The print seam (receipts, slips, the test page); built by the composition root.
+    printing: PrintJobs | None = None

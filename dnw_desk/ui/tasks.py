@@ -31,6 +31,8 @@ class TaskRunner(QObject):
             "db": ThreadPoolExecutor(1, thread_name_prefix="dnw-db"),
             "print": ThreadPoolExecutor(1, thread_name_prefix="dnw-print"),
             "net": ThreadPoolExecutor(1, thread_name_prefix="dnw-net"),
+            # Small local files (the intake draft, device settings): never behind a long query.
+            "file": ThreadPoolExecutor(1, thread_name_prefix="dnw-file"),
         }
         self.sig_completed.connect(self.on_self_completed)
 
@@ -43,7 +45,9 @@ class TaskRunner(QObject):
         lane: str = "db",
     ) -> Future[Any]:
         future = self._executors[lane].submit(fn)
-        future.add_done_callback(lambda f: self.sig_completed.emit(lambda: _deliver(f, on_done, on_error)))
+        future.add_done_callback(
+            lambda f: self.sig_completed.emit(lambda: _deliver(f, on_done, on_error))
+        )
         return future
 
     @Slot(object)

@@ -1,0 +1,256 @@
+"""Who is at the counter: login per shift, the idle lock, settings, and the intake screen.
+
+Installed into the main window by the composition root (``install``): it adds the login and
+intake pages to the window's stack, a *Desk* menu and the printer state in the status bar, so the
+shared ``MainWindow`` needs no knowledge of accounts or locking.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+
+from dnw_desk.domain.roles import ROLE_LABELS, Actor, Permission, may
+from dnw_desk.i18n import _
+from dnw_desk.local_settings import LocalSettings, save_local_settings
+from dnw_desk.services.accounts import AccountService
+from dnw_desk.services.changes import Changes
+from dnw_desk.services.settings import BusinessSettings, save_settings
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.idle_lock import IdleLock
+from dnw_desk.ui.intake.page import IntakePage
+from dnw_desk.ui.login_page import LoginPage
+from dnw_desk.ui.printer_status import PrinterStatus
+from dnw_desk.ui.settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+
+
+class DeskSession(QObject):
+    sig_actor_changed = Signal(object)
+    """The logged-in ``Actor`` (None when logged out or locked)."""
+
+    def __init__(self, window: QMainWindow, ui: DeskUi, accounts: AccountService) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ui = ui
+        self.accounts = accounts
+        self.pages = window.pages  # type: ignore[attr-defined]
+        self.login_page = LoginPage(ui, accounts)
+        self.intake = IntakePage(ui)
+        self.pages.addWidget(self.login_page)
+        self.pages.addWidget(self.intake)
+        self.idle = IdleLock(ui.desk.settings.idle_lock_minutes, self)
+        self.locked = False
+        self._drafts_offered = False
+        self._hidden_page: QWidget | None = None
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        window.statusBar().insertPermanentWidget(0, self.user_label)
+        self.printer_status: PrinterStatus | None = None
+        if ui.printing is not None:
+            self.printer_status = PrinterStatus(ui.printing)
+            window.statusBar().addWidget(self.printer_status, 1)
+        self._build_menu()
+        self._connect_signals()
+        self.show_login()
+
+    def _build_menu(self) -> None:
+        menu = QMenu(_("&Desk"), self.window)
+        menu.setObjectName("deskMenu")
+        self.register_action = QAction(_("&New registration"), self.window)
+        self.register_action.setShortcut(QKeySequence("F2"))
+        self.lock_action = QAction(_("&Lock"), self.window)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.logout_action = QAction(_("Log &out (end of shift)"), self.window)
+        self.settings_action = QAction(_("&Settings…"), self.window)
+        self.settings_action.setObjectName("settingsAction")
+        for action in (
+            self.register_action,
+            None,
+            self.lock_action,
+            self.logout_action,
+            None,
+            self.settings_action,
+        ):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        bar = self.window.menuBar()
+        help_menu = getattr(self.window, "help_menu", None)
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
+        self.menu = menu
+
+    def _connect_signals(self) -> None:
+        self.login_page.sig_logged_in.connect(self.on_login_page_logged_in)
+        self.idle.sig_idle.connect(self.on_idle_idle)
+        self.register_action.triggered.connect(self.on_register_triggered)
+        self.lock_action.triggered.connect(self.on_lock_triggered)
+        self.logout_action.triggered.connect(self.on_logout_triggered)
+        self.settings_action.triggered.connect(self.on_settings_triggered)
+        self.ui.bus.sig_changed.connect(self.on_bus_changed)
+        if self.printer_status is not None:
+            self.printer_status.reprint_button.clicked.connect(self.intake.on_reprint_clicked)
+
+    # --- logging in and out ------------------------------------------------------------
+
+    def show_login(self) -> None:
+        self._cover()
+        self.ui.actor = None
+        self.locked = False
+        self.login_page.show_login(self.ui.local.last_login)
+        self._actor_changed()
+
+    def _cover(self) -> None:
+        """Hide whatever screen shows behind the login page; menus off except File/Help."""
+        current = self.pages.currentWidget()
+        if current is not self.login_page:
+            self._hidden_page = current
+        self.pages.setCurrentWidget(self.login_page)
+        self.idle.stop()
+        for action in (
+            self.register_action,
+            self.lock_action,
+            self.logout_action,
+            self.settings_action,
+        ):
+            action.setEnabled(False)
+        for action in self.window.menuBar().actions():
+            menu = action.menu()
+            if (
+                menu is not None
+                and menu is not self.menu
+                and action.text() not in (_("&File"), _("&Help"))
+            ):
+                action.setEnabled(False)
+
+    def _uncover(self) -> None:
+        for action in self.window.menuBar().actions():
+            action.setEnabled(True)
+        actor = self.ui.actor
+        assert actor is not None
+        self.register_action.setEnabled(may(actor.role, Permission.REGISTER))
+        self.lock_action.setEnabled(True)
+        self.logout_action.setEnabled(True)
+        self.settings_action.setEnabled(may(actor.role, Permission.ADMINISTER))
+        page = (
+            self._hidden_page if self._hidden_page not in (None, self.login_page) else self.intake
+        )
+        self.pages.setCurrentWidget(page)
+        self.idle.start()
+
+    @Slot(object)
+    def on_login_page_logged_in(self, actor: Actor) -> None:
+        was_locked = self.locked
+        self.locked = False
+        self.ui.actor = actor
+        if not was_locked:
+            self._hidden_page = self.intake
+        self._uncover()
+        self._actor_changed()
+        if self.ui.local.last_login != actor.login:
+            self.save_local(replace(self.ui.local, last_login=actor.login))
+        can_register = may(actor.role, Permission.REGISTER)
+        self.intake.setEnabled(can_register)
+        if can_register and self.pages.currentWidget() is self.intake:
+            self.intake.form.kind.setFocus()
+        if not self._drafts_offered and can_register:
+            self._drafts_offered = True
+            self.intake.offer_draft()
+
+    def _actor_changed(self) -> None:
+        actor = self.ui.actor
+        if actor is None:
+            self.user_label.setText(_("Not logged in") if not self.locked else _("Locked"))
+        else:
+            self.user_label.setText(
+                _("{role} {login} · no. {clerk_no}").format(
+                    role=_(ROLE_LABELS[actor.role]), login=actor.login, clerk_no=actor.clerk_no
+                )
+            )
+        self.sig_actor_changed.emit(None if self.locked else actor)
+
+    def lock(self) -> None:
+        actor = self.ui.actor
+        if actor is None or self.locked:
+            return
+        if not self.intake.form.is_empty():
+            self.intake.save_draft_now()  # a lock often precedes a shift change or a crash
+        self._cover()
+        self.locked = True
+        self.login_page.show_locked(actor)
+        self.user_label.setText(_("Locked"))
+        self.sig_actor_changed.emit(None)
+
+    @Slot()
+    def on_idle_idle(self) -> None:
+        self.lock()
+
+    @Slot()
+    def on_lock_triggered(self) -> None:
+        self.lock()
+
+    @Slot()
+    def on_logout_triggered(self) -> None:
+        self.show_login()
+
+    @Slot()
+    def on_register_triggered(self) -> None:
+        self.pages.setCurrentWidget(self.intake)
+        self.intake.form.kind.setFocus()
+
+    # --- settings ------------------------------------------------------------------------
+
+    @Slot()
+    def on_settings_triggered(self) -> None:
+        self.open_settings()
+
+    def open_settings(self) -> bool:
+        result = SettingsDialog.ask(self.ui, self.window, self.accounts)
+        if result is None:
+            return False
+        self.apply_settings(result.business, result.local)
+        return True
+
+    def apply_settings(self, business: BusinessSettings, local: LocalSettings) -> None:
+        desk, actor = self.ui.desk, self.ui.actor
+        assert actor is not None
+
+        def save() -> Changes:
+            save_settings(desk.db, business, actor=actor.audit_name, now=desk.clock())
+            desk.reload()
+            return Changes(settings=True)
+
+        self.ui.tasks.run(save, self.ui.bus.publish, self._settings_failed)
+        self.save_local(local)
+
+    def _settings_failed(self, error: BaseException) -> None:
+        log.error("saving settings failed: %s", error)
+        QMessageBox.warning(
+            self.window,
+            _("Settings"),
+            _("The settings were not saved: {reason}").format(reason=error),
+        )
+
+    def save_local(self, local: LocalSettings) -> None:
+        self.ui.local = local
+        if self.ui.printing is not None:
+            self.ui.printing.configure(local.printer_uri, local.printer_profile)
+        data_dir = self.ui.desk.data_dir
+        self.ui.tasks.run(lambda: save_local_settings(data_dir, local), lane="file")
+
+    @Slot(object)
+    def on_bus_changed(self, changes: Changes) -> None:
+        if changes.settings:
+            settings = self.ui.desk.settings
+            self.idle.set_timeout_ms(settings.idle_lock_minutes * 60_000)
+            self.intake.reload_settings()
+            self.login_page.hall.setText(f"{settings.hall_name} · {settings.window_name}")

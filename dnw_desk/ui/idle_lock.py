@@ -1,0 +1,62 @@
+"""Lock the counter after N idle minutes (DESIGN §7).
+
+An application-wide event filter counts keys, clicks and mouse movement as activity and restarts
+one single-shot timer; when it runs out, ``sig_idle`` asks the main window to lock.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication
+
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+
+
+class IdleLock(QObject):
+    sig_idle = Signal()
+    """No keyboard or mouse activity for the configured time."""
+
+    def __init__(self, minutes: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.set_timeout_ms(int(minutes * 60_000))
+        self.timer.timeout.connect(self.on_timer_timeout)
+        self.active = False
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_timeout_ms(self, milliseconds: int) -> None:
+        self.timer.setInterval(max(1, milliseconds))
+        if self.timer.isActive():
+            self.timer.start()
+
+    def start(self) -> None:
+        """Watch for idleness (after a login)."""
+        self.active = self.timer.interval() > 0
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Stop watching (while locked or logged out)."""
+        self.active = False
+        self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.active and event.type() in ACTIVITY:
+            self.timer.start()
+        return False
+
+    @Slot()
+    def on_timer_timeout(self) -> None:
+        if self.active:
+            self.active = False
+            self.sig_idle.emit()

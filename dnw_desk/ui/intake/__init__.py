@@ -1,0 +1,1 @@
+"""The intake screen: register a case at the counter and hand over the receipt."""

@@ -1,0 +1,136 @@
+"""Log in at the start of a shift, and unlock after the idle lock.
+
+A page of the main window rather than a modal dialog: while it shows, the screens behind it are
+hidden (personal data is not left on an unattended counter) and the menus are disabled. Checking
+the password runs on the DB lane (scrypt takes a few dozen milliseconds).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QFormLayout, QFrame, QLineEdit, QWidget
+
+from dnw_desk.domain.roles import ROLE_LABELS, Actor
+from dnw_desk.i18n import _
+from dnw_desk.services.accounts import AccountService, LoginFailed
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.widgets import (
+    EnterMovesOn,
+    button,
+    error_label,
+    hbox,
+    hint_label,
+    label,
+    show_error,
+    vbox,
+)
+
+
+class LoginPage(QWidget):
+    sig_logged_in = Signal(object)
+    """An ``Actor`` whose password was right (a new login or the unlock)."""
+
+    def __init__(self, ui: DeskUi, accounts: AccountService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.accounts = accounts
+        self.locked_actor: Actor | None = None
+        self.title = label(_("Log in"), bold=True, scale=1.6)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle = hint_label()
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.login_edit = QLineEdit()
+        self.login_edit.setObjectName("login")
+        self.login_edit.installEventFilter(EnterMovesOn(self))
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = error_label()
+        self.login_button = button(_("Log in"), self.on_login_clicked, default=True)
+        self.login_button.setObjectName("loginButton")
+        self.switch_button = button(_("Another user (new shift)"), self.on_switch_clicked)
+        self.switch_button.setVisible(False)
+        form = QFormLayout()
+        form.addRow(_("Login"), self.login_edit)
+        form.addRow(_("Password"), self.password_edit)
+        card = QFrame()
+        card.setObjectName("loginCard")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setFixedWidth(420)
+        card.setLayout(
+            vbox(
+                self.title,
+                self.subtitle,
+                8,
+                form,
+                self.error,
+                hbox(self.switch_button, None, self.login_button),
+                margin=24,
+            )
+        )
+        self.hall = hint_label(f"{ui.desk.settings.hall_name} · {ui.desk.settings.window_name}")
+        self.hall.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setLayout(vbox(None, hbox(None, card, None), self.hall, None, margin=24))
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.password_edit.returnPressed.connect(self.on_login_clicked)
+
+    def show_login(self, last_login: str = "") -> None:
+        self.locked_actor = None
+        self.title.setText(_("Log in"))
+        self.subtitle.setText(_("Log in to start your shift."))
+        self.login_edit.setReadOnly(False)
+        self.login_edit.setText(last_login)
+        self.switch_button.setVisible(False)
+        self._reset()
+
+    def show_locked(self, actor: Actor) -> None:
+        self.locked_actor = actor
+        self.title.setText(_("Locked"))
+        self.subtitle.setText(
+            _(
+                "The desk locked itself after a pause. {role} {login} (no. {clerk_no}): enter "
+                "your password."
+            ).format(role=_(ROLE_LABELS[actor.role]), login=actor.login, clerk_no=actor.clerk_no)
+        )
+        self.login_edit.setText(actor.login)
+        self.login_edit.setReadOnly(True)
+        self.switch_button.setVisible(True)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.password_edit.clear()
+        show_error(self.error, "")
+        self.login_button.setEnabled(True)
+        (self.password_edit if self.login_edit.text() else self.login_edit).setFocus()
+
+    @Slot()
+    def on_switch_clicked(self) -> None:
+        self.show_login()
+
+    @Slot()
+    def on_login_clicked(self) -> None:
+        login, password = self.login_edit.text().strip(), self.password_edit.text()
+        if not login or not password:
+            show_error(self.error, _("Enter your login and password."))
+            return
+        self.login_button.setEnabled(False)
+        accounts = self.accounts
+        self.ui.tasks.run(
+            lambda: accounts.authenticate(login, password), self.on_authenticated, self.on_failed
+        )
+
+    def on_authenticated(self, actor: Actor) -> None:
+        self.password_edit.clear()
+        self.login_button.setEnabled(True)
+        self.sig_logged_in.emit(actor)
+
+    def on_failed(self, error: BaseException) -> None:
+        self.login_button.setEnabled(True)
+        self.password_edit.clear()
+        self.password_edit.setFocus()
+        message = (
+            str(error) if isinstance(error, LoginFailed) else _("Login is not possible right now.")
+        )
+        show_error(self.error, message)

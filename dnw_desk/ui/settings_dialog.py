@@ -1,0 +1,530 @@
+"""The admin's settings: hall and window, hours and deadline rule, categories, units, alerts,
+printer (with a test print), language and accounts. Clerks and shift leads cannot open it.
+
+``ask`` returns the new business settings (stored in the database, they sync) and the new
+device-local settings (printer, language, large font); the caller saves them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from dnw_desk.domain.deadlines import DeadlineRule
+from dnw_desk.domain.registration import Category, Evidence
+from dnw_desk.domain.roles import ROLE_LABELS, Permission, Role, may
+from dnw_desk.domain.working_time import OpeningHours
+from dnw_desk.i18n import LANGUAGES, _
+from dnw_desk.local_settings import LocalSettings
+from dnw_desk.services.accounts import AccountService, NewAccount
+from dnw_desk.services.settings import BusinessSettings
+from dnw_desk.store.accounts import AccountRow
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_error, vbox
+
+_HALL_CODE = re.compile(r"^[A-Z0-9]{1,5}[A-Z]$")
+_WINDOW = re.compile(r"^\d{1,3}$")
+EVIDENCE_COLUMNS = (
+    (Evidence.APPLICATION, "Application"),
+    (Evidence.EARLIER_VISITS, "Earlier visits"),
+    (Evidence.YSJ_REFERENCE, "沪苏浙 reference"),
+)
+PROFILES = ("80mm", "58mm", "tm-t88")
+
+
+@dataclass(frozen=True)
+class SettingsResult:
+    business: BusinessSettings
+    local: LocalSettings
+
+
+def check_hall(code: str, window: str) -> dict[str, str]:
+    errors = {}
+    if not _HALL_CODE.match(code):
+        errors["hall_code"] = _(
+            "The hall code is 2–6 capital letters or digits, ending with a letter."
+        )
+    if not _WINDOW.match(window) or int(window) == 0:
+        errors["window_no"] = _("The window number is 1–999.")
+    return errors
+
+
+def check_hours(text: str) -> str:
+    try:
+        hours = OpeningHours.parse(text)
+    except ValueError:
+        return _("Write opening hours like 09:00-12:00,13:30-17:30.")
+    if any(start >= end for start, end in hours.intervals):
+        return _("Each period must end after it starts.")
+    return ""
+
+
+def check_printer_uri(uri: str) -> str:
+    from dnw_desk.printing.uri import PrinterUriError, parse_printer_uri
+
+    if uri.strip() == "dummy":
+        return ""
+    try:
+        parse_printer_uri(uri)
+    except PrinterUriError as exc:
+        return str(exc)
+    return ""
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self, ui: DeskUi, accounts: AccountService | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.accounts = accounts
+        self.settings = ui.desk.settings
+        self.local = ui.local
+        self.setWindowTitle(_("Settings"))
+        self.setMinimumSize(760, 560)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._hall_tab(), _("Hall and window"))
+        self.tabs.addTab(self._hours_tab(), _("Hours and deadline"))
+        self.tabs.addTab(self._categories_tab(), _("Categories"))
+        self.tabs.addTab(self._units_tab(), _("Units"))
+        self.tabs.addTab(self._alerts_tab(), _("Alerts and desk"))
+        self.tabs.addTab(self._device_tab(), _("Printer and display"))
+        if accounts is not None:
+            self.tabs.addTab(self._accounts_tab(), _("Accounts"))
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.setLayout(vbox(self.tabs, self.error, self.buttons, margin=10))
+        self._connect_signals()
+
+    # --- tabs ----------------------------------------------------------------------------
+
+    def _hall_tab(self) -> QWidget:
+        s = self.settings
+        self.hall_code = QLineEdit(s.hall_code)
+        self.hall_code.setObjectName("hall_code")
+        self.hall_name = QLineEdit(s.hall_name)
+        self.window_no = QLineEdit(s.window_no)
+        self.window_no.setObjectName("window_no")
+        self.window_name = QLineEdit(s.window_name)
+        form = QFormLayout()
+        form.addRow(_("Hall code"), self.hall_code)
+        form.addRow(_("Hall name"), self.hall_name)
+        form.addRow(_("Window number"), self.window_no)
+        form.addRow(_("Window name"), self.window_name)
+        form.addRow(
+            "",
+            hint_label(
+                _(
+                    "Hall code and window number make up the case numbers, e.g. "
+                    "AH08-20261124-0007K. Change them only when the terminal is enrolled again."
+                )
+            ),
+        )
+        return self._page(form)
+
+    def _hours_tab(self) -> QWidget:
+        s = self.settings
+        self.opening_hours = QLineEdit(s.opening_hours)
+        self.opening_hours.setObjectName("opening_hours")
+        self.rule_kind = QComboBox()
+        self.rule_kind.addItem(
+            _("Closing time of the next working day (Civil Code art. 201/203)"), "civil-code"
+        )
+        self.rule_kind.addItem(_("A number of working hours"), "working-hours")
+        self.rule_hours = QDoubleSpinBox()
+        self.rule_hours.setRange(1, 200)
+        self.rule_hours.setDecimals(1)
+        self.rule_hours.setSuffix(" " + _("working hours"))
+        rule = DeadlineRule.parse(s.deadline_rule)
+        self.rule_kind.setCurrentIndex(0 if rule.kind == "civil-code" else 1)
+        self.rule_hours.setValue(rule.hours if rule.kind != "civil-code" else 8)
+        form = QFormLayout()
+        form.addRow(_("Opening hours"), self.opening_hours)
+        form.addRow(
+            "",
+            hint_label(
+                _(
+                    "Periods separated by commas; the gap is the lunch break. Times are Beijing "
+                    "time."
+                )
+            ),
+        )
+        form.addRow(_("Feedback deadline"), self.rule_kind)
+        form.addRow("", self.rule_hours)
+        self.on_rule_kind_changed()
+        return self._page(form)
+
+    def _categories_tab(self) -> QWidget:
+        headers = [_("Code"), _("Label (中文)"), _("Label (English)")]
+        headers += [_(title) for _e, title in EVIDENCE_COLUMNS]
+        self.category_table = QTableWidget(0, len(headers))
+        self.category_table.setHorizontalHeaderLabels(headers)
+        self.category_table.horizontalHeader().setStretchLastSection(False)
+        for category in self.settings.categories:
+            self._add_category_row(category)
+        self.category_table.resizeColumnsToContents()
+        self.category_table.setColumnWidth(1, 300)
+        self.category_table.setColumnWidth(2, 200)
+        add = button(_("Add category"), lambda: self._add_category_row(Category("", "")))
+        remove = button(_("Remove selected"), self.on_remove_category_clicked)
+        note = hint_label(
+            _("The ticked columns are the extra fields the form asks for in that category.")
+        )
+        widget = QWidget()
+        widget.setLayout(vbox(self.category_table, note, hbox(add, remove, None), margin=8))
+        return widget
+
+    def _add_category_row(self, category: Category) -> None:
+        table = self.category_table
+        row = table.rowCount()
+        table.insertRow(row)
+        for column, text in enumerate((category.code, category.label, category.label_en)):
+            table.setItem(row, column, QTableWidgetItem(text))
+        for offset, (evidence, _title) in enumerate(EVIDENCE_COLUMNS):
+            item = QTableWidgetItem()
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            checked = evidence in category.evidence
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            table.setItem(row, 3 + offset, item)
+
+    def _units_tab(self) -> QWidget:
+        self.units_edit = QPlainTextEdit("\n".join(self.settings.units))
+        self.units_edit.setObjectName("units")
+        widget = QWidget()
+        widget.setLayout(
+            vbox(
+                hint_label(
+                    _("One responsible unit per line. The form's unit picker searches this list.")
+                ),
+                self.units_edit,
+                margin=8,
+            )
+        )
+        return widget
+
+    def _alerts_tab(self) -> QWidget:
+        s = self.settings
+        self.reminder = QSpinBox()
+        self.reminder.setRange(10, 95)
+        self.reminder.setSuffix(" %")
+        self.reminder.setValue(round(s.reminder_fraction * 100))
+        self.warning = QDoubleSpinBox()
+        self.warning.setRange(0.5, 24)
+        self.warning.setDecimals(1)
+        self.warning.setSuffix(" " + _("working hours"))
+        self.warning.setValue(s.warning_hours)
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(1, 120)
+        self.idle_minutes.setSuffix(" " + _("min"))
+        self.idle_minutes.setValue(s.idle_lock_minutes)
+        self.repeat_days = QSpinBox()
+        self.repeat_days.setRange(1, 3650)
+        self.repeat_days.setSuffix(" " + _("days"))
+        self.repeat_days.setValue(s.repeat_visit_days)
+        self.hotline = QLineEdit(s.hotline)
+        self.status_url = QLineEdit(s.status_url_base)
+        self.receipt_language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.receipt_language.addItem(name, code)
+        self.receipt_language.setCurrentIndex(
+            max(0, self.receipt_language.findData(s.receipt_language))
+        )
+        form = QFormLayout()
+        form.addRow(_("Reminder (blue) when this share of the time is used"), self.reminder)
+        form.addRow(_("Warning (yellow) when this much time is left"), self.warning)
+        form.addRow(_("Lock the desk after"), self.idle_minutes)
+        form.addRow(_("Earlier visits counted within"), self.repeat_days)
+        form.addRow(_("Hotline on receipts"), self.hotline)
+        form.addRow(_("Public status page address"), self.status_url)
+        form.addRow(_("Language of receipts"), self.receipt_language)
+        return self._page(form)
+
+    def _device_tab(self) -> QWidget:
+        local = self.local
+        self.printer_uri = QLineEdit(local.printer_uri)
+        self.printer_uri.setObjectName("printer_uri")
+        self.printer_profile = QComboBox()
+        for name in PROFILES:
+            self.printer_profile.addItem(name, name)
+        self.printer_profile.setCurrentIndex(
+            max(0, self.printer_profile.findData(local.printer_profile))
+        )
+        self.test_button = button(_("Print a test page"), self.on_test_print_clicked)
+        self.test_result = hint_label()
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(local.language)))
+        self.large_font = QCheckBox(_("Large font for the counter"))
+        self.large_font.setChecked(local.large_font)
+        form = QFormLayout()
+        form.addRow(_("Printer address"), self.printer_uri)
+        form.addRow(
+            "",
+            hint_label(
+                _(
+                    "e.g. tcp://192.168.1.50:9100, usb://0416:5011, serial:///dev/ttyUSB0, "
+                    "cups://QUEUE, or preview (no printer: saves PNG and PDF)"
+                )
+            ),
+        )
+        form.addRow(_("Paper"), self.printer_profile)
+        form.addRow("", hbox(self.test_button, None))
+        form.addRow("", self.test_result)
+        form.addRow(_("Language"), self.language)
+        form.addRow("", self.large_font)
+        form.addRow("", hint_label(_("Language and font size apply after a restart of the desk.")))
+        return self._page(form)
+
+    def _accounts_tab(self) -> QWidget:
+        self.account_table = QTableWidget(0, 4)
+        self.account_table.setHorizontalHeaderLabels(
+            [_("Login"), _("Clerk no."), _("Role"), _("Last login")]
+        )
+        self.account_table.horizontalHeader().setStretchLastSection(True)
+        self.new_login = QLineEdit()
+        self.new_clerk_no = QLineEdit()
+        self.new_role = QComboBox()
+        for role in Role:
+            self.new_role.addItem(_(ROLE_LABELS[role]), role.value)
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.account_error = error_label()
+        add = button(_("Add account"), self.on_add_account_clicked)
+        form = QFormLayout()
+        form.addRow(_("Login"), self.new_login)
+        form.addRow(_("Clerk no."), self.new_clerk_no)
+        form.addRow(_("Role"), self.new_role)
+        form.addRow(_("Password"), self.new_password)
+        widget = QWidget()
+        widget.setLayout(
+            vbox(self.account_table, form, self.account_error, hbox(None, add), margin=8)
+        )
+        self.reload_accounts()
+        return widget
+
+    def _page(self, form: QFormLayout) -> QWidget:
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        widget = QWidget()
+        widget.setLayout(vbox(form, None, margin=12))
+        return widget
+
+    def _connect_signals(self) -> None:
+        self.rule_kind.currentIndexChanged.connect(self.on_rule_kind_changed)
+        self.buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+
+    # --- slots -----------------------------------------------------------------------------
+
+    @Slot()
+    def on_rule_kind_changed(self) -> None:
+        self.rule_hours.setVisible(self.rule_kind.currentData() == "working-hours")
+
+    @Slot()
+    def on_remove_category_clicked(self) -> None:
+        rows = sorted(
+            {index.row() for index in self.category_table.selectedIndexes()}, reverse=True
+        )
+        for row in rows:
+            self.category_table.removeRow(row)
+
+    @Slot()
+    def on_test_print_clicked(self) -> None:
+        uri = self.printer_uri.text().strip()
+        error = check_printer_uri(uri)
+        if error:
+            self.test_result.setText(error)
+            return
+        printing = self.ui.printing
+        if printing is None:
+            return
+        self.test_result.setText(_("Printing the test page…"))
+        job = printing.test_print(self.settings, uri)
+
+        def done(finished: object) -> None:
+            if finished is job:
+                self.test_result.setText(
+                    _("Test page saved to {path}.").format(path=job.outputs[-1])
+                    if job.outputs
+                    else _("Test page sent. Check the printout.")
+                )
+
+        def failed(finished: object) -> None:
+            if finished is job:
+                self.test_result.setText(_("Test print failed: {reason}").format(reason=job.error))
+                printing.failed.remove(job)  # a test page is not worth a retry in the status bar
+
+        printing.sig_job_done.connect(done)
+        printing.sig_job_failed.connect(failed)
+
+    def reload_accounts(self) -> None:
+        if self.accounts is None:
+            return
+        accounts = self.accounts
+        self.ui.tasks.run(accounts.list, self._show_accounts)
+
+    def _show_accounts(self, rows: list[AccountRow]) -> None:
+        self.account_table.setRowCount(0)
+        for account in rows:
+            row = self.account_table.rowCount()
+            self.account_table.insertRow(row)
+            last = f"{account.last_login_at:%Y-%m-%d %H:%M}" if account.last_login_at else "—"
+            for column, text in enumerate(
+                (account.login, account.clerk_no, _(ROLE_LABELS[account.role]), last)
+            ):
+                self.account_table.setItem(row, column, QTableWidgetItem(text))
+
+    @Slot()
+    def on_add_account_clicked(self) -> None:
+        from dnw_desk.domain.errors import DomainError, FieldErrors
+
+        assert self.accounts is not None
+        account = NewAccount(
+            self.new_login.text(),
+            self.new_clerk_no.text(),
+            Role(self.new_role.currentData()),
+            self.new_password.text(),
+        )
+        accounts, actor = self.accounts, self.ui.actor
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, FieldErrors):
+                show_error(self.account_error, " ".join(error.errors.values()))
+            elif isinstance(error, DomainError):
+                show_error(self.account_error, str(error))
+            else:
+                show_error(self.account_error, error.__class__.__name__)
+
+        def done(_changes: object) -> None:
+            show_error(self.account_error, "")
+            for edit in (self.new_login, self.new_clerk_no, self.new_password):
+                edit.clear()
+            self.reload_accounts()
+
+        self.ui.tasks.run(lambda: accounts.create(account, actor), done, failed)
+
+    @Slot()
+    def on_buttons_accepted(self) -> None:
+        result, errors = self.collect()
+        if errors:
+            show_error(self.error, " ".join(errors))
+            return
+        self.result_value = result
+        self.accept()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def collect(self) -> tuple[SettingsResult | None, list[str]]:
+        errors: list[str] = []
+        hall_code = self.hall_code.text().strip().upper()
+        window = self.window_no.text().strip()
+        errors += check_hall(hall_code, window).values()
+        hours_error = check_hours(self.opening_hours.text())
+        if hours_error:
+            errors.append(hours_error)
+        categories = self._categories(errors)
+        units = tuple(
+            dict.fromkeys(
+                line.strip() for line in self.units_edit.toPlainText().splitlines() if line.strip()
+            )
+        )
+        if not units:
+            errors.append(_("The unit list is empty."))
+        uri_error = check_printer_uri(self.printer_uri.text())
+        if uri_error:
+            errors.append(uri_error)
+        if errors:
+            return None, errors
+        rule = "civil-code"
+        if self.rule_kind.currentData() == "working-hours":
+            rule = f"working-hours:{self.rule_hours.value():g}"
+        business = replace(
+            self.settings,
+            hall_code=hall_code,
+            hall_name=self.hall_name.text().strip(),
+            window_no=window,
+            window_name=self.window_name.text().strip(),
+            opening_hours=str(OpeningHours.parse(self.opening_hours.text())),
+            deadline_rule=rule,
+            categories=categories,
+            units=units,
+            reminder_fraction=self.reminder.value() / 100,
+            warning_hours=self.warning.value(),
+            idle_lock_minutes=self.idle_minutes.value(),
+            repeat_visit_days=self.repeat_days.value(),
+            hotline=self.hotline.text().strip(),
+            status_url_base=self.status_url.text().strip(),
+            receipt_language=str(self.receipt_language.currentData()),
+        )
+        local = replace(
+            self.local,
+            printer_uri=self.printer_uri.text().strip(),
+            printer_profile=str(self.printer_profile.currentData()),
+            language=str(self.language.currentData()),
+            large_font=self.large_font.isChecked(),
+        )
+        return SettingsResult(business, local), []
+
+    def _categories(self, errors: list[str]) -> tuple[Category, ...]:
+        table = self.category_table
+        found: list[Category] = []
+        for row in range(table.rowCount()):
+            texts = [_cell_text(table.item(row, c)) for c in range(3)]
+            if not any(texts):
+                continue
+            evidence = tuple(
+                evidence
+                for offset, (evidence, _t) in enumerate(EVIDENCE_COLUMNS)
+                if _cell_checked(table.item(row, 3 + offset))
+            )
+            found.append(Category(texts[0], texts[1], evidence, texts[2]))
+        codes = [c.code for c in found]
+        if not found:
+            errors.append(_("At least one category is needed."))
+        elif any(not c.code or not c.label for c in found) or len(set(codes)) != len(codes):
+            errors.append(_("Each category needs its own code and a Chinese label."))
+        return tuple(found)
+
+    @classmethod
+    def ask(
+        cls, ui: DeskUi, parent: QWidget | None, accounts: AccountService | None = None
+    ) -> SettingsResult | None:
+        """The changed settings, or None (cancelled, or the user is not an admin)."""
+        if ui.actor is None or not may(ui.actor.role, Permission.ADMINISTER):
+            QMessageBox.warning(parent, _("Settings"), _("Only an admin can change the settings."))
+            return None
+        dialog = cls(ui, accounts, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.result_value
+        return None
+
+
+def _cell_text(item: QTableWidgetItem | None) -> str:
+    return item.text().strip() if item is not None else ""
+
+
+def _cell_checked(item: QTableWidgetItem | None) -> bool:
+    return item is not None and item.checkState() == Qt.CheckState.Checked

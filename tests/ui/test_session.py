@@ -1,0 +1,146 @@
+"""Login per shift, the idle lock, and who may open the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from dnw_desk.app import build_ui, first_run
+from dnw_desk.local_settings import LocalSettings, load_local_settings
+from dnw_desk.services.accounts import AccountService
+from dnw_desk.services.desk import open_desk
+from dnw_desk.services.settings import load_settings
+from dnw_desk.ui.settings_dialog import SettingsDialog, SettingsResult
+from dnw_desk.ui.setup_wizard import SetupWizard
+from dnw_desk.ui.tasks import ImmediateTaskRunner
+from tests.ui.conftest import ADMIN, CLERK, DeskHarness
+from tests.ui.typing import type_text
+
+
+def test_login_page_first_and_wrong_password_refused(qtbot: QtBot, harness: DeskHarness) -> None:
+    session = harness.session
+    assert session.pages.currentWidget() is session.login_page
+    assert not session.settings_action.isEnabled()
+    harness.login(qtbot, CLERK[0], "wrong")
+    assert harness.ui.actor is None
+    assert session.login_page.error.isVisible()
+    harness.login(qtbot, CLERK[0], CLERK[2])
+    assert harness.ui.actor is not None and harness.ui.actor.clerk_no == CLERK[1]
+    assert session.pages.currentWidget() is session.intake
+    assert CLERK[1] in session.user_label.text()
+
+
+def test_idle_lock_and_unlock_with_the_same_password(qtbot: QtBot, clerk_desk: DeskHarness) -> None:
+    session = clerk_desk.session
+    form = session.intake.form
+    type_text(qtbot, form.edits["name"], "孙八")
+    session.idle.set_timeout_ms(150)  # the setting is in minutes; a test cannot wait that long
+    session.idle.start()
+    qtbot.waitUntil(lambda: session.locked, timeout=3000)
+    assert session.pages.currentWidget() is session.login_page
+    assert not session.intake.isVisible()  # nothing personal shows on a locked desk
+    page = session.login_page
+    assert page.login_edit.isReadOnly() and page.login_edit.text() == CLERK[0]
+    assert not session.register_action.isEnabled()
+    qtbot.keyClicks(page.password_edit, "not-it")
+    qtbot.keyClick(page.password_edit, Qt.Key.Key_Return)
+    assert session.locked and page.error.isVisible()
+    qtbot.keyClicks(page.password_edit, CLERK[2])
+    qtbot.keyClick(page.password_edit, Qt.Key.Key_Return)
+    assert not session.locked
+    assert session.pages.currentWidget() is session.intake
+    assert form.text("name") == "孙八"  # the registration in progress is still there
+
+
+def test_idle_lock_follows_the_setting(qtbot: QtBot, clerk_desk: DeskHarness) -> None:
+    assert clerk_desk.session.idle.timer.interval() == 10 * 60_000
+
+
+def test_clerk_cannot_open_admin_settings(
+    qtbot: QtBot, clerk_desk: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = clerk_desk.session
+    assert not session.settings_action.isEnabled()
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    opened: list[object] = []
+    monkeypatch.setattr(SettingsDialog, "exec", lambda self: opened.append(self))
+    assert SettingsDialog.ask(clerk_desk.ui, clerk_desk.window) is None
+    assert not session.open_settings()
+    assert warned and not opened
+
+
+def test_admin_changes_settings(
+    qtbot: QtBot, harness: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness.login(qtbot, ADMIN[0], ADMIN[2])
+    session = harness.session
+    assert session.settings_action.isEnabled()
+    dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
+    qtbot.addWidget(dialog)
+    dialog.window_no.setText("12")
+    dialog.idle_minutes.setValue(3)
+    dialog.units_edit.setPlainText("省公安厅\n省人社厅\n")
+    dialog.printer_uri.setText("preview")
+    result, errors = dialog.collect()
+    assert errors == [] and isinstance(result, SettingsResult)
+    monkeypatch.setattr(SettingsDialog, "ask", classmethod(lambda cls, *a, **k: result))
+    assert session.open_settings()
+    stored = load_settings(harness.desk.db)
+    assert stored.window_no == "12" and stored.units == ("省公安厅", "省人社厅")
+    assert session.idle.timer.interval() == 3 * 60_000
+    assert session.intake.form.units == ("省公安厅", "省人社厅")
+    assert load_local_settings(harness.desk.data_dir).printer_uri == "preview"
+    dialog.hall_code.setText("ah-1")
+    dialog.opening_hours.setText("9-12")
+    _result, errors = dialog.collect()
+    assert len(errors) == 2
+
+
+def test_admin_adds_a_clerk_account(qtbot: QtBot, harness: DeskHarness) -> None:
+    harness.login(qtbot, ADMIN[0], ADMIN[2])
+    dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
+    qtbot.addWidget(dialog)
+    dialog.new_login.setText("zhao")
+    dialog.new_clerk_no.setText("0820")
+    dialog.new_password.setText("zhao-pass")
+    dialog.on_add_account_clicked()
+    assert dialog.account_table.rowCount() == 4
+    assert harness.accounts.authenticate("zhao", "zhao-pass").clerk_no == "0820"
+
+
+def test_setup_wizard_creates_admin_and_settings(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = open_desk(data_dir)
+    ui, accounts = build_ui(desk, LocalSettings(), ImmediateTaskRunner())
+    wizard = SetupWizard(ui)
+    qtbot.addWidget(wizard)
+    wizard.admin_page.clerk_no.setText("0800")
+    wizard.admin_page.password.setText("admin-pass")
+    wizard.admin_page.repeat.setText("admin-pass-typo")
+    assert wizard.admin_page.check() == [wizard.admin_page.check()[0]]
+    wizard.admin_page.repeat.setText("admin-pass")
+    assert wizard.admin_page.check() == []
+    wizard.hall_page.hall_code.setText("qd")
+    wizard.hall_page.window_no.setText("3")
+    wizard.hall_page.hall_name.setText("青岛市民中心")
+    assert wizard.hall_page.check() == []
+    wizard.units_page.units.setPlainText("市公安局\n市市场监管局")
+    wizard.printer_page.uri.setText("dummy")
+    wizard.printer_page.on_test_clicked()
+    assert ui.printing is not None and ui.printing.printed  # the test page went to the Dummy
+    result = wizard.result_value()
+    monkeypatch.setattr(SetupWizard, "ask", classmethod(lambda cls, *a, **k: result))
+    assert first_run(ui, accounts)
+    settings = load_settings(desk.db)
+    assert settings.configured and settings.hall_code == "QD" and settings.window_no == "3"
+    assert settings.units == ("市公安局", "市市场监管局")
+    assert AccountService(desk.db).authenticate("admin", "admin-pass").role.value == "admin"
+    assert load_local_settings(data_dir).printer_uri == "dummy"
+    assert ui.local.last_login == "admin"
+    desk.close()
