@@ -1,0 +1,69 @@
+"""The public status page behind the receipt's QR code (no login, no personal data)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from dnw_desk.server.api.deps import DbDep
+from dnw_desk.server.core.ratelimit import RateLimiter
+from dnw_desk.server.public import (
+    lookup,
+    pick_language,
+    render_case,
+    render_lookup_form,
+    render_not_found,
+    render_too_many,
+)
+
+router = APIRouter(tags=["public"])
+CodeQuery = Annotated[str, Query(max_length=32)]
+LangQuery = Annotated[str, Query(max_length=8)]
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+}
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _show(request: Request, db: DbDep, number: str, code: str, lang: str) -> HTMLResponse:
+    language = pick_language(lang)
+    limiter: RateLimiter = request.app.state.status_limiter
+    if not limiter.allow(_client(request)):
+        headers = {**HEADERS, "Retry-After": str(limiter.retry_after())}
+        return HTMLResponse(render_too_many(language), status_code=429, headers=headers)
+    with db.read() as conn:
+        case = lookup(conn, number[:64], code)
+    if case is None:
+        return HTMLResponse(render_not_found(language), status_code=404, headers=HEADERS)
+    return HTMLResponse(render_case(case, language, code), headers=HEADERS)
+
+
+@router.get("/status", response_class=HTMLResponse)
+def lookup_form(lang: LangQuery = "") -> HTMLResponse:
+    return HTMLResponse(render_lookup_form(pick_language(lang)), headers=HEADERS)
+
+
+@router.get("/status/lookup", response_class=HTMLResponse, responses={404: {}, 429: {}})
+def lookup_by_form(
+    request: Request,
+    db: DbDep,
+    number: Annotated[str, Query(max_length=64)] = "",
+    code: CodeQuery = "",
+    lang: LangQuery = "",
+) -> HTMLResponse:
+    return _show(request, db, number, code, lang)
+
+
+@router.get("/status/{case_no}", response_class=HTMLResponse, responses={404: {}, 429: {}})
+def status_page(
+    request: Request, db: DbDep, case_no: str, code: CodeQuery = "", lang: LangQuery = ""
+) -> HTMLResponse:
+    return _show(request, db, case_no, code, lang)

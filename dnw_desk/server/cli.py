@@ -1,0 +1,199 @@
+"""The ``dnw-server`` command: init, serve, terminals add/list/revoke, units add/list/revoke.
+
+The database comes from ``DNW_DATABASE_URL`` (PostgreSQL via psycopg 3) or, by default, a SQLite
+file in the server's data dir (``DNW_SERVER_DATA_DIR`` or the platform's user data dir).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from dnw_desk import __version__
+from dnw_desk.server.core.config import Settings
+from dnw_desk.server.core.db import ServerDatabase, head_revision
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dnw-server", description="Central server for the 办不成事 complaint windows."
+    )
+    parser.add_argument("--version", action="version", version=f"dnw-server {__version__}")
+    parser.add_argument(
+        "--database-url", default=None, help="overrides DNW_DATABASE_URL for this command"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    commands.add_parser("init", help="create or upgrade the server database")
+
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--ssl-certfile", default=None)
+    serve.add_argument("--ssl-keyfile", default=None)
+    serve.add_argument("--workers", type=int, default=1)
+
+    terminals = commands.add_parser("terminals", help="desk terminals and their tokens")
+    terminal_commands = terminals.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = terminal_commands.add_parser("add", help="create a terminal; prints its token once")
+    add.add_argument("--hall", required=True, help="hall code, e.g. AH")
+    add.add_argument("--window", required=True, help="window number, e.g. 08")
+    add.add_argument("--label", default="")
+    terminal_commands.add_parser("list", help="list terminals")
+    revoke = terminal_commands.add_parser("revoke", help="revoke a terminal's token")
+    revoke.add_argument("id", type=int)
+
+    units = commands.add_parser("units", help="credentials for units and the platform")
+    unit_commands = units.add_subparsers(dest="action", metavar="ACTION", required=True)
+    unit_add = unit_commands.add_parser("add", help="create a unit credential; prints it once")
+    unit_add.add_argument("name")
+    unit_add.add_argument(
+        "--platform", action="store_true", help="the provincial platform: may post for any unit"
+    )
+    unit_commands.add_parser("list", help="list unit credentials")
+    unit_revoke = unit_commands.add_parser("revoke", help="revoke a unit credential")
+    unit_revoke.add_argument("id", type=int)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if args.database_url:
+        settings = settings.model_copy(update={"database_url": args.database_url})
+    return settings
+
+
+def _ready_db(settings: Settings) -> ServerDatabase:
+    db = ServerDatabase(settings.resolved_database_url())
+    if db.current_revision() != head_revision():
+        db.dispose()
+        raise SystemExit("The server database is not initialised; run `dnw-server init` first.")
+    return db
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = _settings(args)
+    if args.command == "init":
+        db = ServerDatabase(settings.resolved_database_url())
+        try:
+            db.migrate()
+            print(f"Server database ready at schema {db.current_revision()}.")
+        finally:
+            db.dispose()
+        return 0
+    if args.command == "serve":
+        return _serve(args, settings)
+    db = _ready_db(settings)
+    try:
+        if args.command == "terminals":
+            return _terminals(args, db)
+        return _units(args, db)
+    finally:
+        db.dispose()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from dnw_desk.server.app import create_app
+
+    _ready_db(settings).dispose()
+    if args.workers > 1:
+        # Workers import the app themselves; settings travel through the environment.
+        uvicorn.run(
+            "dnw_desk.server.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+        )
+    else:
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+        )
+    return 0
+
+
+def _terminals(args: argparse.Namespace, db: ServerDatabase) -> int:
+    from dnw_desk.domain.numbering import CaseNumberError
+    from dnw_desk.server import credentials
+
+    now = datetime.now(UTC)
+    if args.action == "add":
+        try:
+            with db.write() as conn:
+                record, token = credentials.add_terminal(
+                    conn, args.hall, args.window, now, args.label
+                )
+        except CaseNumberError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        print(f"Terminal {record.id} for {record.hall}/{record.window} created.")
+        print("Token (shown only once; give it to `dnw-desk enrol --token`):")
+        print(token)
+        return 0
+    if args.action == "list":
+        with db.read() as conn:
+            for terminal in credentials.list_terminals(conn):
+                state = f"revoked {_when(terminal.revoked_at)}" if terminal.revoked_at else "active"
+                print(
+                    f"{terminal.id}\t{terminal.hall}/{terminal.window}\t{state}\t"
+                    f"created {_when(terminal.created_at)}\t{terminal.label}"
+                )
+        return 0
+    with db.write() as conn:
+        revoked = credentials.revoke_terminal(conn, args.id, now)
+    if not revoked:
+        print(f"No active terminal {args.id}.", file=sys.stderr)
+        return 1
+    print(f"Terminal {args.id} revoked; its token no longer works.")
+    return 0
+
+
+def _units(args: argparse.Namespace, db: ServerDatabase) -> int:
+    from dnw_desk.server import credentials
+
+    now = datetime.now(UTC)
+    if args.action == "add":
+        try:
+            with db.write() as conn:
+                record, token = credentials.add_unit(conn, args.name, now, args.platform)
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        kind = "Platform credential" if record.platform else "Unit credential"
+        print(f"{kind} {record.id} for {record.name} created.")
+        print("Token (shown only once):")
+        print(token)
+        return 0
+    if args.action == "list":
+        with db.read() as conn:
+            for unit in credentials.list_units(conn):
+                state = f"revoked {_when(unit.revoked_at)}" if unit.revoked_at else "active"
+                kind = "platform" if unit.platform else "unit"
+                print(f"{unit.id}\t{unit.name}\t{kind}\t{state}")
+        return 0
+    with db.write() as conn:
+        revoked = credentials.revoke_unit(conn, args.id, now)
+    if not revoked:
+        print(f"No active unit credential {args.id}.", file=sys.stderr)
+        return 1
+    print(f"Unit credential {args.id} revoked.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

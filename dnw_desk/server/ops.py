@@ -1,0 +1,440 @@
+"""Applying operations: pushed desk events and units' feedback (DESIGN §9).
+
+A batch is validated in memory against the folded timelines (``dnw_desk.domain.case`` — the same
+rules as the desk), then written with a handful of ``executemany`` statements in one transaction:
+each op's event *and* its ``applied_ops`` row commit together or not at all, so a retried op is
+never applied twice. The revision counter row is bumped as the first write, which serialises
+writers for the (short) rest of the transaction and issues revisions in commit order.
+
+Two writers racing on the same op or case meet a unique constraint; the loser retries the whole
+batch against the committed state, where the op now reads as a duplicate (one effect).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
+from dnw_desk.domain.errors import WorkflowError
+from dnw_desk.server.core.db import ServerDatabase
+from dnw_desk.server.tables import applied_ops, case_events, cases, revision_counter
+from dnw_desk.sync.wire import OpResult, PulledEvent, PullResponse
+
+WRITE_ATTEMPTS = 4
+IN_CHUNK = 500
+
+
+class Forbidden(Exception):
+    """The caller may not touch this case (another terminal's hall/window, another unit)."""
+
+
+class Busy(Exception):
+    """Concurrent writers kept colliding; the client should retry."""
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One op to apply. Desk ops name their case by id; units' feedback by number."""
+
+    op_id: str
+    fingerprint: str
+    case_no: str
+    event: Event
+    origin: str  # desk | unit
+    source: str
+    case_id: str | None = None
+    desk_seq: int | None = None
+    hall: str = ""
+    window: str = ""
+    terminal_id: int | None = None
+
+
+@dataclass
+class CaseView:
+    """A case as the batch sees it: its stored row (if any) and its timeline."""
+
+    id: str
+    number: str
+    hall: str
+    window: str
+    exists: bool
+    timeline: list[Event] = field(default_factory=list)
+    state: CaseState | None = None
+    row: dict[str, Any] = field(default_factory=dict)
+
+
+# Decides whether the caller may add this op to this case; raises Forbidden, or returns a
+# result (e.g. unknown case) to report instead of applying.
+Authorise = Callable[[Incoming, CaseView | None], OpResult | None]
+
+
+def apply_ops(
+    db: ServerDatabase, items: Sequence[Incoming], authorise: Authorise, now: datetime
+) -> list[OpResult]:
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            with db.write() as conn:
+                return _apply(conn, items, authorise, now)
+        except (IntegrityError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and not _is_transient(exc):
+                raise
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise Busy(str(exc.orig)) from exc
+    raise AssertionError("unreachable")
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return any(word in text for word in ("deadlock", "serializ", "database is locked"))
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = list(values)
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def _load(
+    conn: Connection, items: Sequence[Incoming]
+) -> tuple[dict[str, Any], dict[str, CaseView]]:
+    stored: dict[str, Any] = {}
+    for chunk in _chunks({item.op_id for item in items}):
+        for row in conn.execute(select(applied_ops).where(applied_ops.c.op_id.in_(chunk))):
+            stored[row.op_id] = row
+    views: dict[str, CaseView] = {}
+    ids = {item.case_id for item in items if item.case_id}
+    numbers = {item.case_no for item in items}
+    rows: list[Any] = []
+    for chunk in _chunks(ids):
+        rows += conn.execute(select(cases).where(cases.c.id.in_(chunk))).all()
+    for chunk in _chunks(numbers):
+        rows += conn.execute(select(cases).where(cases.c.number.in_(chunk))).all()
+    for row in rows:
+        views[row.id] = CaseView(
+            row.id, row.number, row.hall, row.window, True, row=dict(row._mapping)
+        )
+    timelines: dict[str, list[Event]] = defaultdict(list)
+    for chunk in _chunks(views):
+        query = (
+            select(case_events)
+            .where(case_events.c.case_id.in_(chunk))
+            .order_by(case_events.c.case_id, case_events.c.position)
+        )
+        for event_row in conn.execute(query):
+            timelines[event_row.case_id].append(_event_of(event_row))
+    for view in views.values():
+        view.timeline = timelines[view.id]
+    return stored, views
+
+
+def _event_of(row: Any) -> Event:
+    return Event(row.id, row.case_id, EventType(row.type), row.at, row.actor, row.data)
+
+
+def _conflict(item: Incoming, code: str, message: str, view: CaseView | None = None) -> OpResult:
+    return OpResult(
+        op_id=item.op_id,
+        outcome="conflict",
+        status=409,
+        code=code,
+        message=message,
+        server_version=server_version(view) if view and view.exists else None,
+    )
+
+
+def server_version(view: CaseView) -> dict[str, Any]:
+    """The server's side of a conflict, for the shift lead: the timeline without the
+    registration's personal data."""
+    return {
+        "case_no": view.number,
+        "status": view.state.status.value if view.state else None,
+        "events": [
+            {
+                "id": event.event_id,
+                "type": event.type.value,
+                "at": event.at.isoformat(),
+                "actor": event.actor,
+                "data": {} if event.type is EventType.REGISTERED else dict(event.data),
+            }
+            for event in view.timeline
+        ],
+    }
+
+
+def _registration_problem(item: Incoming) -> str | None:
+    data = item.event.data
+    matter = data.get("matter")
+    if data.get("number") != item.case_no:
+        return "the registration's number differs from the op's case number"
+    code = data.get("verification_code")
+    if not isinstance(code, str) or not 4 <= len(code) <= 12:
+        return "the registration has no verification code"
+    if not isinstance(matter, dict):
+        return "the registration has no matter"
+    if not isinstance(matter.get("category"), str) or not isinstance(
+        matter.get("service_item"), str
+    ):
+        return "the registration's matter lacks category or service item"
+    if len(matter["category"]) > 16:
+        return "the category code is longer than 16 characters"
+    return None
+
+
+def _apply(
+    conn: Connection, items: Sequence[Incoming], authorise: Authorise, now: datetime
+) -> list[OpResult]:
+    stored, views = _load(conn, items)
+    by_number = {view.number: view for view in views.values()}
+    taken_event_ids = {e.event_id for view in views.values() for e in view.timeline}
+    for chunk in _chunks({item.event.event_id for item in items} - taken_event_ids):
+        taken_event_ids |= set(
+            conn.execute(select(case_events.c.id).where(case_events.c.id.in_(chunk))).scalars()
+        )
+
+    results: list[OpResult] = []
+    seen: dict[str, tuple[str, int]] = {}
+    new_events: list[dict[str, Any]] = []
+    record: list[tuple[Incoming, int]] = []  # (op, index into results) to store in applied_ops
+    repeats: list[tuple[int, int]] = []  # (result index, index of the same op earlier in batch)
+    touched: dict[str, CaseView] = {}
+    for item in items:
+        if item.op_id in seen or item.op_id in stored:
+            if item.op_id in seen:
+                fingerprint, index = seen[item.op_id]
+                earlier = results[index]
+                repeats.append((len(results), index))
+            else:
+                fingerprint = stored[item.op_id].fingerprint
+                earlier = OpResult.model_validate(stored[item.op_id].result)
+            if fingerprint != item.fingerprint:
+                results.append(
+                    _conflict(
+                        item,
+                        "payload_mismatch",
+                        "this op_id was already used for a different operation",
+                    )
+                )
+            elif earlier.outcome == "conflict":
+                results.append(earlier)
+            else:
+                results.append(earlier.model_copy(update={"outcome": "duplicate", "status": 200}))
+            continue
+        seen[item.op_id] = (item.fingerprint, len(results))
+        view = views.get(item.case_id) if item.case_id else by_number.get(item.case_no)
+        refusal = authorise(item, view)
+        if refusal is not None:
+            results.append(refusal)
+            continue
+        result = _apply_one(item, view, views, by_number, taken_event_ids, now)
+        if isinstance(result, OpResult):
+            results.append(result)
+            record.append((item, len(results) - 1))
+            continue
+        view = result
+        touched[view.id] = view
+        new_events.append(
+            {
+                "id": item.event.event_id,
+                "case_id": view.id,
+                "position": len(view.timeline),
+                "desk_seq": item.desk_seq,
+                "type": item.event.type.value,
+                "at": item.event.at,
+                "actor": item.event.actor,
+                "data": dict(item.event.data),
+                "origin": item.origin,
+                "source": item.source,
+                "recorded_at": now,
+            }
+        )
+        results.append(OpResult(op_id=item.op_id, outcome="applied", status=201))
+        record.append((item, len(results) - 1))
+        seen[item.op_id] = (item.fingerprint, len(results) - 1)
+
+    if new_events:
+        # The counter row first: from here on this transaction holds it until COMMIT.
+        last = conn.execute(
+            update(revision_counter)
+            .where(revision_counter.c.id == 1)
+            .values(value=revision_counter.c.value + len(new_events))
+            .returning(revision_counter.c.value)
+        ).scalar_one()
+        first = int(last) - len(new_events) + 1
+        applied = iter(i for i, r in enumerate(results) if r.outcome == "applied")
+        last_revision: dict[str, int] = {}
+        for offset, row in enumerate(new_events):
+            row["revision"] = first + offset
+            last_revision[row["case_id"]] = row["revision"]
+            index = next(applied)
+            results[index] = results[index].model_copy(update={"revision": row["revision"]})
+        for index, earlier_index in repeats:
+            if results[index].outcome == "duplicate":
+                revision = results[earlier_index].revision
+                results[index] = results[index].model_copy(update={"revision": revision})
+        _write_cases(conn, touched, last_revision, now)
+        conn.execute(insert(case_events), new_events)
+    if record:
+        conn.execute(
+            insert(applied_ops),
+            [
+                {
+                    "op_id": item.op_id,
+                    "source": item.source,
+                    "fingerprint": item.fingerprint,
+                    "outcome": results[index].outcome,
+                    "result": results[index].model_dump(mode="json"),
+                    "applied_at": now,
+                }
+                for item, index in record
+            ],
+        )
+    return results
+
+
+def _apply_one(
+    item: Incoming,
+    view: CaseView | None,
+    views: dict[str, CaseView],
+    by_number: dict[str, CaseView],
+    taken_event_ids: set[str],
+    now: datetime,
+) -> OpResult | CaseView:
+    event = item.event
+    if event.event_id in taken_event_ids:
+        return _conflict(item, "event_exists", "an event with this id is already stored", view)
+    if view is None:
+        if event.type is not EventType.REGISTERED:
+            return _conflict(item, "unknown_case", "the server has no such case")
+        if item.case_no in by_number:
+            return _conflict(item, "number_taken", "another case already has this number")
+        problem = _registration_problem(item)
+        if problem:
+            return _conflict(item, "invalid_registration", problem)
+        assert item.case_id is not None
+        view = CaseView(item.case_id, item.case_no, item.hall, item.window, False)
+    elif view.number != item.case_no:
+        return _conflict(item, "case_mismatch", "the case number does not match the case", view)
+    if event.case_id != view.id:
+        event = Event(event.event_id, view.id, event.type, event.at, event.actor, event.data)
+    try:
+        if view.state is None and view.timeline:
+            view.state = fold(view.timeline)
+        state = apply_event(view.state, event)
+    except WorkflowError as exc:
+        return _conflict(item, "workflow", str(exc), view)
+    except (ValueError, TypeError, KeyError) as exc:
+        return _conflict(item, "invalid_data", f"the event data cannot be applied: {exc}", view)
+    view.state = state
+    view.timeline.append(event)
+    if event.type is EventType.REGISTERED:
+        views[view.id] = view
+        by_number[view.number] = view
+        view.row = {
+            "terminal_id": item.terminal_id,
+            "verification_code": event.data["verification_code"],
+            "registered_at": event.at,
+            "category": event.data["matter"]["category"],
+            "service_item": event.data["matter"]["service_item"],
+        }
+    taken_event_ids.add(event.event_id)
+    return view
+
+
+def _summary(view: CaseView, last_revision: int, now: datetime) -> dict[str, Any]:
+    state = view.state
+    assert state is not None
+    opinion: dict[str, Any] = {}
+    if state.opinion_at is not None:
+        for event in reversed(view.timeline):
+            if event.type is EventType.OPINION_GIVEN:
+                opinion = dict(event.data)
+                break
+    kind = opinion.get("kind")
+    text = opinion.get("text")
+    return {
+        "status": state.status.value,
+        "lead_unit": state.lead_unit,
+        "deadline": state.deadline,
+        "deadline_provisional": state.deadline_provisional,
+        "opinion_kind": str(kind)[:32] if kind is not None else None,
+        "opinion_text": str(text) if text is not None else None,
+        "fed_back_at": state.fed_back_at,
+        "on_time": state.on_time,
+        "closed_at": state.closed_at,
+        "event_count": len(view.timeline),
+        "last_revision": last_revision,
+        "updated_at": now,
+    }
+
+
+def _write_cases(
+    conn: Connection, touched: dict[str, CaseView], last_revision: dict[str, int], now: datetime
+) -> None:
+    new_rows = []
+    updates = []
+    for view in touched.values():
+        summary = _summary(view, last_revision[view.id], now)
+        if view.exists:
+            updates.append({"b_id": view.id, **{f"v_{k}": v for k, v in summary.items()}})
+        else:
+            new_rows.append(
+                {
+                    "id": view.id,
+                    "number": view.number,
+                    "hall": view.hall,
+                    "window": view.window,
+                    **view.row,
+                    **summary,
+                }
+            )
+    if new_rows:
+        conn.execute(insert(cases), new_rows)
+    if updates:
+        conn.execute(
+            update(cases)
+            .where(cases.c.id == bindparam("b_id"))
+            .values({key[2:]: bindparam(key) for key in updates[0] if key != "b_id"}),
+            updates,
+        )
+
+
+def pull(conn: Connection, hall: str, window: str, cursor: int, limit: int) -> PullResponse:
+    """Units' events on this window's cases after ``cursor``, in revision order."""
+    from dnw_desk.sync.wire import EventIn
+
+    query = (
+        select(case_events, cases.c.number)
+        .join(cases, cases.c.id == case_events.c.case_id)
+        .where(
+            case_events.c.origin == "unit",
+            case_events.c.revision > cursor,
+            cases.c.hall == hall,
+            cases.c.window == window,
+        )
+        .order_by(case_events.c.revision)
+        .limit(limit + 1)
+    )
+    rows = conn.execute(query).all()
+    page = rows[:limit]
+    events = [
+        PulledEvent(
+            revision=row.revision,
+            case_id=row.case_id,
+            case_no=row.number,
+            origin=row.origin,
+            source=row.source,
+            event=EventIn(
+                id=row.id, type=EventType(row.type), at=row.at, actor=row.actor, data=row.data
+            ),
+        )
+        for row in page
+    ]
+    next_cursor = page[-1].revision if page else cursor
+    return PullResponse(events=events, next_cursor=next_cursor, has_more=len(rows) > limit)

@@ -1,0 +1,226 @@
+"""What the public may see of a case: the status page behind the receipt's QR code.
+
+No personal data ever: number, status, unit, deadline and the steps with their times. A wrong
+verification code and an unknown number produce the very same page (and take the same path
+through a constant-time compare), so numbers cannot be probed.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, urlencode
+
+from sqlalchemy import Connection, select
+
+from dnw_desk.clock import HALL_TZ
+from dnw_desk.domain.case import (
+    EVENT_LABELS,
+    OPINION_LABELS,
+    STATUS_LABELS,
+    EventType,
+    OpinionKind,
+    Status,
+)
+from dnw_desk.domain.masking import MASK, contains_unmasked_pii
+from dnw_desk.domain.numbering import (
+    CaseNumberError,
+    parse_case_number,
+    verification_codes_match,
+)
+from dnw_desk.i18n import translate_in
+from dnw_desk.server.tables import case_events, cases
+
+LANGUAGES = ("zh_CN", "en")
+# Steps that are bookkeeping, not progress the citizen cares about.
+HIDDEN_STEPS = frozenset(
+    {
+        EventType.NOTE,
+        EventType.RECEIPT_PRINTED,
+        EventType.PII_VIEWED,
+        EventType.DEADLINE_RECOMPUTED,
+    }
+)
+_DUMMY_CODE = "ZZZZZZ"
+
+
+@dataclass(frozen=True)
+class PublicCase:
+    number: str
+    status: Status
+    lead_unit: str | None
+    deadline: datetime | None
+    deadline_provisional: bool
+    on_time: bool | None
+    opinion_kind: str | None
+    steps: tuple[tuple[EventType, datetime], ...]
+
+
+def pick_language(lang: str | None) -> str:
+    return "en" if (lang or "").lower().startswith("en") else "zh_CN"
+
+
+def scrub_pii(text: str) -> str:
+    """Mask anything that looks like an ID or phone number in free text (units' opinions)."""
+    for found in contains_unmasked_pii(text):
+        text = text.replace(found, MASK * 4)
+    return text
+
+
+def lookup(conn: Connection, number_text: str, code: str) -> PublicCase | None:
+    try:
+        number: str | None = str(parse_case_number(number_text))
+    except CaseNumberError:
+        number = None
+    row = None
+    if number is not None:
+        row = conn.execute(select(cases).where(cases.c.number == number)).first()
+    expected = row.verification_code if row is not None else _DUMMY_CODE
+    matches = verification_codes_match(expected, code[:32])
+    if row is None or not matches:
+        return None
+    steps = conn.execute(
+        select(case_events.c.type, case_events.c.at)
+        .where(case_events.c.case_id == row.id)
+        .order_by(case_events.c.position)
+    ).all()
+    return PublicCase(
+        number=row.number,
+        status=Status(row.status),
+        lead_unit=row.lead_unit,
+        deadline=row.deadline,
+        deadline_provisional=bool(row.deadline_provisional),
+        on_time=row.on_time,
+        opinion_kind=row.opinion_kind,
+        steps=tuple(
+            (EventType(step.type), step.at)
+            for step in steps
+            if EventType(step.type) not in HIDDEN_STEPS
+        ),
+    )
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",
+sans-serif;margin:0;background:#f4f6f8;color:#1d2733;font-size:17px;line-height:1.5}
+main{max-width:34rem;margin:0 auto;padding:1rem}
+header{background:#b3261e;color:#fff;padding:1rem}
+header h1{font-size:1.25rem;margin:0}header p{margin:.25rem 0 0;font-size:.9rem}
+.lang{float:right;color:#fff}.lang a{color:#fff}
+.card{background:#fff;border-radius:.6rem;padding:1rem;margin:1rem 0;
+box-shadow:0 1px 3px rgba(0,0,0,.12)}
+.number{font-size:1.35rem;font-weight:700;letter-spacing:.04em;word-break:break-all}
+.status{display:inline-block;background:#1565c0;color:#fff;border-radius:1rem;
+padding:.15rem .8rem;font-weight:600}
+dl{margin:0}dt{color:#5b6877;font-size:.9rem;margin-top:.6rem}dd{margin:0;font-weight:600}
+ol{padding-left:1.2rem;margin:.25rem 0}li{margin:.35rem 0}li time{color:#5b6877;
+font-size:.9rem;display:block}.note{color:#5b6877;font-size:.85rem}
+.warn{color:#8a4b00}input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;
+margin:.25rem 0 .75rem}button{font-size:1rem;padding:.6rem 1.2rem;background:#b3261e;
+color:#fff;border:0;border-radius:.4rem}
+"""
+
+
+def _t(lang: str, message: str) -> str:
+    return html.escape(translate_in(lang, message))
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(HALL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _page(lang: str, title: str, body: str, switch_query: dict[str, str], path: str) -> str:
+    other = "en" if lang == "zh_CN" else "zh_CN"
+    label = "English" if other == "en" else "中文"
+    href = html.escape(f"{path}?{urlencode({**switch_query, 'lang': other})}")
+    html_lang = "zh-CN" if lang == "zh_CN" else "en"
+    return (
+        f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<meta name="robots" content="noindex">'
+        f"<title>{title}</title><style>{_STYLE}</style></head><body>"
+        f'<header><span class="lang"><a href="{href}" hreflang="{other}">{label}</a></span>'
+        f"<h1>{title}</h1><p>{_t(lang, 'Could-not-get-it-done complaint window')}</p></header>"
+        f'<main>{body}<p class="note">{_t(lang, "This page shows no personal data.")}</p>'
+        "</main></body></html>"
+    )
+
+
+def render_case(case: PublicCase, lang: str, code: str) -> str:
+    unit = html.escape(case.lead_unit) if case.lead_unit else _t(lang, "Not yet assigned")
+    rows = [
+        f'<dt>{_t(lang, "Status")}</dt><dd><span class="status">'
+        f"{_t(lang, STATUS_LABELS[case.status])}</span></dd>",
+        f"<dt>{_t(lang, 'Responsible unit')}</dt><dd>{unit}</dd>",
+    ]
+    if case.deadline is not None and case.status not in (Status.NOT_ACCEPTED, Status.CLOSED):
+        provisional = (
+            f'<div class="note warn">{_t(lang, "Provisional: the holiday calendar for that year is not yet official.")}</div>'  # noqa: E501
+            if case.deadline_provisional
+            else ""
+        )
+        rows.append(
+            f"<dt>{_t(lang, 'Feedback due by')}</dt>"
+            f"<dd><time>{_when(case.deadline)}</time>{provisional}</dd>"
+        )
+    if case.opinion_kind:
+        try:
+            kind = _t(lang, OPINION_LABELS[OpinionKind(case.opinion_kind)])
+        except ValueError:
+            kind = html.escape(case.opinion_kind)
+        rows.append(f"<dt>{_t(lang, 'Handling opinion')}</dt><dd>{kind}</dd>")
+    if case.on_time is not None:
+        verdict = "Feedback given on time" if case.on_time else "Feedback given late"
+        rows.append(f"<dt>{_t(lang, 'Feedback')}</dt><dd>{_t(lang, verdict)}</dd>")
+    steps = "".join(
+        f"<li>{_t(lang, EVENT_LABELS[kind])}<time>{_when(at)}</time></li>"
+        for kind, at in case.steps
+    )
+    body = (
+        f'<section class="card"><div class="note">{_t(lang, "Case number")}</div>'
+        f'<div class="number">{html.escape(case.number)}</div><dl>{"".join(rows)}</dl></section>'
+        f'<section class="card"><h2 style="font-size:1rem;margin:0">'
+        f"{_t(lang, 'Steps so far')}</h2><ol>{steps}</ol></section>"
+    )
+    path = f"/status/{quote(case.number, safe='')}"
+    return _page(lang, _t(lang, "Case progress"), body, {"code": code}, path)
+
+
+def render_not_found(lang: str) -> str:
+    """The same page for an unknown number and a wrong code (it echoes neither)."""
+    body = (
+        '<section class="card"><p>'
+        + _t(
+            lang,
+            "No case matches this number and verification code. Check both on your receipt, "
+            "or call the hotline printed on it.",
+        )
+        + "</p></section>"
+        + _form(lang)
+    )
+    return _page(lang, _t(lang, "Case progress"), body, {}, "/status")
+
+
+def render_lookup_form(lang: str) -> str:
+    return _page(lang, _t(lang, "Look up a case"), _form(lang), {}, "/status")
+
+
+def render_too_many(lang: str) -> str:
+    body = (
+        '<section class="card"><p>'
+        + _t(lang, "Too many lookups from your network. Please wait a minute and try again.")
+        + "</p></section>"
+    )
+    return _page(lang, _t(lang, "Case progress"), body, {}, "/status")
+
+
+def _form(lang: str) -> str:
+    return (
+        '<form class="card" method="get" action="/status/lookup">'
+        f'<label>{_t(lang, "Case number")}<input name="number" autocomplete="off" '
+        'placeholder="AH08-20261124-0007K"></label>'
+        f'<label>{_t(lang, "Verification code")}<input name="code" autocomplete="off"></label>'
+        f'<input type="hidden" name="lang" value="{html.escape(lang)}">'
+        f"<button>{_t(lang, 'Look up')}</button></form>"
+    )

@@ -1,0 +1,123 @@
+"""The central server's tables (its own MetaData and Alembic migrations, apart from the desk's).
+
+Events are the system of record; ``cases`` caches the fold of each timeline (status, unit,
+deadline) for the public views. ``revision_counter`` is one row, updated inside every writing
+transaction, so revisions are unique per event and issued in commit order (DESIGN §9).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from dnw_desk.store.tables import NAMING, UtcDateTime
+
+metadata = MetaData(naming_convention=NAMING)
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+terminals = Table(
+    "terminals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(8), nullable=False),
+    Column("window", String(4), nullable=False),
+    Column("label", String(64), nullable=False, default=""),
+    # SHA-256 of the token: tokens carry 256 random bits, so a fast hash is enough.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("last_seen_at", UtcDateTime),
+    Index("ix_terminals_hall_window", "hall", "window"),
+)
+
+unit_credentials = Table(
+    "unit_credentials",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False),
+    # A platform credential (the provincial platform) may post for any unit.
+    Column("platform", Boolean, nullable=False, default=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("hall", String(8), nullable=False),
+    Column("window", String(4), nullable=False),
+    Column("terminal_id", Integer, ForeignKey("terminals.id"), nullable=False),
+    Column("verification_code", String(12), nullable=False),
+    Column("registered_at", UtcDateTime, nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("service_item", Text, nullable=False),
+    Column("lead_unit", Text),
+    Column("status", String(16), nullable=False),
+    Column("deadline", UtcDateTime),
+    Column("deadline_provisional", Boolean, nullable=False, default=False),
+    Column("opinion_kind", String(32)),
+    Column("opinion_text", Text),
+    Column("fed_back_at", UtcDateTime),
+    Column("on_time", Boolean),
+    Column("closed_at", UtcDateTime),
+    Column("event_count", Integer, nullable=False),
+    Column("last_revision", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_cases_registered_at", "registered_at"),
+    Index("ix_cases_hall_window", "hall", "window"),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
+    # Position in the server's timeline (arrival order); desk_seq is the desk's own numbering.
+    Column("position", Integer, nullable=False),
+    Column("desk_seq", Integer),
+    Column("type", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("data", JsonType, nullable=False),
+    Column("origin", String(8), nullable=False),  # desk | unit
+    Column("source", String(64), nullable=False),  # terminal:<id> | unit:<id>
+    Column("revision", BigInteger, nullable=False, unique=True),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    UniqueConstraint("case_id", "position", name="uq_case_events_case_position"),
+    Index("ix_case_events_origin_revision", "origin", "revision"),
+)
+
+applied_ops = Table(
+    "applied_ops",
+    metadata,
+    Column("op_id", String(36), primary_key=True),
+    Column("source", String(64), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("result", JsonType, nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+    Index("ix_applied_ops_applied_at", "applied_at"),
+)
+
+revision_counter = Table(
+    "revision_counter",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)

@@ -1,0 +1,352 @@
+"""The desk's side of sync (DESIGN §9): push the outbox, pull units' events, report a status.
+
+Push sends pending ops in outbox order, in batches, and marks a batch sent in one local
+transaction only after the server's answer names every op in it: a lost request or a lost
+response leaves the ops pending, and the resend is harmless because the server is idempotent
+by ``op_id``. Pull applies a page of units' events through the domain fold and advances the
+cursor in the same local transaction. Nothing here raises on network trouble: it becomes the
+status the status bar shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import httpx
+from pydantic import ValidationError
+from sqlalchemy import select, update
+
+from dnw_desk.clock import Clock, system_clock
+from dnw_desk.domain.case import Event, apply_event, fold
+from dnw_desk.domain.errors import WorkflowError
+from dnw_desk.i18n import _
+from dnw_desk.store import cases_repo
+from dnw_desk.store.audit import append_audit
+from dnw_desk.store.database import Database
+from dnw_desk.store.tables import case_events, outbox
+from dnw_desk.sync import state as sync_state
+from dnw_desk.sync.wire import (
+    MAX_BATCH,
+    PULL_PATH,
+    PUSH_PATH,
+    PulledEvent,
+    PullResponse,
+    PushResponse,
+)
+
+StatusKind = Literal["not_enrolled", "synced", "pending", "offline", "error"]
+MAX_ROUNDS = 10_000  # bounds every loop; far beyond any real backlog per call
+MIN_BATCH = 1
+
+
+class SyncFailure(Exception):
+    def __init__(self, kind: StatusKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    state: StatusKind
+    pending: int = 0
+    conflicts: int = 0
+    offline_since: datetime | None = None
+    last_synced_at: datetime | None = None
+    error: str | None = None
+
+    def text(self) -> str:
+        """One line for the status bar."""
+        if self.state == "not_enrolled":
+            return _("Not connected to a server")
+        if self.state == "offline" and self.offline_since is not None:
+            line = _("Offline since {time}").format(time=self.offline_since.strftime("%m-%d %H:%M"))
+        elif self.state == "error":
+            line = _("Sync error: {message}").format(message=self.error or "")
+        elif self.pending:
+            line = _("{count} pending").format(count=self.pending)
+        else:
+            line = _("Synced")
+        if self.pending and self.state in ("offline", "error"):
+            line += " · " + _("{count} pending").format(count=self.pending)
+        if self.conflicts:
+            # One msgid, no plural forms: the catalogue reader picks msgstr[1] for n != 1,
+            # which a one-form (Chinese) catalogue does not have.
+            line += " · " + _("Conflicts: {count}").format(count=self.conflicts)
+        return line
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    status: SyncStatus = SyncStatus("synced")
+
+
+def read_status(db: Database, failure: SyncFailure | None = None) -> SyncStatus:
+    with db.read() as conn:
+        enrolment = sync_state.enrolment(conn)
+        pending = cases_repo.pending_op_count(conn)
+        conflicts = sync_state.open_conflict_count(conn)
+        offline_since = sync_state.get_time(conn, sync_state.OFFLINE_SINCE)
+        last = sync_state.get_time(conn, sync_state.LAST_SYNCED)
+        error = sync_state.get_value(conn, sync_state.LAST_ERROR)
+    if enrolment is None:
+        return SyncStatus("not_enrolled", pending, conflicts)
+    if failure is not None:
+        kind: StatusKind = failure.kind
+    elif error:
+        kind = "error"
+    elif offline_since is not None:
+        kind = "offline"
+    else:
+        kind = "pending" if pending else "synced"
+    return SyncStatus(kind, pending, conflicts, offline_since, last, error)
+
+
+class SyncClient:
+    def __init__(
+        self,
+        db: Database,
+        server_url: str,
+        token: str,
+        *,
+        clock: Clock = system_clock,
+        transport: httpx.BaseTransport | None = None,
+        batch_size: int = 200,
+        page_size: int = 200,
+        timeout: float = 15.0,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.batch_size = max(MIN_BATCH, min(batch_size, MAX_BATCH))
+        self.page_size = page_size
+        self.http = httpx.Client(
+            base_url=server_url.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "dnw-desk-sync"},
+            timeout=timeout,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    # --- one full round ------------------------------------------------------------------
+
+    def sync_once(self) -> SyncReport:
+        """Push everything pending, then pull; the status says how it went."""
+        pushed = duplicates = conflicts = pulled = 0
+        try:
+            pushed, duplicates, conflicts = self.push_pending()
+            pulled = self.pull_updates()
+        except SyncFailure as failure:
+            self._note_failure(failure)
+            return SyncReport(pushed, duplicates, conflicts, pulled, read_status(self.db, failure))
+        now = self.clock()
+        with self.db.write() as conn:
+            sync_state.set_value(conn, sync_state.LAST_SYNCED, now.isoformat(), now)
+            sync_state.set_value(conn, sync_state.OFFLINE_SINCE, None, now)
+            sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
+        return SyncReport(pushed, duplicates, conflicts, pulled, read_status(self.db))
+
+    def _note_failure(self, failure: SyncFailure) -> None:
+        now = self.clock()
+        with self.db.write() as conn:
+            if failure.kind == "offline":
+                if sync_state.get_value(conn, sync_state.OFFLINE_SINCE) is None:
+                    sync_state.set_value(conn, sync_state.OFFLINE_SINCE, now.isoformat(), now)
+                sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
+            else:
+                sync_state.set_value(conn, sync_state.LAST_ERROR, str(failure), now)
+
+    # --- push ----------------------------------------------------------------------------
+
+    def push_pending(self) -> tuple[int, int, int]:
+        applied = duplicates = conflicts = 0
+        for _round in range(MAX_ROUNDS):
+            with self.db.read() as conn:
+                rows = conn.execute(
+                    select(outbox.c.id, outbox.c.op_id, outbox.c.case_id, outbox.c.payload)
+                    .where(outbox.c.sent_at.is_(None))
+                    .order_by(outbox.c.id)
+                    .limit(self.batch_size)
+                ).all()
+            if not rows:
+                break
+            try:
+                results = self._post_batch([row.payload for row in rows])
+            except _BatchTooLarge:
+                continue  # resend with the halved batch size
+            counts = self._mark_sent(rows, results)
+            applied += counts[0]
+            duplicates += counts[1]
+            conflicts += counts[2]
+        return applied, duplicates, conflicts
+
+    def _post_batch(self, payloads: list[dict[str, Any]]) -> PushResponse:
+        response = self._request("POST", PUSH_PATH, json={"ops": payloads})
+        if response.status_code == 413 and self.batch_size > MIN_BATCH:
+            self.batch_size = max(MIN_BATCH, self.batch_size // 2)
+            raise _BatchTooLarge
+        _raise_for(response)
+        try:
+            return PushResponse.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
+
+    def _mark_sent(self, rows: Sequence[Any], response: PushResponse) -> tuple[int, int, int]:
+        by_op = {result.op_id: result for result in response.results}
+        if set(by_op) != {row.op_id for row in rows}:
+            raise SyncFailure("error", _("The server's answer does not match the ops sent."))
+        now = self.clock()
+        counts = [0, 0, 0]
+        with self.db.write() as conn:
+            for row in rows:
+                result = by_op[row.op_id]
+                error = None
+                if result.outcome == "applied":
+                    counts[0] += 1
+                elif result.outcome == "duplicate":
+                    counts[1] += 1
+                else:
+                    counts[2] += 1
+                    error = f"conflict: {result.code}"
+                    sync_state.record_conflict(
+                        conn,
+                        direction="push",
+                        code=result.code or "conflict",
+                        message=result.message or "",
+                        now=now,
+                        op_id=row.op_id,
+                        case_id=row.case_id,
+                        case_no=row.payload.get("case_no"),
+                        event_id=row.payload.get("event", {}).get("id"),
+                        local_version=row.payload,
+                        server_version=result.server_version,
+                    )
+                conn.execute(
+                    update(outbox)
+                    .where(outbox.c.id == row.id, outbox.c.sent_at.is_(None))
+                    .values(sent_at=now, attempts=outbox.c.attempts + 1, last_error=error)
+                )
+        return counts[0], counts[1], counts[2]
+
+    # --- pull ----------------------------------------------------------------------------
+
+    def pull_updates(self) -> int:
+        applied = 0
+        for _round in range(MAX_ROUNDS):
+            with self.db.read() as conn:
+                cursor = int(sync_state.get_value(conn, sync_state.PULL_CURSOR, 0))
+            response = self._request(
+                "GET", PULL_PATH, params={"cursor": cursor, "limit": self.page_size}
+            )
+            _raise_for(response)
+            try:
+                page = PullResponse.model_validate_json(response.content)
+            except ValidationError as exc:
+                raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
+            applied += self._apply_page(cursor, page)
+            if not page.has_more or page.next_cursor <= cursor:
+                break
+        return applied
+
+    def _apply_page(self, cursor: int, page: PullResponse) -> int:
+        now = self.clock()
+        applied = 0
+        with self.db.write() as conn:
+            if int(sync_state.get_value(conn, sync_state.PULL_CURSOR, 0)) != cursor:
+                return 0  # another sync applied this page meanwhile
+            for pulled in page.events:
+                applied += _apply_pulled(conn, pulled, now)
+            sync_state.set_value(conn, sync_state.PULL_CURSOR, page.next_cursor, now)
+        return applied
+
+    # --- HTTP ----------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return self.http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise SyncFailure("offline", _("The server cannot be reached.")) from exc
+
+
+class _BatchTooLarge(Exception):
+    """The server said 413: the batch is halved and sent again."""
+
+
+def _raise_for(response: httpx.Response) -> None:
+    code = response.status_code
+    if code < 400:
+        return
+    if code == 401:
+        raise SyncFailure("error", _("The server refused this terminal's credential; enrol again."))
+    if code == 403:
+        raise SyncFailure("error", _("The server says this terminal may not send these cases."))
+    if code in (408, 425, 429) or code >= 500:
+        raise SyncFailure("offline", _("The server is not available right now."))
+    raise SyncFailure("error", _("The server refused the request ({status}).").format(status=code))
+
+
+def _apply_pulled(conn: Any, pulled: PulledEvent, now: datetime) -> int:
+    """Fold one unit's event into the local timeline; a refusal becomes a conflict."""
+    exists = conn.execute(select(case_events.c.id).where(case_events.c.id == pulled.event.id))
+    if exists.first() is not None:
+        return 0
+    events = cases_repo.load_events(conn, pulled.case_id)
+    event = Event(
+        pulled.event.id,
+        pulled.case_id,
+        pulled.event.type,
+        pulled.event.at,
+        pulled.event.actor,
+        pulled.event.data,
+    )
+    server_version = pulled.model_dump(mode="json")
+    if not events:
+        sync_state.record_conflict(
+            conn,
+            direction="pull",
+            code="unknown_case",
+            message=_("The server sent an event for a case this desk does not have."),
+            now=now,
+            case_id=pulled.case_id,
+            case_no=pulled.case_no,
+            event_id=pulled.event.id,
+            server_version=server_version,
+        )
+        return 0
+    try:
+        state = apply_event(fold(events), event)
+    except WorkflowError as exc:
+        sync_state.record_conflict(
+            conn,
+            direction="pull",
+            code="workflow",
+            message=str(exc),
+            now=now,
+            case_id=pulled.case_id,
+            case_no=pulled.case_no,
+            event_id=pulled.event.id,
+            local_version=[
+                {"id": e.event_id, "type": e.type.value, "at": e.at.isoformat()} for e in events
+            ],
+            server_version=server_version,
+        )
+        return 0
+    seq = len(events) + 1
+    cases_repo.insert_event(conn, event, seq, now, origin="server")
+    cases_repo.store_state(conn, pulled.case_id, state, seq, now)
+    append_audit(
+        conn,
+        at=now,
+        actor="sync",
+        action=f"sync.{event.type.value}",
+        case_id=pulled.case_id,
+        detail={"number": pulled.case_no, "event_id": event.event_id, "revision": pulled.revision},
+    )
+    return 1

@@ -1,0 +1,89 @@
+"""Enrolment: bind this desk to a server with the token an admin created there
+(``dnw-server terminals add``). The server says which hall and window the token is for; the
+desk refuses a token for another window, since its case numbers carry its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from pydantic import ValidationError
+
+from dnw_desk.clock import Clock, system_clock
+from dnw_desk.domain.errors import DomainError
+from dnw_desk.domain.numbering import CaseNumberError, normalize_hall_code, normalize_window
+from dnw_desk.i18n import _
+from dnw_desk.store.database import Database
+from dnw_desk.sync import state as sync_state
+from dnw_desk.sync.credentials import CredentialStore
+from dnw_desk.sync.wire import WHOAMI_PATH, TerminalInfo
+
+
+class EnrolmentError(DomainError):
+    pass
+
+
+def _same_binding(info: TerminalInfo, hall: str, window: str) -> bool:
+    try:
+        return normalize_hall_code(hall) == info.hall and normalize_window(window) == int(
+            info.window
+        )
+    except (CaseNumberError, ValueError):
+        return False
+
+
+def enrol(
+    db: Database,
+    data_dir: Path,
+    server_url: str,
+    token: str,
+    *,
+    hall: str,
+    window: str,
+    clock: Clock = system_clock,
+    transport: httpx.BaseTransport | None = None,
+    store: CredentialStore | None = None,
+) -> tuple[TerminalInfo, str]:
+    """Check the token with the server, then store it; returns the terminal and where the
+    credential went ("keyring" or "file")."""
+    server_url = server_url.strip().rstrip("/")
+    if not server_url.startswith(("http://", "https://")):
+        raise EnrolmentError(_("The server address must start with http:// or https://."))
+    token = token.strip()
+    try:
+        with httpx.Client(base_url=server_url, timeout=15.0, transport=transport) as http:
+            response = http.get(WHOAMI_PATH, headers={"Authorization": f"Bearer {token}"})
+    except httpx.TransportError as exc:
+        raise EnrolmentError(
+            _("The server {url} cannot be reached: {error}").format(url=server_url, error=exc)
+        ) from exc
+    if response.status_code == 401:
+        raise EnrolmentError(_("The server refused the token (unknown or revoked)."))
+    if response.status_code != 200:
+        raise EnrolmentError(
+            _("The server answered {status}; is this a dnw-server?").format(
+                status=response.status_code
+            )
+        )
+    try:
+        info = TerminalInfo.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise EnrolmentError(_("The server's answer is not what a dnw-server sends.")) from exc
+    if not _same_binding(info, hall, window):
+        raise EnrolmentError(
+            _(
+                "The token is for hall {token_hall} window {token_window}, but this desk is "
+                "hall {hall} window {window}. Ask for a token for this window."
+            ).format(token_hall=info.hall, token_window=info.window, hall=hall, window=window)
+        )
+    location = (store or CredentialStore(data_dir)).save(token)
+    now = clock()
+    with db.write() as conn:
+        previous = sync_state.get_value(conn, sync_state.SERVER_URL)
+        sync_state.set_value(conn, sync_state.SERVER_URL, server_url, now)
+        sync_state.set_value(conn, sync_state.TERMINAL_ID, info.terminal_id, now)
+        sync_state.set_value(conn, sync_state.CREDENTIAL, location, now)
+        sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
+        if previous != server_url:
+            sync_state.set_value(conn, sync_state.PULL_CURSOR, 0, now)
+    return info, location

@@ -1,0 +1,202 @@
+"""The sync wire format, shared by the desk's sync client and the central server.
+
+One outbox operation is exactly what ``dnw_desk.services.cases.event_op_payload`` writes; the
+server validates it with these models, so a malformed op is a 422 with a clear body, never a 500.
+Free-form event data is checked to be plain JSON that every store accepts (finite numbers, no NUL
+characters, bounded depth), because PostgreSQL refuses NaN and ``\\u0000`` in JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from dnw_desk.domain.case import EventType
+
+API_PREFIX = "/api/v1"
+PUSH_PATH = f"{API_PREFIX}/sync/push"
+PULL_PATH = f"{API_PREFIX}/sync/pull"
+WHOAMI_PATH = f"{API_PREFIX}/terminal"
+FEEDBACK_PATH = f"{API_PREFIX}/feedback"
+HEALTH_PATH = f"{API_PREFIX}/health"
+
+MAX_BATCH = 500
+MAX_PULL_PAGE = 500
+MAX_JSON_DEPTH = 12
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+def _check_json(value: Any, depth: int = 0) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers must be finite")
+    if isinstance(value, str):
+        _no_nul(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(str(key))
+            _check_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, depth + 1)
+
+
+def _aware_in_range(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("give a time zone offset, e.g. 2026-11-24T10:00:00+08:00")
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("the time is outside the years 2000–2199")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Uuid = Annotated[str, Field(pattern=UUID_PATTERN)]
+Moment = Annotated[datetime, AfterValidator(_aware_in_range)]
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventIn(WireModel):
+    id: Uuid
+    type: EventType
+    at: Moment
+    actor: Annotated[Text, Field(min_length=1, max_length=64)]
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("data")
+    @classmethod
+    def _plain_json(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _check_json(value)
+        deadline = value.get("deadline")
+        if deadline is not None:
+            # The fold compares deadlines; a malformed one must be refused here, not crash there.
+            if not isinstance(deadline, str):
+                raise ValueError("data.deadline must be an ISO 8601 time")
+            try:
+                _aware_in_range(datetime.fromisoformat(deadline))
+            except ValueError as exc:
+                raise ValueError(f"data.deadline: {exc}") from None
+        return value
+
+
+class Op(WireModel):
+    """One outbox operation: one event of one case."""
+
+    op_id: Uuid
+    case_id: Uuid
+    case_no: Annotated[Text, Field(min_length=1, max_length=32)]
+    hall: Annotated[Text, Field(min_length=1, max_length=8)]
+    window: Annotated[Text, Field(min_length=1, max_length=4)]
+    seq: Annotated[int, Field(ge=1, le=1_000_000)]
+    event: EventIn
+
+
+class PushRequest(WireModel):
+    ops: Annotated[list[Op], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+Outcome = Literal["applied", "duplicate", "conflict", "not_found"]
+
+
+class OpResult(WireModel):
+    """What happened to one op. ``status`` follows HTTP: 201 applied, 200 already applied,
+    409 conflict (the desk keeps its version for the shift lead), 404 no such case."""
+
+    op_id: str
+    outcome: Outcome
+    status: int
+    revision: int | None = None
+    code: str | None = None
+    message: str | None = None
+    server_version: dict[str, Any] | None = None
+
+
+class PushResponse(WireModel):
+    results: list[OpResult]
+
+
+class PulledEvent(WireModel):
+    revision: int
+    case_id: str
+    case_no: str
+    origin: str
+    source: str
+    event: EventIn
+
+
+class PullResponse(WireModel):
+    events: list[PulledEvent]
+    next_cursor: int
+    has_more: bool
+
+
+class TerminalInfo(WireModel):
+    terminal_id: int
+    hall: str
+    window: str
+    label: str = ""
+
+
+FeedbackType = Literal[
+    "unit_accepted",
+    "unit_returned",
+    "opinion_given",
+    "complainant_informed",
+    "window_informed",
+    "note",
+]
+
+
+class FeedbackRequest(WireModel):
+    """A unit's (or the provincial platform's) step on a case; ``op_id`` makes retries safe."""
+
+    op_id: Uuid
+    case_no: Annotated[Text, Field(min_length=1, max_length=32)]
+    type: FeedbackType
+    at: Moment
+    by: Annotated[Text, Field(min_length=1, max_length=48)]
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("data")
+    @classmethod
+    def _plain_json(cls, value: dict[str, Any]) -> dict[str, Any]:
+        _check_json(value)
+        return value
+
+
+class FeedbackResponse(WireModel):
+    result: OpResult
+    case_no: str
+    status: str
+
+
+class Health(WireModel):
+    status: str
+    database: str
+    schema_revision: str | None
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def op_fingerprint(op: Op | FeedbackRequest) -> str:
+    """A stable hash of an op's content: the same op_id with another payload is refused."""
+    return hashlib.sha256(canonical_json(op.model_dump(mode="json"))).hexdigest()

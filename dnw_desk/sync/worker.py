@@ -1,0 +1,118 @@
+"""The background sync loop: a round every ``interval`` seconds while things work, exponential
+backoff with full jitter while they do not (so a hall's desks do not hammer a server that just
+came back all at the same moment). The GUI wires ``on_status`` to a queued signal."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dnw_desk.clock import Clock, system_clock
+from dnw_desk.store.database import Database
+from dnw_desk.sync import state as sync_state
+from dnw_desk.sync.client import SyncClient, SyncReport, SyncStatus, read_status
+from dnw_desk.sync.credentials import CredentialStore
+
+
+@dataclass
+class Backoff:
+    base: float = 2.0
+    cap: float = 300.0
+    rng: random.Random = field(default_factory=random.Random)
+    failures: int = 0
+
+    def next_delay(self) -> float:
+        """Full jitter: uniform in [0, min(cap, base·2^n)], but never below a tenth of base."""
+        ceiling = min(self.cap, self.base * 2 ** min(self.failures, 30))
+        self.failures += 1
+        return max(self.base / 10, self.rng.uniform(0, ceiling))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+def client_for(
+    db: Database, data_dir: Path, clock: Clock = system_clock, **options: object
+) -> SyncClient | None:
+    """A client for the enrolled server, or None when this desk is not enrolled."""
+    with db.read() as conn:
+        enrolment = sync_state.enrolment(conn)
+    if enrolment is None:
+        return None
+    token = CredentialStore(data_dir).load(enrolment.credential_store)
+    if token is None:
+        return None
+    return SyncClient(db, enrolment.server_url, token, clock=clock, **options)  # type: ignore[arg-type]
+
+
+def sync_once(db: Database, data_dir: Path, clock: Clock = system_clock) -> SyncReport:
+    client = client_for(db, data_dir, clock)
+    if client is None:
+        return SyncReport(status=read_status(db))
+    try:
+        return client.sync_once()
+    finally:
+        client.close()
+
+
+class SyncWorker:
+    """Owns one thread; ``trigger()`` wakes it early (after a save), ``stop()`` ends it."""
+
+    def __init__(
+        self,
+        make_client: Callable[[], SyncClient | None],
+        on_status: Callable[[SyncStatus], None],
+        *,
+        interval: float = 30.0,
+        backoff: Backoff | None = None,
+        db: Database | None = None,
+    ) -> None:
+        self.make_client = make_client
+        self.on_status = on_status
+        self.interval = interval
+        self.backoff = backoff or Backoff()
+        self.db = db
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self.run, name="dnw-sync", daemon=True)
+            self._thread.start()
+
+    def trigger(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def run_round(self) -> float:
+        """One round; returns how long to wait before the next."""
+        client = self.make_client()
+        if client is None:
+            if self.db is not None:
+                self.on_status(read_status(self.db))
+            return self.interval
+        try:
+            report = client.sync_once()
+        finally:
+            client.close()
+        self.on_status(report.status)
+        if report.status.state in ("offline", "error"):
+            return self.backoff.next_delay()
+        self.backoff.reset()
+        return self.interval
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            delay = self.run_round()
+            self._wake.wait(delay)
+            self._wake.clear()

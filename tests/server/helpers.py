@@ -1,0 +1,33 @@
+"""Building pushable ops from a real desk (the desk's own outbox is the wire format)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from dnw_desk.services.desk import Desk
+from dnw_desk.store.tables import outbox
+
+
+def outbox_payloads(desk: Desk) -> list[dict[str, Any]]:
+    with desk.db.read() as conn:
+        rows = conn.execute(select(outbox.c.payload).order_by(outbox.c.id)).scalars()
+        return [dict(row) for row in rows]
+
+
+def feedback(case_no: str, kind: str = "opinion_given", **data: Any) -> dict[str, Any]:
+    defaults: dict[str, Any] = {
+        "opinion_given": {"kind": "handled", "text": "已按规定办理"},
+        "complainant_informed": {"channel": "phone"},
+        "unit_returned": {"reason": "不属于本单位职责"},
+    }.get(kind, {})
+    return {
+        "op_id": str(uuid.uuid4()),
+        "case_no": case_no,
+        "type": kind,
+        "at": data.pop("at", "2026-11-24T15:00:00+08:00"),
+        "by": data.pop("by", "李科长"),
+        "data": {**defaults, **data},
+    }
