@@ -60,17 +60,19 @@ def append_audit(
     ).first()
     entry_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
     digest = chain_hash(prev_hash, canonical_row(entry_id, at, actor, action, case_id, detail))
+    # Values as parameters (not .values()) so SQLAlchemy reuses the compiled statement.
     conn.execute(
-        insert(audit_log).values(
-            id=entry_id,
-            at=at,
-            actor=actor,
-            action=action,
-            case_id=case_id,
-            detail=detail,
-            prev_hash=prev_hash,
-            hash=digest,
-        )
+        insert(audit_log),
+        {
+            "id": entry_id,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "case_id": case_id,
+            "detail": detail,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
     )
     return entry_id
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    bindparam,
     func,
     insert,
     or_,
@@ -206,7 +207,7 @@ def allocate_serial(conn: Connection, hall: str, window: str, day: date) -> int:
 
 
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(insert(cases).values(**values))
+    conn.execute(insert(cases), values)
 
 
 def load_events(conn: Connection, case_id: str) -> list[Event]:
@@ -230,18 +231,23 @@ def insert_event(
     conn: Connection, event: Event, seq: int, recorded_at: datetime, origin: str = "desk"
 ) -> None:
     conn.execute(
-        insert(case_events).values(
-            id=event.event_id,
-            case_id=event.case_id,
-            seq=seq,
-            type=event.type.value,
-            at=event.at,
-            actor=event.actor,
-            data=dict(event.data),
-            recorded_at=recorded_at,
-            origin=origin,
-        )
+        insert(case_events),
+        {
+            "id": event.event_id,
+            "case_id": event.case_id,
+            "seq": seq,
+            "type": event.type.value,
+            "at": event.at,
+            "actor": event.actor,
+            "data": dict(event.data),
+            "recorded_at": recorded_at,
+            "origin": origin,
+        },
     )
+
+
+# Compiled once: per-call .values() would rebuild SQLAlchemy's cache key on every write.
+_STORE_STATE = update(cases).where(cases.c.id == bindparam("case_id_"))
 
 
 def store_state(
@@ -249,22 +255,22 @@ def store_state(
 ) -> None:
     """Refresh the cached columns from the folded state."""
     conn.execute(
-        update(cases)
-        .where(cases.c.id == case_id)
-        .values(
-            status=state.status.value,
-            lead_unit=state.lead_unit,
-            referred_at=state.clock_started_at,
-            deadline=state.deadline,
-            deadline_provisional=state.deadline_provisional,
-            escalated=state.escalated,
-            returns=len(state.returns),
-            fed_back_at=state.fed_back_at,
-            on_time=state.on_time,
-            closed_at=state.closed_at,
-            event_count=event_count,
-            updated_at=now,
-        )
+        _STORE_STATE,
+        {
+            "case_id_": case_id,
+            "status": state.status.value,
+            "lead_unit": state.lead_unit,
+            "referred_at": state.clock_started_at,
+            "deadline": state.deadline,
+            "deadline_provisional": state.deadline_provisional,
+            "escalated": state.escalated,
+            "returns": len(state.returns),
+            "fed_back_at": state.fed_back_at,
+            "on_time": state.on_time,
+            "closed_at": state.closed_at,
+            "event_count": event_count,
+            "updated_at": now,
+        },
     )
 
 
@@ -276,9 +282,8 @@ def enqueue_op(
     conn: Connection, op_id: str, case_id: str, kind: str, payload: dict[str, Any], now: datetime
 ) -> None:
     conn.execute(
-        insert(outbox).values(
-            op_id=op_id, case_id=case_id, kind=kind, payload=payload, created_at=now
-        )
+        insert(outbox),
+        {"op_id": op_id, "case_id": case_id, "kind": kind, "payload": payload, "created_at": now},
     )
 
 
