@@ -11,6 +11,7 @@ TABLE_MODULES = (
     "dnw_desk.store.print_queue",
     "dnw_desk.store.accounts",
     "dnw_desk.store.sync_state",
+    "dnw_desk.store.review_tables",
 )
 
 for _name in TABLE_MODULES:
