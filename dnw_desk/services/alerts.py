@@ -1,0 +1,303 @@
+"""The alert ladder on the stored cases: refresh the cached level, notify each crossing once.
+
+Every tick computes the level of each case awaiting feedback (``domain.alerts.level_at``), writes
+the cached ``level`` column where it moved (the queue filters on it), and compares the level with
+the highest one already *notified* for the case's current deadline. That record is kept in
+``alert_notifications``, so a crossing raises one notification even if the desk was restarted
+between two ticks, and a desk that slept through two levels raises one (for the higher) — the
+same rule as ``domain.alerts.crossings``, but with the previous tick's level read from the store
+instead of held in memory. An extension or a redo moves the deadline and starts a new cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Select, and_, bindparam, func, insert, not_, or_, select, update
+
+from dnw_desk.clock import Clock, system_clock
+from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
+from dnw_desk.domain.case import PENDING_FEEDBACK
+from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.store.database import Database
+from dnw_desk.store.review_tables import alert_notifications
+from dnw_desk.store.tables import cases, to_utc_text
+
+if TYPE_CHECKING:
+    from dnw_desk.services.desk import Desk
+
+LEVEL_NAMES: dict[AlertLevel, str] = {level: level.name.lower() for level in AlertLevel}
+LEVELS_BY_NAME: dict[str, AlertLevel] = {name: level for level, name in LEVEL_NAMES.items()}
+PENDING_VALUES = sorted(status.value for status in PENDING_FEEDBACK)
+DEFAULT_SNOOZE = timedelta(minutes=15)
+
+
+def parse_level(name: str | None) -> AlertLevel:
+    return LEVELS_BY_NAME.get(name or "none", AlertLevel.NONE)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One crossing to show: a banner line and a tray message. No personal data."""
+
+    case_id: str
+    number: str
+    level: AlertLevel
+    previous: AlertLevel
+    deadline: datetime
+    cycle: str
+    unit: str | None
+    service_item: str
+    reminder: bool = False  # a snoozed notification coming back
+
+
+@dataclass(frozen=True)
+class AlertTick:
+    at: datetime
+    notifications: tuple[Notification, ...]
+    level_changed: frozenset[str]  # case ids whose cached level moved
+
+
+def pending_case(
+    case_id: str, referred_at: datetime, deadline: datetime, escalated: bool
+) -> PendingCase:
+    # The cached row knows *that* a case was escalated by hand, not when; it is escalated now.
+    return PendingCase(case_id, referred_at, deadline, referred_at if escalated else None)
+
+
+class AlertService:
+    def __init__(
+        self,
+        db: Database,
+        working_time: WorkingTime,
+        thresholds: AlertThresholds | None = None,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.db = db
+        self.working_time = working_time
+        self.thresholds = thresholds or AlertThresholds()
+        self.clock = clock
+
+    def level_of(
+        self,
+        referred_at: datetime | None,
+        deadline: datetime | None,
+        escalated: bool,
+        now: datetime,
+    ) -> AlertLevel:
+        """The live level of one case (for the queue's colour between two ticks)."""
+        if deadline is None or referred_at is None:
+            return AlertLevel.NONE
+        case = pending_case("", referred_at, deadline, escalated)
+        return level_at(case, now, self.working_time, self.thresholds)
+
+    def refresh(self) -> AlertTick:
+        """One tick: update cached levels and record (and return) new crossings."""
+        now = self.clock()
+        with self.db.write() as conn:
+            notified = _notified_levels(conn)
+            moved: list[dict[str, str]] = []
+            found: list[Notification] = []
+            for row in conn.execute(_pending_select()):
+                level = level_at(
+                    pending_case(row.id, row.referred_at, row.deadline, row.escalated),
+                    now,
+                    self.working_time,
+                    self.thresholds,
+                )
+                previous = parse_level(row.level)
+                if level is not previous:
+                    moved.append({"case_id": row.id, "new_level": LEVEL_NAMES[level]})
+                cycle = to_utc_text(row.deadline)
+                if level >= AlertLevel.REMINDER and level > notified.get((row.id, cycle), 0):
+                    found.append(
+                        Notification(
+                            row.id,
+                            row.number,
+                            level,
+                            previous,
+                            row.deadline,
+                            cycle,
+                            row.lead_unit,
+                            row.service_item,
+                        )
+                    )
+            moved.extend(_stale_levels(conn))
+            if moved:
+                conn.execute(
+                    update(cases)
+                    .where(cases.c.id == bindparam("case_id"))
+                    .values(level=bindparam("new_level")),
+                    moved,
+                )
+            if found:
+                conn.execute(
+                    insert(alert_notifications),
+                    [
+                        {
+                            "case_id": n.case_id,
+                            "cycle": n.cycle,
+                            "level": int(n.level),
+                            "notified_at": now,
+                        }
+                        for n in found
+                    ],
+                )
+                # A higher level supersedes a snoozed lower one: it must not come back later.
+                conn.execute(
+                    update(alert_notifications)
+                    .where(
+                        alert_notifications.c.case_id == bindparam("k_case"),
+                        alert_notifications.c.cycle == bindparam("k_cycle"),
+                        alert_notifications.c.level < bindparam("k_level"),
+                    )
+                    .values(snoozed_until=None),
+                    [_key(n) for n in found],
+                )
+            found.extend(_due_snoozes(conn, now))
+        return AlertTick(now, tuple(found), frozenset(m["case_id"] for m in moved))
+
+    def snooze(
+        self, notifications: Iterable[Notification], delay: timedelta = DEFAULT_SNOOZE
+    ) -> datetime:
+        """Remind once more after ``delay`` if the cases are still at these levels."""
+        until = self.clock() + delay
+        self._mark(notifications, snoozed_until=until)
+        return until
+
+    def acknowledge(self, notifications: Iterable[Notification], actor: str) -> None:
+        self._mark(
+            notifications, snoozed_until=None, acknowledged_at=self.clock(), acknowledged_by=actor
+        )
+
+    def _mark(self, notifications: Iterable[Notification], **values: object) -> None:
+        keys = [_key(n) for n in notifications]
+        if not keys:
+            return
+        with self.db.write() as conn:
+            conn.execute(
+                update(alert_notifications)
+                .where(
+                    alert_notifications.c.case_id == bindparam("k_case"),
+                    alert_notifications.c.cycle == bindparam("k_cycle"),
+                    alert_notifications.c.level == bindparam("k_level"),
+                )
+                .values(**values),
+                keys,
+            )
+
+
+def alerts_for(desk: Desk) -> AlertService:
+    return AlertService(desk.db, desk.deadlines.working_time, desk.alert_thresholds, desk.clock)
+
+
+def _key(notification: Notification) -> dict[str, object]:
+    return {
+        "k_case": notification.case_id,
+        "k_cycle": notification.cycle,
+        "k_level": int(notification.level),
+    }
+
+
+def _pending_select() -> Select[Any]:
+    return select(
+        cases.c.id,
+        cases.c.number,
+        cases.c.referred_at,
+        cases.c.deadline,
+        cases.c.escalated,
+        cases.c.level,
+        cases.c.lead_unit,
+        cases.c.service_item,
+    ).where(
+        cases.c.status.in_(PENDING_VALUES),
+        cases.c.deadline.is_not(None),
+        cases.c.referred_at.is_not(None),
+    )
+
+
+def _notified_levels(conn: Connection) -> dict[tuple[str, str], int]:
+    """Highest notified level per (case, cycle), for cases that are still pending."""
+    pending_ids = select(cases.c.id).where(cases.c.status.in_(PENDING_VALUES))
+    query = (
+        select(
+            alert_notifications.c.case_id,
+            alert_notifications.c.cycle,
+            func.max(alert_notifications.c.level),
+        )
+        .where(alert_notifications.c.case_id.in_(pending_ids))
+        .group_by(alert_notifications.c.case_id, alert_notifications.c.cycle)
+    )
+    return {(case_id, cycle): int(level) for case_id, cycle, level in conn.execute(query)}
+
+
+def _stale_levels(conn: Connection) -> list[dict[str, str]]:
+    """Cases no longer awaiting feedback whose cached level is still raised: back to none."""
+    query = select(cases.c.id).where(
+        cases.c.level != LEVEL_NAMES[AlertLevel.NONE],
+        or_(not_(cases.c.status.in_(PENDING_VALUES)), cases.c.deadline.is_(None)),
+    )
+    return [
+        {"case_id": case_id, "new_level": LEVEL_NAMES[AlertLevel.NONE]}
+        for (case_id,) in conn.execute(query)
+    ]
+
+
+def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
+    """Snoozed notifications whose time has come, if the case is still at least at that level
+    for the same deadline; each comes back once (the snooze is cleared)."""
+    query = (
+        select(
+            alert_notifications.c.case_id,
+            alert_notifications.c.cycle,
+            alert_notifications.c.level,
+            cases.c.number,
+            cases.c.level.label("current"),
+            cases.c.deadline,
+            cases.c.lead_unit,
+            cases.c.service_item,
+        )
+        .join(cases, cases.c.id == alert_notifications.c.case_id)
+        .where(
+            alert_notifications.c.snoozed_until.is_not(None),
+            alert_notifications.c.snoozed_until <= now,
+            alert_notifications.c.acknowledged_at.is_(None),
+        )
+    )
+    due: list[Notification] = []
+    keys = []
+    for row in conn.execute(query):
+        keys.append({"k_case": row.case_id, "k_cycle": row.cycle, "k_level": row.level})
+        current = parse_level(row.current)
+        same_cycle = row.deadline is not None and to_utc_text(row.deadline) == row.cycle
+        if same_cycle and current >= row.level:
+            due.append(
+                Notification(
+                    row.case_id,
+                    row.number,
+                    current,
+                    AlertLevel(row.level),
+                    row.deadline,
+                    row.cycle,
+                    row.lead_unit,
+                    row.service_item,
+                    reminder=True,
+                )
+            )
+    if keys:
+        conn.execute(
+            update(alert_notifications)
+            .where(
+                and_(
+                    alert_notifications.c.case_id == bindparam("k_case"),
+                    alert_notifications.c.cycle == bindparam("k_cycle"),
+                    alert_notifications.c.level == bindparam("k_level"),
+                )
+            )
+            .values(snoozed_until=None),
+            keys,
+        )
+    return due

@@ -1,0 +1,363 @@
+"""Every handling step of DESIGN §2 as a form: its fields, their validation, the recorded event.
+
+The case detail screen builds its dialogs from ``ACTION_FORMS`` and calls ``HandlingService``;
+the workflow itself (which step may follow which) stays in ``domain.case``. Validation messages
+are per field (``FieldErrors``) so the dialog can show them beside the inputs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from dnw_desk.clock import Clock, system_clock, to_hall_time
+from dnw_desk.domain.case import (
+    OPINION_LABELS,
+    SATISFACTION_LABELS,
+    CaseState,
+    Event,
+    EventType,
+    Satisfaction,
+    apply_event,
+    fold,
+)
+from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
+from dnw_desk.domain.masking import (
+    mask_enterprise_name,
+    mask_id_number,
+    mask_person_name,
+    mask_phone,
+)
+from dnw_desk.domain.roles import Actor, Permission, may
+from dnw_desk.i18n import N_, _
+from dnw_desk.services.cases import CaseService, Saved, require
+from dnw_desk.store import cases_repo
+from dnw_desk.store.cases_repo import CaseRow
+
+if TYPE_CHECKING:
+    from dnw_desk.services.desk import Desk
+
+FieldKind = Literal["text", "multiline", "choice", "datetime", "unit"]
+NOTE_MAX = 2000
+REASON_MIN = 2
+
+
+class InformChannel(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    IN_PERSON = "in_person"
+    LETTER = "letter"
+    ONLINE = "online"
+    OTHER = "other"
+
+
+CHANNEL_LABELS = {
+    InformChannel.PHONE: N_("Phone call"),
+    InformChannel.SMS: N_("Text message"),
+    InformChannel.IN_PERSON: N_("In person"),
+    InformChannel.LETTER: N_("Letter"),
+    InformChannel.ONLINE: N_("Online platform"),
+    InformChannel.OTHER: N_("Other"),
+}
+
+
+class MaskedField(StrEnum):
+    NAME = "complainant_name"
+    PHONE = "phone"
+    ID_NUMBER = "id_number"
+
+
+MASKED_FIELD_LABELS = {
+    MaskedField.NAME: N_("Complainant"),
+    MaskedField.PHONE: N_("Phone"),
+    MaskedField.ID_NUMBER: N_("ID number"),
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str  # msgid
+    kind: FieldKind = "text"
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label msgid)
+
+
+def _choices(labels: Mapping[Any, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(value), label) for value, label in labels.items())
+
+
+ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
+    EventType.REFERRED: (
+        FieldSpec("unit", N_("Responsible unit"), "unit"),
+        FieldSpec("note", N_("Note"), "multiline", required=False),
+    ),
+    EventType.UNIT_ACCEPTED: (FieldSpec("by", N_("Accepted by (unit staff)")),),
+    EventType.UNIT_RETURNED: (FieldSpec("reason", N_("Reason for the return"), "multiline"),),
+    EventType.OPINION_GIVEN: (
+        FieldSpec("kind", N_("Kind of opinion"), "choice", choices=_choices(OPINION_LABELS)),
+        FieldSpec("text", N_("Handling opinion"), "multiline"),
+    ),
+    EventType.COMPLAINANT_INFORMED: (
+        FieldSpec("channel", N_("Channel"), "choice", choices=_choices(CHANNEL_LABELS)),
+        FieldSpec("at", N_("Informed at"), "datetime"),
+        FieldSpec("by", N_("Informed by")),
+        FieldSpec("note", N_("Note"), "multiline", required=False),
+    ),
+    EventType.WINDOW_INFORMED: (
+        FieldSpec("at", N_("Informed at"), "datetime"),
+        FieldSpec("by", N_("Unit contact")),
+    ),
+    EventType.EXTENSION_GRANTED: (
+        FieldSpec("deadline", N_("New deadline"), "datetime"),
+        FieldSpec("reason", N_("Reason for the extension"), "multiline"),
+    ),
+    EventType.ESCALATED: (
+        FieldSpec("to", N_("Escalated to")),
+        FieldSpec("note", N_("Note"), "multiline", required=False),
+    ),
+    EventType.CALLBACK: (
+        FieldSpec(
+            "satisfaction", N_("Satisfaction"), "choice", choices=_choices(SATISFACTION_LABELS)
+        ),
+        FieldSpec("comment", N_("Comment"), "multiline", required=False),
+    ),
+    EventType.REDO: (FieldSpec("reason", N_("Reason for the redo"), "multiline"),),
+    EventType.CLOSED: (FieldSpec("note", N_("Note"), "multiline", required=False),),
+    EventType.NOTE: (FieldSpec("text", N_("Note"), "multiline"),),
+}
+
+# The order of the buttons on the case detail screen.
+HANDLING_ACTIONS: tuple[EventType, ...] = tuple(ACTION_FORMS)
+
+ACTION_TITLES: dict[EventType, str] = {
+    EventType.REFERRED: N_("Refer to a unit"),
+    EventType.UNIT_ACCEPTED: N_("Unit accepted"),
+    EventType.UNIT_RETURNED: N_("Unit returned it"),
+    EventType.OPINION_GIVEN: N_("Record the opinion"),
+    EventType.COMPLAINANT_INFORMED: N_("Complainant informed"),
+    EventType.WINDOW_INFORMED: N_("Window informed"),
+    EventType.EXTENSION_GRANTED: N_("Grant an extension"),
+    EventType.ESCALATED: N_("Escalate"),
+    EventType.CALLBACK: N_("Record the callback"),
+    EventType.REDO: N_("Reopen for redo"),
+    EventType.CLOSED: N_("Close the case"),
+    EventType.NOTE: N_("Add a note"),
+}
+
+_PERMISSION = {EventType.EXTENSION_GRANTED: Permission.GRANT_EXTENSION}
+
+
+def permission_for(event_type: EventType) -> Permission:
+    return _PERMISSION.get(event_type, Permission.HANDLE)
+
+
+def _parse_moment(raw: Any) -> datetime | None:
+    if isinstance(raw, datetime):
+        return to_hall_time(raw)
+    if isinstance(raw, str) and raw.strip():
+        try:
+            return to_hall_time(datetime.fromisoformat(raw.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+def validate_action(
+    event_type: EventType,
+    values: Mapping[str, Any],
+    state: CaseState,
+    now: datetime,
+    units: Sequence[str] = (),
+) -> tuple[dict[str, Any], datetime | None]:
+    """Check the form of one step; returns the event data and the moment it happened
+    (for "informed at"). Raises ``FieldErrors`` naming each wrong field."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    at: datetime | None = None
+    for spec in ACTION_FORMS[event_type]:
+        raw = values.get(spec.name)
+        text = raw.strip() if isinstance(raw, str) else raw
+        if text in (None, ""):
+            if spec.required:
+                errors[spec.name] = _("Fill in “{field}”.").format(field=_(spec.label))
+            continue
+        if spec.kind == "datetime":
+            moment = _parse_moment(text)
+            if moment is None:
+                errors[spec.name] = _("“{field}” is not a date and time.").format(
+                    field=_(spec.label)
+                )
+                continue
+            text = moment
+        elif spec.kind == "choice" and str(text) not in {value for value, _l in spec.choices}:
+            errors[spec.name] = _("Choose a value for “{field}”.").format(field=_(spec.label))
+            continue
+        elif spec.kind == "unit" and units and text not in units:
+            errors[spec.name] = _("“{unit}” is not in the hall's unit list.").format(unit=text)
+            continue
+        elif isinstance(text, str) and len(text) > NOTE_MAX:
+            errors[spec.name] = _("“{field}” is too long (at most {count} characters).").format(
+                field=_(spec.label), count=NOTE_MAX
+            )
+            continue
+        data[spec.name] = text
+    if event_type in (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED) and "at" in data:
+        at = data.pop("at")
+        assert isinstance(at, datetime)
+        if at > now + timedelta(minutes=1):
+            errors["at"] = _("The moment cannot be in the future.")
+        elif state.opinion_at is not None and at < state.opinion_at:
+            errors["at"] = _("The parties are informed after the handling opinion was given.")
+    if event_type is EventType.EXTENSION_GRANTED and "deadline" in data:
+        deadline = data["deadline"]
+        if deadline <= now:
+            errors["deadline"] = _("The new deadline must be in the future.")
+        elif state.deadline is not None and deadline <= state.deadline:
+            errors["deadline"] = _(
+                "The new deadline must be later than the current one ({old})."
+            ).format(old=f"{state.deadline:%Y-%m-%d %H:%M}")
+        data["deadline"] = deadline.isoformat()
+        data["deadline_provisional"] = False
+    if event_type is EventType.UNIT_RETURNED or event_type is EventType.OPINION_GIVEN:
+        data.setdefault("unit", state.lead_unit or "")
+    if errors:
+        raise FieldErrors(errors)
+    return data, at
+
+
+_PROBE_DATA: dict[EventType, dict[str, Any]] = {
+    EventType.REFERRED: {"unit": "?"},
+    EventType.EXTENSION_GRANTED: {"deadline": "9999-12-31T00:00:00+08:00"},
+    EventType.CALLBACK: {"satisfaction": Satisfaction.SATISFIED.value},
+}
+
+
+def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, bool]:
+    """Each handling step → whether the case's status allows it now. The workflow answers
+    (a dry run of ``apply_event``), so this never disagrees with what saving would say. Steps
+    the actor's role may not take are reported as not possible."""
+    result: dict[EventType, bool] = {}
+    probe_at = max(state.registered_at, state.clock_started_at or state.registered_at)
+    for event_type in HANDLING_ACTIONS:
+        allowed = actor is not None and may(actor.role, permission_for(event_type))
+        if allowed:
+            probe = Event(
+                "probe", "probe", event_type, probe_at, "probe", _PROBE_DATA.get(event_type, {})
+            )
+            try:
+                apply_event(state, probe)
+            except WorkflowError:
+                allowed = False
+        result[event_type] = allowed
+    return result
+
+
+def returns_by_unit(state: CaseState) -> Counter[str]:
+    """How often each unit sent this case back (a buck-passing signal)."""
+    return Counter(unit for unit in state.returns if unit)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the case detail shows: the cached row's facts with personal data masked, the
+    timeline and its fold. The full values come only through ``reveal``."""
+
+    id: str
+    number: str
+    registered_at: datetime
+    clerk_no: str
+    category: str
+    service_item: str
+    unit: str | None
+    status: str
+    deadline: datetime | None
+    deadline_provisional: bool
+    complainant_kind: str
+    masked: dict[MaskedField, str]
+    events: tuple[Event, ...]
+    state: CaseState
+
+
+def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
+    person = row.complainant_kind != "enterprise"
+    name = row.complainant_name or ""
+    values = {
+        MaskedField.NAME: mask_person_name(name) if person else mask_enterprise_name(name),
+        MaskedField.PHONE: mask_phone(row.phone) if row.phone else "",
+    }
+    if row.id_number:
+        values[MaskedField.ID_NUMBER] = mask_id_number(row.id_number)
+    return values
+
+
+@dataclass(frozen=True)
+class Revealed:
+    field: MaskedField
+    value: str
+    event_id: str
+
+
+class HandlingService:
+    """The case detail's use cases: one handling step, and showing a masked field."""
+
+    def __init__(self, cases: CaseService, units: Sequence[str], clock: Clock = system_clock):
+        self.cases = cases
+        self.units = tuple(units)
+        self.clock = clock
+
+    def view(self, case_id: str) -> CaseView:
+        with self.cases.db.read() as conn:
+            row = cases_repo.get_case(conn, case_id)
+            events = cases_repo.load_events(conn, case_id)
+        if row is None or not events:
+            raise DomainError(_("No case with this id."))
+        return CaseView(
+            row.id,
+            row.number,
+            row.registered_at,
+            row.clerk_no,
+            row.category,
+            row.service_item,
+            row.lead_unit,
+            row.status,
+            row.deadline,
+            row.deadline_provisional,
+            row.complainant_kind,
+            _masked_values(row),
+            tuple(events),
+            fold(events),
+        )
+
+    def perform(
+        self, case_id: str, event_type: EventType, actor: Actor, values: Mapping[str, Any]
+    ) -> Saved:
+        require(actor, permission_for(event_type))
+        events = self.cases.events(case_id)
+        if not events:
+            raise DomainError(_("No case with this id."))
+        data, at = validate_action(event_type, values, fold(events), self.clock(), self.units)
+        if event_type is EventType.EXTENSION_GRANTED:
+            data["approved_by"] = actor.audit_name
+        return self.cases.record(case_id, event_type, actor, data, at=at)
+
+    def reveal(self, case_id: str, field: MaskedField, reason: str, actor: Actor) -> Revealed:
+        """The full value of a masked field: needs the role and a reason; the viewing is a
+        ``pii_viewed`` event on the timeline (and so in the audit log, without the value)."""
+        require(actor, Permission.UNMASK)
+        reason = reason.strip()
+        if len(reason) < REASON_MIN:
+            raise FieldErrors({"reason": _("Give the reason for showing the full value.")})
+        saved = self.cases.record(
+            case_id, EventType.PII_VIEWED, actor, {"field": field.value, "reason": reason}
+        )
+        value = getattr(saved.case, field.value) or ""
+        return Revealed(field, str(value), saved.event_ids[0])
+
+
+def handling_for(desk: Desk) -> HandlingService:
+    return HandlingService(desk.cases, desk.settings.units, desk.clock)

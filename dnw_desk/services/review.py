@@ -1,0 +1,582 @@
+"""The shift lead's review: today's figures, the breakdowns, the handover note, the ledger rows
+and the monthly per-unit bulletin. Qt-free; reports render what these return.
+
+Figures about the day (registered, not accepted, fed back, on time) count that day's events;
+figures about the queue (pending, due soon, overdue) are the state *now*, with levels computed
+live from the deadlines (not from the cached column, which only a running desk refreshes).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select
+
+from dnw_desk.clock import HALL_TZ, Clock, system_clock
+from dnw_desk.domain.alerts import AlertLevel
+from dnw_desk.domain.case import PENDING_FEEDBACK, Satisfaction, Status
+from dnw_desk.domain.errors import FieldErrors
+from dnw_desk.domain.masking import mask_id_number, mask_person_name, mask_phone
+from dnw_desk.domain.roles import Actor, Permission
+from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.i18n import _
+from dnw_desk.services.cases import day_range, require
+from dnw_desk.store.audit import append_audit
+from dnw_desk.store.database import Database
+from dnw_desk.store.review_tables import handover_notes
+from dnw_desk.store.tables import case_events, cases
+
+if TYPE_CHECKING:
+    from dnw_desk.services.desk import Desk
+
+LevelFn = Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel]
+PENDING_VALUES = sorted(status.value for status in PENDING_FEEDBACK)
+SATISFACTION_SCORE = {
+    Satisfaction.VERY_SATISFIED: 5,
+    Satisfaction.SATISFIED: 4,
+    Satisfaction.NEUTRAL: 3,
+    Satisfaction.UNSATISFIED: 2,
+    Satisfaction.VERY_UNSATISFIED: 1,
+}
+UNASSIGNED = ""  # the unit key of cases with no unit (registered, returned)
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    day: date
+    registered: int
+    not_accepted: int
+    pending: int  # awaiting feedback now
+    due_soon: int  # warning level now
+    overdue: int  # overdue or escalated now
+    fed_back: int  # feedback completed on the day
+    on_time: int  # of those, on time
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.fed_back if self.fed_back else None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    label: str
+    registered: int = 0  # registered (by category) or referred (by unit) on the day
+    pending: int = 0
+    overdue: int = 0
+    returns: int = 0  # returned by the unit on the day
+
+
+@dataclass(frozen=True)
+class HandoverNote:
+    day: date
+    written_at: datetime
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DayReview:
+    figures: DayFigures
+    by_category: tuple[Breakdown, ...]
+    by_unit: tuple[Breakdown, ...]
+    handover: HandoverNote | None
+    generated_at: datetime
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    number: str
+    registered_at: datetime
+    complainant: str
+    phone: str
+    id_number: str
+    category: str
+    service_item: str
+    unit: str
+    status: str
+    deadline: datetime | None
+    fed_back_at: datetime | None
+    on_time: bool | None
+    returns: int
+    satisfaction: str
+    clerk_no: str
+    category_code: str = ""
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: str
+    referrals: int
+    fed_back: int
+    on_time: int
+    overdue: int  # fed back late in the month, or still pending past a deadline in the month
+    average_hours: float | None  # working hours from referral to feedback
+    returns: int
+    callbacks: int
+    satisfied: int  # very satisfied + satisfied
+    score: float | None  # mean on the five-level scale, 5 = very satisfied
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.fed_back if self.fed_back else None
+
+    @property
+    def satisfied_rate(self) -> float | None:
+        return self.satisfied / self.callbacks if self.callbacks else None
+
+
+@dataclass(frozen=True)
+class UnitBulletin:
+    month: date  # first day
+    units: tuple[UnitFigures, ...]
+    generated_at: datetime
+
+    @property
+    def totals(self) -> UnitFigures:
+        scored = [u for u in self.units if u.score is not None]
+        callbacks = sum(u.callbacks for u in scored)
+        timed = [u for u in self.units if u.average_hours is not None]
+        fed = sum(u.fed_back for u in timed)
+        return UnitFigures(
+            _("Total"),
+            sum(u.referrals for u in self.units),
+            sum(u.fed_back for u in self.units),
+            sum(u.on_time for u in self.units),
+            sum(u.overdue for u in self.units),
+            sum((u.average_hours or 0) * u.fed_back for u in timed) / fed if fed else None,
+            sum(u.returns for u in self.units),
+            sum(u.callbacks for u in self.units),
+            sum(u.satisfied for u in self.units),
+            sum((u.score or 0) * u.callbacks for u in scored) / callbacks if callbacks else None,
+        )
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a ledger export covers; ``reason`` is required when ``masked`` is False."""
+
+    first_day: date
+    last_day: date  # inclusive
+    masked: bool = True
+    reason: str = ""
+    format: str = "xlsx"
+
+    def range(self) -> tuple[datetime, datetime]:
+        return day_range(self.first_day)[0], day_range(self.last_day)[1]
+
+
+def month_range(month: date) -> tuple[datetime, datetime]:
+    start = datetime(month.year, month.month, 1, tzinfo=HALL_TZ)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+@dataclass
+class ReviewService:
+    db: Database
+    working_time: WorkingTime
+    level_of: LevelFn
+    categories: Mapping[str, str] = field(default_factory=dict)  # code → label
+    clock: Clock = system_clock
+
+    # --- the day ---------------------------------------------------------------------------
+
+    def day_review(self, actor: Actor, day: date | None = None) -> DayReview:
+        require(actor, Permission.REVIEW)
+        return self.build_day_review(day or self.clock().date())
+
+    def build_day_review(self, day: date) -> DayReview:
+        """The figures without the role check (the command line runs as the terminal)."""
+        now = self.clock()
+        start, end = day_range(day)
+        with self.db.read() as conn:
+            registered = _grouped(
+                conn,
+                select(cases.c.category, func.count())
+                .where(cases.c.registered_at >= start, cases.c.registered_at < end)
+                .group_by(cases.c.category),
+            )
+            not_accepted = _count(
+                conn,
+                cases.c.registered_at >= start,
+                cases.c.registered_at < end,
+                cases.c.status == Status.NOT_ACCEPTED.value,
+            )
+            fed_back = _count(conn, cases.c.fed_back_at >= start, cases.c.fed_back_at < end)
+            on_time = _count(
+                conn,
+                cases.c.fed_back_at >= start,
+                cases.c.fed_back_at < end,
+                cases.c.on_time.is_(True),
+            )
+            referred = _grouped(
+                conn,
+                select(_event_unit(), func.count())
+                .where(
+                    case_events.c.type == "referred",
+                    case_events.c.at >= start,
+                    case_events.c.at < end,
+                )
+                .group_by(_event_unit()),
+            )
+            returned = _returns_by_unit(conn, start, end)
+            pending = conn.execute(
+                select(
+                    cases.c.category,
+                    cases.c.lead_unit,
+                    cases.c.referred_at,
+                    cases.c.deadline,
+                    cases.c.escalated,
+                ).where(cases.c.status.in_(PENDING_VALUES))
+            ).all()
+            note = _latest_note(conn, day)
+        cat_pending: dict[str, int] = defaultdict(int)
+        cat_overdue: dict[str, int] = defaultdict(int)
+        unit_pending: dict[str, int] = defaultdict(int)
+        unit_overdue: dict[str, int] = defaultdict(int)
+        due_soon = overdue = 0
+        for row in pending:
+            level = self.level_of(row.referred_at, row.deadline, bool(row.escalated), now)
+            unit = row.lead_unit or UNASSIGNED
+            cat_pending[row.category] += 1
+            unit_pending[unit] += 1
+            if level is AlertLevel.WARNING:
+                due_soon += 1
+            elif level >= AlertLevel.OVERDUE:
+                overdue += 1
+                cat_overdue[row.category] += 1
+                unit_overdue[unit] += 1
+        figures = DayFigures(
+            day,
+            sum(registered.values()),
+            not_accepted,
+            len(pending),
+            due_soon,
+            overdue,
+            fed_back,
+            on_time,
+        )
+        by_category = tuple(
+            Breakdown(
+                key,
+                self.categories.get(key, key),
+                registered.get(key, 0),
+                cat_pending[key],
+                cat_overdue[key],
+            )
+            for key in sorted(set(registered) | set(cat_pending))
+        )
+        unit_keys = set(referred) | set(unit_pending) | set(returned)
+        by_unit = tuple(
+            sorted(
+                (
+                    Breakdown(
+                        key,
+                        key or _("(no unit)"),
+                        referred.get(key, 0),
+                        unit_pending[key],
+                        unit_overdue[key],
+                        returned.get(key, 0),
+                    )
+                    for key in unit_keys
+                ),
+                key=lambda b: (-b.overdue, -b.pending, -b.registered, b.label),
+            )
+        )
+        return DayReview(figures, by_category, by_unit, note, now)
+
+    # --- handover note -----------------------------------------------------------------------
+
+    def save_handover(self, actor: Actor, text: str, day: date | None = None) -> HandoverNote:
+        require(actor, Permission.REVIEW)
+        text = text.strip()
+        if not text:
+            raise FieldErrors({"text": _("Write the note for the next shift.")})
+        now = self.clock()
+        day = day or now.date()
+        with self.db.write() as conn:
+            conn.execute(
+                insert(handover_notes).values(
+                    day=day.isoformat(), written_at=now, author=actor.audit_name, text=text
+                )
+            )
+            append_audit(
+                conn,
+                at=now,
+                actor=actor.audit_name,
+                action="handover.saved",
+                detail={"day": day.isoformat()},
+            )
+        return HandoverNote(day, now, actor.audit_name, text)
+
+    def handover(self, day: date) -> HandoverNote | None:
+        with self.db.read() as conn:
+            return _latest_note(conn, day)
+
+    # --- the ledger --------------------------------------------------------------------------
+
+    def authorise_export(
+        self, actor: Actor | None, request: ExportRequest, *, command_line_user: str = ""
+    ) -> None:
+        """Check and audit an export before it starts. Unmasked needs the role and a reason.
+        ``actor`` None is the command line (no login there), audited as ``cli:<OS user>``."""
+        reason = request.reason.strip()
+        if not request.masked:
+            if actor is not None:
+                require(actor, Permission.UNMASK)
+            if len(reason) < 2:
+                raise FieldErrors({"reason": _("Give the reason for an unmasked export.")})
+        elif actor is not None:
+            require(actor, Permission.REVIEW)
+        with self.db.write() as conn:
+            append_audit(
+                conn,
+                at=self.clock(),
+                actor=actor.audit_name if actor else f"cli:{command_line_user}",
+                action="export.unmasked" if not request.masked else "export.ledger",
+                detail={
+                    "from": request.first_day.isoformat(),
+                    "to": request.last_day.isoformat(),
+                    "format": request.format,
+                    "masked": request.masked,
+                    "reason": reason,
+                },
+            )
+
+    def ledger_count(self, request: ExportRequest) -> int:
+        start, end = request.range()
+        with self.db.read() as conn:
+            return _count(conn, cases.c.registered_at >= start, cases.c.registered_at < end)
+
+    def iter_ledger(self, request: ExportRequest, batch: int = 2000) -> Iterator[LedgerRow]:
+        """The cases registered in the range, oldest first, streamed in batches (keyset paging,
+        so 100 000 rows never sit in memory at once). Masked unless the request says otherwise;
+        call ``authorise_export`` first."""
+        start, end = request.range()
+        last: tuple[Any, str] | None = None
+        while True:
+            with self.db.read() as conn:
+                rows = conn.execute(_ledger_select(start, end, last).limit(batch)).all()
+            for row in rows:
+                yield _ledger_row(row, request.masked, self.categories)
+            if len(rows) < batch:
+                return
+            last = (rows[-1].registered_at, rows[-1].id)
+
+    # --- the monthly bulletin ------------------------------------------------------------------
+
+    def unit_bulletin(self, month: date) -> UnitBulletin:
+        start, end = month_range(month)
+        now = self.clock()
+        with self.db.read() as conn:
+            referrals = _grouped(
+                conn,
+                select(_event_unit(), func.count())
+                .where(
+                    case_events.c.type.in_(["referred", "redo"]),
+                    case_events.c.at >= start,
+                    case_events.c.at < end,
+                )
+                .group_by(_event_unit()),
+            )
+            fed = conn.execute(
+                select(
+                    cases.c.lead_unit, cases.c.referred_at, cases.c.fed_back_at, cases.c.on_time
+                ).where(cases.c.fed_back_at >= start, cases.c.fed_back_at < end)
+            ).all()
+            late_pending = _grouped(
+                conn,
+                select(cases.c.lead_unit, func.count())
+                .where(
+                    cases.c.status.in_(PENDING_VALUES),
+                    cases.c.deadline >= start,
+                    cases.c.deadline < min(end, now),
+                )
+                .group_by(cases.c.lead_unit),
+            )
+            returned = _returns_by_unit(conn, start, end)
+            callbacks = conn.execute(
+                select(cases.c.lead_unit, case_events.c.data)
+                .join(cases, cases.c.id == case_events.c.case_id)
+                .where(
+                    case_events.c.type == "callback",
+                    case_events.c.at >= start,
+                    case_events.c.at < end,
+                )
+            ).all()
+        per: dict[str, dict[str, Any]] = defaultdict(
+            lambda: {"fed": 0, "on_time": 0, "late": 0, "hours": [], "cb": 0, "sat": 0, "score": 0}
+        )
+        for row in fed:
+            unit = per[row.lead_unit or UNASSIGNED]
+            unit["fed"] += 1
+            if row.on_time:
+                unit["on_time"] += 1
+            else:
+                unit["late"] += 1
+            if row.referred_at is not None:
+                spent = self.working_time.between(row.referred_at, row.fed_back_at)
+                unit["hours"].append(spent.total_seconds() / 3600)
+        for callback in callbacks:
+            try:
+                level = Satisfaction(callback.data.get("satisfaction"))
+            except ValueError:
+                continue
+            unit = per[callback.lead_unit or UNASSIGNED]
+            unit["cb"] += 1
+            unit["score"] += SATISFACTION_SCORE[level]
+            if not level.is_unsatisfied and level is not Satisfaction.NEUTRAL:
+                unit["sat"] += 1
+        keys = set(referrals) | set(per) | set(late_pending) | set(returned)
+        units = []
+        for key in keys:
+            unit = per[key]
+            hours = unit["hours"]
+            units.append(
+                UnitFigures(
+                    key or _("(no unit)"),
+                    referrals.get(key, 0),
+                    unit["fed"],
+                    unit["on_time"],
+                    unit["late"] + late_pending.get(key, 0),
+                    sum(hours) / len(hours) if hours else None,
+                    returned.get(key, 0),
+                    unit["cb"],
+                    unit["sat"],
+                    unit["score"] / unit["cb"] if unit["cb"] else None,
+                )
+            )
+        units.sort(key=lambda u: (-u.overdue, -u.returns, -u.referrals, u.unit))
+        return UnitBulletin(start.date(), tuple(units), now)
+
+
+def review_for(desk: Desk) -> ReviewService:
+    from dnw_desk.services.alerts import alerts_for
+
+    return ReviewService(
+        desk.db,
+        desk.deadlines.working_time,
+        alerts_for(desk).level_of,
+        {c.code: c.label for c in desk.settings.categories},
+        desk.clock,
+    )
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+
+def _count(conn: Connection, *conditions: Any) -> int:
+    return int(
+        conn.execute(select(func.count()).select_from(cases).where(*conditions)).scalar_one()
+    )
+
+
+def _event_unit() -> Any:
+    return func.json_extract(case_events.c.data, "$.unit")
+
+
+def _grouped(conn: Connection, query: Any) -> dict[str, int]:
+    """``SELECT key, count(*) … GROUP BY key`` as a dict; a missing key is UNASSIGNED."""
+    counts: dict[str, int] = defaultdict(int)
+    for key, count in conn.execute(query):
+        counts[key or UNASSIGNED] += int(count)
+    return dict(counts)
+
+
+def _returns_by_unit(conn: Connection, start: datetime, end: datetime) -> dict[str, int]:
+    return _grouped(
+        conn,
+        select(_event_unit(), func.count())
+        .where(
+            case_events.c.type == "unit_returned",
+            case_events.c.at >= start,
+            case_events.c.at < end,
+        )
+        .group_by(_event_unit()),
+    )
+
+
+def _latest_note(conn: Connection, day: date) -> HandoverNote | None:
+    """The newest note written on or before ``day`` (the shift before hands over to this one)."""
+    row = conn.execute(
+        select(handover_notes)
+        .where(handover_notes.c.day <= day.isoformat())
+        .order_by(handover_notes.c.day.desc(), handover_notes.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return HandoverNote(date.fromisoformat(row.day), row.written_at, row.author, row.text)
+
+
+def _ledger_select(start: datetime, end: datetime, after: tuple[Any, str] | None) -> Any:
+    satisfaction = (
+        select(func.json_extract(case_events.c.data, "$.satisfaction"))
+        .where(case_events.c.case_id == cases.c.id, case_events.c.type == "callback")
+        .order_by(case_events.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(
+        cases.c.id,
+        cases.c.number,
+        cases.c.registered_at,
+        cases.c.complainant_kind,
+        cases.c.complainant_name,
+        cases.c.phone,
+        cases.c.id_number,
+        cases.c.credit_code,
+        cases.c.category,
+        cases.c.service_item,
+        cases.c.lead_unit,
+        cases.c.status,
+        cases.c.deadline,
+        cases.c.fed_back_at,
+        cases.c.on_time,
+        cases.c.returns,
+        cases.c.clerk_no,
+        satisfaction.label("satisfaction"),
+    ).where(cases.c.registered_at >= start, cases.c.registered_at < end)
+    if after is not None:
+        query = query.where(
+            or_(
+                cases.c.registered_at > after[0],
+                and_(cases.c.registered_at == after[0], cases.c.id > after[1]),
+            )
+        )
+    return query.order_by(cases.c.registered_at, cases.c.id)
+
+
+def _ledger_row(row: Any, masked: bool, categories: Mapping[str, str]) -> LedgerRow:
+    person = row.complainant_kind != "enterprise"
+    name = row.complainant_name or ""
+    phone = row.phone or ""
+    id_number = row.id_number or row.credit_code or ""
+    if masked:
+        name = mask_person_name(name) if person else name
+        phone = mask_phone(phone) if phone else ""
+        # Credit codes identify organisations, not people: they stay (domain.masking).
+        id_number = mask_id_number(id_number) if row.id_number else id_number
+    return LedgerRow(
+        number=row.number,
+        registered_at=row.registered_at,
+        complainant=name,
+        phone=phone,
+        id_number=id_number,
+        category=categories.get(row.category, row.category),
+        service_item=row.service_item,
+        unit=row.lead_unit or "",
+        status=row.status,
+        deadline=row.deadline,
+        fed_back_at=row.fed_back_at,
+        on_time=row.on_time,
+        returns=row.returns,
+        satisfaction=row.satisfaction or "",
+        clerk_no=row.clerk_no,
+        category_code=row.category,
+    )
