@@ -80,9 +80,14 @@ def build_ui(
 def build_window(ui: DeskUi, accounts: AccountService) -> tuple[MainWindow, DeskSession]:
     from dnw_desk.ui.desk_session import DeskSession
     from dnw_desk.ui.main_window import MainWindow
+    from dnw_desk.ui.queue.install import install as install_queue
 
     window = MainWindow(ui)
     session = DeskSession(window, ui, accounts)
+    # The queue, case detail, alerts and review (issue 6): pages, a menu and the alert banner.
+    window.queue_features = install_queue(  # type: ignore[attr-defined]
+        window, ui, session.sig_actor_changed
+    )
     return window, session
 
 

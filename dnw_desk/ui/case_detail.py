@@ -1,0 +1,344 @@
+"""The case detail: facts (personal data masked), the whole timeline, every handling step.
+
+Each step opens ``ActionDialog`` and is saved through ``HandlingService`` on the task runner;
+buttons a role may not use, or that the status does not allow, are disabled with a tooltip
+saying why, and the service refuses them anyway. A masked field is shown in full only after
+``RevealDialog`` gave a reason; it is masked again after ``REVEAL_SECONDS``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
+from dnw_desk.domain.errors import DomainError, FieldErrors
+from dnw_desk.domain.roles import Permission, may
+from dnw_desk.i18n import _
+from dnw_desk.services.alerts import alerts_for
+from dnw_desk.services.cases import PermissionDenied
+from dnw_desk.services.handling import (
+    ACTION_TITLES,
+    HANDLING_ACTIONS,
+    MASKED_FIELD_LABELS,
+    CaseView,
+    MaskedField,
+    Revealed,
+    handling_for,
+    possible_actions,
+    returns_by_unit,
+)
+from dnw_desk.services.queue import QueueRow, countdown_of
+from dnw_desk.ui.action_dialog import ActionDialog
+from dnw_desk.ui.case_timeline import TimelineModel
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.queue.model import format_countdown, status_text
+from dnw_desk.ui.reveal_dialog import REVEAL_SECONDS, RevealDialog
+from dnw_desk.ui.widgets import button, error_label, hbox, label, show_error, vbox
+
+
+class CaseDetailDialog(QDialog):
+    sig_saved = Signal(object)
+    """A step was saved (the ``Saved`` result)."""
+
+    def __init__(self, ui: DeskUi, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        self.case_id = case_id
+        self.handling = handling_for(ui.desk)
+        self.level_of = alerts_for(ui.desk).level_of
+        self.view: CaseView | None = None
+        self.setWindowTitle(_("Case"))
+        self.resize(1000, 680)
+        self._build()
+        self.hide_timer = QTimer(self)
+        self.hide_timer.setSingleShot(True)
+        self.hide_timer.setInterval(REVEAL_SECONDS * 1000)
+        self.hide_timer.timeout.connect(self.on_hide_timer_timeout)
+        self.load()
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.number_label = label("", bold=True, scale=1.6)
+        self.number_label.setObjectName("caseNumber")
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label = label("", bold=True, scale=1.15)
+        self.facts = QFormLayout()
+        self.fact_labels: dict[str, QLabel] = {}
+        for key, title in (
+            ("registered", _("Registered at")),
+            ("clerk", _("Clerk no.")),
+            ("category", _("Category")),
+            ("service_item", _("Service item")),
+            ("unit", _("Responsible unit")),
+            ("deadline", _("Deadline")),
+            ("countdown", _("Working time left")),
+            ("returns", _("Returns by unit")),
+        ):
+            value = label(wrap=True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fact_labels[key] = value
+            self.facts.addRow(title, value)
+        self.pii = QGridLayout()
+        self.pii_values: dict[MaskedField, QLabel] = {}
+        self.reveal_buttons: dict[MaskedField, QPushButton] = {}
+        for row, field in enumerate(MaskedField):
+            value = QLabel()
+            value.setObjectName(f"pii_{field.value}")
+            show = button(_("Show"), partial(self.on_reveal_clicked, field))
+            show.setObjectName(f"reveal_{field.value}")
+            self.pii_values[field] = value
+            self.reveal_buttons[field] = show
+            self.pii.addWidget(QLabel(_(MASKED_FIELD_LABELS[field])), row, 0)
+            self.pii.addWidget(value, row, 1)
+            self.pii.addWidget(show, row, 2)
+        self.pii.setColumnStretch(1, 1)
+        self.timeline = TimelineModel(self)
+        self.timeline_view = QTableView()
+        self.timeline_view.setModel(self.timeline)
+        self.timeline_view.verticalHeader().setVisible(False)
+        self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline_view.setWordWrap(True)
+        header = self.timeline_view.horizontalHeader()
+        header.setStretchLastSection(True)
+        self.timeline_view.setColumnWidth(0, 125)
+        self.timeline_view.setColumnWidth(1, 150)
+        self.timeline_view.setColumnWidth(2, 120)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.action_buttons: dict[EventType, QPushButton] = {}
+        grid = QGridLayout()
+        for index, event_type in enumerate(HANDLING_ACTIONS):
+            action = button(
+                _(ACTION_TITLES[event_type]), partial(self.on_action_clicked, event_type)
+            )
+            action.setObjectName(f"action_{event_type.value}")
+            self.action_buttons[event_type] = action
+            grid.addWidget(action, index // 6, index % 6)
+        self.message = error_label()
+        self.message.setObjectName("detailMessage")
+        self.notice = label(wrap=True)
+        self.notice.setObjectName("detailNotice")
+        self.notice.setVisible(False)
+        close = button(_("Close"), self.accept)
+        left = vbox(
+            hbox(self.number_label, None, self.status_label),
+            self.facts,
+            label(_("Complainant (masked)"), bold=True),
+            self.pii,
+            None,
+        )
+        right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
+        body = hbox(left, right, spacing=16)
+        body.setStretch(0, 2)
+        body.setStretch(1, 3)
+        self.setLayout(
+            vbox(
+                body,
+                label(_("Handling"), bold=True),
+                grid,
+                self.message,
+                self.notice,
+                hbox(None, close),
+                margin=12,
+            )
+        )
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        case_id = self.case_id
+        self.ui.tasks.run(lambda: self.handling.view(case_id), self._show, self._failed)
+
+    def _show(self, view: CaseView) -> None:
+        self.view = view
+        actor = self.ui.actor
+        self.setWindowTitle(_("Case {number}").format(number=view.number))
+        self.number_label.setText(view.number)
+        self.status_label.setText(status_text(view.status))
+        categories = {c.code: c.label for c in self.ui.desk.settings.categories}
+        facts = self.fact_labels
+        facts["registered"].setText(f"{view.registered_at:%Y-%m-%d %H:%M}")
+        facts["clerk"].setText(view.clerk_no)
+        facts["category"].setText(categories.get(view.category, view.category))
+        facts["service_item"].setText(view.service_item)
+        facts["unit"].setText(view.unit or _("(no unit)"))
+        deadline = ""
+        if view.deadline is not None:
+            deadline = f"{view.deadline:%Y-%m-%d %H:%M}"
+            if view.deadline_provisional:
+                deadline += " " + _("(provisional)")
+        facts["deadline"].setText(deadline)
+        facts["countdown"].setText(self._countdown_text(view))
+        returns = returns_by_unit(view.state)
+        facts["returns"].setText(
+            "; ".join(f"{unit} × {count}" for unit, count in returns.most_common()) or _("none")
+        )
+        for field, value in self.pii_values.items():
+            value.setText(view.masked.get(field, "—"))
+        may_unmask = actor is not None and may(actor.role, Permission.UNMASK)
+        for field, show in self.reveal_buttons.items():
+            show.setEnabled(may_unmask and bool(view.masked.get(field)))
+            show.setToolTip("" if may_unmask else _("Only a shift lead may show personal data."))
+        self.timeline.set_events(view.events)
+        self.timeline_view.resizeRowsToContents()
+        possible = possible_actions(view.state, actor)
+        for event_type, action in self.action_buttons.items():
+            action.setEnabled(possible[event_type])
+            action.setToolTip(self._why_disabled(event_type, possible[event_type]))
+
+    def _countdown_text(self, view: CaseView) -> str:
+        if Status(view.status) not in PENDING_FEEDBACK:
+            return "—"
+        row = QueueRow(
+            view.id,
+            view.number,
+            view.registered_at,
+            "",
+            view.category,
+            view.unit,
+            view.status,
+            view.clerk_no,
+            view.state.clock_started_at,
+            view.deadline,
+            view.deadline_provisional,
+            "none",
+            view.state.escalated,
+            len(view.state.returns),
+        )
+        desk = self.ui.desk
+        countdown = countdown_of(
+            row,
+            desk.clock(),
+            desk.deadlines.working_time,
+            self.level_of,
+        )
+        return format_countdown(countdown)
+
+    def _why_disabled(self, event_type: EventType, possible: bool) -> str:
+        if possible:
+            return ""
+        actor = self.ui.actor
+        if event_type is EventType.EXTENSION_GRANTED and (
+            actor is None or not may(actor.role, Permission.GRANT_EXTENSION)
+        ):
+            return _("Only a shift lead can grant an extension.")
+        if actor is None or not may(actor.role, Permission.HANDLE):
+            return _("Your role may not handle cases.")
+        return _("Not possible while the case is “{status}”.").format(
+            status=status_text(self.view.status if self.view else "")
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        show_error(self.message, str(error))
+
+    # --- actions -------------------------------------------------------------------------------
+
+    @Slot()
+    def on_action_clicked(self, event_type: EventType) -> None:
+        if self.view is None:
+            return
+        values = ActionDialog.ask(
+            self, event_type, self.view.state, self.ui.desk.settings.units, self.ui.desk.clock
+        )
+        if values is not None:
+            self.perform(event_type, values)
+
+    def perform(self, event_type: EventType, values: dict[str, Any]) -> None:
+        """Save one step (on the task runner); refusals show in the message line."""
+        actor = self.ui.actor
+        show_error(self.message, "")
+        if actor is None:
+            show_error(self.message, _("Log in first."))
+            return
+        case_id = self.case_id
+        self.ui.tasks.run(
+            lambda: self.handling.perform(case_id, event_type, actor, values),
+            self._saved,
+            self._refused,
+        )
+
+    def _saved(self, saved: Any) -> None:
+        self._notice(_("Saved."))
+        self.ui.bus.publish(saved.changes)
+        self.sig_saved.emit(saved)
+        self.load()
+
+    def _refused(self, error: BaseException) -> None:
+        if isinstance(error, FieldErrors):
+            message = "; ".join(error.errors.values())
+        elif isinstance(error, PermissionDenied | DomainError):
+            message = str(error)
+        else:
+            message = _("Could not save: {problem}").format(problem=error)
+        show_error(self.message, message)
+
+    def _notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    # --- unmasking -----------------------------------------------------------------------------
+
+    @Slot()
+    def on_reveal_clicked(self, field: MaskedField) -> None:
+        actor = self.ui.actor
+        if actor is None or not may(actor.role, Permission.UNMASK):
+            show_error(self.message, _("Only a shift lead may show personal data."))
+            return
+        reason = RevealDialog.ask(self, _(MASKED_FIELD_LABELS[field]))
+        if reason is None:
+            return
+        case_id = self.case_id
+        self.ui.tasks.run(
+            lambda: self.handling.reveal(case_id, field, reason, actor),
+            self._revealed,
+            self._refused,
+        )
+
+    def _revealed(self, revealed: Revealed) -> None:
+        self.pii_values[revealed.field].setText(revealed.value)
+        self.pii_values[revealed.field].setProperty("revealed", True)
+        self._notice(
+            _("Shown in full for {seconds} seconds; the viewing is recorded.").format(
+                seconds=REVEAL_SECONDS
+            )
+        )
+        self.hide_timer.start()
+        self.load_timeline_only()
+
+    def load_timeline_only(self) -> None:
+        case_id = self.case_id
+
+        def reload() -> tuple[Any, ...]:
+            return tuple(self.handling.cases.events(case_id))
+
+        self.ui.tasks.run(reload, self.timeline.set_events)
+
+    @Slot()
+    def on_hide_timer_timeout(self) -> None:
+        self.hide_personal_data()
+
+    def hide_personal_data(self) -> None:
+        if self.view is None:
+            return
+        for field, value in self.pii_values.items():
+            value.setText(self.view.masked.get(field, "—"))
+            value.setProperty("revealed", False)
+        self._notice("")
+
+    def done(self, result: int) -> None:
+        self.hide_personal_data()
+        super().done(result)

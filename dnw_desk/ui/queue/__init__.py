@@ -1,0 +1,1 @@
+"""The queue of cases: table model, page, countdown."""

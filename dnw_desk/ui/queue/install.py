@@ -1,0 +1,133 @@
+"""Puts the queue, the case detail, the alerts and the review into the main window.
+
+The shared ``MainWindow`` calls ``install`` once; everything of this feature lives here: two
+pages on the window's stack, a *Cases* menu, the alert banner above the pages, the tray icon.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, SignalInstance, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from dnw_desk.domain.roles import Actor, Permission, may
+from dnw_desk.i18n import _
+from dnw_desk.ui.alerts import AlertBanner, AlertCenter, system_tray
+from dnw_desk.ui.case_detail import CaseDetailDialog
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.queue.page import QueuePage
+from dnw_desk.ui.review.page import ReviewPage
+from dnw_desk.ui.widgets import vbox
+
+
+class QueueFeatures(QObject):
+    def __init__(
+        self,
+        window: QMainWindow,
+        ui: DeskUi,
+        actor_changed: SignalInstance | None = None,
+        *,
+        start_alerts: bool = True,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ui = ui
+        self.pages = window.pages  # type: ignore[attr-defined]
+        self.queue_page = QueuePage(ui)
+        self.review_page = ReviewPage(ui)
+        self.pages.addWidget(self.queue_page)
+        self.pages.addWidget(self.review_page)
+        self.banner = AlertBanner()
+        self._wrap_central()
+        self.tray = system_tray(self)
+        self.alerts = AlertCenter(ui, self.banner, self.tray, parent=self)
+        self._build_menu()
+        self._connect_signals()
+        if actor_changed is not None:
+            actor_changed.connect(self.on_session_actor_changed)
+        self.on_session_actor_changed(ui.actor)
+        self.details: list[CaseDetailDialog] = []
+        if start_alerts:
+            self.alerts.start()
+
+    def _wrap_central(self) -> None:
+        # The banner sits above whatever page shows, so an alert is seen on every screen.
+        central = self.window.takeCentralWidget()
+        container = QWidget()
+        container.setLayout(vbox(self.banner, central, spacing=0))
+        self.window.setCentralWidget(container)
+
+    def _build_menu(self) -> None:
+        menu = self.window.menuBar().addMenu(_("&Cases"))
+        self.queue_action = QAction(_("&Queue"), self)
+        self.queue_action.setShortcut(QKeySequence("F6"))
+        self.queue_action.triggered.connect(self.on_queue_action_triggered)
+        self.review_action = QAction(_("&Review of the day"), self)
+        self.review_action.setShortcut(QKeySequence("F7"))
+        self.review_action.triggered.connect(self.on_review_action_triggered)
+        menu.addAction(self.queue_action)
+        menu.addAction(self.review_action)
+        self.menu = menu
+
+    def _connect_signals(self) -> None:
+        self.queue_page.sig_open_case.connect(self.on_queue_page_open_case)
+        self.banner.sig_open_case.connect(self.on_queue_page_open_case)
+
+    def show_queue(self) -> None:
+        self.pages.setCurrentWidget(self.queue_page)
+
+    def show_review(self) -> bool:
+        """Open the review; refused (with a message) for a role without the permission."""
+        actor = self.ui.actor
+        if actor is None or not may(actor.role, Permission.REVIEW):
+            QMessageBox.information(
+                self.window, _("Review of the day"), _("Only a shift lead can open the review.")
+            )
+            return False
+        self.pages.setCurrentWidget(self.review_page)
+        return True
+
+    def open_case(self, case_id: str) -> CaseDetailDialog:
+        dialog = CaseDetailDialog(self.ui, case_id, self.window)
+        self.details.append(dialog)
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        dialog.open()
+        return dialog
+
+    def _forget(self, dialog: CaseDetailDialog) -> None:
+        if dialog in self.details:
+            self.details.remove(dialog)
+        dialog.deleteLater()
+
+    @Slot(object)
+    def on_session_actor_changed(self, actor: Actor | None) -> None:
+        # Nothing of the queue is reachable behind the login page or the lock.
+        self.menu.menuAction().setEnabled(actor is not None)
+        if actor is None or not may(actor.role, Permission.REVIEW):
+            self.review_action.setEnabled(False)
+            if self.pages.currentWidget() is self.review_page:
+                self.pages.setCurrentWidget(self.queue_page)
+        else:
+            self.review_action.setEnabled(True)
+
+    @Slot()
+    def on_queue_action_triggered(self) -> None:
+        self.show_queue()
+
+    @Slot()
+    def on_review_action_triggered(self) -> None:
+        self.show_review()
+
+    @Slot(str)
+    def on_queue_page_open_case(self, case_id: str) -> None:
+        self.open_case(case_id)
+
+
+def install(
+    window: QMainWindow,
+    ui: DeskUi,
+    actor_changed: SignalInstance | None = None,
+    *,
+    start_alerts: bool = True,
+) -> QueueFeatures:
+    return QueueFeatures(window, ui, actor_changed, start_alerts=start_alerts)

@@ -1,0 +1,300 @@
+"""The queue page: view tabs, filters, the table, the count, and the countdown tick."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTabBar,
+    QTableView,
+    QWidget,
+)
+
+from dnw_desk.clock import HALL_TZ
+from dnw_desk.domain.alerts import AlertLevel
+from dnw_desk.domain.case import STATUS_LABELS
+from dnw_desk.i18n import N_, _
+from dnw_desk.services.alerts import LEVEL_NAMES, alerts_for
+from dnw_desk.services.changes import Changes
+from dnw_desk.services.queue import QueueQuery, QueueService, QueueView
+from dnw_desk.store.cases_repo import CaseFilter
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.queue.model import CASE_ID_ROLE, Column, QueueModel
+from dnw_desk.ui.widgets import hbox, label, vbox
+
+TICK_MS = 30_000  # the countdown shows minutes: a tick every half minute is enough
+DEBOUNCE_MS = 200  # typing in the search box re-queries after this pause
+VIEWS = (
+    (QueueView.OPEN, N_("Open cases")),
+    (QueueView.TODAY, N_("Today's cases")),
+    (QueueView.ALL, N_("All cases")),
+)
+
+
+class QueuePage(QWidget):
+    sig_open_case = Signal(str)
+    """The user asked to open a case (its id)."""
+
+    def __init__(self, ui: DeskUi, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ui = ui
+        desk = ui.desk
+        self.service = QueueService(desk.db)
+        alerts = alerts_for(desk)
+        self.model = QueueModel(
+            self.service,
+            ui.tasks,
+            desk.clock,
+            desk.deadlines.working_time,
+            alerts.level_of,
+            {c.code: c.label for c in desk.settings.categories},
+            self,
+        )
+        self._build()
+        self._connect_signals()
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(DEBOUNCE_MS)
+        self.search_timer.timeout.connect(self.on_search_timer_timeout)
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(self.on_tick_timer_timeout)
+        self.tick_timer.start()
+        self._choices_loaded = False
+        self._stale = True  # the query runs when the page is first shown
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.tabs = QTabBar()
+        for _view, title in VIEWS:
+            self.tabs.addTab(_(title))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search number, service item, unit"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.status_box = self._combo(
+            [("", _("All statuses"))]
+            + [(status.value, _(text)) for status, text in STATUS_LABELS.items()]
+        )
+        self.level_box = self._combo(
+            [("", _("All alert levels"))]
+            + [(LEVEL_NAMES[level], _(level.label)) for level in AlertLevel if level]
+        )
+        self.category_box = self._combo([("", _("All categories"))])
+        self.unit_box = self._combo([("", _("All units"))])
+        self.unit_box.setMinimumContentsLength(12)
+        self.clerk_box = self._combo([("", _("All clerks"))])
+        self.date_check = QCheckBox(_("Registered from"))
+        now = self.ui.desk.clock()  # the desk's clock, not the PC's
+        today = QDate(now.year, now.month, now.day)
+        self.date_from = QDateEdit(today.addDays(-30))
+        self.date_to = QDateEdit(today)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("queueCount")
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSortIndicator(
+            Column.TIME_LEFT, Qt.SortOrder.AscendingOrder
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in (
+            (Column.NUMBER, 170),
+            (Column.REGISTERED, 120),
+            (Column.COMPLAINANT, 110),
+            (Column.CATEGORY, 150),
+            (Column.UNIT, 170),
+            (Column.STATUS, 80),
+            (Column.DEADLINE, 95),
+            (Column.TIME_LEFT, 130),
+        ):
+            self.table.setColumnWidth(column, width)
+        filters = hbox(
+            self.status_box,
+            self.level_box,
+            self.category_box,
+            self.unit_box,
+            self.clerk_box,
+            self.date_check,
+            self.date_from,
+            label("–"),
+            self.date_to,
+            None,
+        )
+        self.setLayout(
+            vbox(
+                hbox(self.tabs, None, self.search),
+                filters,
+                self.table,
+                hbox(self.count_label, None),
+                margin=8,
+            )
+        )
+
+    @staticmethod
+    def _combo(items: list[tuple[str, str]]) -> QComboBox:
+        box = QComboBox()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for value, text in items:
+            box.addItem(text, value)
+        return box
+
+    def _connect_signals(self) -> None:
+        self.tabs.currentChanged.connect(self.on_filters_changed)
+        self.search.textChanged.connect(self.on_search_text_changed)
+        for box in (
+            self.status_box,
+            self.level_box,
+            self.category_box,
+            self.unit_box,
+            self.clerk_box,
+        ):
+            box.currentIndexChanged.connect(self.on_filters_changed)
+        self.date_check.toggled.connect(self.on_date_check_toggled)
+        self.date_from.dateChanged.connect(self.on_filters_changed)
+        self.date_to.dateChanged.connect(self.on_filters_changed)
+        self.table.activated.connect(self.on_table_activated)
+        self.model.sig_failed.connect(self.on_model_failed)
+        self.ui.bus.sig_changed.connect(self.on_bus_changed)
+
+    # --- the query -----------------------------------------------------------------------------
+
+    def current_query(self) -> QueueQuery:
+        view = VIEWS[max(self.tabs.currentIndex(), 0)][0]
+        start = end = None
+        if self.date_check.isChecked():
+            start = _start_of(self.date_from.date())
+            end = _start_of(self.date_to.date().addDays(1))
+        flt = CaseFilter(
+            statuses=[self.status_box.currentData()] if self.status_box.currentData() else [],
+            levels=[self.level_box.currentData()] if self.level_box.currentData() else [],
+            category=self.category_box.currentData() or None,
+            unit=self.unit_box.currentData() or None,
+            clerk_no=self.clerk_box.currentData() or None,
+            registered_from=start,
+            registered_to=end,
+            text=self.search.text(),
+        )
+        return replace(self.model.query, view=view, filter=flt)
+
+    def refresh(self) -> None:
+        """Re-run the query (keeping as many rows as are loaded) and the count."""
+        self.model.reload(keep=self.model.rowCount())
+        self._count()
+        if not self._choices_loaded:
+            self._load_choices()
+
+    def _apply(self) -> None:
+        self.model.set_query(self.current_query())
+        self._count()
+
+    def _count(self) -> None:
+        query, today = self.model.query, self.ui.desk.clock().date()
+        self.ui.tasks.run(lambda: self.service.count(query, today), self._show_count)
+
+    def _show_count(self, count: int) -> None:
+        self.count_label.setText(_("{count} cases").format(count=count))
+
+    def _load_choices(self) -> None:
+        self._choices_loaded = True
+        self.ui.tasks.run(self.service.filter_choices, self._fill_choices)
+
+    def _fill_choices(self, choices: tuple[list[str], list[str], list[str]]) -> None:
+        categories, units, clerks = choices
+        labels = {c.code: c.label for c in self.ui.desk.settings.categories}
+        for box, values, text in (
+            (self.category_box, categories, labels),
+            (self.unit_box, units, {}),
+            (self.clerk_box, clerks, {}),
+        ):
+            box.blockSignals(True)
+            for value in values:
+                if box.findData(value) < 0:
+                    box.addItem(text.get(value, value), value)
+            box.blockSignals(False)
+
+    def visible_rows(self) -> tuple[int, int]:
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        if first < 0:
+            return -1, -1
+        return first, last if last >= 0 else self.model.rowCount() - 1
+
+    # --- slots ---------------------------------------------------------------------------------
+
+    @Slot()
+    def on_filters_changed(self) -> None:
+        self._apply()
+
+    @Slot(str)
+    def on_search_text_changed(self, _text: str) -> None:
+        self.search_timer.start()  # restart: query once the typing pauses
+
+    @Slot()
+    def on_search_timer_timeout(self) -> None:
+        self._apply()
+
+    @Slot(bool)
+    def on_date_check_toggled(self, checked: bool) -> None:
+        self.date_from.setEnabled(checked)
+        self.date_to.setEnabled(checked)
+        self._apply()
+
+    @Slot()
+    def on_tick_timer_timeout(self) -> None:
+        first, last = self.visible_rows()
+        self.model.tick(first, last)
+
+    @Slot(QModelIndex)
+    def on_table_activated(self, index: QModelIndex) -> None:
+        case_id = self.model.data(index, CASE_ID_ROLE)
+        if case_id:
+            self.sig_open_case.emit(case_id)
+
+    @Slot(str)
+    def on_model_failed(self, message: str) -> None:
+        self.count_label.setText(
+            _("The queue could not be read: {problem}").format(problem=message)
+        )
+
+    @Slot(object)
+    def on_bus_changed(self, changes: Changes) -> None:
+        if changes.cases and self.isVisible():
+            self.refresh()
+        elif changes.cases:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+
+def _start_of(day: QDate) -> datetime:
+    value = day.toPython()
+    assert isinstance(value, date)
+    return datetime.combine(value, time(0), tzinfo=HALL_TZ)

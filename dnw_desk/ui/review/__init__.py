@@ -1,0 +1,1 @@
+"""The shift lead's review: today's figures, charts, handover note, exports."""

@@ -1,0 +1,176 @@
+"""Every handling step through the case detail (pytest-qt), the refusals, and unmasking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from dnw_desk.clock import HALL_TZ
+from dnw_desk.domain.case import EventType
+from dnw_desk.domain.roles import Actor
+from dnw_desk.services.handling import MaskedField
+from dnw_desk.ui import case_detail
+from dnw_desk.ui.action_dialog import ActionDialog
+from dnw_desk.ui.case_detail import CaseDetailDialog
+from dnw_desk.ui.changes import ChangeBus
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.tasks import ImmediateTaskRunner
+from tests.factories import CLERK, SHIFT_LEAD, VALID_ID, desk_at, register
+
+START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
+
+
+@pytest.fixture
+def opened(qtbot: QtBot, data_dir: Path):  # type: ignore[no-untyped-def]
+    desk, clock = desk_at(data_dir, START)
+    case_id = register(desk, id_number=VALID_ID).case.id
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+
+    def open_as(actor: Actor) -> CaseDetailDialog:
+        ui.actor = actor
+        dialog = CaseDetailDialog(ui, case_id)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+
+    yield ui, clock, open_as
+    desk.close()
+
+
+def click_step(
+    qtbot: QtBot,
+    dialog: CaseDetailDialog,
+    monkeypatch,
+    step: EventType,  # type: ignore[no-untyped-def]
+    values: dict[str, Any],
+) -> None:
+    monkeypatch.setattr(ActionDialog, "ask", classmethod(lambda cls, *a, **k: values))
+    button = dialog.action_buttons[step]
+    assert button.isEnabled(), (step, button.toolTip())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "", dialog.message.text()
+
+
+def steps(dialog: CaseDetailDialog) -> list[EventType]:
+    assert dialog.view is not None
+    return [event.type for event in dialog.view.events]
+
+
+def test_every_handling_step_through_the_detail(qtbot, opened, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ui, clock, open_as = opened
+    changes: list[object] = []
+    ui.bus.sig_changed.connect(changes.append)
+    dialog = open_as(CLERK)
+    assert dialog.number_label.text().startswith("AH08-20261124-0001")
+    clock.advance(minutes=10)
+    now = lambda: clock().isoformat()  # noqa: E731
+    script: list[tuple[EventType, dict[str, Any]]] = [
+        (EventType.UNIT_ACCEPTED, {"by": "李科长"}),
+        (EventType.NOTE, {"text": "单位称需调阅档案"}),
+        (EventType.ESCALATED, {"to": "效能办", "note": "催办"}),
+        (EventType.UNIT_RETURNED, {"reason": "不属本单位职责"}),
+        (EventType.REFERRED, {"unit": "省民政厅", "note": "改派"}),
+        (EventType.OPINION_GIVEN, {"kind": "handled", "text": "已受理并办结"}),
+        (EventType.COMPLAINANT_INFORMED, {"channel": "phone", "at": now(), "by": "王"}),
+        (EventType.WINDOW_INFORMED, {"at": now(), "by": "民政厅张"}),
+        (EventType.CALLBACK, {"satisfaction": "unsatisfied", "comment": "仍未办好"}),
+        (EventType.REDO, {"reason": "回访不满意"}),
+    ]
+    for step, values in script:
+        click_step(qtbot, dialog, monkeypatch, step, values)
+        assert steps(dialog)[-1] is step
+    assert dialog.fact_labels["returns"].text() == "省公安厅 × 1"
+    # After the redo: the whole cycle again, then close.
+    for step, values in [
+        (EventType.OPINION_GIVEN, {"kind": "resolved_on_spot", "text": "现场解决"}),
+        (EventType.COMPLAINANT_INFORMED, {"channel": "sms", "at": now(), "by": "王"}),
+        (EventType.WINDOW_INFORMED, {"at": now(), "by": "民政厅张"}),
+        (EventType.CLOSED, {}),
+    ]:
+        click_step(qtbot, dialog, monkeypatch, step, values)
+    assert dialog.status_label.text() == "已办结"
+    assert not any(
+        button.isEnabled()
+        for step, button in dialog.action_buttons.items()
+        if step is not EventType.NOTE
+    )
+    assert len(changes) == 14
+    assert dialog.timeline.rowCount() == 16  # registered + referred + 14 steps
+
+
+def test_a_clerk_cannot_grant_an_extension(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    _ui, _clock, open_as = opened
+    dialog = open_as(CLERK)
+    button = dialog.action_buttons[EventType.EXTENSION_GRANTED]
+    assert not button.isEnabled()
+    assert button.toolTip() == "只有值班长可以批准延期。"
+    # Even when asked directly, the service refuses and the message says why.
+    dialog.perform(
+        EventType.EXTENSION_GRANTED, {"deadline": "2026-11-27T17:30:00+08:00", "reason": "需核查"}
+    )
+    assert "grant_extension" in dialog.message.text()
+    assert EventType.EXTENSION_GRANTED not in steps(dialog)
+
+
+def test_a_shift_lead_grants_an_extension(qtbot, opened, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _ui, _clock, open_as = opened
+    dialog = open_as(SHIFT_LEAD)
+    click_step(
+        qtbot,
+        dialog,
+        monkeypatch,
+        EventType.EXTENSION_GRANTED,
+        {"deadline": "2026-11-27T17:30:00+08:00", "reason": "需跨部门核查"},
+    )
+    assert dialog.fact_labels["deadline"].text() == "2026-11-27 17:30"
+
+
+def test_workflow_refusal_is_shown(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    _ui, _clock, open_as = opened
+    dialog = open_as(CLERK)
+    assert not dialog.action_buttons[EventType.CALLBACK].isEnabled()
+    dialog.perform(EventType.CALLBACK, {"satisfaction": "satisfied"})
+    assert "回访" in dialog.message.text()
+
+
+def test_the_action_dialog_shows_field_messages(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    ui, clock, open_as = opened
+    detail = open_as(CLERK)
+    assert detail.view is not None
+    form = ActionDialog(EventType.OPINION_GIVEN, detail.view.state, ui.desk.settings.units, clock)
+    qtbot.addWidget(form)
+    form.show()
+    form.on_buttons_accepted()
+    assert form.result() == 0 and form.errors["text"].text() == "请填写“办理意见”。"
+    assert form.errors["kind"].isVisibleTo(form)
+    form.inputs["kind"].setCurrentIndex(1)  # type: ignore[attr-defined]
+    form.inputs["text"].setPlainText("已办理")  # type: ignore[attr-defined]
+    form.on_buttons_accepted()
+    assert form.values == {"kind": "resolved_on_spot", "text": "已办理"}
+
+
+def test_unmasking_needs_role_and_reason_and_hides_again(qtbot, opened, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _ui, _clock, open_as = opened
+    clerk_view = open_as(CLERK)
+    assert clerk_view.pii_values[MaskedField.PHONE].text() == "138****5678"
+    assert not clerk_view.reveal_buttons[MaskedField.PHONE].isEnabled()
+    dialog = open_as(SHIFT_LEAD)
+    monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: None))
+    qtbot.mouseClick(dialog.reveal_buttons[MaskedField.ID_NUMBER], Qt.MouseButton.LeftButton)
+    assert dialog.pii_values[MaskedField.ID_NUMBER].text() == "110***********0017"  # cancelled
+    monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: "核对身份"))
+    qtbot.mouseClick(dialog.reveal_buttons[MaskedField.ID_NUMBER], Qt.MouseButton.LeftButton)
+    assert dialog.pii_values[MaskedField.ID_NUMBER].text() == VALID_ID
+    assert dialog.hide_timer.isActive()
+    assert dialog.timeline.rowCount() == 3  # the viewing is on the timeline
+    dialog.hide_timer.setInterval(10)
+    dialog.hide_timer.start()
+    qtbot.waitUntil(
+        lambda: dialog.pii_values[MaskedField.ID_NUMBER].text() == "110***********0017",
+        timeout=2000,
+    )

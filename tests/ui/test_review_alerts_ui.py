@@ -1,0 +1,109 @@
+"""The review page (role-gated, figures, handover, an export with progress) and the alert
+banner + tray: one notification per crossing, also after a restart."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from dnw_desk.clock import HALL_TZ
+from dnw_desk.domain.masking import contains_unmasked_pii
+from dnw_desk.ui.alerts import AlertBanner, AlertCenter
+from dnw_desk.ui.changes import ChangeBus
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.tasks import ImmediateTaskRunner
+from tests.factories import SHIFT_LEAD, desk_at, register
+from tests.ui.conftest import CLERK, LEAD, DeskHarness
+
+START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
+
+
+class TrayRecorder:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, str]] = []
+
+    def showMessage(self, title: str, message: str, icon: Any, msecs: int) -> None:
+        self.messages.append((title, message))
+
+
+def test_a_clerk_cannot_open_the_review(qtbot: QtBot, harness: DeskHarness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
+    harness.login(qtbot, CLERK[0], CLERK[2])
+    features = harness.window.queue_features  # type: ignore[attr-defined]
+    assert not features.review_action.isEnabled()
+    assert features.show_review() is False
+    assert shown == ["只有值班长可以打开当日复盘。"]
+    assert harness.session.pages.currentWidget() is not features.review_page
+    features.review_page.load()
+    assert features.review_page.message.text() == "只有值班长可以打开当日复盘。"
+
+
+def test_the_shift_lead_reviews_writes_the_handover_and_exports(
+    qtbot: QtBot, harness: DeskHarness, tmp_path: Path
+) -> None:
+    register(harness.desk)
+    register(harness.desk, lead_unit="省民政厅")
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.window.queue_features  # type: ignore[attr-defined]
+    assert features.review_action.isEnabled()
+    assert features.show_review() is True
+    page = features.review_page
+    qtbot.waitUntil(lambda: page.review is not None)
+    assert page.tiles["registered"].value.text() == "2"
+    assert page.tiles["pending"].value.text() == "2"
+    assert set(page.unit_chart.categories) == {"省公安厅", "省民政厅"}
+    page.note_edit.setPlainText("明早九点前催办省民政厅")
+    page.on_note_save_clicked()
+    assert "li" in page.note_info.text()
+    out = tmp_path / "ledger.xlsx"
+    page.ask_path = lambda *a: out  # type: ignore[method-assign]
+    exported: list[object] = []
+    page.sig_exported.connect(exported.append)
+    page.on_ledger_button_clicked()
+    qtbot.waitUntil(lambda: exported == [out], timeout=5000)
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert len(rows) == 4
+    assert contains_unmasked_pii(" ".join(str(c) for r in rows for c in r if c)) == []
+    page.unmasked_check.setChecked(True)
+    page.on_ledger_button_clicked()  # no reason: refused before any file dialog
+    assert page.message.text() == "导出未脱敏数据须填写理由。"
+
+
+def test_a_crossing_notifies_once_with_banner_and_tray_also_after_restart(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    desk, clock = desk_at(data_dir, START)
+    register(desk)
+    clock.now = datetime(2026, 11, 25, 16, 0, tzinfo=HALL_TZ)  # warning level
+
+    def center(desk) -> tuple[AlertCenter, AlertBanner, TrayRecorder]:  # type: ignore[no-untyped-def]
+        ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=SHIFT_LEAD)
+        banner = AlertBanner()
+        qtbot.addWidget(banner)
+        tray = TrayRecorder()
+        return AlertCenter(ui, banner, tray), banner, tray
+
+    alerts, banner, tray = center(desk)
+    notified: list[object] = []
+    alerts.sig_notified.connect(notified.append)
+    alerts.refresh()
+    alerts.refresh()
+    assert len(notified) == 1 and len(tray.messages) == 1
+    assert tray.messages[0][0] == "黄色预警"
+    assert "AH08-20261124-0001" in tray.messages[0][1]
+    assert banner.isVisibleTo(banner.parentWidget() or banner) or not banner.isHidden()
+    banner.sig_snooze.emit()
+    assert banner.isHidden()
+    desk.close()
+    # Restart: a new desk and alert center on the same data dir say nothing new.
+    desk, _ignored = desk_at(data_dir, clock.now)
+    alerts, banner, tray = center(desk)
+    alerts.refresh()
+    assert tray.messages == [] and banner.isHidden()
+    desk.close()
