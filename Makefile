@@ -27,3 +27,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf build dist *.egg-info
+
+# Every intake-desk screen rendered under Xvfb into docs/screenshots/ (apt-get install xvfb
+# libxcb-cursor0 when xvfb-run is missing).
+screenshots: $(STAMP)
+	@command -v xvfb-run >/dev/null || { echo "xvfb-run is missing: apt-get install xvfb libxcb-cursor0"; exit 1; }
+	xvfb-run -a -s "-screen 0 1920x1200x24" $(BIN)/python -m dnw_desk.ui.screenshots --out docs/screenshots

@@ -3,8 +3,8 @@
 Start-up order: Qt application (bundled CJK fonts registered, so Chinese renders on a PC with no
 Chinese fonts; Qt's own strings translated), the data dir (lock, database, migrations), device
 settings (language, large font, printer), the first-run wizard if the desk is not set up, then
-the main window with the login page. ``DNW_EXIT_WHEN_READY=1`` quits as soon as the window has
-been shown and painted (the cold-start benchmark).
+the main window with the login page. ``DNW_EXIT_WHEN_READY=1`` prints ``DNW-READY`` and quits
+from the first turn of the event loop after the window was shown (the cold-start benchmark).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dnw_desk.ui.main_window import MainWindow
 
 EXIT_WHEN_READY_ENV = "DNW_EXIT_WHEN_READY"
+READY_MARKER = "DNW-READY"
 LARGE_FONT_SCALE = 1.3
 
 
@@ -121,6 +122,11 @@ def first_run(ui: DeskUi, accounts: AccountService) -> bool:
     return True
 
 
+def _report_ready_and_quit(app: QApplication) -> None:
+    print(READY_MARKER, flush=True)
+    app.quit()
+
+
 def run_desk(data_dir: Path) -> int:
     from PySide6.QtCore import QByteArray, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -158,7 +164,7 @@ def run_desk(data_dir: Path) -> int:
             window.resize(1366, 768)
         window.show()
         if os.environ.get(EXIT_WHEN_READY_ENV):
-            QTimer.singleShot(0, app.quit)
+            QTimer.singleShot(0, lambda: _report_ready_and_quit(app))
         code = app.exec()
         if not session.intake.form.is_empty():
             session.intake.save_draft_now()

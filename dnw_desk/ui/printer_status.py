@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
-from dnw_desk.i18n import _, ngettext
+from dnw_desk.i18n import _
 from dnw_desk.ui.print_jobs import PrintJobs
 from dnw_desk.ui.widgets import button, hbox
 
@@ -37,9 +37,7 @@ class PrinterStatus(QWidget):
         if failed and state != "printing":
             state = "error"
             message = message if message else ""
-            message += " " + ngettext(
-                "{count} job waits for the printer.", "{count} jobs wait for the printer.", failed
-            ).format(count=failed)
+            message += " " + _("{count} job(s) wait for the printer.").format(count=failed)
         self.label.setText(message.strip())
         self.label.setStyleSheet(f"color: {COLOURS.get(state, '#5f6368')};")
         self.retry_button.setVisible(bool(failed))

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -32,7 +33,7 @@ from dnw_desk.domain.deadlines import DeadlineRule
 from dnw_desk.domain.registration import Category, Evidence
 from dnw_desk.domain.roles import ROLE_LABELS, Permission, Role, may
 from dnw_desk.domain.working_time import OpeningHours
-from dnw_desk.i18n import LANGUAGES, _
+from dnw_desk.i18n import LANGUAGES, N_, _
 from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.accounts import AccountService, NewAccount
 from dnw_desk.services.settings import BusinessSettings
@@ -43,9 +44,9 @@ from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_erro
 _HALL_CODE = re.compile(r"^[A-Z0-9]{1,5}[A-Z]$")
 _WINDOW = re.compile(r"^\d{1,3}$")
 EVIDENCE_COLUMNS = (
-    (Evidence.APPLICATION, "Application"),
-    (Evidence.EARLIER_VISITS, "Earlier visits"),
-    (Evidence.YSJ_REFERENCE, "沪苏浙 reference"),
+    (Evidence.APPLICATION, N_("Original application")),
+    (Evidence.EARLIER_VISITS, N_("Earlier visits")),
+    (Evidence.YSJ_REFERENCE, N_("沪苏浙 reference")),
 )
 PROFILES = ("80mm", "58mm", "tm-t88")
 
@@ -184,9 +185,14 @@ class SettingsDialog(QDialog):
         self.category_table.horizontalHeader().setStretchLastSection(False)
         for category in self.settings.categories:
             self._add_category_row(category)
-        self.category_table.resizeColumnsToContents()
-        self.category_table.setColumnWidth(1, 300)
-        self.category_table.setColumnWidth(2, 200)
+        header = self.category_table.horizontalHeader()
+        for column in range(len(headers)):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if column in (1, 2)
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(column, mode)
         add = button(_("Add category"), lambda: self._add_category_row(Category("", "")))
         remove = button(_("Remove selected"), self.on_remove_category_clicked)
         note = hint_label(

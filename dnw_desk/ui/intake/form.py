@@ -466,7 +466,10 @@ class IntakeForm(QWidget):
     def on_category_changed(self) -> None:
         category = self.selected_category()
         evidence = category.evidence if category else ()
-        self.category_hint.setText(category.label if category else "")
+        english = current_language() == "en" and category is not None and category.label_en
+        self.category_hint.setText(
+            (category.label_en if english else category.label) if category else ""
+        )
         self.category_hint.setVisible(category is not None)
         for names, needed in (
             (("application_no", "application_date"), Evidence.APPLICATION in evidence),

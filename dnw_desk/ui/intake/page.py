@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QGroupBox, QScrollArea, QSizePolicy, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QGroupBox, QLabel, QScrollArea, QSizePolicy, QWidget
 
 from dnw_desk.domain.errors import DomainError, FieldErrors
 from dnw_desk.domain.registration import Registration
@@ -34,6 +34,19 @@ from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, label, sh
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 1500
 LOOKUP_DELAY_MS = 300
+
+
+def fit_to_width(widget: QLabel, width: int, largest_pt: float = 30.0) -> None:
+    """The label's text as large as it can be without being cut (the case number is read
+    aloud and copied onto forms, so all of it must show)."""
+    font = QFont(widget.font())
+    size = largest_pt
+    while size > 9:
+        font.setPointSizeF(size)
+        if QFontMetrics(font).horizontalAdvance(widget.text()) <= width:
+            break
+        size -= 1
+    widget.setFont(font)
 
 
 class LastCasePanel(QGroupBox):
@@ -235,6 +248,7 @@ class IntakePage(QWidget):
     def _show_last_case(self, case: CaseRow, refusal: Refusal | None) -> None:
         panel = self.last_panel
         panel.number.setText(case.number)
+        fit_to_width(panel.number, panel.width() - 24 if panel.width() > 100 else 300)
         if refusal is not None:
             panel.setTitle(_("Last case — not accepted"))
             panel.detail.setText(_("Not accepted: {reason}").format(reason=refusal.reason))

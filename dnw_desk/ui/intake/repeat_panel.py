@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QGroupBox, QListWidget, QListWidgetItem, QWidget
 
 from dnw_desk.domain.case import STATUS_LABELS, Status
@@ -24,7 +24,9 @@ class RepeatVisitPanel(QGroupBox):
         self.summary = hint_label()
         self.cases = QListWidget()
         self.cases.setObjectName("repeatCases")
-        self.cases.setMaximumHeight(150)
+        self.cases.setMaximumHeight(170)
+        self.cases.setWordWrap(True)
+        self.cases.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.use_button = button(_("Use category 2 (came twice or more)"), self.on_use_clicked)
         self.use_button.setObjectName("useRepeatCategory")
         self.setLayout(vbox(self.summary, self.cases, self.use_button, margin=6))
@@ -45,7 +47,7 @@ class RepeatVisitPanel(QGroupBox):
         )
         for row in rows:
             day = f"{row.registered_at:%Y-%m-%d}"
-            text = f"{row.number}  {day}  {row.service_item}  ({_status(row.status)})"
+            text = f"{row.number}  {day}  {_status(row.status)}\n{row.service_item}"
             self.cases.addItem(QListWidgetItem(text))
         self.setVisible(True)
 

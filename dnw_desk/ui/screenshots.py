@@ -1,0 +1,193 @@
+"""Render every intake-desk screen to ``docs/screenshots/`` (``make screenshots``, under Xvfb).
+
+Builds a throw-away data dir with a configured hall, three accounts and a few cases, then shows
+each screen at the counter's resolutions and saves what Qt paints. Chinese (the default) first,
+then English and the large-font setting for the intake form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from dnw_desk.clock import HALL_TZ, FakeClock
+from dnw_desk.domain.registration import Complainant, ComplainantKind, Matter, Registration
+from dnw_desk.domain.roles import Actor, Role
+from dnw_desk.i18n import set_language
+from dnw_desk.local_settings import LocalSettings
+from dnw_desk.services.accounts import AccountService, NewAccount
+from dnw_desk.services.desk import Desk, open_desk
+from dnw_desk.services.settings import load_settings, save_settings
+from dnw_desk.ui.tasks import ImmediateTaskRunner
+
+VALID_ID = "110105199003070017"
+CLERK = Actor("wang", "0815", Role.CLERK)
+ADMIN = Actor("admin", "0800", Role.ADMIN)
+
+
+def demo_desk(data_dir: Path) -> Desk:
+    clock = FakeClock(datetime(2026, 11, 24, 10, 32, tzinfo=HALL_TZ))
+    desk = open_desk(data_dir, clock)
+    save_settings(
+        desk.db, replace(load_settings(desk.db), configured=True), actor="demo", now=clock()
+    )
+    desk.reload()
+    accounts = AccountService(desk.db, clock)
+    accounts.create(NewAccount("admin", "0800", Role.ADMIN, "admin-pass"), by=None)
+    accounts.create(NewAccount("wang", "0815", Role.CLERK, "clerk-pass"), by=ADMIN)
+    accounts.create(NewAccount("li", "0801", Role.SHIFT_LEAD, "lead-pass"), by=ADMIN)
+    clock.advance(days=-12)
+    earlier = Registration(
+        Complainant(ComplainantKind.PERSON, "张三", "13812345678", VALID_ID),
+        Matter("3", "出入境证件办理", "省公安厅", description="材料齐全但一直未受理"),
+    )
+    settings = desk.settings
+    desk.cases.register(earlier, CLERK, categories=settings.categories, units=settings.units)
+    clock.advance(days=12)
+    return desk
+
+
+class Shooter:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.saved: list[Path] = []
+        out.mkdir(parents=True, exist_ok=True)
+
+    def shoot(self, widget: QWidget, name: str) -> None:
+        widget.show()
+        for _i in range(5):
+            QApplication.processEvents()
+        path = self.out / f"{name}.png"
+        if not widget.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        self.saved.append(path)
+        print(path)
+
+    def shoot_dialog(
+        self, dialog: QDialog, name: str, prepare: Callable[[], None] | None = None
+    ) -> None:
+        """Dialogs are shown modelessly so the script goes on; then closed."""
+        if prepare is not None:
+            prepare()
+        self.shoot(dialog, name)
+        dialog.close()
+
+
+def fill_intake(page: object) -> None:
+    form = page.form  # type: ignore[attr-defined]
+    form.edits["name"].setText("张三")
+    form.edits["id_number"].setText(VALID_ID)
+    form.edits["phone"].setText("138 1234 5678")
+    form.suggest_category("2")
+    form.edits["earlier_visits"].setText("2026-11-03, 2026-11-12")
+    form.edits["service_item"].setText("出入境证件办理（港澳通行证）")
+    form.edits["lead_unit"].setText("省公安厅")
+    form.long_edits["description"].setPlainText("第三次来办，每次被告知缺不同的材料，至今未受理。")
+    form.long_edits["request"].setPlainText("一次性告知所需材料并尽快受理。")
+    for name in ("name", "id_number", "phone"):
+        form.on_field_left(name)
+
+
+def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) -> list[Path]:
+    from dnw_desk.app import build_ui, build_window, setup_qt_look
+    from dnw_desk.services.reference_data import refusal_reasons
+    from dnw_desk.ui.not_accepted_dialog import NotAcceptedDialog
+    from dnw_desk.ui.print_jobs import receipt_data, render_document, slip_data
+    from dnw_desk.ui.receipt_preview_dialog import ReceiptPreviewDialog
+    from dnw_desk.ui.settings_dialog import SettingsDialog
+    from dnw_desk.ui.setup_wizard import SetupWizard
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    set_language(language)
+    setup_qt_look(app, language, large_font)
+    shooter = Shooter(out)
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = demo_desk(Path(tmp))
+        ui, accounts = build_ui(
+            desk, LocalSettings(printer_uri="dummy", language=language), ImmediateTaskRunner()
+        )
+        window, session = build_window(ui, accounts)
+        window.resize(1366, 768)
+        if full:
+            session.login_page.show_login("wang")
+            shooter.shoot(window, f"login{suffix}")
+        session.on_login_page_logged_in(accounts.authenticate("wang", "clerk-pass"))
+        page = session.intake
+        shooter.shoot(window, f"intake-empty{suffix}")
+        fill_intake(page)
+        page.lookup_earlier_visits()
+        shooter.shoot(window, f"intake-filled{suffix}")
+        if full:
+            form = page.form
+            form.edits["id_number"].setText(VALID_ID[:-1] + "8")
+            form.edits["phone"].setText("1381234")
+            form.on_field_left("phone")
+            page.on_save_triggered()
+            shooter.shoot(window, "intake-errors")
+            form.edits["id_number"].setText(VALID_ID)
+            form.edits["phone"].setText("13812345678")
+            page.on_save_triggered()
+            shooter.shoot(window, "intake-saved")
+            window.resize(1920, 1080)
+            shooter.shoot(window, "intake-saved-1920")
+            window.resize(1366, 768)
+            assert page.last_case is not None
+            image = render_document(receipt_data(desk.settings, page.last_case))
+            shooter.shoot_dialog(
+                ReceiptPreviewDialog(image, page.last_case.number, window), "receipt-preview"
+            )
+            slip = render_document(
+                slip_data(desk.settings, page.last_case, "信访事项", "请到信访部门反映。")
+            )
+            shooter.shoot_dialog(
+                ReceiptPreviewDialog(slip, page.last_case.number, window), "slip-preview"
+            )
+            shooter.shoot_dialog(
+                NotAcceptedDialog(refusal_reasons(), desk.settings.hotline, window), "not-accepted"
+            )
+            session.lock()
+            shooter.shoot(window, "locked")
+            session.on_login_page_logged_in(accounts.authenticate("admin", "admin-pass"))
+            dialog = SettingsDialog(ui, accounts, window)
+            for index in range(dialog.tabs.count()):
+                dialog.tabs.setCurrentIndex(index)
+                shooter.shoot(dialog, f"settings-{index + 1}")
+            dialog.close()
+            wizard = SetupWizard(ui)
+            shooter.shoot(wizard, "setup-1-admin")
+            for step in range(2, 6):
+                wizard.setStartId(wizard.pageIds()[step - 1])
+                wizard.restart()
+                shooter.shoot(wizard, f"setup-{step}")
+            wizard.close()
+        window.close()
+        ui.tasks.shutdown()
+        desk.close()
+    return shooter.saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv)
+    QTimer.singleShot(0, lambda: None)
+    saved = run(args.out, language="zh_CN", suffix="", large_font=False, full=True)
+    saved += run(args.out, language="zh_CN", suffix="-large-font", large_font=True, full=False)
+    saved += run(args.out, language="en", suffix="-en", large_font=False, full=False)
+    print(f"{len(saved)} screenshots in {args.out}")
+    del app
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
