@@ -23,7 +23,9 @@ DEADLINE = datetime(2026, 11, 25, 17, 30, tzinfo=HALL_TZ)
 
 
 def ev(event_type: EventType, minutes: int = 0, **data: Any) -> Event:
-    return Event(str(uuid.uuid4()), "case-1", event_type, T0 + timedelta(minutes=minutes), "clerk:a", data)
+    return Event(
+        str(uuid.uuid4()), "case-1", event_type, T0 + timedelta(minutes=minutes), "clerk:a", data
+    )
 
 
 def referred(minutes: int = 1, deadline: datetime = DEADLINE) -> Event:
@@ -82,7 +84,10 @@ def test_feedback_after_deadline_is_late() -> None:
     [
         ([ev(EventType.REFERRED, unit="x")], "registered first"),
         ([ev(EventType.REGISTERED), ev(EventType.REGISTERED)], "only once"),
-        ([ev(EventType.REGISTERED), ev(EventType.CALLBACK, 1, satisfaction="satisfied")], "callback"),
+        (
+            [ev(EventType.REGISTERED), ev(EventType.CALLBACK, 1, satisfaction="satisfied")],
+            "callback",
+        ),
         ([ev(EventType.REGISTERED), ev(EventType.REFERRED, 1)], "unit is required"),
         ([ev(EventType.REGISTERED), ev(EventType.OPINION_GIVEN, 1)], "no unit"),
         ([ev(EventType.REGISTERED), ev(EventType.CLOSED, 1)], "after the feedback"),
@@ -94,19 +99,34 @@ def test_feedback_after_deadline_is_late() -> None:
         ([*fed_back_timeline(), ev(EventType.CLOSED, 300), referred(301)], "finished"),
         ([*fed_back_timeline(), ev(EventType.WINDOW_INFORMED, 300)], "feedback is recorded"),
         (
-            [ev(EventType.REGISTERED), referred(), ev(EventType.OPINION_GIVEN, 2),
-             ev(EventType.COMPLAINANT_INFORMED, 3), ev(EventType.COMPLAINANT_INFORMED, 4)],
+            [
+                ev(EventType.REGISTERED),
+                referred(),
+                ev(EventType.OPINION_GIVEN, 2),
+                ev(EventType.COMPLAINANT_INFORMED, 3),
+                ev(EventType.COMPLAINANT_INFORMED, 4),
+            ],
             "already recorded",
         ),
         ([*fed_back_timeline(), ev(EventType.CALLBACK, 300, satisfaction="great")], "unknown"),
         (
-            [*fed_back_timeline(), ev(EventType.CALLBACK, 300, satisfaction="satisfied"),
-             ev(EventType.REDO, 301)],
+            [
+                *fed_back_timeline(),
+                ev(EventType.CALLBACK, 300, satisfaction="satisfied"),
+                ev(EventType.REDO, 301),
+            ],
             "unsatisfied",
         ),
         (
-            [ev(EventType.REGISTERED), referred(),
-             ev(EventType.EXTENSION_GRANTED, 2, deadline=(DEADLINE - timedelta(hours=1)).isoformat())],
+            [
+                ev(EventType.REGISTERED),
+                referred(),
+                ev(
+                    EventType.EXTENSION_GRANTED,
+                    2,
+                    deadline=(DEADLINE - timedelta(hours=1)).isoformat(),
+                ),
+            ],
             "later than",
         ),
         ([ev(EventType.REGISTERED, 10), ev(EventType.NOTE, 0)], "before the registration"),
