@@ -8,6 +8,7 @@ build step is needed to compile ``.mo`` files.
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 
 import polib
@@ -20,16 +21,23 @@ LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
 
 class PoTranslations(gettext.NullTranslations):
-    def __init__(self, catalogue: dict[str, str], plurals: dict[tuple[str, int], str]) -> None:
+    def __init__(
+        self,
+        catalogue: dict[str, str],
+        plurals: dict[tuple[str, int], str],
+        nplurals: int = 2,
+    ) -> None:
         super().__init__()
         self._catalogue = catalogue
         self._plurals = plurals
+        self._nplurals = nplurals
 
     def gettext(self, message: str) -> str:
         return self._catalogue.get(message) or message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        index = 0 if n == 1 else 1
+        # Chinese has one form (nplurals=1); English-like languages two. Others are not shipped.
+        index = 0 if self._nplurals == 1 or n == 1 else 1
         found = self._plurals.get((msgid1, index))
         if found:
             return found
@@ -43,7 +51,9 @@ def translations(language: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     catalogue: dict[str, str] = {}
     plurals: dict[tuple[str, int], str] = {}
-    for entry in polib.pofile(str(po_file)):
+    po = polib.pofile(str(po_file))
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    for entry in po:
         if entry.obsolete or "fuzzy" in entry.flags:
             continue
         if entry.msgid_plural:
@@ -52,7 +62,7 @@ def translations(language: str) -> gettext.NullTranslations:
                     plurals[(entry.msgid, int(index))] = text
         elif entry.msgstr:
             catalogue[entry.msgid] = entry.msgstr
-    return PoTranslations(catalogue, plurals)
+    return PoTranslations(catalogue, plurals, int(match.group(1)) if match else 2)
 
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
