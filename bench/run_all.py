@@ -55,10 +55,10 @@ def main(selected: list[str]) -> int:
     print("-" * len(header))
     for row in rows:
         ratio = row.get("ratio")
+        ratio_text = _fmt(ratio, ".2f") + "x" if ratio is not None else "-"
         print(
             f"{str(row['name'])[:52]:<52} {_fmt(row['figure'], '.3f'):>12} "
-            f"{_fmt(row.get('floor'), '.3f'):>10} "
-            f"{(_fmt(ratio, '.2f') + 'x') if ratio is not None else '-':>8}  {row.get('budget', '')}"
+            f"{_fmt(row.get('floor'), '.3f'):>10} {ratio_text:>8}  {row.get('budget', '')}"
         )
     (ROOT / "bench" / "results.json").write_text(
         json.dumps({"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": rows},
