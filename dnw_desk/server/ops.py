@@ -12,23 +12,39 @@ batch against the committed state, where the op now reads as a duplicate (one ef
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.server.core.db import ServerDatabase
 from dnw_desk.server.tables import applied_ops, case_events, cases, revision_counter
+from dnw_desk.store.tables import UtcDateTime, to_utc_text
 from dnw_desk.sync.wire import OpResult, PulledEvent, PullResponse
 
 WRITE_ATTEMPTS = 4
 IN_CHUNK = 500
+COPY_THRESHOLD = 20
+
+
+try:  # COPY runs on the driver connection, so its errors arrive unwrapped
+    from psycopg import errors as _pg_errors
+
+    _DRIVER_CONFLICTS: tuple[type[Exception], ...] = (
+        _pg_errors.IntegrityError,
+        _pg_errors.SerializationFailure,
+        _pg_errors.DeadlockDetected,
+    )
+except ImportError:  # pragma: no cover - psycopg is a dependency
+    _DRIVER_CONFLICTS = ()
+RETRYABLE: tuple[type[Exception], ...] = (IntegrityError, OperationalError, *_DRIVER_CONFLICTS)
 
 
 class Forbidden(Exception):
@@ -82,11 +98,11 @@ def apply_ops(
         try:
             with db.write() as conn:
                 return _apply(conn, items, authorise, now)
-        except (IntegrityError, OperationalError) as exc:
+        except RETRYABLE as exc:
             if isinstance(exc, OperationalError) and not _is_transient(exc):
                 raise
             if attempt == WRITE_ATTEMPTS - 1:
-                raise Busy(str(exc.orig)) from exc
+                raise Busy(str(exc)) from exc
     raise AssertionError("unreachable")
 
 
@@ -279,10 +295,11 @@ def _apply(
                 revision = results[earlier_index].revision
                 results[index] = results[index].model_copy(update={"revision": revision})
         _write_cases(conn, touched, last_revision, now)
-        conn.execute(insert(case_events), new_events)
+        insert_rows(conn, case_events, new_events)
     if record:
-        conn.execute(
-            insert(applied_ops),
+        insert_rows(
+            conn,
+            applied_ops,
             [
                 {
                     "op_id": item.op_id,
@@ -296,6 +313,44 @@ def _apply(
             ],
         )
     return results
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert a batch's rows. On PostgreSQL a batch goes through COPY (one stream, inside the
+    same transaction): pipelined executemany costs a round of parsing per row and made pushes
+    several times slower than the raw insert they are measured against (DESIGN §11)."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        _copy_rows(conn, table, rows)
+    else:
+        conn.execute(insert(table), rows)
+
+
+def _copy_value(value: Any, column_type: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column_type, UtcDateTime):
+        return to_utc_text(value)
+    if isinstance(column_type, JSON):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    names = list(rows[0])
+    types = [table.c[name].type for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [_copy_value(row[name], kind) for name, kind in zip(names, types, strict=True)]
+            )
 
 
 def _apply_one(
@@ -394,8 +449,7 @@ def _write_cases(
                     **summary,
                 }
             )
-    if new_rows:
-        conn.execute(insert(cases), new_rows)
+    insert_rows(conn, cases, new_rows)
     if updates:
         conn.execute(
             update(cases)

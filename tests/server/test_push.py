@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -179,11 +180,13 @@ def test_workflow_conflicts_come_back_as_409_with_the_server_version(
     assert result["code"] in ("unknown_case", "number_taken")
 
 
+@pytest.mark.parametrize("n_cases", [1, 15])  # 15 cases: 30 rows, the COPY path on PostgreSQL
 def test_concurrent_delivery_of_one_op_has_one_effect(
-    server_db: ServerDatabase, tokens: Credentials, data_dir: Path
+    server_db: ServerDatabase, tokens: Credentials, data_dir: Path, n_cases: int
 ) -> None:
     desk, _clock = desk_at(data_dir)
-    register(desk)
+    for _case in range(n_cases):
+        register(desk)
     ops = outbox_payloads(desk)
 
     def incoming(op: dict[str, object]) -> Incoming:
@@ -229,6 +232,8 @@ def test_concurrent_delivery_of_one_op_has_one_effect(
     for thread in threads:
         thread.join(timeout=60)
     assert not errors
-    assert sorted(outcomes) == sorted([["applied", "applied"]] + [["duplicate", "duplicate"]] * 5)
-    assert _count(server_db, case_events) == 2
-    assert _count(server_db, cases) == 1
+    applied = ["applied"] * len(ops)
+    duplicate = ["duplicate"] * len(ops)
+    assert sorted(outcomes) == sorted([applied] + [duplicate] * 5)
+    assert _count(server_db, case_events) == len(ops)
+    assert _count(server_db, cases) == n_cases

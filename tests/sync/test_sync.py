@@ -101,9 +101,9 @@ def test_enrolment_refuses_a_token_for_another_window_or_a_bad_token(
     with live_server.db.write() as conn:
         _record, token = credentials.add_terminal(conn, "AH", "09", datetime.now(UTC))
     store = CredentialStore(data_dir, use_keyring=False)
-    with pytest.raises(EnrolmentError, match="window|窗口"):
+    with pytest.raises(EnrolmentError, match=r"window|窗口"):
         enrol(desk.db, data_dir, live_server.url, token, hall="AH", window="08", store=store)
-    with pytest.raises(EnrolmentError, match="refused|拒绝"):
+    with pytest.raises(EnrolmentError, match=r"refused|拒绝"):
         enrol(desk.db, data_dir, live_server.url, "dnwt_nope", hall="AH", window="08", store=store)
     with pytest.raises(EnrolmentError):
         enrol(desk.db, data_dir, "ftp://x", token, hall="AH", window="08", store=store)
