@@ -110,8 +110,10 @@ _COLUMNS = (
 
 def _order(sort: SortKey, descending: bool) -> list[Any]:
     if sort is SortKey.TIME_LEFT:
+        # Cases whose clock runs come first (nearest deadline first); the others after them.
+        waiting = case((cases.c.status.in_(sorted(PENDING_VALUES)), 0), else_=1)
         deadline = cases.c.deadline.desc() if descending else cases.c.deadline
-        return [cases.c.deadline.is_(None), deadline, cases.c.number]
+        return [waiting, cases.c.deadline.is_(None), deadline, cases.c.number]
     if sort is SortKey.LEVEL:
         rank = case(_LEVEL_RANK, value=cases.c.level, else_=0)
         # Most urgent first by default, then the nearest deadline.

@@ -119,6 +119,9 @@ class CaseDetailDialog(QDialog):
         self.timeline_view.setColumnWidth(1, 150)
         self.timeline_view.setColumnWidth(2, 120)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Rows grow to their wrapped text whenever the columns change width.
+        header.sectionResized.connect(self.on_timeline_header_resized)
         self.action_buttons: dict[EventType, QPushButton] = {}
         grid = QGridLayout()
         for index, event_type in enumerate(HANDLING_ACTIONS):
@@ -194,7 +197,8 @@ class CaseDetailDialog(QDialog):
             show.setEnabled(may_unmask and bool(view.masked.get(field)))
             show.setToolTip("" if may_unmask else _("Only a shift lead may show personal data."))
         self.timeline.set_events(view.events)
-        self.timeline_view.resizeRowsToContents()
+        # After the layout settled, so rows fit the wrapped text at the final column width.
+        QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
         possible = possible_actions(view.state, actor)
         for event_type, action in self.action_buttons.items():
             action.setEnabled(possible[event_type])
@@ -241,6 +245,10 @@ class CaseDetailDialog(QDialog):
         return _("Not possible while the case is “{status}”.").format(
             status=status_text(self.view.status if self.view else "")
         )
+
+    @Slot()
+    def on_timeline_header_resized(self) -> None:
+        self.timeline_view.resizeRowsToContents()
 
     def _failed(self, error: BaseException) -> None:
         show_error(self.message, str(error))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
@@ -58,7 +58,13 @@ class QueueFeatures(QObject):
         self.window.setCentralWidget(container)
 
     def _build_menu(self) -> None:
-        menu = self.window.menuBar().addMenu(_("&Cases"))
+        menu = QMenu(_("&Cases"), self.window)
+        bar = self.window.menuBar()
+        help_menu = getattr(self.window, "help_menu", None)
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
         self.queue_action = QAction(_("&Queue"), self)
         self.queue_action.setShortcut(QKeySequence("F6"))
         self.queue_action.triggered.connect(self.on_queue_action_triggered)

@@ -92,6 +92,7 @@ class QueuePage(QWidget):
             + [(LEVEL_NAMES[level], _(level.label)) for level in AlertLevel if level]
         )
         self.category_box = self._combo([("", _("All categories"))])
+        self.category_box.setMaximumWidth(260)  # the hall's category labels are sentences
         self.unit_box = self._combo([("", _("All units"))])
         self.unit_box.setMinimumContentsLength(12)
         self.clerk_box = self._combo([("", _("All clerks"))])

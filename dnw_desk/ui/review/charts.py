@@ -62,6 +62,7 @@ class BarChartView(QChartView):
         series.setLabelsVisible(True)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
+        categories.setTruncateLabels(False)  # unit names are short; Qt elides them to "…"
         categories.append(self.categories or [""])
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)

@@ -1,0 +1,156 @@
+"""The queue with 100 000 cases (DESIGN §11): open it, a filter keystroke, one countdown tick.
+
+Floors, measured in the same run: a raw ``sqlite3`` SELECT of the same page (same WHERE,
+ORDER BY and LIMIT) for opening and filtering; for the tick, reading the same visible rows'
+two cells from a plain Python list (what a repaint cannot do cheaper).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+
+from bench.common import Result, data_dir_with_cases, p50, percentile, print_results, result
+
+RUNS = 15
+VISIBLE = 30  # rows on a 1366×768 screen
+KEYSTROKES = ("A", "AH", "AH0", "社", "社保", "省", "省民", "省民政", "出入", "出入境")
+
+
+def _timed(fn) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def main() -> list[Result]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from dnw_desk.services.alerts import alerts_for
+    from dnw_desk.services.desk import open_desk
+    from dnw_desk.services.queue import OPEN_VALUES, QueueQuery, QueueService
+    from dnw_desk.store.cases_repo import CaseFilter
+    from dnw_desk.ui.queue.model import PAGE_SIZE, Column, QueueModel
+    from dnw_desk.ui.tasks import ImmediateTaskRunner
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 (fonts, QBrush need it)
+    data_dir = data_dir_with_cases(100_000)
+    desk = open_desk(data_dir)
+    alerts = alerts_for(desk)
+    alerts.refresh()  # the cached levels as a running desk keeps them
+    service = QueueService(desk.db)
+    today = desk.clock().date()
+    model = QueueModel(
+        service, ImmediateTaskRunner(), desk.clock, desk.deadlines.working_time, alerts.level_of
+    )
+
+    def open_queue() -> None:
+        model.set_query(QueueQuery())
+        for row in range(min(VISIBLE, model.rowCount())):
+            for column in Column:
+                model.index(row, column).data()
+        service.count(QueueQuery(), today)
+
+    raw = sqlite3.connect(desk.db.path)
+    marks = ",".join("?" * len(OPEN_VALUES))
+    raw_sql = (
+        "SELECT id, number, registered_at, complainant_kind, complainant_name, category, "
+        "lead_unit, status, clerk_no, referred_at, deadline, deadline_provisional, level, "
+        f"escalated, returns FROM cases WHERE status IN ({marks}) "
+        "ORDER BY CASE WHEN status IN ('accepted', 'opinion_given', 'referred') THEN 0 ELSE 1 END, "
+        "deadline IS NULL, deadline, number LIMIT ?"
+    )
+
+    def raw_open() -> None:
+        raw.execute(raw_sql, (*OPEN_VALUES, PAGE_SIZE + 1)).fetchall()
+        raw.execute(f"SELECT count(*) FROM cases WHERE status IN ({marks})", OPEN_VALUES).fetchall()
+
+    for fn in (open_queue, raw_open):
+        fn()  # warm caches
+    opened = [_timed(open_queue) for _ in range(RUNS)]
+    floor_open = [_timed(raw_open) for _ in range(RUNS)]
+
+    def keystroke(text: str) -> None:
+        query = replace(QueueQuery(), filter=CaseFilter(text=text))
+        model.set_query(query)
+        for row in range(min(VISIBLE, model.rowCount())):
+            model.index(row, Column.TIME_LEFT).data()
+        service.count(query, today)
+
+    def raw_keystroke(text: str) -> None:
+        like = f"%{text.lower()}%"
+        raw.execute(
+            raw_sql.replace("ORDER BY", "AND search_text LIKE ? ESCAPE '\\' ORDER BY"),
+            (*OPEN_VALUES, like, PAGE_SIZE + 1),
+        ).fetchall()
+        raw.execute(
+            f"SELECT count(*) FROM cases WHERE status IN ({marks}) AND search_text LIKE ?",
+            (*OPEN_VALUES, like),
+        ).fetchall()
+
+    typed = [_timed(lambda t=t: keystroke(t)) for t in KEYSTROKES for _ in range(2)]
+    floor_typed = [_timed(lambda t=t: raw_keystroke(t)) for t in KEYSTROKES for _ in range(2)]
+
+    model.set_query(QueueQuery())
+    rows = [model.row_at(i) for i in range(min(VISIBLE, model.rowCount()))]
+
+    def tick() -> None:
+        model.tick(0, VISIBLE - 1)
+        for row in range(min(VISIBLE, model.rowCount())):
+            model.index(row, Column.TIME_LEFT).data()
+            model.index(row, Column.LEVEL).data()
+
+    cells = [(r.number, r.deadline) for r in rows if r is not None]
+
+    def list_floor() -> None:
+        for number, deadline in cells:
+            str(number), str(deadline)
+
+    ticks = [_timed(tick) for _ in range(RUNS)]
+    floor_ticks = [_timed(list_floor) for _ in range(RUNS)]
+    refresh = [_timed(alerts.refresh) for _ in range(5)]
+    with desk.db.read() as conn:
+        pending = conn.exec_driver_sql(
+            "SELECT count(*) FROM cases WHERE status IN ('referred','accepted','opinion_given')"
+        ).scalar()
+    results = [
+        result(
+            "queue open, 100k cases, p50 (ms)",
+            p50(opened) * 1000,
+            p50(floor_open) * 1000,
+            "ms",
+            "≤ 100 ms",
+        ),
+        result(
+            "filter keystroke, p95 (ms)",
+            percentile(typed, 95) * 1000,
+            percentile(floor_typed, 95) * 1000,
+            "ms",
+            "≤ 30 ms",
+        ),
+        result(
+            f"countdown tick, {VISIBLE} visible rows, p50 (ms)",
+            p50(ticks) * 1000,
+            p50(floor_ticks) * 1000,
+            "ms",
+            "visible rows only",
+        ),
+        result(
+            f"alert level refresh, {pending} pending, p50 (ms)",
+            p50(refresh) * 1000,
+            None,
+            "ms",
+            "off the GUI thread, once a minute",
+        ),
+    ]
+    print_results(results)
+    desk.close()
+    return [dict(row) for row in results]  # type: ignore[misc]
+
+
+if __name__ == "__main__":
+    main()
