@@ -73,7 +73,8 @@ def summarise(event: Event) -> str:
     """One line of what the step recorded — never the registration's personal data."""
     data: Mapping[str, Any] = event.data
     if event.type is EventType.REGISTERED:
-        return _("Case number {number}").format(number=data.get("number", ""))
+        # The number is in the header; the rest of this event's data is personal.
+        return _("Clerk no. {clerk}").format(clerk=data.get("clerk_no", ""))
     parts = [
         f"{_(title)}: {_value(key, data[key])}"
         for key, title in _SHOWN
