@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "validate",
     "demo_data",
     "audit",
+    "db",
     "calendar",
     "receipt",
     "print_test",

@@ -6,6 +6,7 @@ audit entries (DESIGN §3, §7, §9): either all of it is saved or none of it.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,8 @@ from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.store.database import Database
+
+log = logging.getLogger(__name__)
 
 DeadlineFn = Callable[[datetime], DeadlineResult]
 OP_KIND_EVENT = "case_event"
@@ -186,14 +189,19 @@ class CaseService:
         if when > now + timedelta(minutes=1):
             raise DomainError(_("An event cannot be dated in the future."))
         payload = dict(data or {})
-        if event_type in (EventType.REFERRED, EventType.REDO) and "deadline" not in payload:
-            payload.update(self._referral_data(payload.get("unit", ""), when))
         with self.db.write() as conn:
             events = cases_repo.load_events(conn, case_id)
             if not events:
                 raise CaseNotFound(_("No case with this id."))
+            if at is None and when < events[-1].at:
+                # The PC clock went back (e.g. an NTP correction): keep the timeline in order
+                # rather than refuse the clerk's action.
+                log.warning("clock is behind the case's last event; using the event's time")
+                when = events[-1].at
             if event_type is EventType.REDO and not payload.get("unit"):
                 payload["unit"] = fold(events).lead_unit
+            if event_type in (EventType.REFERRED, EventType.REDO) and "deadline" not in payload:
+                payload.update(self._referral_data(payload.get("unit", ""), when))
             event = Event(str(uuid.uuid4()), case_id, event_type, when, actor.audit_name, payload)
             state = apply_event(fold(events), event)
             number = _number_of(events)

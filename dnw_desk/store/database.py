@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
+
+from dnw_desk.i18n import N_, _
 
 DB_FILENAME = "dnw-desk.sqlite3"
 BUSY_TIMEOUT_MS = 5000
@@ -32,6 +35,48 @@ REQUIRED_PRAGMAS: dict[str, Any] = {
 
 class StoreError(RuntimeError):
     """The data store cannot be used; the message says why and what to do."""
+
+
+class SaveFailed(StoreError):
+    """A write was refused by SQLite or the disk; nothing of it was saved."""
+
+
+# What SQLite says, and what the clerk is told. The transaction is rolled back in every case.
+_WRITE_FAULTS = (
+    (
+        "database or disk is full",
+        N_(
+            "The disk is full, so this was NOT saved. Free some disk space (or ask IT to), then "
+            "save again; everything saved before is intact."
+        ),
+    ),
+    (
+        "disk I/O error",
+        N_(
+            "The disk reported an error, so this was NOT saved. Try again; if it keeps "
+            "happening, ask IT to check the disk. Everything saved before is intact."
+        ),
+    ),
+    (
+        "readonly database",
+        N_(
+            "The database file is read-only, so this was NOT saved. Ask IT to check the "
+            "permissions of the data directory."
+        ),
+    ),
+    (
+        "database is locked",
+        N_("The database stayed busy, so this was NOT saved. Try again in a moment."),
+    ),
+)
+
+
+def translate_write_fault(exc: BaseException) -> SaveFailed | None:
+    text = str(exc)
+    for needle, message in _WRITE_FAULTS:
+        if needle in text:
+            return SaveFailed(_(message))
+    return None
 
 
 def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
@@ -85,9 +130,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: commits on success, rolls back on any exception."""
-        with self._write_lock, self._writer.begin() as conn:
-            yield conn
+        """A write transaction: commits on success, rolls back on any exception.
+
+        SQLite's disk-full and I/O failures come out as ``SaveFailed`` with a message for the
+        user; the rolled-back transaction leaves the earlier data as it was.
+        """
+        try:
+            with self._write_lock, self._writer.begin() as conn:
+                yield conn
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            fault = translate_write_fault(exc)
+            if fault is None:
+                raise
+            raise fault from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -7,24 +7,35 @@ Start-up must stay quick, so Alembic is imported only when the stored revision d
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from dnw_desk.clock import system_clock
+from dnw_desk.i18n import _
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
 
 HEAD_REVISION = "0006"
 BACKUP_DIR = "backups"
+DAMAGED_DIR = "damaged"
 BACKUPS_KEPT = 10
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class AlreadyRunning(StoreError):
     """Another dnw-desk holds this data dir."""
+
+
+class DatabaseDamaged(StoreError):
+    """The database file cannot be read. ``backup`` is the newest backup to offer, if any."""
+
+    def __init__(self, message: str, backup: Path | None) -> None:
+        super().__init__(message)
+        self.backup = backup
 
 
 @dataclass
@@ -41,8 +52,10 @@ class InstanceLock:
         except Timeout:
             owner = (self.data_dir / "dnw-desk.pid").read_text(errors="replace").strip()
             raise AlreadyRunning(
-                f"dnw-desk is already running on {self.data_dir} (process {owner or '?'}). "
-                "Switch to that window, or close it before starting another."
+                _(
+                    "dnw-desk is already running on {path} (process {pid}). Switch to that "
+                    "window, or close it before starting another."
+                ).format(path=self.data_dir, pid=owner or "?")
             ) from None
         (self.data_dir / "dnw-desk.pid").write_text(str(os.getpid()))
         self._lock = lock
@@ -58,13 +71,17 @@ def ensure_data_dir(data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
-            f"Cannot create the data directory {data_dir}: {exc.strerror}. "
-            "Choose another with --data-dir or fix its permissions."
+            _(
+                "Cannot create the data directory {path}: {reason}. Choose another with "
+                "--data-dir or fix its permissions."
+            ).format(path=data_dir, reason=exc.strerror)
         ) from exc
     if not os.access(data_dir, os.W_OK):
         raise StoreError(
-            f"The data directory {data_dir} is read-only. "
-            "Choose another with --data-dir or fix its permissions."
+            _(
+                "The data directory {path} is read-only. Choose another with --data-dir or fix "
+                "its permissions."
+            ).format(path=data_dir)
         )
 
 
@@ -77,10 +94,58 @@ def stored_revision(db_path: Path) -> str | None:
         except sqlite3.DatabaseError as exc:
             if "no such table" in str(exc):
                 return None
-            raise StoreError(
-                f"The database {db_path} cannot be read ({exc}). It may be damaged."
-            ) from exc
+            raise _damaged(db_path, exc) from exc
     return str(row[0]) if row else None
+
+
+def _damaged(db_path: Path, exc: Exception) -> DatabaseDamaged:
+    backup = latest_backup(db_path.parent)
+    message = _(
+        "The database file {path} is damaged and cannot be read ({detail}). It has not been "
+        "changed."
+    ).format(path=db_path, detail=exc)
+    if backup is not None:
+        message += " " + _(
+            "The newest backup is {name}. Restoring it keeps the damaged file aside in "
+            "“{folder}”; cases saved after the backup must be registered again from their "
+            "receipts."
+        ).format(name=backup.name, folder=DAMAGED_DIR)
+    else:
+        message += " " + _("There is no backup to restore. Ask IT for help.")
+    return DatabaseDamaged(message, backup)
+
+
+def latest_backup(data_dir: Path) -> Path | None:
+    backups = sorted((data_dir / BACKUP_DIR).glob("dnw-desk-*.sqlite3"))
+    return backups[-1] if backups else None
+
+
+def set_aside_and_restore(data_dir: Path, backup: Path | None, now: datetime) -> Path:
+    """Move the damaged database (and its WAL files) into ``damaged/``, then put a copy of
+    ``backup`` in its place. Returns where the damaged file went. Nothing is deleted."""
+    db_path = data_dir / DB_FILENAME
+    aside_dir = data_dir / DAMAGED_DIR
+    aside_dir.mkdir(exist_ok=True)
+    aside = aside_dir / f"dnw-desk-{now:%Y%m%d-%H%M%S}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        source = db_path.with_name(db_path.name + suffix)
+        if source.exists():
+            os.replace(source, aside.with_name(aside.name + suffix))
+    if backup is not None:
+        partial = db_path.with_name(db_path.name + ".restoring")
+        shutil.copyfile(backup, partial)
+        os.replace(partial, db_path)
+    return aside
+
+
+def backup_if_due(
+    db_path: Path, now: datetime, max_age: timedelta = timedelta(days=1)
+) -> Path | None:
+    """The daily safety copy: taken when the newest backup is older than ``max_age``."""
+    newest = latest_backup(db_path.parent)
+    if newest is not None and now.timestamp() - newest.stat().st_mtime < max_age.total_seconds():
+        return None
+    return backup_database(db_path, "daily", now)
 
 
 def backup_database(db_path: Path, reason: str, now: datetime | None = None) -> Path:
@@ -89,15 +154,18 @@ def backup_database(db_path: Path, reason: str, now: datetime | None = None) -> 
     target_dir = db_path.parent / BACKUP_DIR
     target_dir.mkdir(exist_ok=True)
     target = target_dir / f"dnw-desk-{stamp}-{reason}.sqlite3"
+    # Written under another name first: a half-written copy must never look like a backup.
+    partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(db_path)
     try:
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
         finally:
             dest.close()
     finally:
         source.close()
+    os.replace(partial, target)
     for old in sorted(target_dir.glob("dnw-desk-*.sqlite3"))[:-BACKUPS_KEPT]:
         old.unlink()
     return target

@@ -94,7 +94,7 @@ def test_a_second_instance_gets_a_clear_message(data_dir: Path) -> None:
             [sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, timeout=60
         )
         assert result.returncode == 3
-        assert "already running" in result.stdout
+        assert "already running" in result.stdout or "已在使用" in result.stdout
     finally:
         lock.release()
     # Released: the next one gets it.

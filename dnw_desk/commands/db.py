@@ -1,0 +1,73 @@
+"""``dnw-desk db``: check, back up and restore the data dir's database (for the hall's IT)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("db", help="check, back up or restore the database")
+    actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
+    actions.add_parser("check", help="SQLite integrity check").set_defaults(handler=run_check)
+    actions.add_parser("backup", help="take a backup copy now").set_defaults(handler=run_backup)
+    restore = actions.add_parser(
+        "restore",
+        help="set the current database aside (kept in damaged/) and restore a backup",
+    )
+    restore.add_argument("--backup", type=Path, help="backup file (default: the newest)")
+    restore.set_defaults(handler=run_restore)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from dnw_desk.store.database import DB_FILENAME, Database, StoreError
+    from dnw_desk.store.schema import stored_revision
+
+    db_path = args.data_dir / DB_FILENAME
+    if not db_path.exists():
+        print(f"db check: no database in {args.data_dir}", file=sys.stderr)
+        return 2
+    try:
+        revision = stored_revision(db_path)
+        result = Database(db_path).integrity_check()
+    except (StoreError, Exception) as exc:  # any failure to read is the answer here
+        print(f"db check: DAMAGED: {exc}")
+        return 1
+    print(f"db check: {result} (schema {revision})")
+    return 0 if result == "ok" else 1
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from dnw_desk.store.database import DB_FILENAME
+    from dnw_desk.store.schema import backup_database
+
+    db_path = args.data_dir / DB_FILENAME
+    if not db_path.exists():
+        print(f"db backup: no database in {args.data_dir}", file=sys.stderr)
+        return 2
+    print(f"db backup: {backup_database(db_path, 'manual')}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from dnw_desk.clock import system_clock
+    from dnw_desk.store.database import StoreError
+    from dnw_desk.store.schema import InstanceLock, latest_backup, set_aside_and_restore
+
+    backup = args.backup or latest_backup(args.data_dir)
+    if backup is None or not Path(backup).exists():
+        print("db restore: there is no backup to restore", file=sys.stderr)
+        return 2
+    lock = InstanceLock(args.data_dir)
+    try:
+        lock.acquire()
+    except StoreError as exc:
+        print(f"db restore: {exc}", file=sys.stderr)
+        return 1
+    try:
+        aside = set_aside_and_restore(args.data_dir, Path(backup), system_clock())
+    finally:
+        lock.release()
+    print(f"db restore: restored {backup}; the previous database is kept as {aside}")
+    return 0
