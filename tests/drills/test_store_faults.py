@@ -127,7 +127,7 @@ def test_missing_data_dir_is_created(tmp_path: Path) -> None:
 def test_data_dir_that_cannot_be_created_gets_a_clear_message(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    with pytest.raises(StoreError, match="Cannot create the data directory|无法创建数据目录"):
+    with pytest.raises(StoreError, match=r"Cannot create the data directory|无法创建数据目录"):
         open_database(blocker / "data")
 
 
