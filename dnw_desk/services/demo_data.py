@@ -277,13 +277,15 @@ def _lifecycle(
         at = later(at, 10, 120)
     if not tl.add(EventType.UNIT_ACCEPTED, at, unit=unit, by="单位联络员"):
         return
-    late = rng.random() < 0.12
-    at = later(at, 600, 900) if late else later(at, 30, 360)
-    if late and rng.random() < 0.5:
-        assert tl.state is not None and tl.state.deadline is not None
+    assert tl.state is not None and tl.state.deadline is not None
+    deadline = tl.state.deadline
+    late = rng.random() < 0.12  # about one unit in eight answers after the deadline
+    at = later(max(at, deadline), 30, 480) if late else later(at, 30, 360)
+    if at > deadline and rng.random() < 0.5:
+        # The shift lead chases it between the deadline and the unit's late answer.
         tl.add(
             EventType.ESCALATED,
-            max(tl.state.deadline, at - timedelta(minutes=1)),
+            deadline + (at - deadline) / 2,
             to="带班负责人",
             note="逾期督办",
         )
