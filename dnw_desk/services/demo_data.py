@@ -294,11 +294,11 @@ def _lifecycle(
     )
     if not tl.add(EventType.OPINION_GIVEN, at, unit=unit, kind=kind, text="已按规定办理并答复"):
         return
-    if not tl.add(
-        EventType.COMPLAINANT_INFORMED, later(at, 5, 90), channel="phone", by="单位联络员"
-    ):
+    at = later(at, 5, 90)
+    if not tl.add(EventType.COMPLAINANT_INFORMED, at, channel="phone", by="单位联络员"):
         return
-    if not tl.add(EventType.WINDOW_INFORMED, later(at, 10, 120), by="单位联络员"):
+    at = later(at, 5, 60)
+    if not tl.add(EventType.WINDOW_INFORMED, at, by="单位联络员"):
         return
     at = later(at, 120, 900)
     satisfaction = rng.choices(SATISFACTIONS, SATISFACTION_WEIGHTS)[0]
