@@ -14,7 +14,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -e '.[test]'
 	touch $(STAMP)
 
+# A local dnw-server (SQLite) is started beside the desk and the desk enrolled with it, so
+# register -> sync -> scan the QR -> status page works out of the box. The leading "-" lets the
+# desk start offline if the server cannot.
 run: $(STAMP)
+	-$(BIN)/python -m dnw_desk.server.devserver
 	$(BIN)/dnw-desk
 
 test: $(STAMP)
@@ -24,6 +28,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py $(BENCH)
+
+# The packaged desk (PyInstaller onedir) in dist/dnw-desk/, then its self-test.
+dist: $(STAMP)
+	$(BIN)/pip install -q -e '.[dist]'
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller build.spec
+	QT_QPA_PLATFORM=offscreen dist/dnw-desk/dnw-desk --self-test
 
 clean:
 	rm -rf build dist *.egg-info
