@@ -292,6 +292,15 @@ def send_job(
         if not address.can_read_status:
             return PrinterStatus(PrinterState.UNKNOWN)
         after = query_status(connection, timeout)
+        if after.state is PrinterState.UNREACHABLE:
+            # Unplugged or switched off mid-job: the receipt may be cut short or missing.
+            raise PrinterError(
+                _(
+                    "The printer stopped answering during the job. Check whether the receipt "
+                    "came out whole; if not, reprint it."
+                ),
+                after,
+            )
         if after.state in (PrinterState.PAPER_OUT, PrinterState.COVER_OPEN):
             raise PrinterError(
                 _(
