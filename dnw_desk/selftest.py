@@ -86,7 +86,7 @@ def _steps(run: _Run) -> list[tuple[str, Callable[[], str]]]:
             units=desk.settings.units,
         )
         run.values["case"] = saved.case
-        return saved.case.number
+        return str(saved.case.number)
 
     def receipt_png() -> str:
         from dnw_desk.printing.jobs import ensure_qt, layout_for, write_png

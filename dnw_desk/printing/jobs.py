@@ -72,7 +72,8 @@ def escpos_bytes(layout: Layout, profile: PrinterProfile, mode: OutputMode) -> b
 def write_png(layout: Layout, path: Path, width_dots: int) -> None:
     from dnw_desk.printing.raster import render
 
-    if not render(layout, width_dots).save(str(path), "PNG"):
+    # PySide6 stubs disagree between releases on the format type; str works at run time.
+    if not render(layout, width_dots).save(str(path), "PNG"):  # type: ignore[call-overload,unused-ignore]
         raise OSError(f"could not write {path}")
 
 
