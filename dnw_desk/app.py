@@ -64,6 +64,7 @@ def build_ui(
     desk: Desk, local: LocalSettings, tasks: Any | None = None
 ) -> tuple[DeskUi, AccountService]:
     """The UI context for one open desk (also used by tests and the screenshot script)."""
+    from dnw_desk.printing.db_store import DatabaseJobStore
     from dnw_desk.services.accounts import AccountService
     from dnw_desk.ui.changes import ChangeBus
     from dnw_desk.ui.context import DeskUi
@@ -72,9 +73,17 @@ def build_ui(
 
     runner = tasks if tasks is not None else TaskRunner()
     printing = PrintJobs(
-        runner, desk.data_dir, local.printer_uri, local.printer_profile, desk.clock
+        runner,
+        desk.data_dir,
+        local.printer_uri,
+        local.printer_profile,
+        desk.clock,
+        store=DatabaseJobStore(desk.db),
     )
     ui = DeskUi(desk=desk, tasks=runner, bus=ChangeBus(), local=local, printing=printing)
+    printing.desk = desk
+    printing.actor_of = lambda: ui.actor
+    printing.sig_changes.connect(ui.bus.publish)
     return ui, AccountService(desk.db, desk.clock)
 
 
@@ -89,6 +98,9 @@ def build_window(ui: DeskUi, accounts: AccountService) -> tuple[MainWindow, Desk
     window.queue_features = install_queue(  # type: ignore[attr-defined]
         window, ui, session.sig_actor_changed
     )
+    if ui.printing is not None:
+        # Jobs a previous run left queued print now; failed ones are listed for retry.
+        ui.printing.start()
     return window, session
 
 
@@ -172,6 +184,8 @@ def run_desk(data_dir: Path) -> int:
         ui.local = replace(ui.local, geometry=geometry)
         return code
     finally:
+        if ui.printing is not None:
+            ui.printing.shutdown()
         ui.tasks.shutdown()
         with contextlib.suppress(OSError):
             save_local_settings(data_dir, ui.local)

@@ -1,103 +1,105 @@
-"""The desk's seam to printing: receipts, not-accepted slips and the test page, off the GUI thread.
+"""The desk's seam to printing: receipts and not-accepted slips through the persisted print queue.
 
-Screens call ``print_receipt`` / ``print_slip`` and go on; the job is laid out, rendered and sent
-on the task runner's ``print`` lane. A failure never blocks the next registration: it is kept in
-``failed`` (with the bytes, so a retry prints exactly the same receipt) and reported through
-``sig_state`` for the status bar, which offers *retry* and *reprint*.
+Screens call ``print_receipt`` / ``print_slip`` and go on. The job is written to the queue on the
+desk database (``DatabaseJobStore``, on the DB lane) and ``PrintWorker`` prints it on its own
+thread; the worker's ``on_done`` comes back to the GUI thread through a queued signal. A job that
+did not print stays *failed* in the database with its reason, so the status bar offers *retry*
+(and the intake screen *reprint*) even after the desk was closed and started again; a job left
+*queued* or *printing* by a crash is printed at the next start.
 
-Uses the public API of ``dnw_desk.printing`` (document data, ``layout_for``, ``escpos_bytes``,
-``send_job``). Two addresses are handled here: ``preview`` (no printer: the PNG and PDF go to
+When a receipt (or reprint) printed, the case's ``receipt_printed`` event is recorded with the
+copy number through ``CaseService.record`` on the DB lane.
+
+Two addresses besides real printers: ``preview`` (no printer: the PNG and PDF go to
 ``<data dir>/receipts/``) and ``dummy`` (python-escpos' ``Dummy`` printer kept in memory, for tests
-and demos). The persisted print queue (``dnw_desk.store.print_queue``) is not there yet; when it
-is, ``_submit`` is the one place to switch to it.
+and demos). The printer test page is not queued: it goes straight to the address being tested
+and reports back to the dialog that asked for it.
 """
 
 from __future__ import annotations
 
-import itertools
+import collections
 import logging
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 
 from dnw_desk.clock import Clock, system_clock
+from dnw_desk.domain.roles import Actor, Role
 from dnw_desk.i18n import _
 from dnw_desk.printing.model import NotAcceptedSlipData, ReceiptData, TestPageData
+from dnw_desk.printing.queue import (
+    JobKind,
+    JobStatus,
+    MemoryJobStore,
+    PrintFunction,
+    PrintJob,
+    PrintJobStore,
+    PrintWorker,
+    data_from_payload,
+    enqueue,
+    retry,
+)
+from dnw_desk.services.receipts import receipt_data, slip_data
 from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.store.cases_repo import CaseRow
+
+if TYPE_CHECKING:
+    from dnw_desk.services.changes import Changes
+    from dnw_desk.services.desk import Desk
 
 log = logging.getLogger(__name__)
 
 DUMMY_URI = "dummy"
 PREVIEW_URI = "preview"
 Document = ReceiptData | NotAcceptedSlipData | TestPageData
+# Who records ``receipt_printed`` for a job nobody at the counter asked for in this run (a job
+# left queued by a crash, printed at the next start before anyone logged in).
+QUEUE_LOGIN = "print-queue"
+RECENT_JOBS = 50
 
 
-@dataclass
-class PrintJob:
-    job_id: int
-    title: str  # e.g. "AH08-20261124-0007K receipt"; never personal data
-    document: Document
-    case_id: str | None = None
-    payload: bytes = b""
-    error: str = ""
-    attempts: int = 0
-    done_at: datetime | None = None
-    outputs: list[Path] = field(default_factory=list)
+@dataclass(frozen=True)
+class PrintOutcome:
+    """A finished queue job as the screens see it."""
+
+    job: PrintJob
+    title: str
+    outputs: tuple[Path, ...] = ()  # the PNG and PDF, for the preview printer
+
+    @property
+    def case_id(self) -> str | None:
+        return self.job.case_id
+
+    @property
+    def copy_number(self) -> int:
+        return self.job.copy_number
+
+    @property
+    def error(self) -> str:
+        return self.job.last_error or ""
+
+    @property
+    def document(self) -> Document:
+        return data_from_payload(self.job.payload)
 
 
-def category_label(settings: BusinessSettings, code: str, language: str) -> str:
-    for category in settings.categories:
-        if category.code == code:
-            return category.label_en if language == "en" and category.label_en else category.label
-    return code
-
-
-def receipt_data(settings: BusinessSettings, case: CaseRow, copy_number: int = 1) -> ReceiptData:
-    language = settings.receipt_language
-    return ReceiptData(
-        hall_name=settings.hall_name,
-        window_no=settings.window_no,
-        case_number=case.number,
-        verification_code=case.verification_code,
-        status_url_base=settings.status_url_base,
-        registered_at=case.registered_at,
-        clerk_number=case.clerk_no,
-        complainant_name=case.complainant_name or "",
-        phone=case.phone or "",
-        category_label=category_label(settings, case.category, language),
-        service_item=case.service_item,
-        responsible_unit=case.lead_unit or "",
-        deadline=case.deadline,
-        deadline_provisional=case.deadline_provisional,
-        id_number=case.id_number,
-        copy_number=copy_number,
-        language=language,
-        hotline=settings.hotline,
-    )
-
-
-def slip_data(
-    settings: BusinessSettings, case: CaseRow, reason: str, advice: str
-) -> NotAcceptedSlipData:
-    return NotAcceptedSlipData(
-        hall_name=settings.hall_name,
-        window_no=settings.window_no,
-        case_number=case.number,
-        registered_at=case.registered_at,
-        clerk_number=case.clerk_no,
-        complainant_name=case.complainant_name or "",
-        service_item=case.service_item,
-        reason=reason,
-        advice=advice,
-        phone=case.phone,
-        language=settings.receipt_language,
-        hotline=settings.hotline,
-    )
+def job_title(job: PrintJob) -> str:
+    """What the clerk reads about a job; the case number only, never personal data."""
+    number = str(job.payload.get("fields", {}).get("case_number", ""))
+    if job.kind is JobKind.SLIP:
+        return _("Notification slip {number}").format(number=number)
+    if job.kind is JobKind.TEST:
+        return _("Printer test page")
+    if job.copy_number > 1:
+        return _("Reprint {number} (copy {copy})").format(number=number, copy=job.copy_number)
+    return _("Receipt {number}").format(number=number)
 
 
 def render_document(document: Document, width_dots: int = 576) -> QImage:
@@ -108,15 +110,84 @@ def render_document(document: Document, width_dots: int = 576) -> QImage:
     return render(layout_for(document), width_dots)
 
 
+# --- print functions: one per kind of address ------------------------------------------------
+
+
+class PreviewPrinter:
+    """The ``preview`` address: no printer, the document is saved as PNG and PDF."""
+
+    def __init__(self, folder: Path, width_dots: int, clock: Clock = system_clock) -> None:
+        self.folder = folder
+        self.width_dots = width_dots
+        self.clock = clock
+        self.last_outputs: tuple[Path, ...] = ()
+        self._count = 0
+
+    def __call__(self, data: Document) -> None:
+        from dnw_desk.printing.jobs import layout_for, write_pdf, write_png
+
+        layout = layout_for(data)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._count += 1
+        number = getattr(data, "case_number", "") or "test"
+        stem = f"{self.clock():%Y%m%d-%H%M%S}-{number}-{self._count}-{layout.kind.value}"
+        png, pdf = self.folder / f"{stem}.png", self.folder / f"{stem}.pdf"
+        write_png(layout, png, self.width_dots)
+        write_pdf(layout, pdf, self.width_dots)
+        self.last_outputs = (png, pdf)
+
+
+def escpos_function(send: Callable[[bytes], None], profile_name: str) -> PrintFunction:
+    """Render raster ESC/POS for ``profile_name`` and hand the bytes to ``send``."""
+    from dnw_desk.printing.escpos_out import profile_named
+    from dnw_desk.printing.jobs import OutputMode, escpos_bytes, layout_for
+
+    profile = profile_named(profile_name)
+
+    def print_document(data: Document) -> None:
+        send(escpos_bytes(layout_for(data), profile, OutputMode.RASTER))
+
+    return print_document
+
+
+def print_function_for(
+    uri: str, profile_name: str, data_dir: Path, dummy: Callable[[], Any], clock: Clock
+) -> PrintFunction:
+    """The ``PrintFunction`` for a printer address (raises ``ValueError`` for a bad one)."""
+    from dnw_desk.printing.escpos_out import profile_named
+
+    uri = uri.strip() or PREVIEW_URI
+    if uri == PREVIEW_URI:
+        try:
+            width = profile_named(profile_name).width_dots
+        except ValueError:
+            width = 576
+        return PreviewPrinter(data_dir / "receipts", width, clock)
+    if uri == DUMMY_URI:
+        return escpos_function(lambda payload: dummy()._raw(payload), profile_name)
+    from dnw_desk.printing.queue import default_print_function
+
+    return default_print_function(uri, profile_name, "raster")
+
+
 class PrintJobs(QObject):
     sig_state = Signal(str, str)
     """Printer state changed: (``"idle"`` | ``"printing"`` | ``"ok"`` | ``"error"``, message)."""
 
     sig_job_done = Signal(object)
-    """A ``PrintJob`` printed (or was saved, for the preview printer)."""
+    """A ``PrintOutcome`` printed (or was saved, for the preview printer)."""
 
     sig_job_failed = Signal(object)
-    """A ``PrintJob`` failed; it stays in ``failed`` for retry."""
+    """A ``PrintOutcome`` failed; the job stays failed in the queue for retry."""
+
+    sig_jobs_changed = Signal(object)
+    """The open jobs (queued, printing, failed) as a list of ``PrintJob``, oldest first."""
+
+    sig_changes = Signal(object)
+    """``Changes`` from recording a ``receipt_printed`` event (for the app-wide bus)."""
+
+    sig_worker_done = Signal(object)
+    """Internal: the worker thread finished a job: ``(PrintJob, outputs)``, queued to the GUI."""
 
     def __init__(
         self,
@@ -125,6 +196,7 @@ class PrintJobs(QObject):
         printer_uri: str,
         profile_name: str = "80mm",
         clock: Clock = system_clock,
+        store: PrintJobStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -133,44 +205,102 @@ class PrintJobs(QObject):
         self.printer_uri = printer_uri
         self.profile_name = profile_name
         self.clock = clock
-        self.failed: list[PrintJob] = []
-        self.printed: list[PrintJob] = []
-        self._ids = itertools.count(1)
+        self.store: PrintJobStore = store if store is not None else MemoryJobStore()
+        # Set by the composition root: the open desk (for ``receipt_printed``) and who is at
+        # the counter.
+        self.desk: Desk | None = None
+        self.actor_of: Callable[[], Actor | None] = lambda: None
+        self.open_jobs: list[PrintJob] = []
+        self.printed: collections.deque[PrintOutcome] = collections.deque(maxlen=RECENT_JOBS)
+        self._actors: dict[str, Actor] = {}
         self._dummy: Any = None
+        self._dummy_lock = threading.Lock()
+        self._function: tuple[tuple[str, str], PrintFunction] | None = None
+        self._last_outputs: tuple[Path, ...] = ()
+        self.worker = PrintWorker(
+            self.store, self._print_document, clock, on_done=self._on_worker_done
+        )
+        self._started = False
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        # The worker thread emits; the slot runs on the GUI thread.
+        self.sig_worker_done.connect(self.on_self_worker_done, Qt.ConnectionType.QueuedConnection)
 
     # --- public API ----------------------------------------------------------------------
 
     @property
     def dummy(self) -> Any:
         """The in-memory python-escpos ``Dummy`` printer behind the ``dummy`` address."""
-        if self._dummy is None:
-            from escpos.printer import Dummy
+        with self._dummy_lock:
+            if self._dummy is None:
+                from escpos.printer import Dummy
 
-            self._dummy = Dummy()
-        return self._dummy
+                self._dummy = Dummy()
+            return self._dummy
+
+    @property
+    def failed(self) -> list[PrintJob]:
+        return [job for job in self.open_jobs if job.status is JobStatus.FAILED]
+
+    def start(self) -> None:
+        """Requeue what a crash interrupted, start the worker and list the open jobs (DB lane)."""
+        if self._started:
+            return
+        self._started = True
+
+        def start() -> list[PrintJob]:
+            self.worker.start()
+            return self.store.open_jobs()
+
+        self.tasks.run(start, self._show_open_jobs, self._on_store_error)
+
+    def shutdown(self) -> None:
+        """Stop the worker thread (before the database closes)."""
+        if self._started:
+            self.worker.stop()
+            self._started = False
 
     def configure(self, printer_uri: str, profile_name: str) -> None:
         self.printer_uri = printer_uri
         self.profile_name = profile_name
 
-    def print_receipt(self, settings: BusinessSettings, case: CaseRow, copy: int = 1) -> PrintJob:
-        title = _("Receipt {number}").format(number=case.number)
-        if copy > 1:
-            title = _("Reprint {number} (copy {copy})").format(number=case.number, copy=copy)
-        return self._submit(
-            PrintJob(next(self._ids), title, receipt_data(settings, case, copy), case.id)
-        )
+    def print_receipt(self, settings: BusinessSettings, case: CaseRow, copy: int = 1) -> None:
+        self._submit(receipt_data(settings, case, copy), case.id)
 
     def print_slip(
         self, settings: BusinessSettings, case: CaseRow, reason: str, advice: str
-    ) -> PrintJob:
-        title = _("Notification slip {number}").format(number=case.number)
-        document = slip_data(settings, case, reason, advice)
-        return self._submit(PrintJob(next(self._ids), title, document, case.id))
+    ) -> None:
+        self._submit(slip_data(settings, case, reason, advice), case.id)
+
+    def retry_failed(self) -> None:
+        """Put every failed job back in the queue (same copy number) and wake the worker."""
+        self.retry_jobs([job.id for job in self.failed])
+
+    def retry_jobs(self, job_ids: list[str]) -> None:
+        store, clock, actor = self.store, self.clock, self.actor_of()
+
+        def requeue() -> list[PrintJob]:
+            for job_id in job_ids:
+                try:
+                    retry(store, job_id, clock)
+                except ValueError:
+                    continue  # printed or requeued meanwhile
+            return store.open_jobs()
+
+        if actor is not None:
+            self._actors.update(dict.fromkeys(job_ids, actor))
+        self.sig_state.emit("printing", _("Printing again…"))
+        self.tasks.run(requeue, self._on_requeued, self._on_store_error)
 
     def test_print(
-        self, settings: BusinessSettings | None = None, uri: str | None = None
-    ) -> PrintJob:
+        self,
+        settings: BusinessSettings | None,
+        uri: str,
+        on_done: Callable[[tuple[Path, ...]], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        """Print the test page to ``uri`` on the print lane (not queued: nothing to retry)."""
         document = TestPageData(
             printer_uri=uri or self.printer_uri,
             profile_name=self.profile_name,
@@ -178,15 +308,21 @@ class PrintJobs(QObject):
             hall_name=settings.hall_name if settings else "",
             window_no=settings.window_no if settings else "",
         )
-        job = PrintJob(next(self._ids), _("Printer test page"), document)
-        return self._submit(job, uri=uri)
+        target, profile = (uri or self.printer_uri), self.profile_name
 
-    def retry_failed(self) -> int:
-        """Send every failed job again (same bytes); returns how many were retried."""
-        jobs, self.failed = self.failed, []
-        for job in jobs:
-            self._submit(job)
-        return len(jobs)
+        def send() -> tuple[Path, ...]:
+            function = print_function_for(
+                target, profile, self.data_dir, lambda: self.dummy, self.clock
+            )
+            function(document)
+            return getattr(function, "last_outputs", ())
+
+        self.tasks.run(
+            send,
+            on_done,
+            lambda error: on_error(str(error) or error.__class__.__name__),
+            lane="print",
+        )
 
     def preview(self, document: Document, on_done: Any) -> None:
         """Render ``document`` on the print lane and hand the QImage to ``on_done``."""
@@ -205,73 +341,137 @@ class PrintJobs(QObject):
         except ValueError:
             return 576
 
-    def _submit(self, job: PrintJob, uri: str | None = None) -> PrintJob:
-        target = (uri or self.printer_uri).strip() or PREVIEW_URI
-        self.sig_state.emit("printing", _("Printing {title}…").format(title=job.title))
-        self.tasks.run(
-            lambda: self._print(job, target),
-            self.on_job_printed,
-            lambda error: self.on_job_error(job, error),
-            lane="print",
-        )
-        return job
+    def _submit(self, document: Document, case_id: str | None) -> None:
+        store, clock, actor = self.store, self.clock, self.actor_of()
+        title = _("Printing {title}…").format(title=_document_title(document))
+        self.sig_state.emit("printing", title)
 
-    def _print(self, job: PrintJob, uri: str) -> PrintJob:
-        """Runs on the print lane: lay out, render, send. Raises with a message for people."""
-        from dnw_desk.printing.escpos_out import profile_named
-        from dnw_desk.printing.jobs import OutputMode, escpos_bytes, layout_for
+        def add() -> tuple[PrintJob, list[PrintJob]]:
+            job = enqueue(store, document, case_id, clock)
+            return job, store.open_jobs()
 
-        job.attempts += 1
-        profile = profile_named(self.profile_name)
-        layout = layout_for(job.document)
-        if uri == PREVIEW_URI:
-            job.outputs = self._save_preview(job, layout, profile.width_dots)
-        else:
-            if not job.payload:
-                job.payload = escpos_bytes(layout, profile, OutputMode.RASTER)
-            if uri == DUMMY_URI:
-                self.dummy._raw(job.payload)
-            else:
-                from dnw_desk.printing.connection import send_job
-                from dnw_desk.printing.uri import parse_printer_uri
+        def added(result: tuple[PrintJob, list[PrintJob]]) -> None:
+            job, open_jobs = result
+            if actor is not None:
+                self._actors[job.id] = actor
+            self._show_open_jobs(open_jobs)
+            self.worker.wake()
 
-                send_job(parse_printer_uri(uri), job.payload)
-        job.done_at = self.clock()
-        job.error = ""
-        return job
+        self.tasks.run(add, added, self._on_store_error)
 
-    def _save_preview(self, job: PrintJob, layout: Any, width: int) -> list[Path]:
-        from dnw_desk.printing.jobs import write_pdf, write_png
+    def _print_document(self, document: Document) -> None:
+        """Runs on the worker thread: the function for the address configured now."""
+        key = (self.printer_uri.strip() or PREVIEW_URI, self.profile_name)
+        self._last_outputs = ()
+        if self._function is None or self._function[0] != key:
+            function = print_function_for(
+                key[0], key[1], self.data_dir, lambda: self.dummy, self.clock
+            )
+            self._function = (key, function)
+        function = self._function[1]
+        function(document)
+        self._last_outputs = getattr(function, "last_outputs", ())
 
-        folder = self.data_dir / "receipts"
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = f"{self.clock():%Y%m%d-%H%M%S}-{job.job_id}-{layout.kind.value}"
-        png, pdf = folder / f"{stem}.png", folder / f"{stem}.pdf"
-        write_png(layout, png, width)
-        write_pdf(layout, pdf, width)
-        return [png, pdf]
+    def _on_worker_done(self, job: PrintJob) -> None:
+        # Worker thread, right after the job: its outputs travel with it (the worker may have
+        # printed the next job by the time the GUI thread reads them).
+        outputs = self._last_outputs if job.status is JobStatus.DONE else ()
+        self.sig_worker_done.emit((job, outputs))
 
     @Slot(object)
-    def on_job_printed(self, job: PrintJob) -> None:
-        self.printed.append(job)
-        if job.outputs:
-            message = _("{title}: saved (preview printer).").format(title=job.title)
+    def on_self_worker_done(self, finished: tuple[PrintJob, tuple[Path, ...]]) -> None:
+        job, outputs = finished
+        outcome = PrintOutcome(job, job_title(job), outputs)
+        self._refresh_open_jobs()
+        if job.status is JobStatus.DONE:
+            self.printed.append(outcome)
+            if outputs:
+                message = _("{title}: saved (preview printer).").format(title=outcome.title)
+            else:
+                message = _("{title}: printed.").format(title=outcome.title)
+            self.sig_state.emit("ok", message)
+            self.sig_job_done.emit(outcome)
+            self._record_printed(outcome)
         else:
-            message = _("{title}: printed.").format(title=job.title)
-        self.sig_state.emit("ok" if not self.failed else "error", message)
-        self.sig_job_done.emit(job)
+            log.warning("print job %s failed", job.id)
+            self.sig_state.emit(
+                "error",
+                _("{title} did not print: {reason}").format(
+                    title=outcome.title, reason=outcome.error
+                ),
+            )
+            self.sig_job_failed.emit(outcome)
 
-    def on_job_error(self, job: PrintJob, error: BaseException) -> None:
-        job.error = str(error) or error.__class__.__name__
-        log.warning("print job %s failed: %s", job.job_id, error.__class__.__name__)
-        self.failed.append(job)
+    def _record_printed(self, outcome: PrintOutcome) -> None:
+        """``receipt_printed`` with the copy number, on the DB lane (not for a saved preview)."""
+        job = outcome.job
+        actor = self._actors.pop(job.id, None) or self.actor_of()
+        if self.desk is None or job.case_id is None or outcome.outputs:
+            return
+        if job.kind not in (JobKind.RECEIPT, JobKind.REPRINT):
+            return
+        if actor is None:
+            clerk_no = str(job.payload.get("fields", {}).get("clerk_number", ""))
+            actor = Actor(QUEUE_LOGIN, clerk_no, Role.CLERK)
+        desk, case_id, copy = self.desk, job.case_id, job.copy_number
+
+        def record() -> Changes:
+            from dnw_desk.domain.case import EventType
+
+            return desk.cases.record(
+                case_id, EventType.RECEIPT_PRINTED, actor, {"copy": copy}
+            ).changes
+
+        self.tasks.run(
+            record,
+            self.sig_changes.emit,
+            lambda error: log.warning("receipt_printed not recorded: %s", error),
+        )
+
+    def _refresh_open_jobs(self) -> None:
+        self.tasks.run(self.store.open_jobs, self._show_open_jobs, self._on_store_error)
+
+    def _show_open_jobs(self, jobs: list[PrintJob]) -> None:
+        self.open_jobs = list(jobs)
+        self.sig_jobs_changed.emit(self.open_jobs)
+
+    def _on_requeued(self, jobs: list[PrintJob]) -> None:
+        self._show_open_jobs(jobs)
+        self.worker.wake()
+
+    def _on_store_error(self, error: BaseException) -> None:
+        log.error("print queue: %s", error.__class__.__name__)
         self.sig_state.emit(
             "error",
-            _("{title} did not print: {reason}").format(title=job.title, reason=job.error),
+            _("The print queue could not be read or written: {reason}").format(reason=error),
         )
-        self.sig_job_failed.emit(job)
 
     def _on_render_error(self, error: BaseException) -> None:
         self.sig_state.emit(
             "error", _("The preview could not be drawn: {reason}").format(reason=error)
         )
+
+
+def _document_title(document: Document) -> str:
+    if isinstance(document, NotAcceptedSlipData):
+        return _("Notification slip {number}").format(number=document.case_number)
+    if isinstance(document, ReceiptData):
+        if document.is_reprint:
+            return _("Reprint {number} (copy {copy})").format(
+                number=document.case_number, copy=document.copy_number
+            )
+        return _("Receipt {number}").format(number=document.case_number)
+    return _("Printer test page")
+
+
+def open_job_lines(jobs: list[PrintJob]) -> list[str]:
+    """One line per open job for the status bar's list."""
+    lines = []
+    for job in jobs:
+        when = f"{job.created_at:%m-%d %H:%M}" if isinstance(job.created_at, datetime) else ""
+        if job.status is JobStatus.FAILED:
+            state = _("failed: {reason}").format(reason=job.last_error or "")
+        else:
+            state = _("waiting")
+        lines.append(f"{when} {job_title(job)} — {state}")
+    return lines

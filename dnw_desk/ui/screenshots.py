@@ -98,9 +98,10 @@ def fill_intake(page: object) -> None:
 
 def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) -> list[Path]:
     from dnw_desk.app import build_ui, build_window, setup_qt_look
+    from dnw_desk.services.receipts import receipt_data, slip_data
     from dnw_desk.services.reference_data import refusal_reasons
     from dnw_desk.ui.not_accepted_dialog import NotAcceptedDialog
-    from dnw_desk.ui.print_jobs import receipt_data, render_document, slip_data
+    from dnw_desk.ui.print_jobs import render_document
     from dnw_desk.ui.receipt_preview_dialog import ReceiptPreviewDialog
     from dnw_desk.ui.settings_dialog import SettingsDialog
     from dnw_desk.ui.setup_wizard import SetupWizard

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -368,23 +369,18 @@ class SettingsDialog(QDialog):
         if printing is None:
             return
         self.test_result.setText(_("Printing the test page…"))
-        job = printing.test_print(self.settings, uri)
+        printing.test_print(self.settings, uri, self.on_test_printed, self.on_test_failed)
 
-        def done(finished: object) -> None:
-            if finished is job:
-                self.test_result.setText(
-                    _("Test page saved to {path}.").format(path=job.outputs[-1])
-                    if job.outputs
-                    else _("Test page sent. Check the printout.")
-                )
+    def on_test_printed(self, outputs: tuple[Path, ...]) -> None:
+        self.test_result.setText(
+            _("Test page saved to {path}.").format(path=outputs[-1])
+            if outputs
+            else _("Test page sent. Check the printout.")
+        )
 
-        def failed(finished: object) -> None:
-            if finished is job:
-                self.test_result.setText(_("Test print failed: {reason}").format(reason=job.error))
-                printing.failed.remove(job)  # a test page is not worth a retry in the status bar
-
-        printing.sig_job_done.connect(done)
-        printing.sig_job_failed.connect(failed)
+    def on_test_failed(self, reason: str) -> None:
+        # A test page is not queued: nothing to retry in the status bar.
+        self.test_result.setText(_("Test print failed: {reason}").format(reason=reason))
 
     def reload_accounts(self) -> None:
         if self.accounts is None:

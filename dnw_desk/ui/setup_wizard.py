@@ -7,6 +7,7 @@ settings on the DB lane (nothing is written until the wizard is finished).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -218,24 +219,20 @@ class PrinterPage(_Page):
         if printing is None:
             return
         printing.configure(self.uri.text().strip(), str(self.profile.currentData()))
-        job = printing.test_print(None, self.uri.text().strip())
         self.test_result.setText(_("Printing the test page…"))
+        printing.test_print(
+            None, self.uri.text().strip(), self.on_test_printed, self.on_test_failed
+        )
 
-        def done(finished: object) -> None:
-            if finished is job:
-                self.test_result.setText(
-                    _("Test page saved to {path}.").format(path=job.outputs[-1])
-                    if job.outputs
-                    else _("Test page sent. Check the printout.")
-                )
+    def on_test_printed(self, outputs: tuple[Path, ...]) -> None:
+        self.test_result.setText(
+            _("Test page saved to {path}.").format(path=outputs[-1])
+            if outputs
+            else _("Test page sent. Check the printout.")
+        )
 
-        def failed(finished: object) -> None:
-            if finished is job:
-                self.test_result.setText(_("Test print failed: {reason}").format(reason=job.error))
-                printing.failed.remove(job)
-
-        printing.sig_job_done.connect(done)
-        printing.sig_job_failed.connect(failed)
+    def on_test_failed(self, reason: str) -> None:
+        self.test_result.setText(_("Test print failed: {reason}").format(reason=reason))
 
 
 class SetupWizard(QWizard):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.app import build_ui, build_window
@@ -43,6 +44,12 @@ class DeskHarness:
         qtbot.keyClicks(page.password_edit, password)
         qtbot.keyClick(page.password_edit, Qt.Key.Key_Return)
 
+    def close(self) -> None:
+        self.session.idle.stop()
+        if self.ui.printing is not None:
+            self.ui.printing.shutdown()  # the worker thread writes to the database
+        self.desk.close()
+
     def count_cases(self) -> int:
         from dnw_desk.store import cases_repo
 
@@ -74,6 +81,10 @@ def make_harness(qtbot: QtBot, data_dir: Path, printer_uri: str = "dummy") -> De
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
+    # Shortcuts (F9, Ctrl+S) need the window active; a harness built inside a test (not in a
+    # fixture) is not always activated by the offscreen platform on its own.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     return DeskHarness(desk, ui, accounts, window, session, clock)
 
 
@@ -81,8 +92,7 @@ def make_harness(qtbot: QtBot, data_dir: Path, printer_uri: str = "dummy") -> De
 def harness(qtbot: QtBot, data_dir: Path) -> Iterator[DeskHarness]:
     h = make_harness(qtbot, data_dir)
     yield h
-    h.session.idle.stop()
-    h.desk.close()
+    h.close()
 
 
 @pytest.fixture

@@ -62,8 +62,7 @@ def test_draft_recovered_after_sigkill(
         assert form.text("description") == "第一行\n第二行"
         assert harness.count_cases() == 0
     finally:
-        harness.session.idle.stop()
-        harness.desk.close()
+        harness.close()
 
 
 def test_declined_draft_is_discarded(
@@ -82,5 +81,4 @@ def test_declined_draft_is_discarded(
         assert harness.session.intake.form.is_empty()
         assert not draft_path(data_dir).exists()
     finally:
-        harness.session.idle.stop()
-        harness.desk.close()
+        harness.close()

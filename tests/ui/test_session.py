@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.app import build_ui, first_run
+from dnw_desk.i18n import _
 from dnw_desk.local_settings import LocalSettings, load_local_settings
 from dnw_desk.services.accounts import AccountService
 from dnw_desk.services.desk import open_desk
@@ -133,7 +134,8 @@ def test_setup_wizard_creates_admin_and_settings(
     wizard.units_page.units.setPlainText("市公安局\n市市场监管局")
     wizard.printer_page.uri.setText("dummy")
     wizard.printer_page.on_test_clicked()
-    assert ui.printing is not None and ui.printing.printed  # the test page went to the Dummy
+    assert ui.printing is not None and len(bytes(ui.printing.dummy.output)) > 1000  # test page
+    assert wizard.printer_page.test_result.text() == _("Test page sent. Check the printout.")
     result = wizard.result_value()
     monkeypatch.setattr(SetupWizard, "ask", classmethod(lambda cls, *a, **k: result))
     assert first_run(ui, accounts)

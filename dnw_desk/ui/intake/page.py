@@ -279,7 +279,7 @@ class IntakePage(QWidget):
             printing.print_receipt(settings, case, copy)
 
     def _document_for_preview(self) -> Any:
-        from dnw_desk.ui.print_jobs import receipt_data, slip_data
+        from dnw_desk.services.receipts import receipt_data, slip_data
 
         case, settings = self.last_case, self.ui.desk.settings
         assert case is not None
@@ -309,30 +309,20 @@ class IntakePage(QWidget):
         self._print_last(copy)
 
     @Slot(object)
-    def on_printing_job_done(self, job: Any) -> None:
-        if self.last_case is None or job.case_id != self.last_case.id:
+    def on_printing_job_done(self, outcome: Any) -> None:
+        # The print queue records ``receipt_printed``; this screen only says what happened.
+        if self.last_case is None or outcome.case_id != self.last_case.id:
             return
         self.last_panel.print_state.setText(
-            _("Saved as preview (no printer).") if job.outputs else _("Receipt printed.")
-        )
-        copy = getattr(job.document, "copy_number", 1)
-        actor = self.ui.actor
-        if actor is None or job.outputs:
-            return
-        from dnw_desk.domain.case import EventType
-
-        cases = self.ui.desk.cases
-        case_id = job.case_id
-        self.ui.tasks.run(
-            lambda: cases.record(case_id, EventType.RECEIPT_PRINTED, actor, {"copy": copy}),
-            lambda saved: self.ui.bus.publish(saved.changes),
-            lambda error: log.warning("receipt_printed not recorded: %s", error),
+            _("Saved as preview (no printer).") if outcome.outputs else _("Receipt printed.")
         )
 
     @Slot(object)
-    def on_printing_job_failed(self, job: Any) -> None:
-        if self.last_case is not None and job.case_id == self.last_case.id:
-            self.last_panel.print_state.setText(_("Not printed: {reason}").format(reason=job.error))
+    def on_printing_job_failed(self, outcome: Any) -> None:
+        if self.last_case is not None and outcome.case_id == self.last_case.id:
+            self.last_panel.print_state.setText(
+                _("Not printed: {reason}").format(reason=outcome.error)
+            )
 
     # --- clearing, drafts, earlier visits -------------------------------------------------
 
