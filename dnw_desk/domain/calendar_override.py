@@ -13,15 +13,14 @@ previous calendar stays.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from dnw_desk.atomic_file import write_atomically
 from dnw_desk.i18n import _
 
 OVERRIDE_FILENAME = "calendar-override.toml"
@@ -145,23 +144,11 @@ def installed_override_path(data_dir: Path) -> Path:
 def install_override(data_dir: Path, source_file: Path) -> CalendarOverride:
     """Validate ``source_file`` and install it atomically as the data dir's override.
 
-    Nothing changes unless validation passes: the copy goes to a temporary file in the same
-    directory and replaces the installed one with ``os.replace``.
+    Nothing changes unless validation passes, and the installed file is replaced atomically.
     """
     override = read_override(source_file)
     text = source_file.read_bytes()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    target = installed_override_path(data_dir)
-    fd, temp_name = tempfile.mkstemp(prefix=".calendar-override-", suffix=".tmp", dir=data_dir)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_atomically(installed_override_path(data_dir), text)
     return override
 
 

@@ -20,9 +20,9 @@ from dnw_desk.domain.case import Event, EventType, Status
 from dnw_desk.domain.deadlines import DeadlineCalculator
 from dnw_desk.services.cases import OP_KIND_EVENT, Terminal, event_op_payload
 from dnw_desk.services.changes import Changes
-from dnw_desk.store.audit import GENESIS_HASH, append_audit, canonical_row, chain_hash
+from dnw_desk.store.audit import AuditEntry, append_audit, append_audit_many
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import audit_log, case_events, cases, outbox
+from dnw_desk.store.tables import case_events, cases, outbox
 
 # Open cases that have a deadline. Fed-back cases are included: whether their feedback was on
 # time is judged against the deadline, and the official calendar is the one that counts.
@@ -255,43 +255,7 @@ def _record_changes(
         ),
         updates,
     )
-    append_audit_batch(
-        conn,
-        at=now,
-        actor=actor,
-        action=f"case.{EventType.DEADLINE_RECOMPUTED.value}",
-        entries=audits,
+    action = f"case.{EventType.DEADLINE_RECOMPUTED.value}"
+    append_audit_many(
+        conn, (AuditEntry(now, actor, action, case_id, detail) for case_id, detail in audits)
     )
-
-
-def append_audit_batch(
-    conn: Connection,
-    *,
-    at: datetime,
-    actor: str,
-    action: str,
-    entries: list[tuple[str, dict[str, Any]]],
-) -> None:
-    """Many chained audit entries in one executemany (the same chain ``append_audit`` extends)."""
-    last = conn.execute(
-        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-    ).first()
-    entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
-    rows = []
-    for case_id, detail in entries:
-        entry_id += 1
-        digest = chain_hash(prev_hash, canonical_row(entry_id, at, actor, action, case_id, detail))
-        rows.append(
-            {
-                "id": entry_id,
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "case_id": case_id,
-                "detail": detail,
-                "prev_hash": prev_hash,
-                "hash": digest,
-            }
-        )
-        prev_hash = digest
-    conn.execute(insert(audit_log), rows)

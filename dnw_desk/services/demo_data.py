@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -36,8 +36,8 @@ from dnw_desk.services.cases import (
     registered_event_data,
 )
 from dnw_desk.services.desk import Desk
-from dnw_desk.store.audit import GENESIS_HASH, canonical_row, chain_hash
-from dnw_desk.store.tables import audit_log, case_events, cases, daily_counters, outbox
+from dnw_desk.store.audit import AuditEntry, append_audit_many
+from dnw_desk.store.tables import case_events, cases, daily_counters, outbox
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建国志强海燕晓东文博俊杰子涵梓萱浩然欣怡宇轩诗涵"  # noqa: E501
@@ -454,7 +454,20 @@ def _write_batch(
     conn.execute(insert(cases), case_rows)
     conn.execute(insert(case_events), event_rows)
     conn.execute(insert(outbox), op_rows)
-    conn.execute(insert(audit_log), list(_audit_rows(conn, event_rows, case_rows)))
+    numbers = {row["id"]: row["number"] for row in case_rows}
+    append_audit_many(
+        conn,
+        (
+            AuditEntry(
+                row["at"],
+                row["actor"],
+                f"case.{row['type']}",
+                row["case_id"],
+                {"number": numbers[row["case_id"]], "event_id": row["id"], "seq": row["seq"]},
+            )
+            for row in event_rows
+        ),
+    )
     for key, last_serial in counters.items():
         conn.exec_driver_sql(
             "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, ?) "
@@ -462,33 +475,3 @@ def _write_batch(
             (terminal.hall, terminal.window, key, last_serial),
         )
     return len(event_rows)
-
-
-def _audit_rows(
-    conn: Connection, event_rows: list[dict[str, Any]], case_rows: list[dict[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    """Chain entries onto the current head, exactly as append_audit would one by one."""
-    numbers = {row["id"]: row["number"] for row in case_rows}
-    last = conn.execute(
-        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-    ).first()
-    entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
-    for row in event_rows:
-        entry_id += 1
-        detail = {"number": numbers[row["case_id"]], "event_id": row["id"], "seq": row["seq"]}
-        action = f"case.{row['type']}"
-        digest = chain_hash(
-            prev_hash,
-            canonical_row(entry_id, row["at"], row["actor"], action, row["case_id"], detail),
-        )
-        yield {
-            "id": entry_id,
-            "at": row["at"],
-            "actor": row["actor"],
-            "action": action,
-            "case_id": row["case_id"],
-            "detail": detail,
-            "prev_hash": prev_hash,
-            "hash": digest,
-        }
-        prev_hash = digest

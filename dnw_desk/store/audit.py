@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +44,48 @@ def chain_hash(prev_hash: str, row: bytes) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + row).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    case_id: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+def append_audit_many(conn: Connection, entries: Iterable[AuditEntry]) -> int:
+    """Chain entries onto the log inside the caller's write transaction, in one executemany.
+    Returns how many were written."""
+    last = conn.execute(
+        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+    ).first()
+    entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+    rows = []
+    for entry in entries:
+        entry_id += 1
+        detail = dict(entry.detail)
+        digest = chain_hash(
+            prev_hash,
+            canonical_row(entry_id, entry.at, entry.actor, entry.action, entry.case_id, detail),
+        )
+        rows.append(
+            {
+                "id": entry_id,
+                "at": entry.at,
+                "actor": entry.actor,
+                "action": entry.action,
+                "case_id": entry.case_id,
+                "detail": detail,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    if rows:
+        conn.execute(insert(audit_log), rows)
+    return len(rows)
+
+
 def append_audit(
     conn: Connection,
     *,
@@ -52,29 +94,9 @@ def append_audit(
     action: str,
     case_id: str | None = None,
     detail: Mapping[str, Any] | None = None,
-) -> int:
-    """Append one entry inside the caller's write transaction; returns its id."""
-    detail = dict(detail or {})
-    last = conn.execute(
-        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-    ).first()
-    entry_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS_HASH)
-    digest = chain_hash(prev_hash, canonical_row(entry_id, at, actor, action, case_id, detail))
-    # Values as parameters (not .values()) so SQLAlchemy reuses the compiled statement.
-    conn.execute(
-        insert(audit_log),
-        {
-            "id": entry_id,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "case_id": case_id,
-            "detail": detail,
-            "prev_hash": prev_hash,
-            "hash": digest,
-        },
-    )
-    return entry_id
+) -> None:
+    """Append one entry inside the caller's write transaction."""
+    append_audit_many(conn, [AuditEntry(at, actor, action, case_id, detail or {})])
 
 
 @dataclass(frozen=True)
