@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dnw_desk.commands import calendar as calendar_command
 from dnw_desk.domain.calendar_override import installed_override_path
-from dnw_desk.i18n import current_language, set_language
 from dnw_desk.paths import resource_path
 
 EXAMPLE = resource_path("calendar", "override-example.toml")
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages are asserted in English (the msgids); zh_CN is the default language."""
-    previous = current_language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def run(data_dir: Path, *argv: str) -> int:

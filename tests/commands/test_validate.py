@@ -4,20 +4,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
-from dnw_desk import i18n
 from dnw_desk.cli import main
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_valid_id_exits_0_with_its_details(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import holidays
@@ -10,7 +9,6 @@ import pytest
 
 from dnw_desk.domain.calendar import CalendarGuardError, WorkingCalendar
 from dnw_desk.domain.calendar_override import parse_override
-from dnw_desk.i18n import current_language, set_language
 
 # 国务院办公厅关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号), every rest day of each
 # holiday (weekend days included) and every make-up working day (调休上班).
@@ -40,13 +38,7 @@ NOTICE_2026_WORKDAYS = {
 HOLIDAY_DAYS = [(name, day) for name, days in NOTICE_2026_HOLIDAYS.items() for day in days]
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages are asserted in English (the msgids); zh_CN is the default language."""
-    previous = current_language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from dnw_desk.domain.calendar_override import (
     parse_override,
     read_override,
 )
-from dnw_desk.i18n import current_language, set_language
+from dnw_desk.i18n import set_language
 from dnw_desk.paths import resource_path
 
 GOOD = """\
@@ -34,13 +33,7 @@ date = "2027-02-20"
 """
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages are asserted in English (the msgids); zh_CN is the default language."""
-    previous = current_language()
-    set_language("en")
-    yield
-    set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_good_file_parses() -> None:

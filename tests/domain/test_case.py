@@ -21,6 +21,8 @@ from dnw_desk.domain.errors import WorkflowError
 T0 = datetime(2026, 11, 24, 9, 30, tzinfo=HALL_TZ)
 DEADLINE = datetime(2026, 11, 25, 17, 30, tzinfo=HALL_TZ)
 
+pytestmark = pytest.mark.usefixtures("english")  # messages are asserted in English
+
 
 def ev(event_type: EventType, minutes: int = 0, **data: Any) -> Event:
     return Event(

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import uscc
 
-from dnw_desk import i18n
 from dnw_desk.domain.credit_code import (
     ALPHABET,
     AUTHORITY_CODES,
@@ -18,12 +15,7 @@ from dnw_desk.domain.credit_code import (
 REAL = "91110000600037341L"  # from python-stdnum's documentation
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def with_check(first_17: str) -> str:

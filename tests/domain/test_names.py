@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from dnw_desk import i18n
 from dnw_desk.domain.names import (
     ENTERPRISE_NAME_MAX,
     PERSON_NAME_MAX,
@@ -13,13 +10,7 @@ from dnw_desk.domain.names import (
     validate_person_name,
 )
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(

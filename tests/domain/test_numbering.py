@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dnw_desk import i18n
 from dnw_desk.domain.errors import DomainError
 from dnw_desk.domain.numbering import (
     CHECK_ALPHABET,
@@ -27,12 +25,7 @@ from dnw_desk.domain.numbering import (
 DAY = date(2026, 11, 24)
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_format_and_parse_round_trip() -> None:

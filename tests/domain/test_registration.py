@@ -15,6 +15,8 @@ from dnw_desk.domain.registration import (
 from dnw_desk.services.reference_data import default_categories, default_units, refusal_reasons
 from tests.factories import TODAY, VALID_ID, registration
 
+pytestmark = pytest.mark.usefixtures("english")
+
 UNITS = default_units()
 CATEGORIES = default_categories()
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from dnw_desk import i18n
 from dnw_desk.domain.checks import ValidationError
 from dnw_desk.domain.resident_id import (
     PERMIT_CODES,
@@ -22,12 +20,7 @@ from dnw_desk.domain.resident_id import (
 TODAY = date(2026, 11, 24)
 
 
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    previous = i18n.current_language()
-    i18n.set_language("en")
-    yield
-    i18n.set_language(previous)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def with_check(first_17: str) -> str:
