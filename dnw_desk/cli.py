@@ -32,19 +32,27 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; ``with_commands=False``: the global options only (no ``-h``)."""
     parser = argparse.ArgumentParser(
         prog="dnw-desk",
         description="办不成事反映窗口 desk terminal. Without a command, starts the desk.",
+        add_help=with_commands,
     )
     parser.add_argument("--version", action="version", version=f"dnw-desk {__version__}")
     parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
-        help=f"data directory (default: ${DATA_DIR_ENV} or {default_data_dir()})",
+        help=(
+            f"data directory (default: ${DATA_DIR_ENV} or {default_data_dir()})"
+            if with_commands
+            else None
+        ),
     )
     parser.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    if not with_commands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -62,8 +70,13 @@ def resolve_data_dir(args: argparse.Namespace) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Starting the desk (no command) is the common case and is timed (DESIGN §11): it needs
+    # only the global options, not every command module and its argparse set-up. Anything
+    # left over (a command, -h) is parsed by the whole parser.
+    args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    if rest:
+        args = build_parser().parse_args(argv)
     args.data_dir = resolve_data_dir(args)
     if args.self_test:
         from dnw_desk.selftest import run_self_test

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import polib
@@ -55,3 +56,24 @@ def test_every_message_in_the_code_has_a_chinese_translation() -> None:
     translated = {e.msgid for e in _catalogue("zh_CN") if e.msgstr and not e.obsolete}
     missing = {msg: where for msg, where in _messages_in_code().items() if msg not in translated}
     assert not missing, "\n".join(f"{where}: {msg!r}" for msg, where in sorted(missing.items()))
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_own_po_reader_reads_what_polib_reads(language: str) -> None:
+    from dnw_desk.i18n import read_po
+
+    po = _catalogue(language)
+    catalogue, plurals, nplurals = read_po(
+        resource_path("locale", language, "LC_MESSAGES", "dnw_desk.po")
+    )
+    usable = [e for e in po if not e.obsolete and "fuzzy" not in e.flags]
+    assert catalogue == {e.msgid: e.msgstr for e in usable if not e.msgid_plural and e.msgstr}
+    assert plurals == {
+        (e.msgid, int(index)): text
+        for e in usable
+        if e.msgid_plural
+        for index, text in e.msgstr_plural.items()
+        if text
+    }
+    found = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    assert nplurals == (int(found.group(1)) if found else 2)

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dnw_desk.clock import to_hall_time
 from dnw_desk.i18n import _
 
 if TYPE_CHECKING:
@@ -62,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _deadline(args: argparse.Namespace) -> int:
+    from dnw_desk.clock import to_hall_time
     from dnw_desk.domain.calendar import CalendarGuardError, load_calendar
     from dnw_desk.domain.deadlines import DeadlineCalculator, DeadlineRule
     from dnw_desk.domain.working_time import OpeningHours

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dnw_desk.printing.connection import STATUS_TIMEOUT
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -19,13 +17,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--profile", default="80mm", help="80mm, 58mm or tm-t88")
     parser.add_argument("--mode", choices=("raster", "text"), default="raster")
     parser.add_argument("--status-only", action="store_true", help="only check the status")
-    parser.add_argument("--timeout", type=float, default=STATUS_TIMEOUT, help="status timeout, s")
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="status timeout, s (default: 2)"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from dnw_desk.clock import system_clock
-    from dnw_desk.printing.connection import PrinterError, check_status, send_job
+    from dnw_desk.printing.connection import STATUS_TIMEOUT, PrinterError, check_status, send_job
     from dnw_desk.printing.escpos_out import profile_named
     from dnw_desk.printing.jobs import OutputMode, ensure_qt, escpos_bytes, layout_for
     from dnw_desk.printing.model import TestPageData
@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     except (PrinterUriError, ValueError) as exc:
         print(f"dnw-desk print-test: {exc}", file=sys.stderr)
         return 2
-    status = check_status(address, args.timeout)
+    timeout = STATUS_TIMEOUT if args.timeout is None else args.timeout
+    status = check_status(address, timeout)
     print(f"{address.uri}: {status.state.value} — {status.message()}")
     if not status.ready:
         return 1
@@ -56,9 +57,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     ensure_qt()
     try:
-        after = send_job(
-            address, escpos_bytes(layout, profile, OutputMode(args.mode)), args.timeout
-        )
+        after = send_job(address, escpos_bytes(layout, profile, OutputMode(args.mode)), timeout)
     except PrinterError as exc:
         print(f"dnw-desk print-test: {exc}", file=sys.stderr)
         return 1

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from dnw_desk.printing.escpos_out import profile_named
-
 WIDTH_PROFILES = {"80": "80mm", "58": "58mm"}
 
 
@@ -30,6 +28,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # python-escpos loads its printer capabilities at import (~0.3 s): only when rendering.
+    from dnw_desk.printing.escpos_out import profile_named
     from dnw_desk.printing.jobs import (
         OutputMode,
         ensure_qt,

@@ -8,6 +8,7 @@ coverage check reads the fonts' cmaps, so it needs no Qt and answers what the PD
 from __future__ import annotations
 
 import logging
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -83,13 +84,27 @@ def describe_missing(chars: list[str]) -> str:
 
 
 _qt_families: tuple[str, ...] | None = None
+# QFontDatabase is thread-safe; the desk registers the fonts on a thread at start-up while the
+# print worker may ask for them too: register once.
+_qt_lock = threading.Lock()
+
+
+def bundled_families() -> tuple[str, ...]:
+    """The bundled font families in fallback order (without registering anything)."""
+    return tuple(dict.fromkeys(font.family for font in ALL_FONTS))
 
 
 def register_qt_fonts() -> tuple[str, ...]:
     """Add the bundled fonts to Qt's font database (once); return the fallback family list.
 
-    Needs a ``QGuiApplication``. Qt then falls back per glyph along this list.
+    Needs a ``QGuiApplication``; may run on any thread. Qt then falls back per glyph along
+    this list.
     """
+    with _qt_lock:
+        return _register_qt_fonts()
+
+
+def _register_qt_fonts() -> tuple[str, ...]:
     global _qt_families
     if _qt_families is not None:
         return _qt_families

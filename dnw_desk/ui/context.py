@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dnw_desk.domain.roles import Actor
 from dnw_desk.local_settings import LocalSettings
-from dnw_desk.services.desk import Desk
-from dnw_desk.ui.changes import ChangeBus
-from dnw_desk.ui.tasks import ImmediateTaskRunner, TaskRunner
 
 if TYPE_CHECKING:
+    # Types only: the start-up window imports this module before the database (and SQLAlchemy)
+    # is opened on the DB lane.
+    from dnw_desk.domain.roles import Actor
+    from dnw_desk.services.desk import Desk
+    from dnw_desk.ui.changes import ChangeBus
     from dnw_desk.ui.print_jobs import PrintJobs
+    from dnw_desk.ui.tasks import ImmediateTaskRunner, TaskRunner
 
 
 @dataclass

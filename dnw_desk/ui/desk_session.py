@@ -40,9 +40,14 @@ class DeskSession(QObject):
         self.ui = ui
         self.accounts = accounts
         self.pages = window.pages  # type: ignore[attr-defined]
-        self.login_page = LoginPage(ui, accounts)
+        # The start-up window shows its login page before the database is open (the clerk may
+        # be typing in it already): take that one over instead of building another.
+        adopted: LoginPage | None = getattr(window, "login_page", None)
+        self.login_page = adopted if adopted is not None else LoginPage()
+        self.login_page.attach(ui, accounts)
         self.intake = IntakePage(ui)
-        self.pages.addWidget(self.login_page)
+        if adopted is None:
+            self.pages.addWidget(self.login_page)
         self.pages.addWidget(self.intake)
         self.idle = IdleLock(ui.desk.settings.idle_lock_minutes, self)
         self.locked = False
@@ -57,7 +62,7 @@ class DeskSession(QObject):
             window.statusBar().addWidget(self.printer_status, 1)
         self._build_menu()
         self._connect_signals()
-        self.show_login()
+        self.show_login(keep_typed=adopted is not None)
 
     def _build_menu(self) -> None:
         menu = QMenu(_("&Desk"), self.window)
@@ -102,11 +107,12 @@ class DeskSession(QObject):
 
     # --- logging in and out ------------------------------------------------------------
 
-    def show_login(self) -> None:
+    def show_login(self, keep_typed: bool = False) -> None:
         self._cover()
         self.ui.actor = None
         self.locked = False
-        self.login_page.show_login(self.ui.local.last_login)
+        if not keep_typed:
+            self.login_page.show_login(self.ui.local.last_login)
         self._actor_changed()
 
     def _cover(self) -> None:
@@ -253,4 +259,4 @@ class DeskSession(QObject):
             settings = self.ui.desk.settings
             self.idle.set_timeout_ms(settings.idle_lock_minutes * 60_000)
             self.intake.reload_settings()
-            self.login_page.hall.setText(f"{settings.hall_name} · {settings.window_name}")
+            self.login_page.show_hall(f"{settings.hall_name} · {settings.window_name}")

@@ -3,17 +3,21 @@
 A page of the main window rather than a modal dialog: while it shows, the screens behind it are
 hidden (personal data is not left on an unattended counter) and the menus are disabled. Checking
 the password runs on the DB lane (scrypt takes a few dozen milliseconds).
+
+The page is shown before the database is open (the start-up window imports no SQLAlchemy): the
+login can be typed at once, and *Log in* is enabled by ``attach`` when the desk is ready. It also
+avoids PySide6's ``Qt`` namespace, whose first use builds all its enums (~20 ms of a start budget
+of ~70 ms over a bare window): headings are centred with HTML instead of alignment flags.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QFrame, QLineEdit, QWidget
 
-from dnw_desk.domain.roles import ROLE_LABELS, Actor
 from dnw_desk.i18n import _
-from dnw_desk.services.accounts import AccountService, LoginFailed
-from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.widgets import (
     EnterMovesOn,
     button,
@@ -25,20 +29,34 @@ from dnw_desk.ui.widgets import (
     vbox,
 )
 
+if TYPE_CHECKING:
+    from dnw_desk.domain.roles import Actor
+    from dnw_desk.services.accounts import AccountService
+    from dnw_desk.ui.context import DeskUi
+
+
+def centred(text: str) -> str:
+    """``text`` as rich text centred in its label (no alignment flag: see the module doc)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<p align="center">{escaped}</p>'
+
 
 class LoginPage(QWidget):
     sig_logged_in = Signal(object)
     """An ``Actor`` whose password was right (a new login or the unlock)."""
 
-    def __init__(self, ui: DeskUi, accounts: AccountService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ui: DeskUi | None = None,
+        accounts: AccountService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.ui = ui
-        self.accounts = accounts
+        self.ui: DeskUi | None = None
+        self.accounts: AccountService | None = None
         self.locked_actor: Actor | None = None
-        self.title = label(_("Log in"), bold=True, scale=1.6)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = label(centred(_("Log in")), bold=True, scale=1.6)
         self.subtitle = hint_label()
-        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.login_edit = QLineEdit()
         self.login_edit.setObjectName("login")
         self.login_edit.installEventFilter(EnterMovesOn(self))
@@ -68,31 +86,52 @@ class LoginPage(QWidget):
                 margin=24,
             )
         )
-        self.hall = hint_label(f"{ui.desk.settings.hall_name} · {ui.desk.settings.window_name}")
-        self.hall.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hall = hint_label("")
         self.setLayout(vbox(None, hbox(None, card, None), self.hall, None, margin=24))
+        self.login_button.setEnabled(False)
         self._connect_signals()
+        if ui is not None and accounts is not None:
+            self.attach(ui, accounts)
+
+    def attach(self, ui: DeskUi, accounts: AccountService) -> None:
+        """The desk is open: logging in is possible now."""
+        self.ui, self.accounts = ui, accounts
+        self.show_hall(f"{ui.desk.settings.hall_name} · {ui.desk.settings.window_name}")
+        self.login_button.setEnabled(True)
+
+    def show_hall(self, text: str) -> None:
+        self.hall.setText(centred(text))
+
+    @property
+    def ready(self) -> bool:
+        return self.accounts is not None
 
     def _connect_signals(self) -> None:
         self.password_edit.returnPressed.connect(self.on_login_clicked)
 
     def show_login(self, last_login: str = "") -> None:
         self.locked_actor = None
-        self.title.setText(_("Log in"))
-        self.subtitle.setText(_("Log in to start your shift."))
+        self.title.setText(centred(_("Log in")))
+        self.subtitle.setText(centred(_("Log in to start your shift.")))
         self.login_edit.setReadOnly(False)
         self.login_edit.setText(last_login)
         self.switch_button.setVisible(False)
         self._reset()
 
     def show_locked(self, actor: Actor) -> None:
+        from dnw_desk.domain.roles import ROLE_LABELS
+
         self.locked_actor = actor
-        self.title.setText(_("Locked"))
+        self.title.setText(centred(_("Locked")))
         self.subtitle.setText(
-            _(
-                "The desk locked itself after a pause. {role} {login} (no. {clerk_no}): enter "
-                "your password."
-            ).format(role=_(ROLE_LABELS[actor.role]), login=actor.login, clerk_no=actor.clerk_no)
+            centred(
+                _(
+                    "The desk locked itself after a pause. {role} {login} (no. {clerk_no}): enter "
+                    "your password."
+                ).format(
+                    role=_(ROLE_LABELS[actor.role]), login=actor.login, clerk_no=actor.clerk_no
+                )
+            )
         )
         self.login_edit.setText(actor.login)
         self.login_edit.setReadOnly(True)
@@ -102,7 +141,7 @@ class LoginPage(QWidget):
     def _reset(self) -> None:
         self.password_edit.clear()
         show_error(self.error, "")
-        self.login_button.setEnabled(True)
+        self.login_button.setEnabled(self.ready)
         (self.password_edit if self.login_edit.text() else self.login_edit).setFocus()
 
     @Slot()
@@ -114,6 +153,9 @@ class LoginPage(QWidget):
         login, password = self.login_edit.text().strip(), self.password_edit.text()
         if not login or not password:
             show_error(self.error, _("Enter your login and password."))
+            return
+        if self.ui is None or self.accounts is None:
+            show_error(self.error, _("The database is still opening. Try again in a moment."))
             return
         self.login_button.setEnabled(False)
         accounts = self.accounts
@@ -130,6 +172,8 @@ class LoginPage(QWidget):
         self.login_button.setEnabled(True)
         self.password_edit.clear()
         self.password_edit.setFocus()
+        from dnw_desk.services.accounts import LoginFailed
+
         message = (
             str(error) if isinstance(error, LoginFailed) else _("Login is not possible right now.")
         )

@@ -1,37 +1,62 @@
-"""The desk's main window: menus, the screens, and a status bar that always tells the state."""
+"""The desk's main window: menus, the screens, and a status bar that always tells the state.
+
+Built in two steps so it shows at once: the window itself (Qt and small modules only, no database)
+is shown while the data dir opens on the DB lane, then ``attach`` gives it the open desk.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from dnw_desk import __version__
 from dnw_desk.i18n import _
-from dnw_desk.services.changes import Changes
-from dnw_desk.store import cases_repo
-from dnw_desk.ui.context import DeskUi
+
+if TYPE_CHECKING:
+    from dnw_desk.services.changes import Changes
+    from dnw_desk.ui.context import DeskUi
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ui: DeskUi, parent: QWidget | None = None) -> None:
+    def __init__(self, ui: DeskUi | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ui = ui
-        self.setWindowTitle(_("Could-Not-Get-It-Done Window") + f" — {ui.desk.settings.hall_name}")
+        self.ui: DeskUi | None = None
+        self.setWindowTitle(_("Could-Not-Get-It-Done Window"))
         self.setMinimumSize(1024, 640)
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
         self._build_status_bar()
         self._build_menus()
+        if ui is not None:
+            self.attach(ui)
+
+    def attach(self, ui: DeskUi) -> None:
+        """The desk is open: show its hall, data dir and case count."""
+        self.ui = ui
+        self.setWindowTitle(_("Could-Not-Get-It-Done Window") + f" — {ui.desk.settings.hall_name}")
+        # Not before the desk is open: the first use of PySide6's ``Qt`` namespace (a shortcut,
+        # a flag) builds all its enums, ~20 ms that the start-up window does without.
+        from PySide6.QtCore import Qt
+
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.data_dir_label.setText(_("Data: {path}").format(path=ui.desk.data_dir))
+        self.data_dir_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().clearMessage()
         self._connect_signals()
         self.refresh_case_count()
 
+    def show_opening(self) -> None:
+        """While the data dir opens on the DB lane (lock, migrations, the first queries)."""
+        self.statusBar().showMessage(_("Opening the database…"))
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
-        quit_action = QAction(_("E&xit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.quit_action = QAction(_("E&xit"), self)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         about = QAction(_("&About dnw-desk"), self)
         about.triggered.connect(self.on_about_triggered)
@@ -39,13 +64,13 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.data_dir_label = QLabel(_("Data: {path}").format(path=self.ui.desk.data_dir))
-        self.data_dir_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.data_dir_label = QLabel()
         self.case_count_label = QLabel()
         bar.addPermanentWidget(self.case_count_label)
         bar.addPermanentWidget(self.data_dir_label)
 
     def _connect_signals(self) -> None:
+        assert self.ui is not None
         self.ui.bus.sig_changed.connect(self.on_bus_changed)
 
     @Slot(object)
@@ -54,9 +79,12 @@ class MainWindow(QMainWindow):
             self.refresh_case_count()
 
     def refresh_case_count(self) -> None:
+        assert self.ui is not None
         db = self.ui.desk.db
 
         def count() -> int:
+            from dnw_desk.store import cases_repo
+
             with db.read() as conn:
                 return cases_repo.count_cases(conn)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -117,9 +117,14 @@ class EnterMovesOn(QObject):
     as on a paper form. Installed on each field that should behave this way."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return bool(super().eventFilter(watched, event))
+        # Imported here: the first use of PySide6's ``Qt`` namespace builds all its enums
+        # (~20 ms), and the login page shows before anything else needs it (DESIGN §11).
+        from PySide6.QtCore import Qt
+
         if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
+            isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier)
             and isinstance(watched, QWidget)

@@ -24,7 +24,6 @@ from dnw_desk.domain.errors import DomainError, FieldErrors
 from dnw_desk.domain.roles import Permission, may
 from dnw_desk.i18n import N_, _
 from dnw_desk.reports import jobs
-from dnw_desk.reports.pdf_common import percent
 from dnw_desk.services.changes import Changes
 from dnw_desk.services.review import DayReview, ExportRequest, HandoverNote, review_for
 from dnw_desk.ui.context import DeskUi
@@ -180,6 +179,9 @@ class ReviewPage(QWidget):
         self.ui.tasks.run(lambda: self.service.day_review(actor, day), self._show, self._failed)
 
     def _show(self, review: DayReview) -> None:
+        # reports.pdf_common loads reportlab (~0.2 s): not at start-up, only once a review shows.
+        from dnw_desk.reports.pdf_common import percent
+
         self.review = review
         figures = review.figures
         for key, tile in self.tiles.items():

@@ -1,0 +1,103 @@
+"""Start-up in two steps: the window with its login page at once, the database on the DB lane."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from dnw_desk.app import DeskStart, start_window
+from dnw_desk.clock import HALL_TZ, FakeClock
+from dnw_desk.local_settings import LocalSettings
+from dnw_desk.store.schema import InstanceLock, ensure_data_dir
+from tests.ui.conftest import CLERK, configured_desk
+
+ROOT = Path(__file__).resolve().parents[2]
+START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **extra}
+
+
+def test_start_window_loads_no_database_nor_report_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from dnw_desk.cli import build_parser\n"
+        "build_parser(with_commands=False).parse_known_args([])\n"
+        "build_parser()\n"  # even the whole command line stays light
+        "from PySide6.QtWidgets import QApplication\n"
+        "from dnw_desk.app import setup_qt_look, start_window\n"
+        "from dnw_desk.local_settings import LocalSettings\n"
+        "app = QApplication([])\n"
+        "setup_qt_look(app, 'zh_CN', False, fonts_in_background=True)\n"
+        "start_window(LocalSettings()).show()\n"
+        "heavy = ('sqlalchemy', 'alembic', 'reportlab', 'escpos', 'openpyxl')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(heavy)}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=_env()
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_login_typed_while_the_database_opens_is_kept(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    configured_desk(data_dir, FakeClock(START)).close()
+    window = start_window(LocalSettings())
+    qtbot.addWidget(window)
+    window.show()
+    page = window.login_page  # type: ignore[attr-defined]
+    assert not page.login_button.isEnabled()
+    qtbot.keyClicks(page.login_edit, CLERK[0])  # before the database is open
+    app = QApplication.instance()
+    start = DeskStart(app, window, data_dir, LocalSettings())  # type: ignore[arg-type]
+    start.start()
+    try:
+        qtbot.waitUntil(lambda: start.session is not None, timeout=20_000)
+        assert page.login_edit.text() == CLERK[0]
+        assert page.login_button.isEnabled()
+        qtbot.keyClicks(page.password_edit, CLERK[2])
+        page.on_login_clicked()
+        qtbot.waitUntil(lambda: start.ui is not None and start.ui.actor is not None)
+        assert start.session is not None and window.pages.currentWidget() is start.session.intake
+    finally:
+        start.shut_down()
+
+
+def test_second_instance_says_so_and_exits_non_zero(data_dir: Path) -> None:
+    ensure_data_dir(data_dir)
+    lock = InstanceLock(data_dir)
+    lock.acquire()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "dnw_desk", "--data-dir", str(data_dir)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_env(DNW_EXIT_WHEN_READY="1"),  # no modal dialog in a test
+        )
+    finally:
+        lock.release()
+    assert result.returncode == 2
+    assert str(os.getpid()) in result.stderr  # "already running … (process <pid>)"
+    assert "DNW-READY" in result.stdout and "DNW-LOGIN-READY" not in result.stdout
+
+
+def test_start_reports_ready_then_login_ready(data_dir: Path) -> None:
+    configured_desk(data_dir, FakeClock(START)).close()
+    result = subprocess.run(
+        [sys.executable, "-m", "dnw_desk", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(DNW_EXIT_WHEN_READY="1"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["DNW-READY", "DNW-LOGIN-READY"]
