@@ -132,6 +132,10 @@ def build_session(window: MainWindow, ui: DeskUi, accounts: AccountService) -> D
     window.queue_features = install_queue(  # type: ignore[attr-defined]
         window, ui, session.sig_actor_changed
     )
+    # Dialogs (case detail, previews) are hidden while no one is logged in.
+    from dnw_desk.ui.privacy import PrivacyCurtain
+
+    window.privacy = PrivacyCurtain(session.sig_actor_changed, window)  # type: ignore[attr-defined]
     if ui.printing is not None:
         # Jobs a previous run left queued print now; failed ones are listed for retry.
         ui.printing.start()

@@ -72,6 +72,10 @@ class AlertBanner(QFrame):
         layout.setStretch(0, 1)
         self.setLayout(layout)
         self._case_id = ""
+        # ``wanted``: there is something to show; ``withheld``: no one is logged in (login page
+        # or lock), so case data stays off the screen until someone is.
+        self.wanted = False
+        self.withheld = False
         self.setVisible(False)
 
     def show_notifications(self, notifications: Sequence[Notification]) -> None:
@@ -80,11 +84,22 @@ class AlertBanner(QFrame):
         self._case_id = top.case_id
         self.text.setText(f"<b>{title}</b>　{detail}")
         self.setStyleSheet(f"QFrame#alertBanner {{ {BANNER_STYLES[top.level]} }}")
-        self.setVisible(True)
+        self.wanted = True
+        self.setVisible(not self.withheld)
+
+    def retract(self) -> None:
+        """Snoozed or dismissed: nothing to show any more."""
+        self.wanted = False
+        self.setVisible(False)
+
+    def withhold(self, withheld: bool) -> None:
+        """Hide while no one is logged in; show again (if still wanted) when someone is."""
+        self.withheld = withheld
+        self.setVisible(self.wanted and not withheld)
 
     @Slot()
     def on_open_button_clicked(self) -> None:
-        if self._case_id:
+        if self._case_id and not self.withheld:
             self.sig_open_case.emit(self._case_id)
 
 
@@ -144,7 +159,7 @@ class AlertCenter(QObject):
             return
         self.shown = tick.notifications
         self.banner.show_notifications(tick.notifications)
-        if self.tray is not None:
+        if self.tray is not None and not self.banner.withheld:  # no case data on a locked desk
             title, detail = describe(tick.notifications)
             self.tray.showMessage(title, detail, QSystemTrayIcon.MessageIcon.Warning, 15_000)
         if self.sound:
@@ -161,13 +176,13 @@ class AlertCenter(QObject):
     @Slot()
     def on_banner_snooze(self) -> None:
         shown, self.shown = self.shown, ()
-        self.banner.setVisible(False)
+        self.banner.retract()
         self.ui.tasks.run(lambda: self.service.snooze(shown))
 
     @Slot()
     def on_banner_dismiss(self) -> None:
         shown, self.shown = self.shown, ()
-        self.banner.setVisible(False)
+        self.banner.retract()
         actor = self.ui.actor.audit_name if self.ui.actor else "desk"
         self.ui.tasks.run(lambda: self.service.acknowledge(shown, actor))
 

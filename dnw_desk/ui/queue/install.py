@@ -107,7 +107,9 @@ class QueueFeatures(QObject):
 
     @Slot(object)
     def on_session_actor_changed(self, actor: Actor | None) -> None:
-        # Nothing of the queue is reachable behind the login page or the lock.
+        # Nothing of the queue is reachable behind the login page or the lock, and the alert
+        # banner (case numbers, units, "Open case") is not shown there either.
+        self.banner.withhold(actor is None)
         self.menu.menuAction().setEnabled(actor is not None)
         if actor is None or not may(actor.role, Permission.REVIEW):
             self.review_action.setEnabled(False)
