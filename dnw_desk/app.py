@@ -243,15 +243,18 @@ class DeskStart:
 
     def on_opened(self, opened: Opened) -> None:
         self.opened = opened
-        ui, accounts = build_ui(opened.desk, self.local, self.tasks)
-        self.ui = ui
-        if not first_run(ui, accounts, opened.set_up):
-            self.app.exit(1)
-            return
-        self.session = build_session(self.window, ui, accounts)
-        if self.exit_when_ready:
-            print(LOGIN_READY_MARKER, flush=True)
-            self.app.quit()
+        try:
+            ui, accounts = build_ui(opened.desk, self.local, self.tasks)
+            self.ui = ui
+            if not first_run(ui, accounts, opened.set_up):
+                self.app.exit(1)
+                return
+            self.session = build_session(self.window, ui, accounts)
+            if self.exit_when_ready:
+                print(LOGIN_READY_MARKER, flush=True)
+                self.app.quit()
+        except Exception as exc:  # never leave a window whose login cannot be enabled
+            self.on_open_failed(exc)
 
     def on_open_failed(self, error: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
