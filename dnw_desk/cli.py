@@ -55,13 +55,7 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
         return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"dnw_desk.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"dnw_desk.commands.{name}":
-                raise
-            continue  # a command not built yet
-        module.register(subparsers)
+        importlib.import_module(f"dnw_desk.commands.{name}").register(subparsers)
     return parser
 
 
