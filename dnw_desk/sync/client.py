@@ -85,6 +85,9 @@ class SyncReport:
     conflicts: int = 0
     pulled: int = 0
     status: SyncStatus = SyncStatus("synced")
+    # The cases whose local timeline a pulled event changed (a unit's opinion stops the
+    # countdown): the desk publishes them so its screens reload.
+    changed_case_ids: frozenset[str] = frozenset()
 
 
 def read_status(db: Database, failure: SyncFailure | None = None) -> SyncStatus:
@@ -139,19 +142,25 @@ class SyncClient:
 
     def sync_once(self) -> SyncReport:
         """Push everything pending, then pull; the status says how it went."""
-        pushed = duplicates = conflicts = pulled = 0
+        pushed = duplicates = conflicts = 0
+        changed: list[str] = []  # filled page by page, so a failure keeps what was applied
         try:
             pushed, duplicates, conflicts = self.push_pending()
-            pulled = self.pull_updates()
+            self.pull_updates(changed)
         except SyncFailure as failure:
             self._note_failure(failure)
-            return SyncReport(pushed, duplicates, conflicts, pulled, read_status(self.db, failure))
+            status = read_status(self.db, failure)
+            return SyncReport(
+                pushed, duplicates, conflicts, len(changed), status, frozenset(changed)
+            )
         now = self.clock()
         with self.db.write() as conn:
             sync_state.set_value(conn, sync_state.LAST_SYNCED, now.isoformat(), now)
             sync_state.set_value(conn, sync_state.OFFLINE_SINCE, None, now)
             sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
-        return SyncReport(pushed, duplicates, conflicts, pulled, read_status(self.db))
+        return SyncReport(
+            pushed, duplicates, conflicts, len(changed), read_status(self.db), frozenset(changed)
+        )
 
     def _note_failure(self, failure: SyncFailure) -> None:
         now = self.clock()
@@ -237,8 +246,11 @@ class SyncClient:
 
     # --- pull ----------------------------------------------------------------------------
 
-    def pull_updates(self) -> int:
+    def pull_updates(self, changed: list[str] | None = None) -> int:
+        """Apply every new page; returns how many events were applied. ``changed`` receives
+        the case id of each applied event as its page commits."""
         applied = 0
+        changed = [] if changed is None else changed
         for _round in range(MAX_ROUNDS):
             with self.db.read() as conn:
                 cursor = int(sync_state.get_value(conn, sync_state.PULL_CURSOR, 0))
@@ -250,19 +262,23 @@ class SyncClient:
                 page = PullResponse.model_validate_json(response.content)
             except ValidationError as exc:
                 raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
-            applied += self._apply_page(cursor, page)
+            case_ids = self._apply_page(cursor, page)
+            applied += len(case_ids)
+            changed.extend(case_ids)
             if not page.has_more or page.next_cursor <= cursor:
                 break
         return applied
 
-    def _apply_page(self, cursor: int, page: PullResponse) -> int:
+    def _apply_page(self, cursor: int, page: PullResponse) -> list[str]:
+        """The case id of every event applied (one per event), after the page committed."""
         now = self.clock()
-        applied = 0
+        applied: list[str] = []
         with self.db.write() as conn:
             if int(sync_state.get_value(conn, sync_state.PULL_CURSOR, 0)) != cursor:
-                return 0  # another sync applied this page meanwhile
+                return []  # another sync applied this page meanwhile
             for pulled in page.events:
-                applied += _apply_pulled(conn, pulled, now)
+                if _apply_pulled(conn, pulled, now):
+                    applied.append(pulled.case_id)
             sync_state.set_value(conn, sync_state.PULL_CURSOR, page.next_cursor, now)
         return applied
 
@@ -292,11 +308,11 @@ def _raise_for(response: httpx.Response) -> None:
     raise SyncFailure("error", _("The server refused the request ({status}).").format(status=code))
 
 
-def _apply_pulled(conn: Any, pulled: PulledEvent, now: datetime) -> int:
-    """Fold one unit's event into the local timeline; a refusal becomes a conflict."""
+def _apply_pulled(conn: Any, pulled: PulledEvent, now: datetime) -> bool:
+    """Fold one unit's event into the local timeline (True); a refusal becomes a conflict."""
     exists = conn.execute(select(case_events.c.id).where(case_events.c.id == pulled.event.id))
     if exists.first() is not None:
-        return 0
+        return False
     events = cases_repo.load_events(conn, pulled.case_id)
     event = Event(
         pulled.event.id,
@@ -319,7 +335,7 @@ def _apply_pulled(conn: Any, pulled: PulledEvent, now: datetime) -> int:
             event_id=pulled.event.id,
             server_version=server_version,
         )
-        return 0
+        return False
     try:
         state = apply_event(fold(events), event)
     except WorkflowError as exc:
@@ -337,9 +353,9 @@ def _apply_pulled(conn: Any, pulled: PulledEvent, now: datetime) -> int:
             ],
             server_version=server_version,
         )
-        return 0
+        return False
     seq = len(events) + 1
-    cases_repo.insert_event(conn, event, seq, now, origin="server")
+    cases_repo.insert_events(conn, [(event, seq)], now, origin="server")
     cases_repo.store_state(conn, pulled.case_id, state, seq, now)
     append_audit(
         conn,
@@ -349,4 +365,4 @@ def _apply_pulled(conn: Any, pulled: PulledEvent, now: datetime) -> int:
         case_id=pulled.case_id,
         detail={"number": pulled.case_no, "event_id": event.event_id, "revision": pulled.revision},
     )
-    return 1
+    return True

@@ -4,6 +4,7 @@ came back all at the same moment). The GUI wires ``on_status`` to a queued signa
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dnw_desk.store.database import Database
 from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.client import SyncClient, SyncReport, SyncStatus, read_status
 from dnw_desk.sync.credentials import CredentialStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,7 +62,12 @@ def sync_once(db: Database, data_dir: Path, clock: Clock = system_clock) -> Sync
 
 
 class SyncWorker:
-    """Owns one thread; ``trigger()`` wakes it early (after a save), ``stop()`` ends it."""
+    """Owns one thread; ``trigger()`` wakes it early (after a save), ``stop()`` ends it.
+
+    ``on_status`` gets the status after every round; ``on_report`` (optional) the whole report
+    of a round that reached a server (what was pushed, which cases pulled events changed). Both
+    are called on the worker's thread.
+    """
 
     def __init__(
         self,
@@ -69,9 +77,11 @@ class SyncWorker:
         interval: float = 30.0,
         backoff: Backoff | None = None,
         db: Database | None = None,
+        on_report: Callable[[SyncReport], None] | None = None,
     ) -> None:
         self.make_client = make_client
         self.on_status = on_status
+        self.on_report = on_report
         self.interval = interval
         self.backoff = backoff or Backoff()
         self.db = db
@@ -105,6 +115,8 @@ class SyncWorker:
             report = client.sync_once()
         finally:
             client.close()
+        if self.on_report is not None:
+            self.on_report(report)
         self.on_status(report.status)
         if report.status.state in ("offline", "error"):
             return self.backoff.next_delay()
@@ -113,6 +125,11 @@ class SyncWorker:
 
     def run(self) -> None:
         while not self._stop.is_set():
-            delay = self.run_round()
+            try:
+                delay = self.run_round()
+            except Exception as exc:  # a full disk, a broken database: retry later, keep going
+                log.exception("sync round failed")
+                self.on_status(SyncStatus("error", error=str(exc) or exc.__class__.__name__))
+                delay = self.backoff.next_delay()
             self._wake.wait(delay)
             self._wake.clear()
