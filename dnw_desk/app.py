@@ -136,10 +136,35 @@ def build_session(window: MainWindow, ui: DeskUi, accounts: AccountService) -> D
     from dnw_desk.ui.privacy import PrivacyCurtain
 
     window.privacy = PrivacyCurtain(session.sig_actor_changed, window)  # type: ignore[attr-defined]
+    # Sync state in the status bar, conflicts for the shift lead; the daily backup. Both start
+    # with ``start_background`` (the worker and the copy are I/O, not part of building).
+    from dnw_desk.ui.daily_backup import DailyBackup
+    from dnw_desk.ui.desk_sync import DeskSync
+
+    window.desk_sync = DeskSync(  # type: ignore[attr-defined]
+        window, ui, session.sig_actor_changed, session.menu
+    )
+    window.daily_backup = DailyBackup(ui, window.statusBar(), window)  # type: ignore[attr-defined]
     if ui.printing is not None:
         # Jobs a previous run left queued print now; failed ones are listed for retry.
         ui.printing.start()
     return session
+
+
+def start_background(window: MainWindow) -> None:
+    """After the screens are built: the sync worker (if enrolled) and the daily backup."""
+    window.desk_sync.start()  # type: ignore[attr-defined]
+    window.daily_backup.start()  # type: ignore[attr-defined]
+
+
+def stop_background(window: MainWindow) -> None:
+    """Before the database closes: the sync thread ends, no further backup checks."""
+    desk_sync = getattr(window, "desk_sync", None)
+    if desk_sync is not None:
+        desk_sync.shutdown()
+    daily_backup = getattr(window, "daily_backup", None)
+    if daily_backup is not None:
+        daily_backup.stop()
 
 
 def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) -> bool:
@@ -187,24 +212,32 @@ class Opened:
     set_up: bool  # configured, with at least one account: no first-run wizard
 
 
-def open_data_dir(data_dir: Path) -> Opened:
+def open_data_dir(data_dir: Path, restore_from: Path | None = None) -> Opened:
     """Runs on the DB lane: lock, open (and migrate) the database, and warm the screens' imports
-    so the GUI thread does not pay for SQLAlchemy and the services when it builds them."""
+    so the GUI thread does not pay for SQLAlchemy and the services when it builds them.
+
+    ``restore_from``: a damaged database is first set aside and this backup put in its place
+    (under the instance lock, so no other desk has the file open)."""
+    from dnw_desk.clock import system_clock
     from dnw_desk.services.accounts import AccountService
     from dnw_desk.services.desk import open_desk
-    from dnw_desk.store.schema import InstanceLock, ensure_data_dir
+    from dnw_desk.store.schema import InstanceLock, ensure_data_dir, set_aside_and_restore
 
     ensure_data_dir(data_dir)
     lock = InstanceLock(data_dir)
     lock.acquire()
     try:
+        if restore_from is not None:
+            set_aside_and_restore(data_dir, restore_from, system_clock())
         desk = open_desk(data_dir)
         set_up = desk.settings.configured and AccountService(desk.db).has_accounts()
     except BaseException:
         lock.release()
         raise
     import dnw_desk.printing.db_store
+    import dnw_desk.ui.daily_backup
     import dnw_desk.ui.desk_session
+    import dnw_desk.ui.desk_sync
     import dnw_desk.ui.print_jobs
     import dnw_desk.ui.queue.install  # noqa: F401
 
@@ -231,6 +264,7 @@ class DeskStart:
         self.ui: DeskUi | None = None
         self.session: DeskSession | None = None
         self.future: Future[Any] | None = None
+        self.restored_from: list[Path] = []
 
     def start(self) -> None:
         from dnw_desk.ui.tasks import TaskRunner
@@ -253,6 +287,8 @@ class DeskStart:
             if self.exit_when_ready:
                 print(LOGIN_READY_MARKER, flush=True)
                 self.app.quit()
+                return
+            start_background(self.window)
         except Exception as exc:  # never leave a window whose login cannot be enabled
             self.on_open_failed(exc)
 
@@ -260,6 +296,11 @@ class DeskStart:
         from PySide6.QtWidgets import QMessageBox
 
         from dnw_desk.store.database import StoreError
+        from dnw_desk.store.schema import DatabaseDamaged
+
+        if isinstance(error, DatabaseDamaged) and not self.exit_when_ready:
+            self.on_database_damaged(error)
+            return
 
         message = (
             str(error)
@@ -274,11 +315,38 @@ class DeskStart:
             QMessageBox.critical(self.window, _("dnw-desk cannot start"), message)
         self.app.exit(2)
 
+    def on_database_damaged(self, error: BaseException) -> None:
+        """Offer the newest backup (once: a backup that is damaged too is not offered again)."""
+        from dnw_desk.ui.damaged_dialog import DamagedDatabaseDialog
+
+        backup: Path | None = getattr(error, "backup", None)
+        message = str(error)
+        if backup in self.restored_from:
+            message += " " + _(
+                "Restoring {name} did not help: it cannot be read either. Ask IT for help."
+            ).format(name=backup.name if backup else "")
+            backup = None
+        self.window.statusBar().showMessage(message)
+        print(message, file=sys.stderr)
+        if not DamagedDatabaseDialog.ask(self.window, message, backup):
+            self.app.exit(2)
+            return
+        assert backup is not None and self.tasks is not None
+        self.restored_from.append(backup)
+        self.window.statusBar().showMessage(_("Restoring the newest backup…"))
+        data_dir = self.data_dir
+        self.future = self.tasks.run(
+            lambda: open_data_dir(data_dir, restore_from=backup),
+            self.on_opened,
+            self.on_open_failed,
+        )
+
     def shut_down(self) -> None:
         """After the event loop: keep the draft and the geometry, stop the workers, close."""
         ui, session = self.ui, self.session
         if session is not None and not session.intake.form.is_empty():
             session.intake.save_draft_now()
+        stop_background(self.window)
         if ui is not None:
             geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
             ui.local = replace(ui.local, geometry=geometry)
