@@ -42,6 +42,7 @@ from dnw_desk.services.handling import (
     returns_by_unit,
 )
 from dnw_desk.services.queue import QueueRow, countdown_of
+from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
 from dnw_desk.ui.case_timeline import TimelineModel
 from dnw_desk.ui.context import DeskUi
@@ -288,8 +289,8 @@ class CaseDetailDialog(QDialog):
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, FieldErrors):
             message = "; ".join(error.errors.values())
-        elif isinstance(error, PermissionDenied | DomainError):
-            message = str(error)
+        elif isinstance(error, PermissionDenied | DomainError | StoreError):
+            message = str(error)  # a full disk says itself that nothing was saved
         else:
             message = _("Could not save: {problem}").format(problem=error)
         show_error(self.message, message)

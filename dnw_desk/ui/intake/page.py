@@ -23,6 +23,7 @@ from dnw_desk.services.cases import Saved
 from dnw_desk.services.reference_data import refusal_reasons
 from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
+from dnw_desk.store.database import StoreError
 from dnw_desk.ui.confirm_dialog import ConfirmDialog
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.intake.form import IntakeForm
@@ -230,6 +231,11 @@ class IntakePage(QWidget):
         if isinstance(error, FieldErrors):
             self._refused(error)
         elif isinstance(error, DomainError):
+            show_error(self.form_error, str(error))
+        elif isinstance(error, StoreError):
+            # A full disk, an I/O error: nothing was saved and the form keeps its content; the
+            # message says what to do.
+            log.error("saving a case failed: %s", error.__class__.__name__)
             show_error(self.form_error, str(error))
         else:
             log.error("saving a case failed: %s", error.__class__.__name__)
