@@ -17,10 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = (
     "import importlib, json, sys\n"
-    "module = importlib.import_module(sys.argv[1])\n"
+    "name, out = sys.argv[1], sys.argv[2]\n"
+    "sys.argv = [name]  # benchmarks with options of their own see none\n"
+    "module = importlib.import_module(name)\n"
     "rows = module.main()\n"
     "rows = rows if isinstance(rows, list) else [rows]\n"
-    "open(sys.argv[2], 'w').write(json.dumps(rows, default=str))\n"
+    "open(out, 'w').write(json.dumps(rows, default=str))\n"
 )
 
 

@@ -25,7 +25,7 @@ from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.changes import Changes
 from dnw_desk.store import cases_repo
-from dnw_desk.store.audit import append_audit
+from dnw_desk.store.audit import AuditEntry, append_audit_many
 from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.store.database import Database
 
@@ -151,18 +151,20 @@ class CaseService:
             registered = registered_event_data(registration, number, code, self.terminal, actor)
             steps = [(EventType.REGISTERED, registered), *follow_up]
             state: CaseState | None = None
-            event_ids = []
-            for seq, (event_type, data) in enumerate(steps, start=1):
+            events = []
+            for event_type, data in steps:
                 event = Event(str(uuid.uuid4()), case_id, event_type, now, actor.audit_name, data)
                 state = apply_event(state, event)
-                self._write_event(conn, event, seq, number, now)
-                event_ids.append(event.event_id)
+                events.append(event)
             assert state is not None
-            cases_repo.store_state(conn, case_id, state, len(steps), now)
-            self._store_deadline_version(conn, case_id, follow_up)
+            self._write_events(conn, events, 1, number, now)
+            cases_repo.store_state(
+                conn, case_id, state, len(steps), now, _calendar_version(follow_up)
+            )
             row = cases_repo.get_case(conn, case_id)
         assert row is not None
-        return Saved(row, tuple(event_ids), Changes(case_ids=frozenset({case_id})))
+        event_ids = tuple(event.event_id for event in events)
+        return Saved(row, event_ids, Changes(case_ids=frozenset({case_id})))
 
     # --- later steps -------------------------------------------------------------------------
 
@@ -205,10 +207,15 @@ class CaseService:
             event = Event(str(uuid.uuid4()), case_id, event_type, when, actor.audit_name, payload)
             state = apply_event(fold(events), event)
             number = _number_of(events)
-            self._write_event(conn, event, len(events) + 1, number, now)
-            cases_repo.store_state(conn, case_id, state, len(events) + 1, now)
-            if event_type in (EventType.REFERRED, EventType.REDO, EventType.EXTENSION_GRANTED):
-                self._store_deadline_version(conn, case_id, [(event_type, payload)])
+            self._write_events(conn, [event], len(events) + 1, number, now)
+            cases_repo.store_state(
+                conn,
+                case_id,
+                state,
+                len(events) + 1,
+                now,
+                _calendar_version([(event_type, payload)]),
+            )
             row = cases_repo.get_case(conn, case_id)
         assert row is not None
         return Saved(row, (event.event_id,), Changes(case_ids=frozenset({case_id})))
@@ -225,33 +232,37 @@ class CaseService:
             "rule": result.rule,
         }
 
-    def _store_deadline_version(
-        self, conn: Connection, case_id: str, steps: list[tuple[EventType, dict[str, Any]]]
+    def _write_events(
+        self, conn: Connection, events: list[Event], first_seq: int, number: str, now: datetime
     ) -> None:
-        versions = [data["calendar_version"] for _t, data in steps if "calendar_version" in data]
-        if versions:
-            cases_repo.set_calendar_version(conn, case_id, versions[-1])
-
-    def _write_event(
-        self, conn: Connection, event: Event, seq: int, number: str, now: datetime
-    ) -> None:
-        cases_repo.insert_event(conn, event, seq, now)
-        op_id = str(uuid.uuid4())
-        cases_repo.enqueue_op(
+        """The events, their outbox operations and audit entries: three statements in all."""
+        numbered = list(zip(events, range(first_seq, first_seq + len(events)), strict=True))
+        cases_repo.insert_events(conn, numbered, now)
+        ops = []
+        for event, seq in numbered:
+            op_id = str(uuid.uuid4())
+            payload = event_op_payload(op_id, event, seq, number, self.terminal)
+            ops.append(
+                {
+                    "op_id": op_id,
+                    "case_id": event.case_id,
+                    "kind": OP_KIND_EVENT,
+                    "payload": payload,
+                }
+            )
+        cases_repo.enqueue_ops(conn, ops, now)
+        append_audit_many(
             conn,
-            op_id,
-            event.case_id,
-            OP_KIND_EVENT,
-            event_op_payload(op_id, event, seq, number, self.terminal),
-            now,
-        )
-        append_audit(
-            conn,
-            at=now,
-            actor=event.actor,
-            action=f"case.{event.type.value}",
-            case_id=event.case_id,
-            detail={"number": number, "event_id": event.event_id, "seq": seq},
+            (
+                AuditEntry(
+                    now,
+                    event.actor,
+                    f"case.{event.type.value}",
+                    event.case_id,
+                    {"number": number, "event_id": event.event_id, "seq": seq},
+                )
+                for event, seq in numbered
+            ),
         )
 
     def events(self, case_id: str) -> list[Event]:
@@ -328,6 +339,12 @@ def event_op_payload(
             "data": dict(event.data),
         },
     }
+
+
+def _calendar_version(steps: Sequence[tuple[EventType, Mapping[str, Any]]]) -> str | None:
+    """The calendar version of a deadline computed in these steps, if any."""
+    versions = [data["calendar_version"] for _type, data in steps if "calendar_version" in data]
+    return str(versions[-1]) if versions else None
 
 
 def _number_of(events: Sequence[Event]) -> str:

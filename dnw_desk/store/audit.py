@@ -53,12 +53,14 @@ class AuditEntry:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
+_LAST_ENTRY = select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
+_INSERT_ENTRIES = insert(audit_log)
+
+
 def append_audit_many(conn: Connection, entries: Iterable[AuditEntry]) -> int:
     """Chain entries onto the log inside the caller's write transaction, in one executemany.
     Returns how many were written."""
-    last = conn.execute(
-        select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-    ).first()
+    last = conn.execute(_LAST_ENTRY).first()
     entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
     rows = []
     for entry in entries:
@@ -82,7 +84,7 @@ def append_audit_many(conn: Connection, entries: Iterable[AuditEntry]) -> int:
         )
         prev_hash = digest
     if rows:
-        conn.execute(insert(audit_log), rows)
+        conn.execute(_INSERT_ENTRIES, rows)
     return len(rows)
 
 
