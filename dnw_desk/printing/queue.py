@@ -205,8 +205,11 @@ class PrintWorker:
         recovered = self.store.recover(self.clock())
         if recovered:
             log.info("requeued %d print job(s) interrupted by a previous exit", recovered)
-        self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
-        self._thread.start()
+        thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
+        thread.start()
+        # Published only once started: ``stop`` on the GUI thread may run meanwhile (a quick
+        # exit), and joining a thread that has not started raises.
+        self._thread = thread
 
     def wake(self) -> None:
         self._wake.set()
