@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dnw_desk.domain.case import EVENT_LABELS, STATUS_LABELS, EventType, Status
+from dnw_desk.domain.case import EVENT_LABELS, STATUS_LABELS, Event, EventType, Status
 from dnw_desk.domain.roles import Permission, may
 from dnw_desk.i18n import N_, _
 from dnw_desk.sync.conflicts import RESOLUTION_LABELS, Resolution, masked, settle
 from dnw_desk.sync.state import Conflict, open_conflicts
+from dnw_desk.ui.case_timeline import summarise
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, label, show_error, vbox
 
@@ -94,13 +95,25 @@ def _when(value: Any) -> str:
         return str(value)
 
 
-def _step(event: dict[str, Any]) -> str:
-    try:
-        step = _(EVENT_LABELS[EventType(str(event.get("type")))])
-    except ValueError:
-        step = str(event.get("type", "?"))
+def _step(event: dict[str, Any]) -> list[str]:
+    """The step's line (time, step, by whom) and, indented, what it recorded — labelled as in
+    the case timeline, which never shows the registration's personal data."""
     actor = event.get("actor")
-    return f"{_when(event.get('at', ''))}  {step}" + (f"  ({actor})" if actor else "")
+    head = f"{_when(event.get('at', ''))}  " + "{step}" + (f"  ({actor})" if actor else "")
+    data = event.get("data") or {}
+    try:
+        kind = EventType(str(event.get("type")))
+    except ValueError:
+        return [head.format(step=event.get("type", "?")), *_fields(data)]
+    lines = [head.format(step=_(EVENT_LABELS[kind]))]
+    if kind is EventType.REGISTERED and not data.get("clerk_no"):
+        return lines  # the server's side leaves the registration's data out
+    try:
+        at = datetime.fromisoformat(str(event.get("at")))
+    except ValueError:
+        return [*lines, *_fields(data)]
+    summary = summarise(Event(str(event.get("id", "")), "", kind, at, str(actor or ""), data))
+    return [*lines, f"    {summary}"] if summary else lines
 
 
 def _fields(data: Any, prefix: str = "") -> list[str]:
@@ -133,15 +146,14 @@ def version_text(value: Any) -> str:
                 status = str(value["status"])
             lines.append(_("Status: {status}").format(status=status))
         if isinstance(value.get("event"), dict):
-            event = value["event"]
-            lines.append(_step(event))
-            lines += _fields(event.get("data", {}))
+            lines += _step(value["event"])
         for event in value.get("events", []) or []:
-            lines.append(_step(event))
-            lines += _fields(event.get("data", {}))
+            lines += _step(event)
         return "\n".join(lines) if lines else "\n".join(_fields(value))
     if isinstance(value, list):
-        return "\n".join(_step(item) if isinstance(item, dict) else str(item) for item in value)
+        for item in value:
+            lines += _step(item) if isinstance(item, dict) else [str(item)]
+        return "\n".join(lines)
     return str(value)
 
 

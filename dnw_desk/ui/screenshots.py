@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -170,10 +171,116 @@ def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) 
                 wizard.restart()
                 shooter.shoot(wizard, f"setup-{step}")
             wizard.close()
+            shoot_sync(shooter, window, session, accounts, ui)
+            from dnw_desk.ui.damaged_dialog import DamagedDatabaseDialog
+
+            damaged = damaged_error(Path(tmp) / "damaged-demo")
+            message = str(damaged).replace(str(Path(tmp) / "damaged-demo"), "C:\\dnw-desk")
+            shooter.shoot_dialog(
+                DamagedDatabaseDialog(message, damaged.backup, window), "damaged-database"
+            )
         window.close()
         ui.tasks.shutdown()
         desk.close()
     return shooter.saved
+
+
+def demo_conflicts(desk: Desk) -> None:
+    """Two conflicts as sync records them: an answer the server refused, a unit's step that
+    did not fit this desk's timeline."""
+    from dnw_desk.store import cases_repo
+    from dnw_desk.sync import state as sync_state
+
+    now = desk.clock()
+    with desk.db.write() as conn:
+        (case,) = cases_repo.list_cases(conn, limit=1)
+        registered = f"{case.registered_at:%Y-%m-%dT%H:%M:%S%z}"
+        sync_state.record_conflict(
+            conn,
+            direction="push",
+            code="workflow",
+            message="单位已在服务器上给出处理意见",
+            now=now,
+            op_id="6f0c0b8e-2d7e-4a4e-9d55-0d8c3c1f0a11",
+            case_id=case.id,
+            case_no=case.number,
+            local_version={
+                "case_no": case.number,
+                "event": {
+                    "type": "opinion_given",
+                    "at": now.isoformat(),
+                    "actor": "clerk:wang",
+                    "data": {"kind": "handled", "text": "已电话告知反映人（13812345678）办理进度"},
+                },
+            },
+            server_version={
+                "case_no": case.number,
+                "status": "opinion_given",
+                "events": [
+                    {"type": "registered", "at": registered, "actor": "clerk:wang", "data": {}},
+                    {
+                        "type": "opinion_given",
+                        "at": now.isoformat(),
+                        "actor": "unit:省公安厅",
+                        "data": {"kind": "handled", "text": "已一次性告知所需材料并受理"},
+                    },
+                ],
+            },
+        )
+        sync_state.record_conflict(
+            conn,
+            direction="pull",
+            code="workflow",
+            message="案件已办结，不能再退回",
+            now=now,
+            case_id=case.id,
+            case_no=case.number,
+            local_version=[{"type": "registered", "at": registered}],
+            server_version={
+                "case_no": case.number,
+                "event": {
+                    "type": "unit_returned",
+                    "at": now.isoformat(),
+                    "actor": "unit:市人社局",
+                    "data": {"reason": "不属于本单位职责"},
+                },
+            },
+        )
+
+
+def shoot_sync(shooter: Shooter, window: Any, session: Any, accounts: Any, ui: Any) -> None:
+    """The sync state in the status bar (offline, with conflicts) and the lead's dialog."""
+    from datetime import timedelta
+
+    from dnw_desk.sync.client import SyncStatus
+    from dnw_desk.ui.conflicts_dialog import ConflictsDialog
+    from dnw_desk.ui.sync_status import SyncView
+
+    desk = ui.desk
+    demo_conflicts(desk)
+    session.on_login_page_logged_in(accounts.authenticate("li", "lead-pass"))
+    since = desk.clock() - timedelta(minutes=47)
+    status = SyncStatus("offline", pending=4, conflicts=2, offline_since=since)
+    window.desk_sync.widget.show_view(SyncView(status, "https://dnw.example.gov.cn", desk.clock()))
+    shooter.shoot(window, "sync-offline-conflicts")
+    shooter.shoot_dialog(ConflictsDialog(ui, window), "sync-conflicts")
+    window.desk_sync.widget.show_view(SyncView(SyncStatus("synced", last_synced_at=since)))
+    shooter.shoot(window, "sync-synced")
+
+
+def damaged_error(data_dir: Path) -> Any:
+    """What opening a damaged database really raises, with a backup to offer."""
+    from dnw_desk.store.schema import DatabaseDamaged, open_database
+
+    data_dir.mkdir()
+    (data_dir / "dnw-desk.sqlite3").write_bytes(b"this is not a database" * 100)
+    (data_dir / "backups").mkdir()
+    (data_dir / "backups" / "dnw-desk-20261123-103200-daily.sqlite3").write_bytes(b"")
+    try:
+        open_database(data_dir)
+    except DatabaseDamaged as error:
+        return error
+    raise AssertionError("a garbage file opened as a database")
 
 
 def main(argv: list[str] | None = None) -> int:
