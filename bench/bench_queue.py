@@ -8,7 +8,10 @@ two cells from a plain Python list (what a repaint cannot do cheaper).
 from __future__ import annotations
 
 import os
+import resource
 import sqlite3
+import subprocess
+import sys
 import time
 
 from bench.common import Result, data_dir_with_cases, p50, percentile, print_results, result
@@ -22,6 +25,14 @@ def _timed(fn) -> float:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
+
+
+BARE_WINDOW_RSS = (
+    "import resource\n"
+    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+    "app = QApplication([]); w = QMainWindow(); w.show(); app.processEvents()\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+)
 
 
 def main() -> list[Result]:
@@ -117,7 +128,24 @@ def main() -> list[Result]:
         pending = conn.exec_driver_sql(
             "SELECT count(*) FROM cases WHERE status IN ('referred','accepted','opinion_given')"
         ).scalar()
+    # DESIGN §11: memory with 100 000 cases. This process holds Qt, the open desk, the queue
+    # model and the alert levels of every pending case; the floor is a bare PySide6 window.
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    bare = subprocess.run(
+        [sys.executable, "-c", BARE_WINDOW_RSS],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     results = [
+        result(
+            "peak RSS with the queue open on 100k cases (MB)",
+            peak_mb,
+            float(bare.stdout.strip()),
+            "MB",
+            "≤ 250 MB",
+        ),
         result(
             "queue open, 100k cases, p50 (ms)",
             p50(opened) * 1000,

@@ -29,3 +29,10 @@ def english() -> Iterator[None]:
     i18n.set_language("en")
     yield
     i18n.set_language(previous)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_qapplication(qapp: object) -> object:
+    """Create the QApplication before anything else can create a bare QGuiApplication (the
+    printing code's ensure_qt does, outside the desk): a later widget would then abort Qt."""
+    return qapp
