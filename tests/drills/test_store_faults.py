@@ -131,6 +131,41 @@ def test_data_dir_that_cannot_be_created_gets_a_clear_message(tmp_path: Path) ->
         open_database(blocker / "data")
 
 
+def test_read_only_data_dir_is_refused_with_a_message(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    # Root ignores permission bits (and CI runs as root), so ask the OS check to say "no"
+    # the way a read-only mount or a locked-down profile would.
+    real_access = os.access
+
+    def access(path: str, mode: int) -> bool:
+        return False if Path(path) == data_dir else real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    with pytest.raises(StoreError, match=r"read-only|只读"):
+        open_database(data_dir)
+
+
+def test_read_only_database_file_refuses_saves_cleanly(data_dir: Path) -> None:
+    desk, _clock = desk_at(data_dir)
+    register(desk)
+    engine = desk.db.writer_engine
+    engine.dispose()
+
+    @event.listens_for(engine, "connect")
+    def read_only(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA query_only = ON")
+
+    with pytest.raises(SaveFailed):
+        register(desk)
+    event.remove(engine, "connect", read_only)
+    engine.dispose()
+    assert desk.db.integrity_check() == "ok"
+    register(desk)
+
+
 def test_clock_jumping_back_keeps_the_timeline_in_order(data_dir: Path) -> None:
     desk, clock = desk_at(data_dir)
     case = register(desk).case
