@@ -14,7 +14,15 @@ import subprocess
 import sys
 import time
 
-from bench.common import Result, data_dir_with_cases, p50, percentile, print_results, result
+from bench.common import (
+    ROOT,
+    Result,
+    data_dir_with_cases,
+    p50,
+    percentile,
+    print_results,
+    result,
+)
 
 RUNS = 15
 VISIBLE = 30  # rows on a 1366×768 screen
@@ -27,12 +35,22 @@ def _timed(fn) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - started
 
 
+# Peak RSS from /proc (VmHWM): getrusage's ru_maxrss survives fork+exec, so a child started
+# from this big process would report our peak, not its own.
 BARE_WINDOW_RSS = (
-    "import resource\n"
     "from PySide6.QtWidgets import QApplication, QMainWindow\n"
     "app = QApplication([]); w = QMainWindow(); w.show(); app.processEvents()\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    "from bench.bench_queue import peak_rss_mb\n"
+    "print(peak_rss_mb())\n"
 )
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> list[Result]:
@@ -130,13 +148,13 @@ def main() -> list[Result]:
         ).scalar()
     # DESIGN §11: memory with 100 000 cases. This process holds Qt, the open desk, the queue
     # model and the alert levels of every pending case; the floor is a bare PySide6 window.
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     bare = subprocess.run(
         [sys.executable, "-c", BARE_WINDOW_RSS],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)},
     )
     results = [
         result(

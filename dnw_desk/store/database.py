@@ -109,6 +109,10 @@ def _make_engine(path: Path, *, writer: bool) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         configure_connection(dbapi_connection)
+        if writer:
+            # 32 MB of page cache for the one writer (default 2 MB): the indexes a registration
+            # touches stay in memory instead of being re-read on every save.
+            dbapi_connection.execute("PRAGMA cache_size = -32000")
 
     begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
 
