@@ -197,7 +197,7 @@ class CaseDetailDialog(QDialog):
         for field, show in self.reveal_buttons.items():
             show.setEnabled(may_unmask and bool(view.masked.get(field)))
             show.setToolTip("" if may_unmask else _("Only a shift lead may show personal data."))
-        self.timeline.set_events(view.events)
+        self.timeline.set_rows(view.events)
         # After the layout settled, so rows fit the wrapped text at the final column width.
         QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
         possible = possible_actions(view.state, actor)
@@ -334,7 +334,7 @@ class CaseDetailDialog(QDialog):
         def reload() -> tuple[Any, ...]:
             return tuple(self.handling.cases.events(case_id))
 
-        self.ui.tasks.run(reload, self.timeline.set_events)
+        self.ui.tasks.run(reload, self.timeline.set_rows)
 
     @Slot()
     def on_hide_timer_timeout(self) -> None:

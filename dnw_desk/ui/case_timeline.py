@@ -6,11 +6,9 @@ The registration event's data holds the complainant's personal data: it is never
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from dnw_desk.domain.case import (
     EVENT_LABELS,
@@ -28,9 +26,9 @@ from dnw_desk.services.handling import (
     InformChannel,
     MaskedField,
 )
+from dnw_desk.ui.rows_model import RowsModel
 
 TIMELINE_COLUMNS = (N_("Time"), N_("Step"), N_("By"), N_("Details"))
-_ROOT = QModelIndex()
 # Fields of event data that are shown, in this order, with their labels.
 _SHOWN = (
     ("unit", N_("Unit")),
@@ -83,46 +81,14 @@ def summarise(event: Event) -> str:
     return "; ".join(parts)
 
 
-class TimelineModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._events: list[Event] = []
+class TimelineModel(RowsModel):
+    COLUMNS = TIMELINE_COLUMNS
 
-    def set_events(self, events: Sequence[Event]) -> None:
-        self.beginResetModel()
-        self._events = list(events)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._events)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(TIMELINE_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(TIMELINE_COLUMNS)
-        ):
-            return _(TIMELINE_COLUMNS[section])
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._events):
-            return None
-        event = self._events[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            column = index.column()
-            if column == 0:
-                return f"{event.at:%Y-%m-%d %H:%M}"
-            if column == 1:
-                return _(EVENT_LABELS.get(event.type, event.type.value))
-            if column == 2:
-                return event.actor
-            return summarise(event)
-        return None
+    def cell(self, event: Event, column: int) -> Any:
+        if column == 0:
+            return f"{event.at:%Y-%m-%d %H:%M}"
+        if column == 1:
+            return _(EVENT_LABELS.get(event.type, event.type.value))
+        if column == 2:
+            return event.actor
+        return summarise(event)

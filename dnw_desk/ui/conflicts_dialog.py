@@ -8,11 +8,10 @@ log; no timeline is rewritten (events are append-only), a follow-up step is ente
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +29,7 @@ from dnw_desk.sync.conflicts import RESOLUTION_LABELS, Resolution, masked, settl
 from dnw_desk.sync.state import Conflict, open_conflicts
 from dnw_desk.ui.case_timeline import summarise
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.rows_model import RowsModel
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, label, show_error, vbox
 
 COLUMNS = (N_("Detected"), N_("Case number"), N_("Where"), N_("Problem"))
@@ -37,45 +37,12 @@ DIRECTION_LABELS = {
     "push": N_("Sent by this desk, refused by the server"),
     "pull": N_("From the server, does not fit this desk's timeline"),
 }
-_ROOT = QModelIndex()
 
 
-class ConflictsModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.conflicts: list[Conflict] = []
+class ConflictsModel(RowsModel):
+    COLUMNS = COLUMNS
 
-    def set_conflicts(self, conflicts: Sequence[Conflict]) -> None:
-        self.beginResetModel()
-        self.conflicts = list(conflicts)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.conflicts)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return _(COLUMNS[section])
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.conflicts):
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        conflict = self.conflicts[index.row()]
-        column = index.column()
+    def cell(self, conflict: Conflict, column: int) -> Any:
         if column == 0:
             return f"{conflict.detected_at:%Y-%m-%d %H:%M}"
         if column == 1:
@@ -231,7 +198,7 @@ class ConflictsDialog(QDialog):
         self.ui.tasks.run(read, self._show_conflicts, self._failed)
 
     def _show_conflicts(self, conflicts: list[Conflict]) -> None:
-        self.model.set_conflicts(conflicts)
+        self.model.set_rows(conflicts)
         self.empty.setVisible(not conflicts)
         if conflicts:
             self.table.selectRow(0)
@@ -239,9 +206,10 @@ class ConflictsDialog(QDialog):
 
     def selected(self) -> Conflict | None:
         index = self.table.currentIndex()
-        if not index.isValid() or index.row() >= len(self.model.conflicts):
+        if not index.isValid() or index.row() >= len(self.model.rows):
             return None
-        return self.model.conflicts[index.row()]
+        conflict: Conflict = self.model.rows[index.row()]
+        return conflict
 
     @Slot()
     def on_table_current_changed(self) -> None:
