@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -40,6 +41,7 @@ from dnw_desk.services.accounts import AccountService, NewAccount
 from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.store.accounts import AccountRow
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.print_jobs import PrintJobs
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_error, vbox
 
 _HALL_CODE = re.compile(r"^[A-Z0-9]{1,5}[A-Z]$")
@@ -77,6 +79,32 @@ def check_hours(text: str) -> str:
     if any(start >= end for start, end in hours.intervals):
         return _("Each period must end after it starts.")
     return ""
+
+
+def start_test_print(
+    printing: PrintJobs | None, settings: BusinessSettings | None, uri: str, result: QLabel
+) -> None:
+    """Check the address, print the test page in the background and report in ``result`` (the
+    settings dialog and the setup wizard). A test page is not queued: a failure is only shown."""
+    error = check_printer_uri(uri)
+    if error:
+        result.setText(error)
+        return
+    if printing is None:
+        return
+
+    def printed(outputs: tuple[Path, ...]) -> None:
+        result.setText(
+            _("Test page saved to {path}.").format(path=outputs[-1])
+            if outputs
+            else _("Test page sent. Check the printout.")
+        )
+
+    def failed(reason: str) -> None:
+        result.setText(_("Test print failed: {reason}").format(reason=reason))
+
+    result.setText(_("Printing the test page…"))
+    printing.test_print(settings, uri, printed, failed)
 
 
 def check_printer_uri(uri: str) -> str:
@@ -360,27 +388,9 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def on_test_print_clicked(self) -> None:
-        uri = self.printer_uri.text().strip()
-        error = check_printer_uri(uri)
-        if error:
-            self.test_result.setText(error)
-            return
-        printing = self.ui.printing
-        if printing is None:
-            return
-        self.test_result.setText(_("Printing the test page…"))
-        printing.test_print(self.settings, uri, self.on_test_printed, self.on_test_failed)
-
-    def on_test_printed(self, outputs: tuple[Path, ...]) -> None:
-        self.test_result.setText(
-            _("Test page saved to {path}.").format(path=outputs[-1])
-            if outputs
-            else _("Test page sent. Check the printout.")
+        start_test_print(
+            self.ui.printing, self.settings, self.printer_uri.text().strip(), self.test_result
         )
-
-    def on_test_failed(self, reason: str) -> None:
-        # A test page is not queued: nothing to retry in the status bar.
-        self.test_result.setText(_("Test print failed: {reason}").format(reason=reason))
 
     def reload_accounts(self) -> None:
         if self.accounts is None:

@@ -7,7 +7,6 @@ settings on the DB lane (nothing is written until the wizard is finished).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -26,7 +25,13 @@ from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.accounts import NewAccount, check_new_account
 from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.ui.context import DeskUi
-from dnw_desk.ui.settings_dialog import PROFILES, check_hall, check_hours, check_printer_uri
+from dnw_desk.ui.settings_dialog import (
+    PROFILES,
+    check_hall,
+    check_hours,
+    check_printer_uri,
+    start_test_print,
+)
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_error, vbox
 
 
@@ -211,28 +216,11 @@ class PrinterPage(_Page):
 
     @Slot()
     def on_test_clicked(self) -> None:
-        problems = self.check()
-        if problems:
-            self.test_result.setText(problems[0])
-            return
+        uri = self.uri.text().strip()
         printing = self.ui.printing
-        if printing is None:
-            return
-        printing.configure(self.uri.text().strip(), str(self.profile.currentData()))
-        self.test_result.setText(_("Printing the test page…"))
-        printing.test_print(
-            None, self.uri.text().strip(), self.on_test_printed, self.on_test_failed
-        )
-
-    def on_test_printed(self, outputs: tuple[Path, ...]) -> None:
-        self.test_result.setText(
-            _("Test page saved to {path}.").format(path=outputs[-1])
-            if outputs
-            else _("Test page sent. Check the printout.")
-        )
-
-    def on_test_failed(self, reason: str) -> None:
-        self.test_result.setText(_("Test print failed: {reason}").format(reason=reason))
+        if printing is not None and not self.check():
+            printing.configure(uri, str(self.profile.currentData()))
+        start_test_print(printing, None, uri, self.test_result)
 
 
 class SetupWizard(QWizard):
