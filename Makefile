@@ -14,12 +14,14 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -e '.[test]'
 	touch $(STAMP)
 
-# A local dnw-server (SQLite) is started beside the desk and the desk enrolled with it, so
-# register -> sync -> scan the QR -> status page works out of the box. The leading "-" lets the
-# desk start offline if the server cannot.
+# A local dnw-server (SQLite) is started beside the desk and the desk enrolled with it for the
+# hall and window it is set up for (after the setup wizard on a first start, again whenever an
+# admin changes them), so register -> sync -> scan the QR -> status page works out of the box.
+# The leading "-" lets the desk start offline if the server cannot.
+LOCAL_SERVER_PORT ?= 8765
 run: $(STAMP)
-	-$(BIN)/python -m dnw_desk.server.devserver
-	$(BIN)/dnw-desk
+	-$(BIN)/python -m dnw_desk.server.devserver --port $(LOCAL_SERVER_PORT)
+	DNW_LOCAL_SERVER=$(LOCAL_SERVER_PORT) $(BIN)/dnw-desk
 
 test: $(STAMP)
 	$(BIN)/ruff check dnw_desk tests bench

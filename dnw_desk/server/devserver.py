@@ -22,6 +22,7 @@ import httpx
 
 from dnw_desk.server.core.config import SQLITE_FILENAME, default_data_dir
 from dnw_desk.server.core.db import ServerDatabase
+from dnw_desk.store.database import Database
 from dnw_desk.sync.wire import HEALTH_PATH, WHOAMI_PATH
 
 DEFAULT_PORT = 8765
@@ -57,17 +58,15 @@ def start_server(server_dir: Path, host: str, port: int) -> subprocess.Popen[byt
     return process
 
 
-def _enrolment_works(desk_dir: Path, url: str) -> bool:
-    from dnw_desk.store.schema import open_database
+def _enrolment_works(desk_db: Database, desk_dir: Path, url: str, hall: str, window: str) -> bool:
+    """Enrolled with ``url`` by a credential the server still honours, for this hall/window."""
     from dnw_desk.sync import state as sync_state
     from dnw_desk.sync.credentials import CredentialStore
+    from dnw_desk.sync.enrolment import same_binding
+    from dnw_desk.sync.wire import TerminalInfo
 
-    db = open_database(desk_dir)
-    try:
-        with db.read() as conn:
-            enrolment = sync_state.enrolment(conn)
-    finally:
-        db.close()
+    with desk_db.read() as conn:
+        enrolment = sync_state.enrolment(conn)
     if enrolment is None or enrolment.server_url != url:
         return False
     token = CredentialStore(desk_dir).load(enrolment.credential_store)
@@ -79,7 +78,52 @@ def _enrolment_works(desk_dir: Path, url: str) -> bool:
         )
     except httpx.HTTPError:
         return False
-    return response.status_code == 200
+    if response.status_code != 200:
+        return False
+    return same_binding(TerminalInfo.model_validate_json(response.content), hall, window)
+
+
+def _start_if_down(server_db: ServerDatabase, server_dir: Path, host: str, port: int) -> str:
+    url = f"http://{host}:{port}"
+    server_db.migrate()
+    if server_healthy(url):
+        return url
+    process = start_server(server_dir, host, port)
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server_healthy(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            log_file = server_dir / "server.log"
+            raise RuntimeError(f"dnw-server did not start on {url}; see {log_file}")
+        time.sleep(0.2)
+    return url
+
+
+def enrol_with_local_server(
+    desk_db: Database, desk_dir: Path, server_db: ServerDatabase, url: str
+) -> bool:
+    """Enrol the desk for the hall and window it is configured for (False: not set up yet, so
+    there is nothing to bind to). The terminal it held before is revoked on the server."""
+    from dnw_desk.server import credentials
+    from dnw_desk.services.settings import load_settings
+    from dnw_desk.sync import state as sync_state
+    from dnw_desk.sync.enrolment import enrol
+
+    settings = load_settings(desk_db)
+    if not settings.configured:
+        return False
+    if _enrolment_works(desk_db, desk_dir, url, settings.hall_code, settings.window_no):
+        return True
+    with desk_db.read() as conn:
+        previous = sync_state.enrolment(conn)
+    now = datetime.now(UTC)
+    with server_db.write() as conn:
+        if previous is not None and previous.server_url == url:
+            credentials.revoke_terminal(conn, previous.terminal_id, now)
+        _record, token = credentials.add_terminal(
+            conn, settings.hall_code, settings.window_no, now, label="make run"
+        )
+    enrol(desk_db, desk_dir, url, token, hall=settings.hall_code, window=settings.window_no)
+    return True
 
 
 def ensure_local_server(
@@ -88,53 +132,26 @@ def ensure_local_server(
     server_dir: Path | None = None,
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
-) -> str:
-    """Start (if needed) a local server and enrol the desk with it; returns the server URL."""
-    from dnw_desk.server import credentials
-    from dnw_desk.services.settings import load_settings
+    desk_db: Database | None = None,
+) -> tuple[str, bool]:
+    """Start (if needed) a local server and enrol the desk with it when it is set up; returns
+    the server URL and whether the desk is enrolled. ``desk_db``: the open database of a
+    running desk (otherwise the data dir's database is opened here)."""
     from dnw_desk.store.schema import open_database
-    from dnw_desk.sync.enrolment import enrol
 
     server_dir = server_dir or default_data_dir()
-    url = f"http://{host}:{port}"
     server_db = ServerDatabase(f"sqlite:///{server_dir / SQLITE_FILENAME}")
     try:
-        server_db.migrate()
-        if not server_healthy(url):
-            process = start_server(server_dir, host, port)
-            deadline = time.monotonic() + START_TIMEOUT
-            while not server_healthy(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"dnw-server did not start on {url}; see {server_dir / 'server.log'}"
-                    )
-                time.sleep(0.2)
-        if _enrolment_works(desk_dir, url):
-            return url
-        desk_db = open_database(desk_dir)
+        url = _start_if_down(server_db, server_dir, host, port)
+        db = desk_db or open_database(desk_dir)
         try:
-            settings = load_settings(desk_db)
-            with server_db.write() as conn:
-                _record, token = credentials.add_terminal(
-                    conn,
-                    settings.hall_code,
-                    settings.window_no,
-                    datetime.now(UTC),
-                    label="make run",
-                )
-            enrol(
-                desk_db,
-                desk_dir,
-                url,
-                token,
-                hall=settings.hall_code,
-                window=settings.window_no,
-            )
+            enrolled = enrol_with_local_server(db, desk_dir, server_db, url)
         finally:
-            desk_db.close()
+            if desk_db is None:
+                db.close()
     finally:
         server_db.dispose()
-    return url
+    return url, enrolled
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,11 +167,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     desk_dir = args.data_dir or desk_default_dir()
     try:
-        url = ensure_local_server(desk_dir, server_dir=args.server_data_dir, port=args.port)
+        url, enrolled = ensure_local_server(
+            desk_dir, server_dir=args.server_data_dir, port=args.port
+        )
     except Exception as exc:  # make run continues without a server: the desk works offline
         print(f"Local dnw-server not available: {exc}", file=sys.stderr)
         return 1
-    print(f"Local dnw-server at {url}; the desk in {desk_dir} is enrolled with it.")
+    if enrolled:
+        print(f"Local dnw-server at {url}; the desk in {desk_dir} is enrolled with it.")
+    else:
+        print(
+            f"Local dnw-server at {url}; the desk in {desk_dir} enrols with it once the setup "
+            "wizard has chosen its hall and window."
+        )
     return 0
 
 

@@ -23,18 +23,22 @@ from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.case import Event, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.i18n import _
+from dnw_desk.services.settings import read_settings
 from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.database import Database
 from dnw_desk.store.tables import case_events, outbox
 from dnw_desk.sync import state as sync_state
+from dnw_desk.sync.enrolment import binding_problem, same_binding, wrong_window_message
 from dnw_desk.sync.wire import (
     MAX_BATCH,
     PULL_PATH,
     PUSH_PATH,
+    WHOAMI_PATH,
     PulledEvent,
     PullResponse,
     PushResponse,
+    TerminalInfo,
 )
 
 StatusKind = Literal["not_enrolled", "synced", "pending", "offline", "error"]
@@ -145,6 +149,7 @@ class SyncClient:
         pushed = duplicates = conflicts = 0
         changed: list[str] = []  # filled page by page, so a failure keeps what was applied
         try:
+            self._check_binding()
             pushed, duplicates, conflicts = self.push_pending()
             self.pull_updates(changed)
         except SyncFailure as failure:
@@ -171,6 +176,37 @@ class SyncClient:
                 sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
             else:
                 sync_state.set_value(conn, sync_state.LAST_ERROR, str(failure), now)
+
+    def _check_binding(self) -> None:
+        """Refuse to push when the desk was moved to another hall or window since enrolment:
+        the server would refuse every case with a bare 403."""
+        with self.db.read() as conn:
+            enrolment = sync_state.enrolment(conn)
+            settings = read_settings(conn)
+        problem = (
+            binding_problem(enrolment, settings.hall_code, settings.window_no)
+            if enrolment is not None
+            else None
+        )
+        if problem is not None:
+            raise SyncFailure("error", problem)
+
+    def _forbidden(self) -> SyncFailure:
+        """A 403 on push: say which window the server holds the credential for, if it tells."""
+        generic = SyncFailure("error", _("The server says this terminal may not send these cases."))
+        try:
+            response = self.http.get(WHOAMI_PATH)
+            info = TerminalInfo.model_validate_json(response.content)
+        except (httpx.HTTPError, ValidationError):
+            return generic
+        with self.db.read() as conn:
+            settings = read_settings(conn)
+        if same_binding(info, settings.hall_code, settings.window_no):
+            return generic  # bound right: the refused cases themselves are another window's
+        return SyncFailure(
+            "error",
+            wrong_window_message(info.hall, info.window, settings.hall_code, settings.window_no),
+        )
 
     # --- push ----------------------------------------------------------------------------
 
@@ -201,6 +237,8 @@ class SyncClient:
         if response.status_code == 413 and self.batch_size > MIN_BATCH:
             self.batch_size = max(MIN_BATCH, self.batch_size // 2)
             raise _BatchTooLarge
+        if response.status_code == 403:
+            raise self._forbidden()
         _raise_for(response)
         try:
             return PushResponse.model_validate_json(response.content)

@@ -23,13 +23,37 @@ class EnrolmentError(DomainError):
     pass
 
 
-def _same_binding(info: TerminalInfo, hall: str, window: str) -> bool:
+def same_binding(info: TerminalInfo, hall: str, window: str) -> bool:
     try:
         return normalize_hall_code(hall) == info.hall and normalize_window(window) == int(
             info.window
         )
     except (CaseNumberError, ValueError):
         return False
+
+
+def binding_problem(enrolment: sync_state.Enrolment, hall: str, window: str) -> str | None:
+    """Why this desk's cases cannot be pushed with its credential, or None when they can.
+
+    The server binds a terminal's credential to one hall and window; an admin who changes them
+    in the settings (or a first-run wizard that chose others) needs a credential for the new
+    window before anything syncs again."""
+    if enrolment.hall is None or enrolment.window is None:
+        return None  # an older enrolment: the server's 403 says it instead
+    info = TerminalInfo(
+        terminal_id=enrolment.terminal_id, hall=enrolment.hall, window=enrolment.window
+    )
+    if same_binding(info, hall, window):
+        return None
+    return wrong_window_message(enrolment.hall, enrolment.window, hall, window)
+
+
+def wrong_window_message(token_hall: str, token_window: str, hall: str, window: str) -> str:
+    return _(
+        "This terminal's server credential is for hall {token_hall} window {token_window}, but "
+        "this desk is now hall {hall} window {window}. Nothing syncs until an administrator "
+        "enrols it again with a token for this window (dnw-desk enrol)."
+    ).format(token_hall=token_hall, token_window=token_window, hall=hall, window=window)
 
 
 def enrol(
@@ -69,7 +93,7 @@ def enrol(
         info = TerminalInfo.model_validate_json(response.content)
     except ValidationError as exc:
         raise EnrolmentError(_("The server's answer is not what a dnw-server sends.")) from exc
-    if not _same_binding(info, hall, window):
+    if not same_binding(info, hall, window):
         raise EnrolmentError(
             _(
                 "The token is for hall {token_hall} window {token_window}, but this desk is "
@@ -83,6 +107,8 @@ def enrol(
         sync_state.set_value(conn, sync_state.SERVER_URL, server_url, now)
         sync_state.set_value(conn, sync_state.TERMINAL_ID, info.terminal_id, now)
         sync_state.set_value(conn, sync_state.CREDENTIAL, location, now)
+        sync_state.set_value(conn, sync_state.ENROLLED_HALL, info.hall, now)
+        sync_state.set_value(conn, sync_state.ENROLLED_WINDOW, info.window, now)
         sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
         if previous != server_url:
             sync_state.set_value(conn, sync_state.PULL_CURSOR, 0, now)

@@ -18,6 +18,10 @@ PULL_CURSOR = "pull_cursor"
 LAST_SYNCED = "last_synced_at"
 OFFLINE_SINCE = "offline_since"
 LAST_ERROR = "last_error"
+# The hall and window the server bound this terminal's credential to, kept at enrolment so the
+# desk can tell before pushing that an admin has since moved it to another hall or window.
+ENROLLED_HALL = "enrolled_hall"
+ENROLLED_WINDOW = "enrolled_window"
 
 
 def get_value(conn: Connection, key: str, default: Any = None) -> Any:
@@ -45,14 +49,21 @@ class Enrolment:
     server_url: str
     terminal_id: int
     credential_store: str
+    hall: str | None = None  # None: enrolled by a release that did not keep the binding
+    window: str | None = None
 
 
 def enrolment(conn: Connection) -> Enrolment | None:
     url = get_value(conn, SERVER_URL)
     if not url:
         return None
+    hall, window = get_value(conn, ENROLLED_HALL), get_value(conn, ENROLLED_WINDOW)
     return Enrolment(
-        str(url), int(get_value(conn, TERMINAL_ID, 0)), str(get_value(conn, CREDENTIAL, "file"))
+        str(url),
+        int(get_value(conn, TERMINAL_ID, 0)),
+        str(get_value(conn, CREDENTIAL, "file")),
+        str(hall) if hall else None,
+        str(window) if window else None,
     )
 
 

@@ -13,7 +13,9 @@ cost the cold start nothing.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.changes import Changes
+from dnw_desk.store.database import Database
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.sync_status import SyncStatusWidget, SyncView
 
@@ -31,8 +34,23 @@ if TYPE_CHECKING:
     from dnw_desk.sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
+LOCAL_SERVER_ENV = "DNW_LOCAL_SERVER"  # make run: the port of the local dnw-server
 SYNC_INTERVAL_S = 30.0
 STOP_TIMEOUT_S = 5.0
+
+
+def enrol_with_local_server(db: Database, data_dir: Path) -> None:
+    """Under ``make run`` (a local server beside the desk), enrol for the hall and window the
+    desk is set up for now; a failure leaves the desk as it was (it works offline)."""
+    port = os.environ.get(LOCAL_SERVER_ENV)
+    if not port:
+        return
+    from dnw_desk.server.devserver import ensure_local_server
+
+    try:
+        ensure_local_server(data_dir, port=int(port), desk_db=db)
+    except Exception:
+        log.exception("enrolling with the local server failed")
 
 
 class DeskSync(QObject):
@@ -103,6 +121,7 @@ class DeskSync(QObject):
             from dnw_desk.sync.client import read_status
             from dnw_desk.sync.worker import client_for
 
+            enrol_with_local_server(db, data_dir)
             client = client_for(db, data_dir, clock)
             if client is not None:
                 client.close()
@@ -121,6 +140,8 @@ class DeskSync(QObject):
         self.on_worker_status(status)
         if self.enrolled and self.worker is None and not self._stopped:
             self._start_worker()
+        elif self.worker is not None:
+            self.worker.trigger()  # a round now shows whether the (new) binding holds
 
     def _probe_failed(self, error: BaseException) -> None:
         log.error("reading the sync state failed: %s", error)
@@ -177,6 +198,10 @@ class DeskSync(QObject):
 
     @Slot(object)
     def on_bus_changed(self, changes: Changes) -> None:
+        if changes.settings:
+            # The hall or window may have changed: enrol again where that is possible (a local
+            # server), otherwise the next round says the credential is for another window.
+            self.start()
         if changes.cases and changes is not self._published and self.worker is not None:
             self.worker.trigger()
 

@@ -3,13 +3,18 @@ from __future__ import annotations
 import os
 import signal
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from dnw_desk.server import credentials
 from dnw_desk.server.cli import main as server_main
+from dnw_desk.server.core.db import ServerDatabase
 from dnw_desk.server.devserver import PID_FILE, ensure_local_server, server_healthy
+from dnw_desk.services.settings import load_settings, save_settings
 from dnw_desk.store.schema import open_database
 from dnw_desk.sync import state as sync_state
 from tests.sync.conftest import free_port
@@ -49,21 +54,56 @@ def test_init_terminals_and_units(server_env: Path, capsys: pytest.CaptureFixtur
     assert "platform" in capsys.readouterr().out
 
 
+def _configure(data_dir: Path, hall: str, window: str) -> None:
+    db = open_database(data_dir)
+    try:
+        settings = replace(load_settings(db), hall_code=hall, window_no=window, configured=True)
+        save_settings(db, settings, actor="setup:admin", now=datetime.now(UTC))
+    finally:
+        db.close()
+
+
+def _enrolment(data_dir: Path) -> sync_state.Enrolment | None:
+    db = open_database(data_dir)
+    try:
+        with db.read() as conn:
+            return sync_state.enrolment(conn)
+    finally:
+        db.close()
+
+
 @pytest.mark.slow
-def test_devserver_starts_a_server_and_enrols_the_desk(server_env: Path, data_dir: Path) -> None:
+def test_devserver_enrols_the_desk_for_the_window_it_is_set_up_for(
+    server_env: Path, data_dir: Path
+) -> None:
+    """make run before the setup wizard must not bind the desk to the default AH/08; after
+    the wizard (HF/03) it enrols for HF/03, and after an admin moves the desk, again."""
     port = free_port()
-    url = ensure_local_server(data_dir, server_dir=server_env, port=port)
+    url, enrolled = ensure_local_server(data_dir, server_dir=server_env, port=port)
     pid = int((server_env / PID_FILE).read_text())
     try:
         assert server_healthy(url)
-        db = open_database(data_dir)
-        with db.read() as conn:
-            enrolment = sync_state.enrolment(conn)
-        db.close()
-        assert enrolment is not None and enrolment.server_url == url
+        assert not enrolled and _enrolment(data_dir) is None
+
+        _configure(data_dir, "HF", "03")
+        assert ensure_local_server(data_dir, server_dir=server_env, port=port) == (url, True)
+        first = _enrolment(data_dir)
+        assert first is not None and (first.hall, first.window) == ("HF", "03")
         # A second call reuses both the server and the enrolment.
-        assert ensure_local_server(data_dir, server_dir=server_env, port=port) == url
+        assert ensure_local_server(data_dir, server_dir=server_env, port=port) == (url, True)
         assert int((server_env / PID_FILE).read_text()) == pid
+        assert _enrolment(data_dir) == first
+
+        _configure(data_dir, "SZ", "05")
+        ensure_local_server(data_dir, server_dir=server_env, port=port)
+        moved = _enrolment(data_dir)
+        assert moved is not None and (moved.hall, moved.window) == ("SZ", "05")
+        server_db = ServerDatabase(f"sqlite:///{server_env / 'dnw-server.sqlite3'}")
+        with server_db.read() as conn:
+            by_id = {t.id: t for t in credentials.list_terminals(conn)}
+        server_db.dispose()
+        assert by_id[first.terminal_id].revoked_at is not None  # the old window's credential
+        assert by_id[moved.terminal_id].revoked_at is None
         assert httpx.get(f"{url}/status").status_code == 200
     finally:
         os.kill(pid, signal.SIGTERM)

@@ -122,3 +122,30 @@ def test_the_status_line_tooltip_and_conflicts_button(qtbot: QtBot, english: Non
     assert widget.conflicts_button.isHidden()
     with qtbot.waitSignal(widget.sig_sync_now):
         widget.sync_button.click()
+
+
+def test_under_make_run_a_changed_window_enrols_again_with_the_local_server(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blocker of issue 11: the credential must follow the hall/window set in the desk."""
+    import dnw_desk.server.devserver as devserver
+
+    calls: list[tuple[Path, int, object]] = []
+
+    def fake_ensure(desk_dir: Path, *, port: int, desk_db: object) -> tuple[str, bool]:
+        calls.append((desk_dir, port, desk_db))
+        return f"http://127.0.0.1:{port}", True
+
+    monkeypatch.setenv("DNW_LOCAL_SERVER", "18765")
+    monkeypatch.setattr(devserver, "ensure_local_server", fake_ensure)
+    harness = make_harness(qtbot, data_dir)
+    sync = _sync(harness)
+    try:
+        sync.start()
+        qtbot.waitUntil(lambda: len(calls) == 1, timeout=10_000)
+        assert calls[0] == (data_dir, 18765, harness.desk.db)
+        harness.ui.bus.publish(Changes(settings=True))  # an admin saved the settings
+        qtbot.waitUntil(lambda: len(calls) == 2, timeout=10_000)
+    finally:
+        sync.shutdown()
+        harness.close()
