@@ -33,6 +33,7 @@ from dnw_desk.domain.masking import (
     mask_phone,
 )
 from dnw_desk.domain.roles import Actor, Permission, may
+from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.store import cases_repo
@@ -103,7 +104,7 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
         FieldSpec("text", N_("Handling opinion"), "multiline"),
     ),
     EventType.COMPLAINANT_INFORMED: (
-        FieldSpec("channel", N_("Channel"), "choice", choices=_choices(CHANNEL_LABELS)),
+        FieldSpec("channel", N_("Told by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
         FieldSpec("at", N_("Informed at"), "datetime"),
         FieldSpec("by", N_("Informed by")),
         FieldSpec("note", N_("Note"), "multiline", required=False),
@@ -121,6 +122,8 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
         FieldSpec("note", N_("Note"), "multiline", required=False),
     ),
     EventType.CALLBACK: (
+        FieldSpec("at", N_("Called back at"), "datetime"),
+        FieldSpec("channel", N_("Reached by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
         FieldSpec(
             "satisfaction", N_("Satisfaction"), "choice", choices=_choices(SATISFACTION_LABELS)
         ),
@@ -167,15 +170,63 @@ def _parse_moment(raw: Any) -> datetime | None:
     return None
 
 
+# Steps whose form says when they happened (the event's moment, not the saving's).
+_TIMED_STEPS = (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED, EventType.CALLBACK)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+EXTENSION_CHOICES = 10  # working days offered for a new deadline
+
+
+def extension_choices(
+    state: CaseState, now: datetime, working_time: WorkingTime
+) -> list[tuple[datetime, timedelta]]:
+    """The deadlines an extension may set — the next working days' closing times after the
+    current deadline — each with the working time it adds."""
+    current = max(state.deadline or now, now)
+    return [
+        (closing, working_time.between(current, closing))
+        for closing in working_time.closing_times_after(current, EXTENSION_CHOICES)
+    ]
+
+
+def _check_extension(
+    deadline: datetime, state: CaseState, now: datetime, working_time: WorkingTime | None
+) -> str | None:
+    if deadline <= now:
+        return _("The new deadline must be in the future.")
+    if state.deadline is not None and deadline <= state.deadline:
+        return _("The new deadline must be later than the current one ({old}).").format(
+            old=f"{state.deadline:%Y-%m-%d %H:%M}"
+        )
+    if working_time is not None and not working_time.is_closing_time(deadline):
+        return _(
+            "The new deadline must be a working day's closing time ({closing}); {day} is not one."
+        ).format(
+            closing=working_time.hours.closing.strftime("%H:%M"),
+            day=f"{deadline:%Y-%m-%d %H:%M}",
+        )
+    return None
+
+
 def validate_action(
     event_type: EventType,
     values: Mapping[str, Any],
     state: CaseState,
     now: datetime,
     units: Sequence[str] = (),
+    working_time: WorkingTime | None = None,
 ) -> tuple[dict[str, Any], datetime | None]:
     """Check the form of one step; returns the event data and the moment it happened
-    (for "informed at"). Raises ``FieldErrors`` naming each wrong field."""
+    (for "informed at"). Raises ``FieldErrors`` naming each wrong field.
+
+    Moments are entered and shown to the minute, so they are compared to the minute: an
+    "informed at" in the opinion's own minute is accepted and recorded as the opinion's moment
+    (the timeline stays in order). ``working_time``: a new deadline must be a working day's
+    closing time."""
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
     at: datetime | None = None
@@ -183,7 +234,9 @@ def validate_action(
         raw = values.get(spec.name)
         text = raw.strip() if isinstance(raw, str) else raw
         if text in (None, ""):
-            if spec.required:
+            if spec.required and spec.kind in ("choice", "unit"):
+                errors[spec.name] = _("Choose “{field}”.").format(field=_(spec.label))
+            elif spec.required:
                 errors[spec.name] = _("Fill in “{field}”.").format(field=_(spec.label))
             continue
         if spec.kind == "datetime":
@@ -206,21 +259,21 @@ def validate_action(
             )
             continue
         data[spec.name] = text
-    if event_type in (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED) and "at" in data:
+    if event_type in _TIMED_STEPS and "at" in data:
         at = data.pop("at")
         assert isinstance(at, datetime)
-        if at > now + timedelta(minutes=1):
+        if _minute(at) > _minute(now):
             errors["at"] = _("The moment cannot be in the future.")
-        elif state.opinion_at is not None and at < state.opinion_at:
+        elif state.opinion_at is not None and _minute(at) < _minute(state.opinion_at):
             errors["at"] = _("The parties are informed after the handling opinion was given.")
+        elif state.opinion_at is not None:
+            at = max(at, state.opinion_at)
+        at = min(at, now)
     if event_type is EventType.EXTENSION_GRANTED and "deadline" in data:
         deadline = data["deadline"]
-        if deadline <= now:
-            errors["deadline"] = _("The new deadline must be in the future.")
-        elif state.deadline is not None and deadline <= state.deadline:
-            errors["deadline"] = _(
-                "The new deadline must be later than the current one ({old})."
-            ).format(old=f"{state.deadline:%Y-%m-%d %H:%M}")
+        problem = _check_extension(deadline, state, now, working_time)
+        if problem is not None:
+            errors["deadline"] = problem
         data["deadline"] = deadline.isoformat()
         data["deadline_provisional"] = False
     if event_type is EventType.UNIT_RETURNED or event_type is EventType.OPINION_GIVEN:
@@ -305,10 +358,17 @@ class Revealed:
 class HandlingService:
     """The case detail's use cases: one handling step, and showing a masked field."""
 
-    def __init__(self, cases: CaseService, units: Sequence[str], clock: Clock = system_clock):
+    def __init__(
+        self,
+        cases: CaseService,
+        units: Sequence[str],
+        clock: Clock = system_clock,
+        working_time: WorkingTime | None = None,
+    ):
         self.cases = cases
         self.units = tuple(units)
         self.clock = clock
+        self.working_time = working_time
 
     def view(self, case_id: str) -> CaseView:
         with self.cases.db.read() as conn:
@@ -340,7 +400,9 @@ class HandlingService:
         events = self.cases.events(case_id)
         if not events:
             raise DomainError(_("No case with this id."))
-        data, at = validate_action(event_type, values, fold(events), self.clock(), self.units)
+        data, at = validate_action(
+            event_type, values, fold(events), self.clock(), self.units, self.working_time
+        )
         if event_type is EventType.EXTENSION_GRANTED:
             data["approved_by"] = actor.audit_name
         return self.cases.record(case_id, event_type, actor, data, at=at)
@@ -360,4 +422,4 @@ class HandlingService:
 
 
 def handling_for(desk: Desk) -> HandlingService:
-    return HandlingService(desk.cases, desk.settings.units, desk.clock)
+    return HandlingService(desk.cases, desk.settings.units, desk.clock, desk.deadlines.working_time)

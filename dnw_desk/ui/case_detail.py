@@ -260,8 +260,14 @@ class CaseDetailDialog(QDialog):
     def on_action_clicked(self, event_type: EventType) -> None:
         if self.view is None:
             return
+        desk = self.ui.desk
         values = ActionDialog.ask(
-            self, event_type, self.view.state, self.ui.desk.settings.units, self.ui.desk.clock
+            self,
+            event_type,
+            self.view.state,
+            desk.settings.units,
+            desk.clock,
+            desk.deadlines.working_time,
         )
         if values is not None:
             self.perform(event_type, values)

@@ -101,7 +101,12 @@ def test_returns_are_counted_per_unit_in_the_bulletin(data_dir: Path) -> None:
     handling.perform(case_id, EventType.REFERRED, CLERK, {"unit": "省公安厅"})
     clock.advance(hours=1)
     _feed_back(desk, case_id)
-    handling.perform(case_id, EventType.CALLBACK, CLERK, {"satisfaction": "satisfied"})
+    handling.perform(
+        case_id,
+        EventType.CALLBACK,
+        CLERK,
+        {"at": desk.clock().isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+    )
     bulletin = review_for(desk).unit_bulletin(date(2026, 11, 1))
     units = {u.unit: u for u in bulletin.units}
     assert units["省公安厅"].returns == 1 and units["省民政厅"].returns == 1
@@ -168,7 +173,12 @@ def test_action_forms_validate_each_field(data_dir: Path) -> None:
         )
     assert "at" in caught.value.errors  # in the future
     with pytest.raises(WorkflowError):
-        handling.perform(case_id, EventType.CALLBACK, CLERK, {"satisfaction": "satisfied"})
+        handling.perform(
+            case_id,
+            EventType.CALLBACK,
+            CLERK,
+            {"at": desk.clock().isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+        )
 
 
 def test_extension_is_for_shift_leads_and_must_be_later(data_dir: Path) -> None:

@@ -78,7 +78,10 @@ def test_every_handling_step_through_the_detail(qtbot, opened, monkeypatch) -> N
         (EventType.OPINION_GIVEN, {"kind": "handled", "text": "已受理并办结"}),
         (EventType.COMPLAINANT_INFORMED, {"channel": "phone", "at": now(), "by": "王"}),
         (EventType.WINDOW_INFORMED, {"at": now(), "by": "民政厅张"}),
-        (EventType.CALLBACK, {"satisfaction": "unsatisfied", "comment": "仍未办好"}),
+        (
+            EventType.CALLBACK,
+            {"at": now(), "channel": "phone", "satisfaction": "unsatisfied", "comment": "仍未办好"},
+        ),
         (EventType.REDO, {"reason": "回访不满意"}),
     ]
     for step, values in script:
@@ -131,10 +134,13 @@ def test_a_shift_lead_grants_an_extension(qtbot, opened, monkeypatch) -> None:  
 
 
 def test_workflow_refusal_is_shown(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
-    _ui, _clock, open_as = opened
+    _ui, clock, open_as = opened
     dialog = open_as(CLERK)
     assert not dialog.action_buttons[EventType.CALLBACK].isEnabled()
-    dialog.perform(EventType.CALLBACK, {"satisfaction": "satisfied"})
+    dialog.perform(
+        EventType.CALLBACK,
+        {"at": clock().isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+    )
     assert "回访" in dialog.message.text()
 
 
@@ -174,3 +180,39 @@ def test_unmasking_needs_role_and_reason_and_hides_again(qtbot, opened, monkeypa
         lambda: dialog.pii_values[MaskedField.ID_NUMBER].text() == "110***********0017",
         timeout=2000,
     )
+
+
+def test_the_dialogs_defaults_are_accepted(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """Defects 2 and 3: the prefilled "informed at" in the opinion's own minute, and the
+    proposed extension (a working day's closing time, never a Saturday), both pass as they are."""
+    ui, clock, open_as = opened
+    detail = open_as(SHIFT_LEAD)
+    clock.advance(seconds=40)
+    click_step_values = {"kind": "handled", "text": "已办"}
+    detail.handling.perform(detail.case_id, EventType.OPINION_GIVEN, CLERK, click_step_values)
+    detail.load()
+    assert detail.view is not None
+    informed = ActionDialog(
+        EventType.COMPLAINANT_INFORMED, detail.view.state, ui.desk.settings.units, clock
+    )
+    qtbot.addWidget(informed)
+    informed.inputs["channel"].setCurrentIndex(1)  # type: ignore[attr-defined]
+    informed.inputs["by"].setText("王")  # type: ignore[attr-defined]
+    informed.on_buttons_accepted()
+    assert informed.result() == 1, {k: v.text() for k, v in informed.errors.items()}
+
+    working_time = ui.desk.deadlines.working_time
+    extension = ActionDialog(
+        EventType.EXTENSION_GRANTED,
+        detail.view.state,
+        ui.desk.settings.units,
+        clock,
+        working_time=working_time,
+    )
+    qtbot.addWidget(extension)
+    box = extension.inputs["deadline"]
+    assert box.currentText() == "2026-11-26 17:30 周四（增加 7 小时工作时间）"  # type: ignore[attr-defined]
+    assert all("周六" not in box.itemText(i) for i in range(box.count()))  # type: ignore[attr-defined]
+    extension.inputs["reason"].setPlainText("需跨部门核查")  # type: ignore[attr-defined]
+    extension.on_buttons_accepted()
+    assert extension.result() == 1, {k: v.text() for k, v in extension.errors.items()}
