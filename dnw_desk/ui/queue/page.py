@@ -227,15 +227,16 @@ class QueuePage(QWidget):
     def _fill_choices(self, choices: tuple[list[str], list[str], list[str]]) -> None:
         categories, units, clerks = choices
         labels = category_names(self.ui.desk.settings.categories)
-        for box, values, text in (
+        as_is: dict[str, str] = {}
+        for box, values, names in (
             (self.category_box, categories, labels),
-            (self.unit_box, units, {}),
-            (self.clerk_box, clerks, {}),
+            (self.unit_box, units, as_is),
+            (self.clerk_box, clerks, as_is),
         ):
             box.blockSignals(True)
             for value in values:
                 if box.findData(value) < 0:
-                    box.addItem(text[value] if text else value, value)
+                    box.addItem(names[value] if names is labels else value, value)
             box.blockSignals(False)
 
     def visible_rows(self) -> tuple[int, int]:
