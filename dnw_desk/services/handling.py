@@ -26,15 +26,12 @@ from dnw_desk.domain.case import (
     fold,
 )
 from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
-from dnw_desk.domain.masking import (
-    mask_enterprise_name,
-    mask_id_number,
-    mask_person_name,
-    mask_phone,
-)
+from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
+from dnw_desk.domain.phone import display_phone
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
+from dnw_desk.services.case_details import Detail, registration_details, registration_of
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
@@ -70,6 +67,15 @@ class MaskedField(StrEnum):
     NAME = "complainant_name"
     PHONE = "phone"
     ID_NUMBER = "id_number"
+
+
+# Whoever handles a case must call the complainant back: the phone is revealed to anyone who may
+# handle cases; the name and the ID number only to those who may unmask.
+_REVEAL_PERMISSION = {MaskedField.PHONE: Permission.HANDLE}
+
+
+def reveal_permission(field: MaskedField) -> Permission:
+    return _REVEAL_PERMISSION.get(field, Permission.UNMASK)
 
 
 MASKED_FIELD_LABELS = {
@@ -334,18 +340,23 @@ class CaseView:
     masked: dict[MaskedField, str]
     events: tuple[Event, ...]
     state: CaseState
+    details: tuple[Detail, ...] = ()  # the registration's other facts (case_details)
 
 
 def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
-    person = row.complainant_kind != "enterprise"
     name = row.complainant_name or ""
     values = {
-        MaskedField.NAME: mask_person_name(name) if person else mask_enterprise_name(name),
+        MaskedField.NAME: mask_complainant_name(row.complainant_kind, name),
         MaskedField.PHONE: mask_phone(row.phone) if row.phone else "",
     }
     if row.id_number:
         values[MaskedField.ID_NUMBER] = mask_id_number(row.id_number)
     return values
+
+
+def _details(events: Sequence[Event]) -> tuple[Detail, ...]:
+    registration = registration_of(events)
+    return registration_details(registration) if registration is not None else ()
 
 
 @dataclass(frozen=True)
@@ -391,6 +402,7 @@ class HandlingService:
             _masked_values(row),
             tuple(events),
             fold(events),
+            _details(events),
         )
 
     def perform(
@@ -409,16 +421,19 @@ class HandlingService:
 
     def reveal(self, case_id: str, field: MaskedField, reason: str, actor: Actor) -> Revealed:
         """The full value of a masked field: needs the role and a reason; the viewing is a
-        ``pii_viewed`` event on the timeline (and so in the audit log, without the value)."""
-        require(actor, Permission.UNMASK)
+        ``pii_viewed`` event on the timeline (and so in the audit log, without the value).
+        A phone comes as it is dialled (national format), never as the stored E.164."""
+        require(actor, reveal_permission(field))
         reason = reason.strip()
         if len(reason) < REASON_MIN:
             raise FieldErrors({"reason": _("Give the reason for showing the full value.")})
         saved = self.cases.record(
             case_id, EventType.PII_VIEWED, actor, {"field": field.value, "reason": reason}
         )
-        value = getattr(saved.case, field.value) or ""
-        return Revealed(field, str(value), saved.event_ids[0])
+        value = str(getattr(saved.case, field.value) or "")
+        if field is MaskedField.PHONE and value:
+            value = display_phone(value)
+        return Revealed(field, value, saved.event_ids[0])
 
 
 def handling_for(desk: Desk) -> HandlingService:

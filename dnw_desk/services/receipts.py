@@ -37,6 +37,7 @@ def receipt_data(settings: BusinessSettings, case: CaseRow, copy_number: int = 1
         deadline=case.deadline,
         deadline_provisional=case.deadline_provisional,
         id_number=case.id_number,
+        complainant_kind=case.complainant_kind,
         copy_number=copy_number,
         language=language,
         hotline=settings.hotline,
@@ -58,6 +59,7 @@ def slip_data(
         reason=reason,
         advice=advice,
         phone=case.phone,
+        complainant_kind=case.complainant_kind,
         language=settings.receipt_language,
         hotline=settings.hotline,
     )

@@ -40,8 +40,10 @@ from dnw_desk.services.handling import (
     handling_for,
     possible_actions,
     returns_by_unit,
+    reveal_permission,
 )
 from dnw_desk.services.queue import QueueRow, countdown_of
+from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
 from dnw_desk.ui.case_timeline import TimelineModel
@@ -97,6 +99,7 @@ class CaseDetailDialog(QDialog):
         self.pii = QGridLayout()
         self.pii_values: dict[MaskedField, QLabel] = {}
         self.reveal_buttons: dict[MaskedField, QPushButton] = {}
+        self.pii_rows: dict[MaskedField, tuple[QWidget, ...]] = {}
         for row, field in enumerate(MaskedField):
             value = QLabel()
             value.setObjectName(f"pii_{field.value}")
@@ -104,9 +107,11 @@ class CaseDetailDialog(QDialog):
             show.setObjectName(f"reveal_{field.value}")
             self.pii_values[field] = value
             self.reveal_buttons[field] = show
-            self.pii.addWidget(QLabel(_(MASKED_FIELD_LABELS[field])), row, 0)
+            caption = QLabel(_(MASKED_FIELD_LABELS[field]))
+            self.pii.addWidget(caption, row, 0)
             self.pii.addWidget(value, row, 1)
             self.pii.addWidget(show, row, 2)
+            self.pii_rows[field] = (caption, value, show)
         self.pii.setColumnStretch(1, 1)
         self.timeline = TimelineModel(self)
         self.timeline_view = QTableView()
@@ -138,11 +143,15 @@ class CaseDetailDialog(QDialog):
         self.notice.setObjectName("detailNotice")
         self.notice.setVisible(False)
         close = button(_("Close"), self.accept)
+        self.details = QFormLayout()
+        self.details.setObjectName("caseDetails")
         left = vbox(
             hbox(self.number_label, None, self.status_label),
             self.facts,
             label(_("Complainant (masked)"), bold=True),
             self.pii,
+            label(_("Matter"), bold=True),
+            self.details,
             None,
         )
         right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
@@ -173,11 +182,11 @@ class CaseDetailDialog(QDialog):
         self.setWindowTitle(_("Case {number}").format(number=view.number))
         self.number_label.setText(view.number)
         self.status_label.setText(status_text(view.status))
-        categories = {c.code: c.label for c in self.ui.desk.settings.categories}
+        categories = category_names(self.ui.desk.settings.categories)
         facts = self.fact_labels
         facts["registered"].setText(f"{view.registered_at:%Y-%m-%d %H:%M}")
         facts["clerk"].setText(view.clerk_no)
-        facts["category"].setText(categories.get(view.category, view.category))
+        facts["category"].setText(categories[view.category])
         facts["service_item"].setText(view.service_item)
         facts["unit"].setText(view.unit or _("(no unit)"))
         deadline = ""
@@ -193,10 +202,15 @@ class CaseDetailDialog(QDialog):
         )
         for field, value in self.pii_values.items():
             value.setText(view.masked.get(field, "—"))
-        may_unmask = actor is not None and may(actor.role, Permission.UNMASK)
         for field, show in self.reveal_buttons.items():
-            show.setEnabled(may_unmask and bool(view.masked.get(field)))
-            show.setToolTip("" if may_unmask else _("Only a shift lead may show personal data."))
+            allowed = actor is not None and may(actor.role, reveal_permission(field))
+            show.setEnabled(allowed and bool(view.masked.get(field)))
+            show.setToolTip("" if allowed else _("Only a shift lead may show personal data."))
+        # An enterprise has no ID number: its credit code is among the details, in full.
+        enterprise = view.complainant_kind == "enterprise"
+        for widget in self.pii_rows[MaskedField.ID_NUMBER]:
+            widget.setVisible(not enterprise)
+        self._show_details(view)
         self.timeline.set_rows(view.events)
         # After the layout settled, so rows fit the wrapped text at the final column width.
         QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
@@ -204,6 +218,15 @@ class CaseDetailDialog(QDialog):
         for event_type, action in self.action_buttons.items():
             action.setEnabled(possible[event_type])
             action.setToolTip(self._why_disabled(event_type, possible[event_type]))
+
+    def _show_details(self, view: CaseView) -> None:
+        """The registration's own facts (description, request, co-units, evidence)."""
+        while self.details.rowCount():
+            self.details.removeRow(0)
+        for title, text in view.details:
+            value = label(text, wrap=True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details.addRow(title, value)
 
     def _countdown_text(self, view: CaseView) -> str:
         if Status(view.status) not in PENDING_FEEDBACK:
@@ -310,7 +333,7 @@ class CaseDetailDialog(QDialog):
     @Slot()
     def on_reveal_clicked(self, field: MaskedField) -> None:
         actor = self.ui.actor
-        if actor is None or not may(actor.role, Permission.UNMASK):
+        if actor is None or not may(actor.role, reveal_permission(field)):
             show_error(self.message, _("Only a shift lead may show personal data."))
             return
         reason = RevealDialog.ask(self, _(MASKED_FIELD_LABELS[field]))

@@ -210,7 +210,7 @@ def test_reveal_needs_role_and_reason_and_records_it_without_the_value(data_dir:
     handling = handling_for(desk)
     assert handling.view(case_id).masked[MaskedField.PHONE] == "138****5678"
     with pytest.raises(PermissionDenied):
-        handling.reveal(case_id, MaskedField.PHONE, "回访", CLERK)
+        handling.reveal(case_id, MaskedField.ID_NUMBER, "核对身份", CLERK)
     with pytest.raises(FieldErrors):
         handling.reveal(case_id, MaskedField.PHONE, " ", SHIFT_LEAD)
     revealed = handling.reveal(case_id, MaskedField.ID_NUMBER, "核对身份", SHIFT_LEAD)
@@ -220,6 +220,8 @@ def test_reveal_needs_role_and_reason_and_records_it_without_the_value(data_dir:
         audit = conn.execute(select(audit_log).where(audit_log.c.action == "case.pii_viewed")).one()
     assert event.data == {"field": "id_number", "reason": "核对身份"}
     assert VALID_ID not in str(audit.detail) and VALID_ID not in str(event.data)
+    # The clerk who calls back sees the phone as dialled.
+    assert handling.reveal(case_id, MaskedField.PHONE, "回访", CLERK).value == "138 1234 5678"
 
 
 def test_queue_pages_filter_and_order_in_sql(data_dir: Path) -> None:

@@ -164,7 +164,13 @@ def test_unmasking_needs_role_and_reason_and_hides_again(qtbot, opened, monkeypa
     _ui, _clock, open_as = opened
     clerk_view = open_as(CLERK)
     assert clerk_view.pii_values[MaskedField.PHONE].text() == "138****5678"
-    assert not clerk_view.reveal_buttons[MaskedField.PHONE].isEnabled()
+    # A clerk must call the complainant back: the phone, yes; the name and ID number, no.
+    assert clerk_view.reveal_buttons[MaskedField.PHONE].isEnabled()
+    assert not clerk_view.reveal_buttons[MaskedField.ID_NUMBER].isEnabled()
+    assert not clerk_view.reveal_buttons[MaskedField.NAME].isEnabled()
+    monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: "回电告知"))
+    qtbot.mouseClick(clerk_view.reveal_buttons[MaskedField.PHONE], Qt.MouseButton.LeftButton)
+    assert clerk_view.pii_values[MaskedField.PHONE].text() == "138 1234 5678"  # never +86…
     dialog = open_as(SHIFT_LEAD)
     monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: None))
     qtbot.mouseClick(dialog.reveal_buttons[MaskedField.ID_NUMBER], Qt.MouseButton.LeftButton)
@@ -173,7 +179,7 @@ def test_unmasking_needs_role_and_reason_and_hides_again(qtbot, opened, monkeypa
     qtbot.mouseClick(dialog.reveal_buttons[MaskedField.ID_NUMBER], Qt.MouseButton.LeftButton)
     assert dialog.pii_values[MaskedField.ID_NUMBER].text() == VALID_ID
     assert dialog.hide_timer.isActive()
-    assert dialog.timeline.rowCount() == 3  # the viewing is on the timeline
+    assert dialog.timeline.rowCount() == 4  # both viewings are on the timeline
     dialog.hide_timer.setInterval(10)
     dialog.hide_timer.start()
     qtbot.waitUntil(
@@ -216,3 +222,51 @@ def test_the_dialogs_defaults_are_accepted(qtbot, opened) -> None:  # type: igno
     extension.inputs["reason"].setPlainText("需跨部门核查")  # type: ignore[attr-defined]
     extension.on_buttons_accepted()
     assert extension.result() == 1, {k: v.text() for k, v in extension.errors.items()}
+
+
+def test_the_detail_shows_the_matter_and_an_enterprise_in_full(qtbot, data_dir: Path) -> None:
+    """Defects 5 and 20: description, request, co-units, evidence, the enterprise's credit code
+    (not "证件号码 —") and name in full, its contact person masked."""
+    from dataclasses import replace
+
+    from dnw_desk.domain.registration import Complainant, ComplainantKind
+    from tests.factories import registration
+
+    desk, _clock = desk_at(data_dir, START)
+    base = registration(
+        category="2",
+        co_units=("省民政厅",),
+        earlier_visits=(datetime(2026, 11, 10).date(), datetime(2026, 11, 17).date()),
+        request="请尽快办结",
+    )
+    enterprise = Complainant(
+        ComplainantKind.ENTERPRISE,
+        "合肥市某某科技有限公司",
+        "055162345678",
+        credit_code="91340100MA2NXXXX0A",
+        contact_person="李四",
+    )
+    saved = desk.cases.register(
+        replace(base, complainant=enterprise),
+        CLERK,
+        categories=desk.settings.categories,
+        units=desk.settings.units,
+    )
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    dialog = CaseDetailDialog(ui, saved.case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown = {
+        dialog.details.itemAt(row, dialog.details.ItemRole.LabelRole).widget().text(): (
+            dialog.details.itemAt(row, dialog.details.ItemRole.FieldRole).widget().text()
+        )
+        for row in range(dialog.details.rowCount())
+    }
+    assert shown["情况描述"] == "多次来办未办成" and shown["诉求"] == "请尽快办结"
+    assert shown["协办单位"] == "省民政厅"
+    assert shown["此前来办"] == "2026-11-10、2026-11-17"
+    assert shown["联系人"] == "李*"
+    assert "91340100MA2NXXXX0A" in shown.values()
+    assert dialog.pii_values[MaskedField.NAME].text() == "合肥市某某科技有限公司"
+    assert not dialog.pii_rows[MaskedField.ID_NUMBER][0].isVisibleTo(dialog)
+    desk.close()
