@@ -419,6 +419,17 @@ class HandlingService:
             data["approved_by"] = actor.audit_name
         return self.cases.record(case_id, event_type, actor, data, at=at)
 
+    def reprint_of(self, case_id: str) -> tuple[CaseRow, int]:
+        """The case as its receipt prints it, and the copy number a reprint (补打) gets: one
+        more than the receipts printed so far."""
+        with self.cases.db.read() as conn:
+            row = cases_repo.get_case(conn, case_id)
+            events = cases_repo.load_events(conn, case_id)
+        if row is None:
+            raise DomainError(_("No case with this id."))
+        printed = sum(1 for event in events if event.type is EventType.RECEIPT_PRINTED)
+        return row, printed + 1
+
     def reveal(self, case_id: str, field: MaskedField, reason: str, actor: Actor) -> Revealed:
         """The full value of a masked field: needs the role and a reason; the viewing is a
         ``pii_viewed`` event on the timeline (and so in the audit log, without the value).

@@ -142,6 +142,8 @@ class CaseDetailDialog(QDialog):
         self.notice = label(wrap=True)
         self.notice.setObjectName("detailNotice")
         self.notice.setVisible(False)
+        self.reprint_button = button(_("Reprint the receipt"), self.on_reprint_clicked)
+        self.reprint_button.setObjectName("detailReprint")
         close = button(_("Close"), self.accept)
         self.details = QFormLayout()
         self.details.setObjectName("caseDetails")
@@ -165,7 +167,7 @@ class CaseDetailDialog(QDialog):
                 grid,
                 self.message,
                 self.notice,
-                hbox(None, close),
+                hbox(self.reprint_button, None, close),
                 margin=12,
             )
         )
@@ -214,6 +216,11 @@ class CaseDetailDialog(QDialog):
         self.timeline.set_rows(view.events)
         # After the layout settled, so rows fit the wrapped text at the final column width.
         QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
+        self.reprint_button.setEnabled(
+            actor is not None
+            and self.ui.printing is not None
+            and Status(view.status) is not Status.NOT_ACCEPTED
+        )
         possible = possible_actions(view.state, actor)
         for event_type, action in self.action_buttons.items():
             action.setEnabled(possible[event_type])
@@ -327,6 +334,23 @@ class CaseDetailDialog(QDialog):
     def _notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+
+    # --- reprint -------------------------------------------------------------------------------
+
+    @Slot()
+    def on_reprint_clicked(self) -> None:
+        """补打: the receipt again, marked as a copy, through the print queue."""
+        if self.ui.actor is None or self.ui.printing is None:
+            return
+        case_id = self.case_id
+        self.ui.tasks.run(lambda: self.handling.reprint_of(case_id), self._reprint, self._failed)
+
+    def _reprint(self, found: tuple[Any, int]) -> None:
+        case, copy = found
+        if self.ui.printing is None:
+            return
+        self.ui.printing.print_receipt(self.ui.desk.settings, case, copy)
+        self._notice(_("Reprint sent to the printer (copy {copy}).").format(copy=copy))
 
     # --- unmasking -----------------------------------------------------------------------------
 

@@ -270,3 +270,21 @@ def test_the_detail_shows_the_matter_and_an_enterprise_in_full(qtbot, data_dir: 
     assert dialog.pii_values[MaskedField.NAME].text() == "合肥市某某科技有限公司"
     assert not dialog.pii_rows[MaskedField.ID_NUMBER][0].isVisibleTo(dialog)
     desk.close()
+
+
+def test_the_detail_reprints_the_receipt_as_the_next_copy(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """Defect 5: no 补打 in the detail."""
+    ui, _clock, open_as = opened
+    sent: list[tuple[str, int]] = []
+
+    class FakePrinting:
+        def print_receipt(self, settings, case, copy: int = 1) -> None:  # type: ignore[no-untyped-def]
+            sent.append((case.number, copy))
+
+    ui.printing = FakePrinting()
+    dialog = open_as(CLERK)
+    assert dialog.reprint_button.isEnabled()
+    dialog.ui.desk.cases.record(dialog.case_id, EventType.RECEIPT_PRINTED, CLERK, {"copy": 1})
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    assert sent == [(dialog.view.number, 2)]
+    assert "第 2 联" in dialog.notice.text()
