@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QWidget
 
 from dnw_desk.domain.roles import ROLE_LABELS, Actor, Permission, may
 from dnw_desk.i18n import _
@@ -24,6 +24,7 @@ from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.idle_lock import IdleLock
 from dnw_desk.ui.intake.page import IntakePage
 from dnw_desk.ui.login_page import LoginPage
+from dnw_desk.ui.main_window import MainWindow
 from dnw_desk.ui.printer_status import PrinterStatus
 from dnw_desk.ui.settings_dialog import SettingsDialog
 
@@ -34,12 +35,12 @@ class DeskSession(QObject):
     sig_actor_changed = Signal(object)
     """The logged-in ``Actor`` (None when logged out or locked)."""
 
-    def __init__(self, window: QMainWindow, ui: DeskUi, accounts: AccountService) -> None:
+    def __init__(self, window: MainWindow, ui: DeskUi, accounts: AccountService) -> None:
         super().__init__(window)
         self.window = window
         self.ui = ui
         self.accounts = accounts
-        self.pages = window.pages  # type: ignore[attr-defined]
+        self.pages = window.pages
         # The start-up window shows its login page before the database is open (the clerk may
         # be typing in it already): take that one over instead of building another.
         adopted: LoginPage | None = getattr(window, "login_page", None)
@@ -60,6 +61,7 @@ class DeskSession(QObject):
         if ui.printing is not None:
             self.printer_status = PrinterStatus(ui.printing)
             window.statusBar().addWidget(self.printer_status, 1)
+            window.quit_checks.append(self._unprinted_summary)
         self._build_menu()
         self._connect_signals()
         self.show_login(keep_typed=adopted is not None)
@@ -104,6 +106,12 @@ class DeskSession(QObject):
         self.ui.bus.sig_changed.connect(self.on_bus_changed)
         if self.printer_status is not None:
             self.printer_status.reprint_button.clicked.connect(self.intake.on_reprint_clicked)
+
+    def _unprinted_summary(self) -> str | None:
+        jobs = self.ui.printing.open_jobs if self.ui.printing is not None else []
+        if not jobs:
+            return None
+        return _("{count} print job(s) still in the print queue").format(count=len(jobs))
 
     # --- logging in and out ------------------------------------------------------------
 

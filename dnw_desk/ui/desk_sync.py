@@ -27,6 +27,7 @@ from dnw_desk.i18n import _
 from dnw_desk.services.changes import Changes
 from dnw_desk.store.database import Database
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.main_window import MainWindow
 from dnw_desk.ui.sync_status import SyncStatusWidget, SyncView
 
 if TYPE_CHECKING:
@@ -93,6 +94,15 @@ class DeskSync(QObject):
             menu.addAction(self.conflicts_action)
         self._connect_signals(actor_changed)
         self.on_session_actor_changed(ui.actor)
+        if isinstance(window, MainWindow):
+            window.quit_checks.append(self.unsynced_summary)
+
+    def unsynced_summary(self) -> str | None:
+        """For the exit question: changes not on the server yet (as last seen)."""
+        view = self.widget.view
+        if not self.enrolled or view is None or not view.status.pending:
+            return None
+        return _("{count} change(s) not synced to the server yet").format(count=view.status.pending)
 
     def _connect_signals(self, actor_changed: SignalInstance | None) -> None:
         # Emitted on the worker's thread: queued, so the slots run on the GUI thread.

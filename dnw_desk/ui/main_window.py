@@ -6,10 +6,11 @@ is shown while the data dir opens on the DB lane, then ``attach`` gives it the o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from dnw_desk import __version__
@@ -24,6 +25,9 @@ class MainWindow(QMainWindow):
     def __init__(self, ui: DeskUi | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ui: DeskUi | None = None
+        # Each says what would be left undone by quitting now (None: nothing); from memory
+        # only, since the GUI thread does no I/O.
+        self.quit_checks: list[Callable[[], str | None]] = []
         self.setWindowTitle(_("Could-Not-Get-It-Done Window"))
         self.setMinimumSize(1024, 640)
         self.pages = QStackedWidget(self)
@@ -55,7 +59,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
         self.quit_action = QAction(_("E&xit"), self)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self.on_quit_triggered)
         file_menu.addAction(self.quit_action)
         self.help_menu = self.menuBar().addMenu(_("&Help"))
         about = QAction(_("&About dnw-desk"), self)
@@ -92,6 +96,39 @@ class MainWindow(QMainWindow):
 
     def _show_case_count(self, count: int) -> None:
         self.case_count_label.setText(_("Cases: {count}").format(count=count))
+
+    @Slot()
+    def on_quit_triggered(self) -> None:
+        if self.may_quit():
+            self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # The window manager's close button (spontaneous) asks like Exit does; a close by the
+        # program itself (shutting down) does not.
+        if event.spontaneous() and not self.may_quit():
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def may_quit(self) -> bool:
+        """Quitting leaves nothing undone, or the user chose to quit anyway."""
+        pending = [text for check in self.quit_checks if (text := check())]
+        return not pending or self.confirm_quit(pending)
+
+    def confirm_quit(self, pending: list[str]) -> bool:
+        from dnw_desk.ui.confirm_dialog import ConfirmDialog
+
+        return ConfirmDialog.ask(
+            self,
+            _("Exit"),
+            _(
+                "Not everything is done yet:\n{pending}\n\nIt is kept and continues at the next "
+                "start. Exit anyway?"
+            ).format(pending="\n".join(f"• {line}" for line in pending)),
+            _("Exit anyway"),
+            _("Stay"),
+            destructive=True,
+        )
 
     @Slot()
     def on_about_triggered(self) -> None:

@@ -158,7 +158,7 @@ def test_a_manual_lock_says_who_locked_it(qtbot: QtBot, clerk_desk: DeskHarness)
 
 
 def test_the_next_user_sees_nothing_of_the_last_case_and_nothing_prints_logged_out(
-    qtbot: QtBot, clerk_desk: DeskHarness
+    qtbot: QtBot, clerk_desk: DeskHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Defects 15 and 16: the last-case panel carried over after 交班退出; retry and reprint
     printed citizens' receipts with nobody logged in."""
@@ -178,6 +178,40 @@ def test_the_next_user_sees_nothing_of_the_last_case_and_nothing_prints_logged_o
     printing = clerk_desk.ui.printing
     assert printing is not None
     sent: list[object] = []
-    printing.tasks.run = lambda *args, **kwargs: sent.append(args)  # type: ignore[method-assign]
+    monkeypatch.setattr(printing.tasks, "run", lambda *args, **kwargs: sent.append(args))
     printing.retry_jobs(["job"])  # refused: nobody is logged in
     assert sent == []
+
+
+def test_enter_in_the_clear_confirmation_keeps_the_form(qtbot: QtBot) -> None:
+    """Defect 25: 清空 was the default button, so Enter cleared the form."""
+    from dnw_desk.ui.confirm_dialog import ConfirmDialog
+
+    dialog = ConfirmDialog(
+        None, "清空", "清空本次填写的内容？", "清空", "继续填写", destructive=True
+    )
+    qtbot.addWidget(dialog)
+    dialog.open()  # not exec(): the test keeps control
+    qtbot.waitExposed(dialog)
+    assert dialog.defaultButton() is dialog.no_button
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.clickedButton() is dialog.no_button
+
+
+def test_exit_with_unprinted_receipts_says_so_and_offers_to_stay(
+    qtbot: QtBot, clerk_desk: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 24: Ctrl+Q quit at once with unsynced changes and queued print jobs."""
+    window = clerk_desk.window
+    asked: list[list[str]] = []
+    monkeypatch.setattr(window, "confirm_quit", lambda pending: asked.append(pending) or False)
+    window.quit_action.trigger()  # Ctrl+Q: nothing pending, no question
+    assert not window.isVisible() and asked == []
+    window.show()
+    printing = clerk_desk.ui.printing
+    assert printing is not None
+    printing.open_jobs = [object()]  # type: ignore[list-item]
+    window.quit_action.trigger()
+    assert window.isVisible()  # stayed
+    assert asked == [["打印队列中还有 1 个打印任务"]]
+    printing.open_jobs = []

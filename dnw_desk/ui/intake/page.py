@@ -354,6 +354,7 @@ class IntakePage(QWidget):
             _("Clear everything typed for this complainant? This cannot be undone."),
             _("Clear"),
             _("Keep editing"),
+            destructive=True,
         ):
             self._draft_timer.stop()
             self.form.clear()
