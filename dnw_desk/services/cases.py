@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from dnw_desk.clock import HALL_TZ, Clock, system_clock
+from dnw_desk.domain import complainant_search
 from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
 from dnw_desk.domain.deadlines import DeadlineResult
 from dnw_desk.domain.errors import DomainError
@@ -147,6 +148,9 @@ class CaseService:
                 case_row_values(
                     case_id, number, code, serial, registration, actor, now, self.terminal
                 ),
+            )
+            cases_repo.insert_complainant_keys(
+                conn, complainant_key_rows(self.db.search_secret, case_id, registration)
             )
             registered = registered_event_data(registration, number, code, self.terminal, actor)
             steps = [(EventType.REGISTERED, registered), *follow_up]
@@ -305,6 +309,24 @@ def case_row_values(
         "status": "registered",
         "updated_at": now,
     }
+
+
+def complainant_key_rows(
+    secret: bytes, case_id: str, registration: Registration
+) -> list[dict[str, Any]]:
+    """The case's rows in the complainant search index (keyed hashes, no clear text)."""
+    c = registration.complainant
+    values = complainant_search.case_values(
+        name=c.name,
+        phone=c.phone,
+        id_number=c.id_number,
+        credit_code=c.credit_code,
+        contact_person=c.contact_person,
+    )
+    return [
+        {"digest": digest, "case_id": case_id}
+        for digest in complainant_search.digests(secret, values)
+    ]
 
 
 def registered_event_data(

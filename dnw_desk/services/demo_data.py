@@ -32,11 +32,13 @@ from dnw_desk.domain.roles import Actor, Role
 from dnw_desk.services.cases import (
     OP_KIND_EVENT,
     case_row_values,
+    complainant_key_rows,
     event_op_payload,
     registered_event_data,
 )
 from dnw_desk.services.desk import Desk
 from dnw_desk.store.audit import AuditEntry, append_audit_many
+from dnw_desk.store.cases_repo import insert_complainant_keys
 from dnw_desk.store.tables import case_events, cases, daily_counters, outbox
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
@@ -380,6 +382,8 @@ def _write_batch(
     case_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     op_rows: list[dict[str, Any]] = []
+    key_rows: list[dict[str, Any]] = []
+    secret = desk.db.search_secret
     for t0 in moments:
         actor = rng.choice(CLERKS)
         case_id = str(uuid.uuid4())
@@ -427,6 +431,7 @@ def _write_batch(
             updated_at=tl.events[-1].at,
         )
         case_rows.append(row)
+        key_rows.extend(complainant_key_rows(secret, case_id, registration))
         for seq, event in enumerate(tl.events, start=1):
             event_rows.append(
                 {
@@ -454,6 +459,7 @@ def _write_batch(
     conn.execute(insert(cases), case_rows)
     conn.execute(insert(case_events), event_rows)
     conn.execute(insert(outbox), op_rows)
+    insert_complainant_keys(conn, key_rows)
     numbers = {row["id"]: row["number"] for row in case_rows}
     append_audit_many(
         conn,

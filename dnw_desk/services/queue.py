@@ -2,7 +2,8 @@
 
 The table model asks for one page at a time (``page``), so opening the queue with 100 000 cases
 stored reads only the rows on screen. Rows carry no personal data in clear: the complainant's
-name is masked here, before it reaches the GUI.
+name is masked here, before it reaches the GUI. The search text finds cases by number, service
+item and unit, and by the complainant through a keyed-hash index (domain.complainant_search).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
+from dnw_desk.domain import complainant_search
 from dnw_desk.domain.alerts import AlertLevel
 from dnw_desk.domain.case import OPEN_STATUSES, PENDING_FEEDBACK
 from dnw_desk.domain.masking import mask_enterprise_name, mask_person_name
@@ -182,14 +184,25 @@ class QueueService:
         self.db = db
 
     def page(self, query: QueueQuery, today: date, offset: int, limit: int) -> Page:
+        query = self._with_complainant_keys(query)
         # One row more than asked tells whether another page exists without counting them all.
         with self.db.read() as conn:
             rows = page_rows(conn, query, today, offset, limit + 1)
         return Page(offset, tuple(rows[:limit]), len(rows) > limit)
 
     def count(self, query: QueueQuery, today: date) -> int:
+        query = self._with_complainant_keys(query)
         with self.db.read() as conn:
             return count_rows(conn, query, today)
+
+    def _with_complainant_keys(self, query: QueueQuery) -> QueueQuery:
+        """The search text also finds cases by their complainant (name, phone, ID number,
+        credit code), through the keyed-hash index: rows still come back masked."""
+        values = complainant_search.query_values(query.filter.text)
+        if not values:
+            return query
+        keys = tuple(complainant_search.digests(self.db.search_secret, values))
+        return replace(query, filter=replace(query.filter, complainant_keys=keys))
 
     def filter_choices(self) -> tuple[list[str], list[str], list[str]]:
         """Categories, units and clerk numbers present in the store (for the filter boxes)."""

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 
 from dnw_desk.domain.case import CaseState, Event, EventType
-from dnw_desk.store.tables import case_events, cases, outbox
+from dnw_desk.store.tables import case_events, cases, complainant_keys, outbox
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ class CaseFilter:
     registered_from: datetime | None = None  # inclusive
     registered_to: datetime | None = None  # exclusive
     text: str = ""
+    # Keyed hashes of what ``text`` could mean as a complainant (domain.complainant_search);
+    # a case whose complainant has one of them matches as well as one whose text does.
+    complainant_keys: Sequence[bytes] = ()
 
 
 def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -96,7 +99,16 @@ def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
     if text:
         # LIKE on one lower-cased column: number, service item and unit (no personal data).
         escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conds.append(cases.c.search_text.like(f"%{escaped}%", escape="\\"))
+        like = cases.c.search_text.like(f"%{escaped}%", escape="\\")
+        if flt.complainant_keys:
+            by_complainant = cases.c.id.in_(
+                select(complainant_keys.c.case_id).where(
+                    complainant_keys.c.digest.in_(list(flt.complainant_keys))
+                )
+            )
+            conds.append(or_(like, by_complainant))
+        else:
+            conds.append(like)
     return conds
 
 
@@ -152,6 +164,7 @@ _LOAD_EVENTS = (
 _INSERT_CASE = insert(cases)
 _INSERT_EVENTS = insert(case_events)
 _INSERT_OPS = insert(outbox)
+_INSERT_KEYS = insert(complainant_keys)
 
 
 def get_case(conn: Connection, case_id: str) -> CaseRow | None:
@@ -214,6 +227,12 @@ def allocate_serial(conn: Connection, hall: str, window: str, day: date) -> int:
 
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(_INSERT_CASE, values)
+
+
+def insert_complainant_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Search-index rows (``digest``, ``case_id``), in one executemany."""
+    if rows:
+        conn.execute(_INSERT_KEYS, list(rows))
 
 
 def load_events(conn: Connection, case_id: str) -> list[Event]:
