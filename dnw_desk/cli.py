@@ -18,6 +18,7 @@ from dnw_desk.paths import DATA_DIR_ENV, default_data_dir
 
 # Order is the order shown in --help.
 COMMAND_MODULES = (
+    "setup",
     "validate",
     "demo_data",
     "audit",
