@@ -20,6 +20,7 @@ from dnw_desk.paths import DATA_DIR_ENV, default_data_dir
 COMMAND_MODULES = (
     "setup",
     "validate",
+    "case",
     "demo_data",
     "audit",
     "db",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, case, func, select
 
@@ -21,6 +21,7 @@ from dnw_desk.domain.alerts import AlertLevel
 from dnw_desk.domain.case import OPEN_STATUSES, PENDING_FEEDBACK
 from dnw_desk.domain.masking import mask_enterprise_name, mask_person_name
 from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.i18n import _
 from dnw_desk.services.cases import day_range
 from dnw_desk.store.cases_repo import CaseFilter, filtered_select
 from dnw_desk.store.database import Database
@@ -230,8 +231,21 @@ class Countdown:
 NO_COUNTDOWN = Countdown(timedelta(0), timedelta(0), AlertLevel.NONE)
 
 
+class Clocked(Protocol):
+    """What a countdown needs of a case: a queue row or a stored case row."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def referred_at(self) -> datetime | None: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def escalated(self) -> bool: ...
+
+
 def countdown_of(
-    row: QueueRow,
+    row: Clocked,
     now: datetime,
     working_time: WorkingTime,
     level_of: Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel],
@@ -243,3 +257,16 @@ def countdown_of(
     if now > row.deadline:
         return Countdown(timedelta(0), working_time.between(row.deadline, now), level)
     return Countdown(working_time.left(now, row.deadline), timedelta(0), level)
+
+
+def format_span(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return _("{hours} h {minutes:02d} min").format(hours=minutes // 60, minutes=minutes % 60)
+
+
+def format_countdown(countdown: Countdown | None) -> str:
+    if countdown is None:
+        return "—"
+    if countdown.overdue > timedelta(0):
+        return _("overdue by {span}").format(span=format_span(countdown.overdue))
+    return format_span(countdown.left)
