@@ -258,22 +258,30 @@ def insert_events(
 ) -> None:
     """Events with their sequence numbers, in one executemany."""
     conn.execute(
-        _INSERT_EVENTS,
-        [
-            {
-                "id": event.event_id,
-                "case_id": event.case_id,
-                "seq": seq,
-                "type": event.type.value,
-                "at": event.at,
-                "actor": event.actor,
-                "data": dict(event.data),
-                "recorded_at": recorded_at,
-                "origin": origin,
-            }
-            for event, seq in events
-        ],
+        _INSERT_EVENTS, [event_row(event, seq, recorded_at, origin) for event, seq in events]
     )
+
+
+def insert_event_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows made by ``event_row`` (events recorded at different moments), in one executemany."""
+    if rows:
+        conn.execute(_INSERT_EVENTS, list(rows))
+
+
+def event_row(
+    event: Event, seq: int, recorded_at: datetime, origin: str = "desk"
+) -> dict[str, Any]:
+    return {
+        "id": event.event_id,
+        "case_id": event.case_id,
+        "seq": seq,
+        "type": event.type.value,
+        "at": event.at,
+        "actor": event.actor,
+        "data": dict(event.data),
+        "recorded_at": recorded_at,
+        "origin": origin,
+    }
 
 
 # Built once: per-call .where()/.values() would rebuild SQLAlchemy's cache key on every write.
@@ -292,24 +300,26 @@ def store_state(
     deadline was just computed)."""
     extra = {"calendar_version": calendar_version} if calendar_version else {}
     conn.execute(
-        _STORE_STATE,
-        {
-            **extra,
-            "case_id_": case_id,
-            "status": state.status.value,
-            "lead_unit": state.lead_unit,
-            "referred_at": state.clock_started_at,
-            "deadline": state.deadline,
-            "deadline_provisional": state.deadline_provisional,
-            "escalated": state.escalated,
-            "returns": len(state.returns),
-            "fed_back_at": state.fed_back_at,
-            "on_time": state.on_time,
-            "closed_at": state.closed_at,
-            "event_count": event_count,
-            "updated_at": now,
-        },
+        _STORE_STATE, {**extra, "case_id_": case_id, **state_values(state, event_count, now)}
     )
+
+
+def state_values(state: CaseState, event_count: int, now: datetime) -> dict[str, Any]:
+    """The cached columns of a case from its folded state."""
+    return {
+        "status": state.status.value,
+        "lead_unit": state.lead_unit,
+        "referred_at": state.clock_started_at,
+        "deadline": state.deadline,
+        "deadline_provisional": state.deadline_provisional,
+        "escalated": state.escalated,
+        "returns": len(state.returns),
+        "fed_back_at": state.fed_back_at,
+        "on_time": state.on_time,
+        "closed_at": state.closed_at,
+        "event_count": event_count,
+        "updated_at": now,
+    }
 
 
 def enqueue_ops(conn: Connection, ops: Sequence[dict[str, Any]], now: datetime) -> None:
