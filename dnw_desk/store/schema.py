@@ -192,4 +192,7 @@ def open_database(data_dir: Path) -> Database:
     db = Database(db_path)
     if current != HEAD_REVISION:
         migrate(db)
+    from dnw_desk.store.complainant_index import ensure_search_key
+
+    ensure_search_key(db)
     return db

@@ -151,3 +151,18 @@ def test_the_upgrade_indexes_the_cases_already_stored(data_dir: Path) -> None:
         assert _found(upgraded, USCC) == [enterprise]
     finally:
         upgraded.close()
+
+
+def test_a_database_moved_without_its_key_gets_its_index_rebuilt(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir)
+    number = register(desk, name="王小明", phone="13812345678").case.number
+    old_secret = (data_dir / SECRET_FILE).read_bytes()
+    desk.close()
+    (data_dir / SECRET_FILE).unlink()  # copied to a new PC without it, say
+    reopened = open_desk(data_dir, clock)
+    try:
+        assert (data_dir / SECRET_FILE).read_bytes() != old_secret
+        assert _found(reopened, "王小明") == [number]
+        assert _found(reopened, "138 1234 5678") == [number]
+    finally:
+        reopened.close()
