@@ -23,7 +23,7 @@ from dnw_desk.domain.masking import mask_enterprise_name, mask_person_name
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
 from dnw_desk.services.cases import day_range
-from dnw_desk.store.cases_repo import CaseFilter, filtered_select
+from dnw_desk.store.cases_repo import CaseFilter, cases_for_complainant_keys, filtered_select
 from dnw_desk.store.database import Database
 from dnw_desk.store.tables import cases
 
@@ -185,25 +185,25 @@ class QueueService:
         self.db = db
 
     def page(self, query: QueueQuery, today: date, offset: int, limit: int) -> Page:
-        query = self._with_complainant_keys(query)
         # One row more than asked tells whether another page exists without counting them all.
         with self.db.read() as conn:
+            query = self._with_complainants(conn, query)
             rows = page_rows(conn, query, today, offset, limit + 1)
         return Page(offset, tuple(rows[:limit]), len(rows) > limit)
 
     def count(self, query: QueueQuery, today: date) -> int:
-        query = self._with_complainant_keys(query)
         with self.db.read() as conn:
-            return count_rows(conn, query, today)
+            return count_rows(conn, self._with_complainants(conn, query), today)
 
-    def _with_complainant_keys(self, query: QueueQuery) -> QueueQuery:
+    def _with_complainants(self, conn: Connection, query: QueueQuery) -> QueueQuery:
         """The search text also finds cases by their complainant (name, phone, ID number,
         credit code), through the keyed-hash index: rows still come back masked."""
         values = complainant_search.query_values(query.filter.text)
         if not values:
             return query
-        keys = tuple(complainant_search.digests(self.db.search_secret, values))
-        return replace(query, filter=replace(query.filter, complainant_keys=keys))
+        digests = complainant_search.digests(self.db.search_secret, values)
+        found = tuple(cases_for_complainant_keys(conn, digests))
+        return replace(query, filter=replace(query.filter, complainant_case_ids=found))
 
     def filter_choices(self) -> tuple[list[str], list[str], list[str]]:
         """Categories, units and clerk numbers present in the store (for the filter boxes)."""

@@ -74,9 +74,9 @@ class CaseFilter:
     registered_from: datetime | None = None  # inclusive
     registered_to: datetime | None = None  # exclusive
     text: str = ""
-    # Keyed hashes of what ``text`` could mean as a complainant (domain.complainant_search);
-    # a case whose complainant has one of them matches as well as one whose text does.
-    complainant_keys: Sequence[bytes] = ()
+    # Cases whose complainant ``text`` names (found with ``cases_for_complainant_keys``): they
+    # match as well as the cases whose text does.
+    complainant_case_ids: Sequence[str] = ()
 
 
 def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -100,16 +100,26 @@ def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
         # LIKE on one lower-cased column: number, service item and unit (no personal data).
         escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = cases.c.search_text.like(f"%{escaped}%", escape="\\")
-        if flt.complainant_keys:
-            by_complainant = cases.c.id.in_(
-                select(complainant_keys.c.case_id).where(
-                    complainant_keys.c.digest.in_(list(flt.complainant_keys))
-                )
-            )
-            conds.append(or_(like, by_complainant))
+        if flt.complainant_case_ids:
+            conds.append(or_(like, cases.c.id.in_(list(flt.complainant_case_ids))))
         else:
             conds.append(like)
     return conds
+
+
+def cases_for_complainant_keys(conn: Connection, digests: Sequence[bytes]) -> list[str]:
+    """The cases indexed under any of these keyed hashes (domain.complainant_search).
+
+    Looked up on their own first: most keystrokes name no complainant, and an empty answer
+    keeps the queue's query as cheap as a plain text search."""
+    if not digests:
+        return []
+    query = (
+        select(complainant_keys.c.case_id)
+        .where(complainant_keys.c.digest.in_(list(digests)))
+        .distinct()
+    )
+    return list(conn.execute(query).scalars())
 
 
 def search_text_for(number: str, service_item: str, lead_unit: str | None) -> str:

@@ -111,7 +111,8 @@ cases = Table(
 )
 
 # The complainant search index: keyed hashes of each case's name, phone, ID number and credit
-# code (domain.complainant_search), never the values themselves. Looked up by digest only.
+# code (domain.complainant_search), never the values themselves. Looked up by digest only;
+# a case's rows go when its personal data is purged after retention, like the columns above.
 complainant_keys = Table(
     "complainant_keys",
     metadata,
