@@ -31,6 +31,12 @@ def mask_enterprise_name(name: str) -> str:
     return name
 
 
+def mask_complainant_name(kind: str, name: str) -> str:
+    """A complainant's name as lists and papers show it: a person's masked, an enterprise's
+    in full (``kind`` is the stored complainant kind, "person" or "enterprise")."""
+    return mask_enterprise_name(name) if kind == "enterprise" else mask_person_name(name)
+
+
 def mask_id_number(number: str) -> str:
     """110***********1234: the first three and last four characters stay visible."""
     value = number.strip()

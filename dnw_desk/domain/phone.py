@@ -82,12 +82,25 @@ def validate_phone(text: str, *, region: str = DEFAULT_REGION) -> PhoneCheck:
                 ),
             ),
         )
-    display_format = PhoneNumberFormat.NATIONAL if domestic else PhoneNumberFormat.INTERNATIONAL
     return PhoneCheck(
         phonenumbers.format_number(number, PhoneNumberFormat.E164),
-        display=phonenumbers.format_number(number, display_format),
+        display=_display(number, domestic, line),
         line=line,
     )
+
+
+def _display(number: phonenumbers.PhoneNumber, domestic: bool, line: LineKind) -> str:
+    """138 1234 5678; a landline as written in China, area code first: 0551-6234 5678."""
+    if not domestic:
+        return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return national.replace(" ", "-", 1) if line is LineKind.LANDLINE else national
+
+
+def display_phone(stored: str, *, region: str = DEFAULT_REGION) -> str:
+    """A stored (E.164) number as a clerk dials it; the stored text when it does not parse."""
+    check = validate_phone(stored, region=region)
+    return check.display or stored
 
 
 def _invalid(number: phonenumbers.PhoneNumber, digits: str, domestic: bool) -> Issue:

@@ -83,6 +83,33 @@ class WorkingTime:
     def closing_time(self, day: date) -> datetime:
         return _at(day, self.hours.closing)
 
+    def is_closing_time(self, moment: datetime) -> bool:
+        """Whether ``moment`` is a working day's closing time (make-up working days count)."""
+        moment = to_hall_time(moment)
+        return self.calendar.is_working_day(moment.date()) and moment == self.closing_time(
+            moment.date()
+        )
+
+    def closing_times_after(self, moment: datetime, count: int) -> list[datetime]:
+        """The closing times of the next ``count`` working days that end after ``moment``
+        (the 60-day guard applies between two of them)."""
+        moment = to_hall_time(moment)
+        found: list[datetime] = []
+        day = moment.date()
+        idle = 0
+        while len(found) < count:
+            if self.calendar.is_working_day(day):
+                idle = 0
+                closing = self.closing_time(day)
+                if closing > moment:
+                    found.append(closing)
+            else:
+                idle += 1
+                if idle > GUARD_DAYS:
+                    break
+            day += timedelta(days=1)
+        return found
+
     def _open_intervals_from(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         """Opening intervals of working days from ``day`` on (the 60-day guard applies)."""
         idle = 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dnw_desk.clock import to_hall_time
-from dnw_desk.domain.masking import mask_id_number, mask_person_name, mask_phone
+from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
 from dnw_desk.i18n import N_, translate_in
 from dnw_desk.printing.model import (
     DocumentKind,
@@ -162,7 +162,10 @@ def receipt_layout(data: ReceiptData) -> Layout:
         Rule(),
         Field(tr(lang, "Registered: "), format_moment(data.registered_at, lang, compact=True)),
         Field(tr(lang, "Clerk no.: "), data.clerk_number),
-        Field(tr(lang, "Complainant: "), mask_person_name(data.complainant_name)),
+        Field(
+            tr(lang, "Complainant: "),
+            mask_complainant_name(data.complainant_kind, data.complainant_name),
+        ),
         Field(tr(lang, "Phone: "), mask_phone(data.phone)),
     ]
     if data.id_number:
@@ -189,7 +192,7 @@ def receipt_layout(data: ReceiptData) -> Layout:
     ]
     user_text = (
         data.hall_name,
-        mask_person_name(data.complainant_name),
+        mask_complainant_name(data.complainant_kind, data.complainant_name),
         data.category_label,
         data.service_item,
         data.responsible_unit,
@@ -206,7 +209,10 @@ def slip_layout(data: NotAcceptedSlipData) -> Layout:
         Field(tr(lang, "Number: "), data.case_number, bold=True),
         Field(tr(lang, "Registered: "), format_moment(data.registered_at, lang, compact=True)),
         Field(tr(lang, "Clerk no.: "), data.clerk_number),
-        Field(tr(lang, "Complainant: "), mask_person_name(data.complainant_name)),
+        Field(
+            tr(lang, "Complainant: "),
+            mask_complainant_name(data.complainant_kind, data.complainant_name),
+        ),
     ]
     if data.phone:
         blocks.append(Field(tr(lang, "Phone: "), mask_phone(data.phone)))
@@ -227,7 +233,7 @@ def slip_layout(data: NotAcceptedSlipData) -> Layout:
     ]
     user_text = (
         data.hall_name,
-        mask_person_name(data.complainant_name),
+        mask_complainant_name(data.complainant_kind, data.complainant_name),
         data.service_item,
         data.reason,
         data.advice,

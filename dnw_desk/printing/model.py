@@ -49,6 +49,7 @@ class ReceiptData:
     deadline: datetime | None
     deadline_provisional: bool = False
     id_number: str | None = None
+    complainant_kind: str = "person"  # an enterprise's name is not masked
     copy_number: int = 1
     language: str = DEFAULT_LANGUAGE
     hotline: str = DEFAULT_HOTLINE
@@ -83,6 +84,7 @@ class NotAcceptedSlipData:
     reason: str
     advice: str
     phone: str | None = None
+    complainant_kind: str = "person"
     language: str = DEFAULT_LANGUAGE
     hotline: str = DEFAULT_HOTLINE
 

@@ -24,6 +24,7 @@ from dnw_desk.reports.pdf_common import (
     table,
 )
 from dnw_desk.reports.progress import atomic_output
+from dnw_desk.services.reference_data import category_tag
 from dnw_desk.services.review import DayReview, LedgerRow
 
 # Ledger columns on paper (indexes into LEDGER_COLUMNS) and their widths in mm (landscape A4).
@@ -139,13 +140,13 @@ def _short(moment: datetime | None, with_day: bool = True) -> str:
 
 def _pdf_cells(row: LedgerRow) -> list[str | int]:
     """The ledger's cells, shortened for paper: the day is the report's (time only), the
-    category by its code (the legend above the table names them)."""
+    category by a short tag (the legend above the table names them)."""
     return [
         row.number,
         _short(row.registered_at, with_day=False),
         row.complainant,
         row.phone,
-        row.category_code,
+        category_tag(row.category_code),
         row.service_item,
         row.unit,
         status_label(row.status),
@@ -157,9 +158,11 @@ def _pdf_cells(row: LedgerRow) -> list[str | int]:
 
 
 def _category_legend(rows: Sequence[LedgerRow]) -> str:
-    names = sorted({(row.category_code, row.category) for row in rows})
+    names: dict[str, set[str]] = {}
+    for row in rows:
+        names.setdefault(category_tag(row.category_code), set()).add(row.category)
     return _("Categories: {legend}").format(
-        legend="; ".join(f"{code} = {name}" for code, name in names)
+        legend="; ".join(f"{tag} = {'、'.join(sorted(names[tag]))}" for tag in sorted(names))
     )
 
 

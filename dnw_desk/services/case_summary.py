@@ -7,18 +7,18 @@ Built from the case detail's own view (services.handling) and timeline wording
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dnw_desk.domain.case import STATUS_LABELS, Event, EventType, Status
+from dnw_desk.domain.case import STATUS_LABELS, Status
 from dnw_desk.domain.numbering import parse_case_number
 from dnw_desk.i18n import _
 from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.cases import CaseNotFound
 from dnw_desk.services.handling import MASKED_FIELD_LABELS, handling_for
 from dnw_desk.services.queue import countdown_of, format_countdown
+from dnw_desk.services.reference_data import category_names
 from dnw_desk.services.timeline import actor_label, step_label, summarise
 from dnw_desk.store import cases_repo
 
@@ -72,7 +72,7 @@ def case_summary(desk: Desk, number_text: str) -> CaseSummary:
         number=row.number,
         registered_at=row.registered_at,
         clerk_no=row.clerk_no,
-        category=_category(desk, row.category, view.events),
+        category=category_names(desk.settings.categories)[row.category],
         service_item=row.service_item,
         unit=row.lead_unit or "",
         status=_(STATUS_LABELS[Status(row.status)]),
@@ -91,15 +91,3 @@ def case_summary(desk: Desk, number_text: str) -> CaseSummary:
             for event in view.events
         ),
     )
-
-
-def _category(desk: Desk, code: str, events: Sequence[Event]) -> str:
-    """The category's name; a case not accepted is filed under its refusal, so its reason is
-    what names it. Never the stored key."""
-    labels = {category.code: category.label for category in desk.settings.categories}
-    if code in labels:
-        return labels[code]
-    for event in events:
-        if event.type is EventType.NOT_ACCEPTED:
-            return str(event.data.get("reason", "")) or _(STATUS_LABELS[Status.NOT_ACCEPTED])
-    return "—"

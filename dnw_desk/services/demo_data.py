@@ -307,7 +307,15 @@ def _lifecycle(
         return
     at = later(at, 120, 900)
     satisfaction = rng.choices(SATISFACTIONS, SATISFACTION_WEIGHTS)[0]
-    if not tl.add(EventType.CALLBACK, at, actor, satisfaction=satisfaction.value, comment=""):
+    if not tl.add(
+        EventType.CALLBACK,
+        at,
+        actor,
+        at=at,
+        channel="phone",
+        satisfaction=satisfaction.value,
+        comment="",
+    ):
         return
     tl.add(EventType.CLOSED, later(at, 10, 300), actor)
 

@@ -26,14 +26,12 @@ from dnw_desk.domain.case import (
     fold,
 )
 from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
-from dnw_desk.domain.masking import (
-    mask_enterprise_name,
-    mask_id_number,
-    mask_person_name,
-    mask_phone,
-)
+from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
+from dnw_desk.domain.phone import display_phone
 from dnw_desk.domain.roles import Actor, Permission, may
+from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
+from dnw_desk.services.case_details import Detail, registration_details, registration_of
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
@@ -71,6 +69,15 @@ class MaskedField(StrEnum):
     ID_NUMBER = "id_number"
 
 
+# Whoever handles a case must call the complainant back: the phone is revealed to anyone who may
+# handle cases; the name and the ID number only to those who may unmask.
+_REVEAL_PERMISSION = {MaskedField.PHONE: Permission.HANDLE}
+
+
+def reveal_permission(field: MaskedField) -> Permission:
+    return _REVEAL_PERMISSION.get(field, Permission.UNMASK)
+
+
 MASKED_FIELD_LABELS = {
     MaskedField.NAME: N_("Complainant"),
     MaskedField.PHONE: N_("Phone"),
@@ -103,7 +110,7 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
         FieldSpec("text", N_("Handling opinion"), "multiline"),
     ),
     EventType.COMPLAINANT_INFORMED: (
-        FieldSpec("channel", N_("Channel"), "choice", choices=_choices(CHANNEL_LABELS)),
+        FieldSpec("channel", N_("Told by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
         FieldSpec("at", N_("Informed at"), "datetime"),
         FieldSpec("by", N_("Informed by")),
         FieldSpec("note", N_("Note"), "multiline", required=False),
@@ -121,6 +128,8 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
         FieldSpec("note", N_("Note"), "multiline", required=False),
     ),
     EventType.CALLBACK: (
+        FieldSpec("at", N_("Called back at"), "datetime"),
+        FieldSpec("channel", N_("Reached by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
         FieldSpec(
             "satisfaction", N_("Satisfaction"), "choice", choices=_choices(SATISFACTION_LABELS)
         ),
@@ -167,15 +176,63 @@ def _parse_moment(raw: Any) -> datetime | None:
     return None
 
 
+# Steps whose form says when they happened (the event's moment, not the saving's).
+_TIMED_STEPS = (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED, EventType.CALLBACK)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+EXTENSION_CHOICES = 10  # working days offered for a new deadline
+
+
+def extension_choices(
+    state: CaseState, now: datetime, working_time: WorkingTime
+) -> list[tuple[datetime, timedelta]]:
+    """The deadlines an extension may set — the next working days' closing times after the
+    current deadline — each with the working time it adds."""
+    current = max(state.deadline or now, now)
+    return [
+        (closing, working_time.between(current, closing))
+        for closing in working_time.closing_times_after(current, EXTENSION_CHOICES)
+    ]
+
+
+def _check_extension(
+    deadline: datetime, state: CaseState, now: datetime, working_time: WorkingTime | None
+) -> str | None:
+    if deadline <= now:
+        return _("The new deadline must be in the future.")
+    if state.deadline is not None and deadline <= state.deadline:
+        return _("The new deadline must be later than the current one ({old}).").format(
+            old=f"{state.deadline:%Y-%m-%d %H:%M}"
+        )
+    if working_time is not None and not working_time.is_closing_time(deadline):
+        return _(
+            "The new deadline must be a working day's closing time ({closing}); {day} is not one."
+        ).format(
+            closing=working_time.hours.closing.strftime("%H:%M"),
+            day=f"{deadline:%Y-%m-%d %H:%M}",
+        )
+    return None
+
+
 def validate_action(
     event_type: EventType,
     values: Mapping[str, Any],
     state: CaseState,
     now: datetime,
     units: Sequence[str] = (),
+    working_time: WorkingTime | None = None,
 ) -> tuple[dict[str, Any], datetime | None]:
     """Check the form of one step; returns the event data and the moment it happened
-    (for "informed at"). Raises ``FieldErrors`` naming each wrong field."""
+    (for "informed at"). Raises ``FieldErrors`` naming each wrong field.
+
+    Moments are entered and shown to the minute, so they are compared to the minute: an
+    "informed at" in the opinion's own minute is accepted and recorded as the opinion's moment
+    (the timeline stays in order). ``working_time``: a new deadline must be a working day's
+    closing time."""
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
     at: datetime | None = None
@@ -183,7 +240,9 @@ def validate_action(
         raw = values.get(spec.name)
         text = raw.strip() if isinstance(raw, str) else raw
         if text in (None, ""):
-            if spec.required:
+            if spec.required and spec.kind in ("choice", "unit"):
+                errors[spec.name] = _("Choose “{field}”.").format(field=_(spec.label))
+            elif spec.required:
                 errors[spec.name] = _("Fill in “{field}”.").format(field=_(spec.label))
             continue
         if spec.kind == "datetime":
@@ -206,21 +265,21 @@ def validate_action(
             )
             continue
         data[spec.name] = text
-    if event_type in (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED) and "at" in data:
+    if event_type in _TIMED_STEPS and "at" in data:
         at = data.pop("at")
         assert isinstance(at, datetime)
-        if at > now + timedelta(minutes=1):
+        if _minute(at) > _minute(now):
             errors["at"] = _("The moment cannot be in the future.")
-        elif state.opinion_at is not None and at < state.opinion_at:
+        elif state.opinion_at is not None and _minute(at) < _minute(state.opinion_at):
             errors["at"] = _("The parties are informed after the handling opinion was given.")
+        elif state.opinion_at is not None:
+            at = max(at, state.opinion_at)
+        at = min(at, now)
     if event_type is EventType.EXTENSION_GRANTED and "deadline" in data:
         deadline = data["deadline"]
-        if deadline <= now:
-            errors["deadline"] = _("The new deadline must be in the future.")
-        elif state.deadline is not None and deadline <= state.deadline:
-            errors["deadline"] = _(
-                "The new deadline must be later than the current one ({old})."
-            ).format(old=f"{state.deadline:%Y-%m-%d %H:%M}")
+        problem = _check_extension(deadline, state, now, working_time)
+        if problem is not None:
+            errors["deadline"] = problem
         data["deadline"] = deadline.isoformat()
         data["deadline_provisional"] = False
     if event_type is EventType.UNIT_RETURNED or event_type is EventType.OPINION_GIVEN:
@@ -281,18 +340,23 @@ class CaseView:
     masked: dict[MaskedField, str]
     events: tuple[Event, ...]
     state: CaseState
+    details: tuple[Detail, ...] = ()  # the registration's other facts (case_details)
 
 
 def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
-    person = row.complainant_kind != "enterprise"
     name = row.complainant_name or ""
     values = {
-        MaskedField.NAME: mask_person_name(name) if person else mask_enterprise_name(name),
+        MaskedField.NAME: mask_complainant_name(row.complainant_kind, name),
         MaskedField.PHONE: mask_phone(row.phone) if row.phone else "",
     }
     if row.id_number:
         values[MaskedField.ID_NUMBER] = mask_id_number(row.id_number)
     return values
+
+
+def _details(events: Sequence[Event]) -> tuple[Detail, ...]:
+    registration = registration_of(events)
+    return registration_details(registration) if registration is not None else ()
 
 
 @dataclass(frozen=True)
@@ -305,10 +369,17 @@ class Revealed:
 class HandlingService:
     """The case detail's use cases: one handling step, and showing a masked field."""
 
-    def __init__(self, cases: CaseService, units: Sequence[str], clock: Clock = system_clock):
+    def __init__(
+        self,
+        cases: CaseService,
+        units: Sequence[str],
+        clock: Clock = system_clock,
+        working_time: WorkingTime | None = None,
+    ):
         self.cases = cases
         self.units = tuple(units)
         self.clock = clock
+        self.working_time = working_time
 
     def view(self, case_id: str) -> CaseView:
         with self.cases.db.read() as conn:
@@ -331,6 +402,7 @@ class HandlingService:
             _masked_values(row),
             tuple(events),
             fold(events),
+            _details(events),
         )
 
     def perform(
@@ -354,24 +426,40 @@ class HandlingService:
         """The event data and moment ``perform`` records for these form values at ``now``
         (no I/O; demo data carries its cases along with it too)."""
         require(actor, permission_for(event_type))
-        data, at = validate_action(event_type, values, state, now, self.units)
+        data, at = validate_action(
+            event_type, values, state, now, self.units, self.working_time
+        )
         if event_type is EventType.EXTENSION_GRANTED:
             data["approved_by"] = actor.audit_name
         return data, at
 
+    def reprint_of(self, case_id: str) -> tuple[CaseRow, int]:
+        """The case as its receipt prints it, and the copy number a reprint (补打) gets: one
+        more than the receipts printed so far."""
+        with self.cases.db.read() as conn:
+            row = cases_repo.get_case(conn, case_id)
+            events = cases_repo.load_events(conn, case_id)
+        if row is None:
+            raise DomainError(_("No case with this id."))
+        printed = sum(1 for event in events if event.type is EventType.RECEIPT_PRINTED)
+        return row, printed + 1
+
     def reveal(self, case_id: str, field: MaskedField, reason: str, actor: Actor) -> Revealed:
         """The full value of a masked field: needs the role and a reason; the viewing is a
-        ``pii_viewed`` event on the timeline (and so in the audit log, without the value)."""
-        require(actor, Permission.UNMASK)
+        ``pii_viewed`` event on the timeline (and so in the audit log, without the value).
+        A phone comes as it is dialled (national format), never as the stored E.164."""
+        require(actor, reveal_permission(field))
         reason = reason.strip()
         if len(reason) < REASON_MIN:
             raise FieldErrors({"reason": _("Give the reason for showing the full value.")})
         saved = self.cases.record(
             case_id, EventType.PII_VIEWED, actor, {"field": field.value, "reason": reason}
         )
-        value = getattr(saved.case, field.value) or ""
-        return Revealed(field, str(value), saved.event_ids[0])
+        value = str(getattr(saved.case, field.value) or "")
+        if field is MaskedField.PHONE and value:
+            value = display_phone(value)
+        return Revealed(field, value, saved.event_ids[0])
 
 
 def handling_for(desk: Desk) -> HandlingService:
-    return HandlingService(desk.cases, desk.settings.units, desk.clock)
+    return HandlingService(desk.cases, desk.settings.units, desk.clock, desk.deadlines.working_time)

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, case, func, select
 from dnw_desk.domain import complainant_search
 from dnw_desk.domain.alerts import AlertLevel
 from dnw_desk.domain.case import OPEN_STATUSES, PENDING_FEEDBACK
-from dnw_desk.domain.masking import mask_enterprise_name, mask_person_name
+from dnw_desk.domain.masking import mask_complainant_name
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
 from dnw_desk.services.cases import day_range
@@ -134,7 +134,7 @@ def _order(sort: SortKey, descending: bool) -> list[Any]:
 def _masked_name(kind: str, name: str | None) -> str:
     if not name:
         return ""
-    return mask_enterprise_name(name) if kind == "enterprise" else mask_person_name(name)
+    return mask_complainant_name(kind, name)
 
 
 def _row(raw: Any) -> QueueRow:

@@ -8,16 +8,14 @@ goes in unmasked; the printing layout masks it, so no caller can forget to.
 from __future__ import annotations
 
 from dnw_desk.printing.model import NotAcceptedSlipData, ReceiptData
+from dnw_desk.services.reference_data import category_names
 from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.store.cases_repo import CaseRow
 
 
 def category_label(settings: BusinessSettings, code: str, language: str) -> str:
-    """The category's label in the receipt's language (the code when it is not configured)."""
-    for category in settings.categories:
-        if category.code == code:
-            return category.label_en if language == "en" and category.label_en else category.label
-    return code
+    """The category's label in the receipt's language."""
+    return category_names(settings.categories, language)[code]
 
 
 def receipt_data(settings: BusinessSettings, case: CaseRow, copy_number: int = 1) -> ReceiptData:
@@ -39,6 +37,7 @@ def receipt_data(settings: BusinessSettings, case: CaseRow, copy_number: int = 1
         deadline=case.deadline,
         deadline_provisional=case.deadline_provisional,
         id_number=case.id_number,
+        complainant_kind=case.complainant_kind,
         copy_number=copy_number,
         language=language,
         hotline=settings.hotline,
@@ -60,6 +59,7 @@ def slip_data(
         reason=reason,
         advice=advice,
         phone=case.phone,
+        complainant_kind=case.complainant_kind,
         language=settings.receipt_language,
         hotline=settings.hotline,
     )

@@ -9,7 +9,7 @@ live from the deadlines (not from the cached column, which only a running desk r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from dnw_desk.domain.roles import Actor, Permission
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
 from dnw_desk.services.cases import day_range, require
+from dnw_desk.services.reference_data import CategoryNames, category_names
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.database import Database
 from dnw_desk.store.review_tables import handover_notes
@@ -181,7 +182,7 @@ class ReviewService:
     db: Database
     working_time: WorkingTime
     level_of: LevelFn
-    categories: Mapping[str, str] = field(default_factory=dict)  # code → label
+    categories: CategoryNames = field(default_factory=CategoryNames)  # code → label
     clock: Clock = system_clock
 
     # --- the day ---------------------------------------------------------------------------
@@ -264,7 +265,7 @@ class ReviewService:
         by_category = tuple(
             Breakdown(
                 key,
-                self.categories.get(key, key),
+                self.categories[key],
                 registered.get(key, 0),
                 cat_pending[key],
                 cat_overdue[key],
@@ -462,7 +463,7 @@ def review_for(desk: Desk) -> ReviewService:
         desk.db,
         desk.deadlines.working_time,
         alerts_for(desk).level_of,
-        {c.code: c.label for c in desk.settings.categories},
+        category_names(desk.settings.categories),
         desk.clock,
     )
 
@@ -552,7 +553,7 @@ def _ledger_select(start: datetime, end: datetime, after: tuple[Any, str] | None
     return query.order_by(cases.c.registered_at, cases.c.id)
 
 
-def _ledger_row(row: Any, masked: bool, categories: Mapping[str, str]) -> LedgerRow:
+def _ledger_row(row: Any, masked: bool, categories: CategoryNames) -> LedgerRow:
     person = row.complainant_kind != "enterprise"
     name = row.complainant_name or ""
     phone = row.phone or ""
@@ -568,7 +569,7 @@ def _ledger_row(row: Any, masked: bool, categories: Mapping[str, str]) -> Ledger
         complainant=name,
         phone=phone,
         id_number=id_number,
-        category=categories.get(row.category, row.category),
+        category=categories[row.category],
         service_item=row.service_item,
         unit=row.lead_unit or "",
         status=row.status,

@@ -10,7 +10,7 @@ stays open until the form is right).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Slot
@@ -29,9 +29,18 @@ from PySide6.QtWidgets import (
 from dnw_desk.clock import HALL_TZ, Clock, to_hall_time
 from dnw_desk.domain.case import CaseState, EventType
 from dnw_desk.domain.errors import FieldErrors
-from dnw_desk.i18n import _
-from dnw_desk.services.handling import ACTION_FORMS, ACTION_TITLES, FieldSpec, validate_action
+from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.i18n import N_, _
+from dnw_desk.services.handling import (
+    ACTION_FORMS,
+    ACTION_TITLES,
+    FieldSpec,
+    extension_choices,
+    validate_action,
+)
 from dnw_desk.ui.widgets import error_label, mark_invalid, show_error, vbox
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 class ActionDialog(QDialog):
@@ -42,12 +51,14 @@ class ActionDialog(QDialog):
         units: Sequence[str],
         clock: Clock,
         parent: QWidget | None = None,
+        working_time: WorkingTime | None = None,
     ) -> None:
         super().__init__(parent)
         self.event_type = event_type
         self.state = state
         self.units = tuple(units)
         self.clock = clock
+        self.working_time = working_time
         self.setWindowTitle(_(ACTION_TITLES[event_type]))
         self.setMinimumWidth(460)
         self.inputs: dict[str, QWidget] = {}
@@ -90,6 +101,8 @@ class ActionDialog(QDialog):
                 for value, text in spec.choices:
                     box.addItem(_(text), value)
             return box
+        if spec.kind == "datetime" and spec.name == "deadline" and self.working_time is not None:
+            return self._deadline_choices(self.working_time)
         if spec.kind == "datetime":
             moment = self._default_moment(spec)
             picker = QDateTimeEdit()
@@ -104,11 +117,23 @@ class ActionDialog(QDialog):
             return picker
         return QLineEdit()
 
+    def _deadline_choices(self, working_time: WorkingTime) -> QComboBox:
+        """A new deadline is a working day's closing time: offer exactly those, each with the
+        working time it adds, the first one chosen."""
+        box = QComboBox()
+        now = to_hall_time(self.clock())
+        for moment, adds in extension_choices(self.state, now, working_time):
+            hours = f"{adds.total_seconds() / 3600:g}"
+            text = _("{moment} {weekday} (adds {hours} working hours)").format(
+                moment=f"{moment:%Y-%m-%d %H:%M}",
+                weekday=_(WEEKDAYS[moment.weekday()]),
+                hours=hours,
+            )
+            box.addItem(text, moment.isoformat())
+        return box
+
     def _default_moment(self, spec: FieldSpec) -> datetime:
-        now = to_hall_time(self.clock()).replace(second=0, microsecond=0)
-        if spec.name == "deadline" and self.state.deadline is not None:
-            return max(self.state.deadline, now) + timedelta(days=1)
-        return now
+        return to_hall_time(self.clock()).replace(second=0, microsecond=0)
 
     def collect(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -150,7 +175,9 @@ class ActionDialog(QDialog):
     def on_buttons_accepted(self) -> None:
         values = self.collect()
         try:
-            validate_action(self.event_type, values, self.state, self.clock(), self.units)
+            validate_action(
+                self.event_type, values, self.state, self.clock(), self.units, self.working_time
+            )
         except FieldErrors as exc:
             self.show_errors(exc.errors)
             return
@@ -165,9 +192,10 @@ class ActionDialog(QDialog):
         state: CaseState,
         units: Sequence[str],
         clock: Clock,
+        working_time: WorkingTime | None = None,
     ) -> dict[str, Any] | None:
         """The form's values once they validate, or None if cancelled."""
-        dialog = cls(event_type, state, units, clock, parent)
+        dialog = cls(event_type, state, units, clock, parent, working_time)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.values
         return None

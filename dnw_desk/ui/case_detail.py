@@ -40,8 +40,10 @@ from dnw_desk.services.handling import (
     handling_for,
     possible_actions,
     returns_by_unit,
+    reveal_permission,
 )
 from dnw_desk.services.queue import QueueRow, countdown_of, format_countdown
+from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
 from dnw_desk.ui.case_timeline import TimelineModel
@@ -97,6 +99,7 @@ class CaseDetailDialog(QDialog):
         self.pii = QGridLayout()
         self.pii_values: dict[MaskedField, QLabel] = {}
         self.reveal_buttons: dict[MaskedField, QPushButton] = {}
+        self.pii_rows: dict[MaskedField, tuple[QWidget, ...]] = {}
         for row, field in enumerate(MaskedField):
             value = QLabel()
             value.setObjectName(f"pii_{field.value}")
@@ -104,9 +107,11 @@ class CaseDetailDialog(QDialog):
             show.setObjectName(f"reveal_{field.value}")
             self.pii_values[field] = value
             self.reveal_buttons[field] = show
-            self.pii.addWidget(QLabel(_(MASKED_FIELD_LABELS[field])), row, 0)
+            caption = QLabel(_(MASKED_FIELD_LABELS[field]))
+            self.pii.addWidget(caption, row, 0)
             self.pii.addWidget(value, row, 1)
             self.pii.addWidget(show, row, 2)
+            self.pii_rows[field] = (caption, value, show)
         self.pii.setColumnStretch(1, 1)
         self.timeline = TimelineModel(self)
         self.timeline_view = QTableView()
@@ -137,12 +142,18 @@ class CaseDetailDialog(QDialog):
         self.notice = label(wrap=True)
         self.notice.setObjectName("detailNotice")
         self.notice.setVisible(False)
+        self.reprint_button = button(_("Reprint the receipt"), self.on_reprint_clicked)
+        self.reprint_button.setObjectName("detailReprint")
         close = button(_("Close"), self.accept)
+        self.details = QFormLayout()
+        self.details.setObjectName("caseDetails")
         left = vbox(
             hbox(self.number_label, None, self.status_label),
             self.facts,
             label(_("Complainant (masked)"), bold=True),
             self.pii,
+            label(_("Matter"), bold=True),
+            self.details,
             None,
         )
         right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
@@ -156,7 +167,7 @@ class CaseDetailDialog(QDialog):
                 grid,
                 self.message,
                 self.notice,
-                hbox(None, close),
+                hbox(self.reprint_button, None, close),
                 margin=12,
             )
         )
@@ -173,11 +184,11 @@ class CaseDetailDialog(QDialog):
         self.setWindowTitle(_("Case {number}").format(number=view.number))
         self.number_label.setText(view.number)
         self.status_label.setText(status_text(view.status))
-        categories = {c.code: c.label for c in self.ui.desk.settings.categories}
+        categories = category_names(self.ui.desk.settings.categories)
         facts = self.fact_labels
         facts["registered"].setText(f"{view.registered_at:%Y-%m-%d %H:%M}")
         facts["clerk"].setText(view.clerk_no)
-        facts["category"].setText(categories.get(view.category, view.category))
+        facts["category"].setText(categories[view.category])
         facts["service_item"].setText(view.service_item)
         facts["unit"].setText(view.unit or _("(no unit)"))
         deadline = ""
@@ -193,17 +204,36 @@ class CaseDetailDialog(QDialog):
         )
         for field, value in self.pii_values.items():
             value.setText(view.masked.get(field, "—"))
-        may_unmask = actor is not None and may(actor.role, Permission.UNMASK)
         for field, show in self.reveal_buttons.items():
-            show.setEnabled(may_unmask and bool(view.masked.get(field)))
-            show.setToolTip("" if may_unmask else _("Only a shift lead may show personal data."))
+            allowed = actor is not None and may(actor.role, reveal_permission(field))
+            show.setEnabled(allowed and bool(view.masked.get(field)))
+            show.setToolTip("" if allowed else _("Only a shift lead may show personal data."))
+        # An enterprise has no ID number: its credit code is among the details, in full.
+        enterprise = view.complainant_kind == "enterprise"
+        for widget in self.pii_rows[MaskedField.ID_NUMBER]:
+            widget.setVisible(not enterprise)
+        self._show_details(view)
         self.timeline.set_rows(view.events)
         # After the layout settled, so rows fit the wrapped text at the final column width.
         QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
+        self.reprint_button.setEnabled(
+            actor is not None
+            and self.ui.printing is not None
+            and Status(view.status) is not Status.NOT_ACCEPTED
+        )
         possible = possible_actions(view.state, actor)
         for event_type, action in self.action_buttons.items():
             action.setEnabled(possible[event_type])
             action.setToolTip(self._why_disabled(event_type, possible[event_type]))
+
+    def _show_details(self, view: CaseView) -> None:
+        """The registration's own facts (description, request, co-units, evidence)."""
+        while self.details.rowCount():
+            self.details.removeRow(0)
+        for title, text in view.details:
+            value = label(text, wrap=True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details.addRow(title, value)
 
     def _countdown_text(self, view: CaseView) -> str:
         if Status(view.status) not in PENDING_FEEDBACK:
@@ -260,8 +290,14 @@ class CaseDetailDialog(QDialog):
     def on_action_clicked(self, event_type: EventType) -> None:
         if self.view is None:
             return
+        desk = self.ui.desk
         values = ActionDialog.ask(
-            self, event_type, self.view.state, self.ui.desk.settings.units, self.ui.desk.clock
+            self,
+            event_type,
+            self.view.state,
+            desk.settings.units,
+            desk.clock,
+            desk.deadlines.working_time,
         )
         if values is not None:
             self.perform(event_type, values)
@@ -299,12 +335,29 @@ class CaseDetailDialog(QDialog):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
+    # --- reprint -------------------------------------------------------------------------------
+
+    @Slot()
+    def on_reprint_clicked(self) -> None:
+        """补打: the receipt again, marked as a copy, through the print queue."""
+        if self.ui.actor is None or self.ui.printing is None:
+            return
+        case_id = self.case_id
+        self.ui.tasks.run(lambda: self.handling.reprint_of(case_id), self._reprint, self._failed)
+
+    def _reprint(self, found: tuple[Any, int]) -> None:
+        case, copy = found
+        if self.ui.printing is None:
+            return
+        self.ui.printing.print_receipt(self.ui.desk.settings, case, copy)
+        self._notice(_("Reprint sent to the printer (copy {copy}).").format(copy=copy))
+
     # --- unmasking -----------------------------------------------------------------------------
 
     @Slot()
     def on_reveal_clicked(self, field: MaskedField) -> None:
         actor = self.ui.actor
-        if actor is None or not may(actor.role, Permission.UNMASK):
+        if actor is None or not may(actor.role, reveal_permission(field)):
             show_error(self.message, _("Only a shift lead may show personal data."))
             return
         reason = RevealDialog.ask(self, _(MASKED_FIELD_LABELS[field]))

@@ -110,6 +110,7 @@ class DeskSession(QObject):
     def show_login(self, keep_typed: bool = False) -> None:
         self._cover()
         self.ui.actor = None
+        self.intake.forget_last_case()
         self.locked = False
         if not keep_typed:
             self.login_page.show_login(self.ui.local.last_login)
@@ -156,6 +157,8 @@ class DeskSession(QObject):
     @Slot(object)
     def on_login_page_logged_in(self, actor: Actor) -> None:
         was_locked = self.locked
+        if was_locked and self.login_page.locked_actor != actor:
+            self.intake.forget_last_case()  # another user took over the locked desk
         self.locked = False
         self.ui.actor = actor
         if not was_locked:
@@ -183,8 +186,10 @@ class DeskSession(QObject):
                 )
             )
         self.sig_actor_changed.emit(None if self.locked else actor)
+        if self.printer_status is not None:
+            self.printer_status.set_logged_in(actor is not None and not self.locked)
 
-    def lock(self) -> None:
+    def lock(self, manual: bool = False) -> None:
         actor = self.ui.actor
         if actor is None or self.locked:
             return
@@ -192,9 +197,11 @@ class DeskSession(QObject):
             self.intake.save_draft_now()  # a lock often precedes a shift change or a crash
         self._cover()
         self.locked = True
-        self.login_page.show_locked(actor)
+        self.login_page.show_locked(actor, manual)
         self.user_label.setText(_("Locked"))
         self.sig_actor_changed.emit(None)
+        if self.printer_status is not None:
+            self.printer_status.set_logged_in(False)
 
     @Slot()
     def on_idle_idle(self) -> None:
@@ -202,7 +209,7 @@ class DeskSession(QObject):
 
     @Slot()
     def on_lock_triggered(self) -> None:
-        self.lock()
+        self.lock(manual=True)
 
     @Slot()
     def on_logout_triggered(self) -> None:

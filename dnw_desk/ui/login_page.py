@@ -118,17 +118,21 @@ class LoginPage(QWidget):
         self.switch_button.setVisible(False)
         self._reset()
 
-    def show_locked(self, actor: Actor) -> None:
+    def show_locked(self, actor: Actor, manual: bool = False) -> None:
         from dnw_desk.domain.roles import ROLE_LABELS
 
         self.locked_actor = actor
         self.title.setText(centred(_("Locked")))
+        if manual:
+            why = _("{role} {login} (no. {clerk_no}) locked the desk: enter your password.")
+        else:
+            why = _(
+                "The desk locked itself after a pause. {role} {login} (no. {clerk_no}): enter "
+                "your password."
+            )
         self.subtitle.setText(
             centred(
-                _(
-                    "The desk locked itself after a pause. {role} {login} (no. {clerk_no}): enter "
-                    "your password."
-                ).format(
+                why.format(
                     role=_(ROLE_LABELS[actor.role]), login=actor.login, clerk_no=actor.clerk_no
                 )
             )

@@ -279,6 +279,8 @@ class PrintJobs(QObject):
 
     def retry_jobs(self, job_ids: list[str]) -> None:
         store, clock, actor = self.store, self.clock, self.actor_of()
+        if actor is None:
+            return  # receipts carry personal data: nothing prints with nobody logged in
 
         def requeue() -> list[PrintJob]:
             for job_id in job_ids:

@@ -23,6 +23,7 @@ class PrinterStatus(QWidget):
         self.printing = printing
         self.label = QLabel(_("Printer: ready"))
         self.label.setObjectName("printerState")
+        self.logged_in = False
         self.retry_button = button(_("Retry"), self.on_retry_clicked)
         self.retry_button.setObjectName("retryPrint")
         self.retry_button.setVisible(False)
@@ -71,8 +72,13 @@ class PrinterStatus(QWidget):
             message += " " + _("{count} job(s) wait for the printer.").format(count=failed)
         self.label.setText(message.strip() or _("Printer: ready"))
         self.label.setStyleSheet(f"color: {COLOURS.get(state, '#5f6368')};")
-        self.retry_button.setVisible(bool(failed))
-        self.reprint_button.setVisible(state == "error")
+        self.retry_button.setVisible(bool(failed) and self.logged_in)
+        self.reprint_button.setVisible(state == "error" and self.logged_in)
+
+    def set_logged_in(self, logged_in: bool) -> None:
+        """Retry and reprint print personal data: offered only while someone is logged in."""
+        self.logged_in = logged_in
+        self._show()
 
     @Slot()
     def on_retry_clicked(self) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dnw_desk.domain.phone import LineKind, validate_phone
+from dnw_desk.domain.phone import LineKind, display_phone, validate_phone
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -15,8 +15,8 @@ pytestmark = pytest.mark.usefixtures("english")
         ("+86 138 0013 8000", "+8613800138000", "138 0013 8000", LineKind.MOBILE),
         ("0086 13800138000", "+8613800138000", "138 0013 8000", LineKind.MOBILE),
         ("１３８００１３８０００", "+8613800138000", "138 0013 8000", LineKind.MOBILE),
-        ("010-12345678", "+861012345678", "010 1234 5678", LineKind.LANDLINE),
-        ("(0551) 6512 3456", "+8655165123456", "0551 6512 3456", LineKind.LANDLINE),
+        ("010-12345678", "+861012345678", "010-1234 5678", LineKind.LANDLINE),
+        ("(0551) 6512 3456", "+8655165123456", "0551-6512 3456", LineKind.LANDLINE),
         ("+852 9123 4567", "+85291234567", "+852 9123 4567", LineKind.MOBILE),
     ],
 )
@@ -75,3 +75,15 @@ def test_each_bad_input_has_its_own_message(typed: str, code: str, message: str)
     assert result.error is not None
     assert (result.error.code, result.message) == (code, message)
     assert result.display == ""
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+8613812345678", "138 1234 5678"),
+        ("+8655162345678", "0551-6234 5678"),
+        ("+85291234567", "+852 9123 4567"),
+    ],
+)
+def test_a_stored_number_is_shown_as_dialled_never_as_e164(stored: str, shown: str) -> None:
+    assert display_phone(stored) == shown

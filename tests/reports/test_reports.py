@@ -140,3 +140,32 @@ def test_unit_bulletin_pdf_and_xlsx(desk, tmp_path: Path) -> None:  # type: igno
     assert values["合计"][returns] == 1
     with pytest.raises(ValueError):
         jobs.units_report(desk, month, tmp_path / "units.docx")
+
+
+@needs_pdftotext
+def test_a_not_accepted_case_shows_its_reason_never_its_key(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11, defect 4: ``x-hotline`` reached the queue, the chart, the PDF and the XLSX."""
+    from dnw_desk.services.review import review_for
+    from tests.factories import registration
+
+    desk.cases.register_not_accepted(
+        registration(lead_unit=""),
+        CLERK,
+        reason_code="x-hotline",
+        reason="宜通过12345热线反映",
+        advice="请拨打12345",
+        units=desk.settings.units,
+    )
+    day = desk.clock().date()
+    review = review_for(desk).build_day_review(day)
+    labels = {b.label for b in review.by_category}
+    assert "宜通过12345热线反映" in labels and not any("x-" in label for label in labels)
+    pdf = tmp_path / "daily.pdf"
+    jobs.daily_pdf(desk, day, pdf)
+    text = pdf_text(pdf)
+    assert "x-hotline" not in text and "不予受理 = 宜通过12345热线反映" in text
+    xlsx = tmp_path / "ledger.xlsx"
+    jobs.ledger_export(desk, ExportRequest(day, day), xlsx)
+    sheet = load_workbook(xlsx, read_only=True).active
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "宜通过12345热线反映" in cells and not any("x-hotline" in c for c in cells)

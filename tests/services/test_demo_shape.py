@@ -86,7 +86,10 @@ def real(tmp_path_factory: pytest.TempPathFactory, demo):  # type: ignore[no-unt
         (EventType.OPINION_GIVEN, {"kind": "handled", "text": "已按规定办理并答复"}),
         (EventType.COMPLAINANT_INFORMED, {"channel": "phone", "at": None, "by": "单位联络员"}),
         (EventType.WINDOW_INFORMED, {"at": None, "by": "单位联络员"}),
-        (EventType.CALLBACK, {"satisfaction": "satisfied", "comment": ""}),
+        (
+            EventType.CALLBACK,
+            {"at": None, "channel": "phone", "satisfaction": "satisfied", "comment": ""},
+        ),
         (EventType.CLOSED, {}),
     ]
     for event_type, values in steps:

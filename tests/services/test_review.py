@@ -101,7 +101,12 @@ def test_returns_are_counted_per_unit_in_the_bulletin(data_dir: Path) -> None:
     handling.perform(case_id, EventType.REFERRED, CLERK, {"unit": "省公安厅"})
     clock.advance(hours=1)
     _feed_back(desk, case_id)
-    handling.perform(case_id, EventType.CALLBACK, CLERK, {"satisfaction": "satisfied"})
+    handling.perform(
+        case_id,
+        EventType.CALLBACK,
+        CLERK,
+        {"at": desk.clock().isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+    )
     bulletin = review_for(desk).unit_bulletin(date(2026, 11, 1))
     units = {u.unit: u for u in bulletin.units}
     assert units["省公安厅"].returns == 1 and units["省民政厅"].returns == 1
@@ -168,7 +173,12 @@ def test_action_forms_validate_each_field(data_dir: Path) -> None:
         )
     assert "at" in caught.value.errors  # in the future
     with pytest.raises(WorkflowError):
-        handling.perform(case_id, EventType.CALLBACK, CLERK, {"satisfaction": "satisfied"})
+        handling.perform(
+            case_id,
+            EventType.CALLBACK,
+            CLERK,
+            {"at": desk.clock().isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+        )
 
 
 def test_extension_is_for_shift_leads_and_must_be_later(data_dir: Path) -> None:
@@ -200,7 +210,7 @@ def test_reveal_needs_role_and_reason_and_records_it_without_the_value(data_dir:
     handling = handling_for(desk)
     assert handling.view(case_id).masked[MaskedField.PHONE] == "138****5678"
     with pytest.raises(PermissionDenied):
-        handling.reveal(case_id, MaskedField.PHONE, "回访", CLERK)
+        handling.reveal(case_id, MaskedField.ID_NUMBER, "核对身份", CLERK)
     with pytest.raises(FieldErrors):
         handling.reveal(case_id, MaskedField.PHONE, " ", SHIFT_LEAD)
     revealed = handling.reveal(case_id, MaskedField.ID_NUMBER, "核对身份", SHIFT_LEAD)
@@ -210,6 +220,8 @@ def test_reveal_needs_role_and_reason_and_records_it_without_the_value(data_dir:
         audit = conn.execute(select(audit_log).where(audit_log.c.action == "case.pii_viewed")).one()
     assert event.data == {"field": "id_number", "reason": "核对身份"}
     assert VALID_ID not in str(audit.detail) and VALID_ID not in str(event.data)
+    # The clerk who calls back sees the phone as dialled.
+    assert handling.reveal(case_id, MaskedField.PHONE, "回访", CLERK).value == "138 1234 5678"
 
 
 def test_queue_pages_filter_and_order_in_sql(data_dir: Path) -> None:

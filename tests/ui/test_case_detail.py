@@ -78,7 +78,10 @@ def test_every_handling_step_through_the_detail(qtbot, opened, monkeypatch) -> N
         (EventType.OPINION_GIVEN, {"kind": "handled", "text": "已受理并办结"}),
         (EventType.COMPLAINANT_INFORMED, {"channel": "phone", "at": now(), "by": "王"}),
         (EventType.WINDOW_INFORMED, {"at": now(), "by": "民政厅张"}),
-        (EventType.CALLBACK, {"satisfaction": "unsatisfied", "comment": "仍未办好"}),
+        (
+            EventType.CALLBACK,
+            {"at": now(), "channel": "phone", "satisfaction": "unsatisfied", "comment": "仍未办好"},
+        ),
         (EventType.REDO, {"reason": "回访不满意"}),
     ]
     for step, values in script:
@@ -131,10 +134,13 @@ def test_a_shift_lead_grants_an_extension(qtbot, opened, monkeypatch) -> None:  
 
 
 def test_workflow_refusal_is_shown(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
-    _ui, _clock, open_as = opened
+    _ui, clock, open_as = opened
     dialog = open_as(CLERK)
     assert not dialog.action_buttons[EventType.CALLBACK].isEnabled()
-    dialog.perform(EventType.CALLBACK, {"satisfaction": "satisfied"})
+    dialog.perform(
+        EventType.CALLBACK,
+        {"at": clock().isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+    )
     assert "回访" in dialog.message.text()
 
 
@@ -158,7 +164,13 @@ def test_unmasking_needs_role_and_reason_and_hides_again(qtbot, opened, monkeypa
     _ui, _clock, open_as = opened
     clerk_view = open_as(CLERK)
     assert clerk_view.pii_values[MaskedField.PHONE].text() == "138****5678"
-    assert not clerk_view.reveal_buttons[MaskedField.PHONE].isEnabled()
+    # A clerk must call the complainant back: the phone, yes; the name and ID number, no.
+    assert clerk_view.reveal_buttons[MaskedField.PHONE].isEnabled()
+    assert not clerk_view.reveal_buttons[MaskedField.ID_NUMBER].isEnabled()
+    assert not clerk_view.reveal_buttons[MaskedField.NAME].isEnabled()
+    monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: "回电告知"))
+    qtbot.mouseClick(clerk_view.reveal_buttons[MaskedField.PHONE], Qt.MouseButton.LeftButton)
+    assert clerk_view.pii_values[MaskedField.PHONE].text() == "138 1234 5678"  # never +86…
     dialog = open_as(SHIFT_LEAD)
     monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: None))
     qtbot.mouseClick(dialog.reveal_buttons[MaskedField.ID_NUMBER], Qt.MouseButton.LeftButton)
@@ -167,10 +179,112 @@ def test_unmasking_needs_role_and_reason_and_hides_again(qtbot, opened, monkeypa
     qtbot.mouseClick(dialog.reveal_buttons[MaskedField.ID_NUMBER], Qt.MouseButton.LeftButton)
     assert dialog.pii_values[MaskedField.ID_NUMBER].text() == VALID_ID
     assert dialog.hide_timer.isActive()
-    assert dialog.timeline.rowCount() == 3  # the viewing is on the timeline
+    assert dialog.timeline.rowCount() == 4  # both viewings are on the timeline
     dialog.hide_timer.setInterval(10)
     dialog.hide_timer.start()
     qtbot.waitUntil(
         lambda: dialog.pii_values[MaskedField.ID_NUMBER].text() == "110***********0017",
         timeout=2000,
     )
+
+
+def test_the_dialogs_defaults_are_accepted(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """Defects 2 and 3: the prefilled "informed at" in the opinion's own minute, and the
+    proposed extension (a working day's closing time, never a Saturday), both pass as they are."""
+    ui, clock, open_as = opened
+    detail = open_as(SHIFT_LEAD)
+    clock.advance(seconds=40)
+    click_step_values = {"kind": "handled", "text": "已办"}
+    detail.handling.perform(detail.case_id, EventType.OPINION_GIVEN, CLERK, click_step_values)
+    detail.load()
+    assert detail.view is not None
+    informed = ActionDialog(
+        EventType.COMPLAINANT_INFORMED, detail.view.state, ui.desk.settings.units, clock
+    )
+    qtbot.addWidget(informed)
+    informed.inputs["channel"].setCurrentIndex(1)  # type: ignore[attr-defined]
+    informed.inputs["by"].setText("王")  # type: ignore[attr-defined]
+    informed.on_buttons_accepted()
+    assert informed.result() == 1, {k: v.text() for k, v in informed.errors.items()}
+
+    working_time = ui.desk.deadlines.working_time
+    extension = ActionDialog(
+        EventType.EXTENSION_GRANTED,
+        detail.view.state,
+        ui.desk.settings.units,
+        clock,
+        working_time=working_time,
+    )
+    qtbot.addWidget(extension)
+    box = extension.inputs["deadline"]
+    assert box.currentText() == "2026-11-26 17:30 周四（增加 7 小时工作时间）"  # type: ignore[attr-defined]
+    assert all("周六" not in box.itemText(i) for i in range(box.count()))  # type: ignore[attr-defined]
+    extension.inputs["reason"].setPlainText("需跨部门核查")  # type: ignore[attr-defined]
+    extension.on_buttons_accepted()
+    assert extension.result() == 1, {k: v.text() for k, v in extension.errors.items()}
+
+
+def test_the_detail_shows_the_matter_and_an_enterprise_in_full(qtbot, data_dir: Path) -> None:
+    """Defects 5 and 20: description, request, co-units, evidence, the enterprise's credit code
+    (not "证件号码 —") and name in full, its contact person masked."""
+    from dataclasses import replace
+
+    from dnw_desk.domain.registration import Complainant, ComplainantKind
+    from tests.factories import registration
+
+    desk, _clock = desk_at(data_dir, START)
+    base = registration(
+        category="2",
+        co_units=("省民政厅",),
+        earlier_visits=(datetime(2026, 11, 10).date(), datetime(2026, 11, 17).date()),
+        request="请尽快办结",
+    )
+    enterprise = Complainant(
+        ComplainantKind.ENTERPRISE,
+        "合肥市某某科技有限公司",
+        "055162345678",
+        credit_code="91340100MA2NXXXX0A",
+        contact_person="李四",
+    )
+    saved = desk.cases.register(
+        replace(base, complainant=enterprise),
+        CLERK,
+        categories=desk.settings.categories,
+        units=desk.settings.units,
+    )
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    dialog = CaseDetailDialog(ui, saved.case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown = {
+        dialog.details.itemAt(row, dialog.details.ItemRole.LabelRole).widget().text(): (
+            dialog.details.itemAt(row, dialog.details.ItemRole.FieldRole).widget().text()
+        )
+        for row in range(dialog.details.rowCount())
+    }
+    assert shown["情况描述"] == "多次来办未办成" and shown["诉求"] == "请尽快办结"
+    assert shown["协办单位"] == "省民政厅"
+    assert shown["此前来办"] == "2026-11-10、2026-11-17"
+    assert shown["联系人"] == "李*"
+    assert "91340100MA2NXXXX0A" in shown.values()
+    assert dialog.pii_values[MaskedField.NAME].text() == "合肥市某某科技有限公司"
+    assert not dialog.pii_rows[MaskedField.ID_NUMBER][0].isVisibleTo(dialog)
+    desk.close()
+
+
+def test_the_detail_reprints_the_receipt_as_the_next_copy(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """Defect 5: no 补打 in the detail."""
+    ui, _clock, open_as = opened
+    sent: list[tuple[str, int]] = []
+
+    class FakePrinting:
+        def print_receipt(self, settings, case, copy: int = 1) -> None:  # type: ignore[no-untyped-def]
+            sent.append((case.number, copy))
+
+    ui.printing = FakePrinting()
+    dialog = open_as(CLERK)
+    assert dialog.reprint_button.isEnabled()
+    dialog.ui.desk.cases.record(dialog.case_id, EventType.RECEIPT_PRINTED, CLERK, {"copy": 1})
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    assert sent == [(dialog.view.number, 2)]
+    assert "第 2 联" in dialog.notice.text()

@@ -14,6 +14,7 @@ from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import EventType
 from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.queue import QueueQuery, QueueService, QueueView, SortKey
+from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.cases_repo import CaseFilter
 from dnw_desk.ui.changes import ChangeBus
 from dnw_desk.ui.context import DeskUi
@@ -47,7 +48,7 @@ def make_model(desk, clock) -> QueueModel:  # type: ignore[no-untyped-def]
         clock,
         desk.deadlines.working_time,
         alerts_for(desk).level_of,
-        {c.code: c.label for c in desk.settings.categories},
+        category_names(desk.settings.categories),
     )
 
 
@@ -202,4 +203,24 @@ def test_the_search_box_finds_a_returning_complainant(qtbot: QtBot, filled) -> N
     page.search.clear()
     qtbot.keyClicks(page.search, "138 1234 5678")  # every case of the fixture has this phone
     qtbot.waitUntil(lambda: len(ids_in(page.model)) == 3, timeout=2000)
+    desk.close()
+
+
+def test_the_queue_names_a_not_accepted_case_s_reason(qtbot: QtBot, data_dir: Path) -> None:
+    """Issue 11, defect 4: the category column showed ``x-hotline``."""
+    from tests.factories import registration
+
+    desk, clock = desk_at(data_dir)
+    desk.cases.register_not_accepted(
+        registration(lead_unit=""),
+        CLERK,
+        reason_code="x-hotline",
+        reason="宜通过12345热线反映",
+        advice="请拨打12345",
+        units=desk.settings.units,
+    )
+    model = make_model(desk, clock)
+    model.set_query(QueueQuery(view=QueueView.ALL))
+    column = list(Column).index(Column.CATEGORY)
+    assert model.index(0, column).data() == "宜通过12345热线反映"
     desk.close()

@@ -146,3 +146,38 @@ def test_setup_wizard_creates_admin_and_settings(
     assert load_local_settings(data_dir).printer_uri == "dummy"
     assert ui.local.last_login == "admin"
     desk.close()
+
+
+def test_a_manual_lock_says_who_locked_it(qtbot: QtBot, clerk_desk: DeskHarness) -> None:
+    """Issue 11, defect 14: Ctrl+L said the desk had locked itself after a pause."""
+    session = clerk_desk.session
+    session.lock_action.trigger()
+    assert session.locked
+    text = session.login_page.subtitle.text()
+    assert "已锁定窗口" in text and "长时间无操作" not in text
+
+
+def test_the_next_user_sees_nothing_of_the_last_case_and_nothing_prints_logged_out(
+    qtbot: QtBot, clerk_desk: DeskHarness
+) -> None:
+    """Defects 15 and 16: the last-case panel carried over after 交班退出; retry and reprint
+    printed citizens' receipts with nobody logged in."""
+    from tests.factories import register
+
+    session, intake = clerk_desk.session, clerk_desk.session.intake
+    intake.on_case_saved(register(clerk_desk.desk), None)
+    assert intake.last_panel.reprint_button.isEnabled()
+    status = session.printer_status
+    assert status is not None and status.logged_in
+    session.logout_action.trigger()
+    assert intake.last_case is None and intake.last_panel.number.text() == "—"
+    assert not intake.last_panel.reprint_button.isEnabled()
+    assert not status.logged_in
+    assert not status.retry_button.isVisibleTo(clerk_desk.window)
+    assert not status.reprint_button.isVisibleTo(clerk_desk.window)
+    printing = clerk_desk.ui.printing
+    assert printing is not None
+    sent: list[object] = []
+    printing.tasks.run = lambda *args, **kwargs: sent.append(args)  # type: ignore[method-assign]
+    printing.retry_jobs(["job"])  # refused: nobody is logged in
+    assert sent == []

@@ -251,6 +251,17 @@ class IntakePage(QWidget):
             _("Not saved: correct the {count} marked field(s).").format(count=len(error.errors)),
         )
 
+    def forget_last_case(self) -> None:
+        """The next user at this window does not see (or reprint) the previous one's case."""
+        self.last_case, self.last_refusal, self.last_copies = None, None, 0
+        panel = self.last_panel
+        panel.setTitle(_("Last saved case"))
+        panel.number.setText(_("—"))
+        panel.detail.setText("")
+        panel.print_state.setText("")
+        panel.preview_button.setEnabled(False)
+        panel.reprint_button.setEnabled(False)
+
     def _show_last_case(self, case: CaseRow, refusal: Refusal | None) -> None:
         panel = self.last_panel
         panel.number.setText(case.number)

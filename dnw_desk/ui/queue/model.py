@@ -40,6 +40,7 @@ from dnw_desk.services.queue import (
     countdown_of,
     format_countdown,
 )
+from dnw_desk.services.reference_data import CategoryNames
 
 PAGE_SIZE = 200
 _ROOT = QModelIndex()
@@ -108,7 +109,7 @@ class QueueModel(QAbstractTableModel):
         clock: Clock,
         working_time: WorkingTime,
         level_of: Any,
-        category_labels: dict[str, str] | None = None,
+        category_labels: CategoryNames | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -117,7 +118,7 @@ class QueueModel(QAbstractTableModel):
         self.clock = clock
         self.working_time = working_time
         self.level_of = level_of
-        self.category_labels = category_labels or {}
+        self.category_labels = category_labels if category_labels is not None else CategoryNames()
         self._query = QueueQuery()
         self._rows: list[QueueRow] = []
         self._more = False
@@ -289,7 +290,7 @@ class QueueModel(QAbstractTableModel):
         if column is Column.COMPLAINANT:
             return row.complainant
         if column is Column.CATEGORY:
-            return self.category_labels.get(row.category, row.category)
+            return self.category_labels[row.category]
         if column is Column.UNIT:
             return row.unit or ""
         if column is Column.STATUS:
@@ -306,7 +307,7 @@ class QueueModel(QAbstractTableModel):
 
     def _tooltip(self, row: QueueRow, column: Column) -> str | None:
         if column is Column.CATEGORY:
-            return self.category_labels.get(row.category, row.category)
+            return self.category_labels[row.category]
         if column is Column.DEADLINE and row.deadline_provisional:
             return _("Provisional: the calendar for this period is not official yet.")
         if column is Column.UNIT and row.returns:

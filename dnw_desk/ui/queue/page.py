@@ -27,6 +27,7 @@ from dnw_desk.i18n import N_, _
 from dnw_desk.services.alerts import LEVEL_NAMES, alerts_for
 from dnw_desk.services.changes import Changes
 from dnw_desk.services.queue import QueueQuery, QueueService, QueueView
+from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.cases_repo import CaseFilter
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.queue.model import CASE_ID_ROLE, Column, QueueModel
@@ -57,7 +58,7 @@ class QueuePage(QWidget):
             desk.clock,
             desk.deadlines.working_time,
             alerts.level_of,
-            {c.code: c.label for c in desk.settings.categories},
+            category_names(desk.settings.categories),
             self,
         )
         self._build()
@@ -227,16 +228,17 @@ class QueuePage(QWidget):
 
     def _fill_choices(self, choices: tuple[list[str], list[str], list[str]]) -> None:
         categories, units, clerks = choices
-        labels = {c.code: c.label for c in self.ui.desk.settings.categories}
-        for box, values, text in (
+        labels = category_names(self.ui.desk.settings.categories)
+        as_is: dict[str, str] = {}
+        for box, values, names in (
             (self.category_box, categories, labels),
-            (self.unit_box, units, {}),
-            (self.clerk_box, clerks, {}),
+            (self.unit_box, units, as_is),
+            (self.clerk_box, clerks, as_is),
         ):
             box.blockSignals(True)
             for value in values:
                 if box.findData(value) < 0:
-                    box.addItem(text.get(value, value), value)
+                    box.addItem(names[value] if names is labels else value, value)
             box.blockSignals(False)
 
     def visible_rows(self) -> tuple[int, int]:
