@@ -173,8 +173,7 @@ def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) 
     ``set_up``: whether the desk is configured and has accounts, when the caller already asked
     the database (on the DB lane); otherwise it is asked here.
     """
-    from dnw_desk.local_settings import save_local_settings
-    from dnw_desk.services.settings import save_settings
+    from dnw_desk.services.setup import apply_setup
     from dnw_desk.ui.setup_wizard import SetupWizard
 
     desk = ui.desk
@@ -186,17 +185,8 @@ def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) 
     if result is None:
         return False
 
-    def apply() -> None:
-        if not accounts.has_accounts():
-            accounts.create(result.admin, by=None)
-        save_settings(
-            desk.db, result.business, actor=f"setup:{result.admin.login}", now=desk.clock()
-        )
-        desk.reload()
-        save_local_settings(desk.data_dir, result.local)
-
     # The window cannot be used before this is stored, so wait for the DB lane here.
-    ui.tasks.run(apply).result()
+    ui.tasks.run(lambda: apply_setup(desk, accounts, result)).result()
     ui.local = replace(result.local, last_login=result.admin.login)
     if ui.printing is not None:
         ui.printing.configure(result.local.printer_uri, result.local.printer_profile)
@@ -221,6 +211,7 @@ def open_data_dir(data_dir: Path, restore_from: Path | None = None) -> Opened:
     from dnw_desk.clock import system_clock
     from dnw_desk.services.accounts import AccountService
     from dnw_desk.services.desk import open_desk
+    from dnw_desk.services.setup import is_set_up
     from dnw_desk.store.schema import InstanceLock, ensure_data_dir, set_aside_and_restore
 
     ensure_data_dir(data_dir)
@@ -230,7 +221,7 @@ def open_data_dir(data_dir: Path, restore_from: Path | None = None) -> Opened:
         if restore_from is not None:
             set_aside_and_restore(data_dir, restore_from, system_clock())
         desk = open_desk(data_dir)
-        set_up = desk.settings.configured and AccountService(desk.db).has_accounts()
+        set_up = is_set_up(desk, AccountService(desk.db))
     except BaseException:
         lock.release()
         raise

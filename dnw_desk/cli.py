@@ -18,7 +18,9 @@ from dnw_desk.paths import DATA_DIR_ENV, default_data_dir
 
 # Order is the order shown in --help.
 COMMAND_MODULES = (
+    "setup",
     "validate",
+    "case",
     "demo_data",
     "audit",
     "db",

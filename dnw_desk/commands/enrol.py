@@ -6,9 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dnw_desk.i18n import _
+
+if TYPE_CHECKING:
+    from dnw_desk.sync.wire import TerminalInfo
 
 TOKEN_ENV = "DNW_ENROL_TOKEN"
 
@@ -60,10 +63,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         db.close()
-    where = _("the OS keyring") if location == "keyring" else _("a file only you can read")
-    print(
-        _(
-            "Enrolled as terminal {id} (hall {hall}, window {window}); credential kept in {where}."
-        ).format(id=info.terminal_id, hall=info.hall, window=info.window, where=where)
-    )
+    print(enrolled_message(info, location))
     return 0
+
+
+def enrolled_message(info: TerminalInfo, location: str) -> str:
+    where = _("the OS keyring") if location == "keyring" else _("a file only you can read")
+    return _(
+        "Enrolled as terminal {id} (hall {hall}, window {window}); credential kept in {where}."
+    ).format(id=info.terminal_id, hall=info.hall, window=info.window, where=where)

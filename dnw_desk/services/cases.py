@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from dnw_desk.clock import HALL_TZ, Clock, system_clock
+from dnw_desk.domain import complainant_search
 from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
 from dnw_desk.domain.deadlines import DeadlineResult
 from dnw_desk.domain.errors import DomainError
@@ -58,6 +59,22 @@ class Saved:
     changes: Changes
 
 
+Step = tuple[EventType, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What registering one case writes: its row, search-index rows, events and their fold."""
+
+    case_id: str
+    number: str
+    row: dict[str, Any]
+    key_rows: list[dict[str, Any]]
+    events: list[Event]
+    state: CaseState
+    calendar_version: str | None
+
+
 def require(actor: Actor, permission: Permission) -> None:
     if not may(actor.role, permission):
         raise PermissionDenied(
@@ -91,15 +108,32 @@ class CaseService:
     ) -> Saved:
         """Validate, number and save a new case; by default refer it to its unit at once, which
         starts the feedback clock printed on the receipt."""
-        require(actor, Permission.REGISTER)
         now = self.clock()
+        clean, follow_up = self.plan_registration(
+            registration, actor, categories=categories, units=units, refer=refer, now=now
+        )
+        return self._create(clean, actor, now, follow_up)
+
+    def plan_registration(
+        self,
+        registration: Registration,
+        actor: Actor,
+        *,
+        categories: Sequence[Category],
+        units: Sequence[str],
+        refer: bool,
+        now: datetime,
+    ) -> tuple[Registration, list[Step]]:
+        """What ``register`` saves at ``now``: the validated registration and the steps taken
+        with it (no I/O; demo data builds its cases with it too)."""
+        require(actor, Permission.REGISTER)
         clean = validate_registration(
             registration, categories=categories, units=units, today=now.date()
         )
-        follow_up: list[tuple[EventType, dict[str, Any]]] = []
+        follow_up: list[Step] = []
         if refer:
             follow_up.append((EventType.REFERRED, self._referral_data(clean.matter.lead_unit, now)))
-        return self._create(clean, actor, now, follow_up)
+        return clean, follow_up
 
     def register_not_accepted(
         self,
@@ -112,12 +146,35 @@ class CaseService:
         units: Sequence[str],
     ) -> Saved:
         """A case outside scope: recorded with its reason so the one-time notice can be printed."""
+        now = self.clock()
+        clean, steps = self.plan_not_accepted(
+            registration,
+            actor,
+            reason_code=reason_code,
+            reason=reason,
+            advice=advice,
+            units=units,
+            now=now,
+        )
+        return self._create(clean, actor, now, steps)
+
+    def plan_not_accepted(
+        self,
+        registration: Registration,
+        actor: Actor,
+        *,
+        reason_code: str,
+        reason: str,
+        advice: str,
+        units: Sequence[str],
+        now: datetime,
+    ) -> tuple[Registration, list[Step]]:
+        """What ``register_not_accepted`` saves at ``now`` (no I/O)."""
         require(actor, Permission.REGISTER)
         if not reason.strip():
             raise DomainError(_("Give the reason the case is not accepted."))
         if not advice.strip():
             raise DomainError(_("Tell the complainant where to go instead."))
-        now = self.clock()
         # Outside the accepted categories by definition: file it under the refusal reason.
         clean = validate_registration(
             replace(registration, matter=replace(registration.matter, category=reason_code)),
@@ -127,44 +184,62 @@ class CaseService:
             refusal=True,
         )
         data = {"reason_code": reason_code, "reason": reason.strip(), "advice": advice.strip()}
-        return self._create(clean, actor, now, [(EventType.NOT_ACCEPTED, data)])
+        return clean, [(EventType.NOT_ACCEPTED, data)]
+
+    def new_case(
+        self,
+        registration: Registration,
+        actor: Actor,
+        now: datetime,
+        follow_up: Sequence[Step],
+        serial: int,
+    ) -> NewCase:
+        """The rows a registration writes, built in memory from a planned registration."""
+        case_id = str(uuid.uuid4())
+        hall, window = self.terminal.hall, self.terminal.window
+        number = format_case_number(hall, window, now.date(), serial)
+        code = new_verification_code()
+        terminal = self.terminal
+        row = case_row_values(case_id, number, code, serial, registration, actor, now, terminal)
+        registered = registered_event_data(registration, number, code, self.terminal, actor)
+        state: CaseState | None = None
+        events = []
+        for event_type, data in [(EventType.REGISTERED, registered), *follow_up]:
+            event = Event(str(uuid.uuid4()), case_id, event_type, now, actor.audit_name, data)
+            state = apply_event(state, event)
+            events.append(event)
+        assert state is not None
+        return NewCase(
+            case_id,
+            number,
+            row,
+            complainant_key_rows(self.db.search_secret, case_id, registration),
+            events,
+            state,
+            _calendar_version(follow_up),
+        )
 
     def _create(
         self,
         registration: Registration,
         actor: Actor,
         now: datetime,
-        follow_up: list[tuple[EventType, dict[str, Any]]],
+        follow_up: list[Step],
     ) -> Saved:
-        case_id = str(uuid.uuid4())
         hall, window = self.terminal.hall, self.terminal.window
         with self.db.write() as conn:
             serial = cases_repo.allocate_serial(conn, hall, window, now.date())
-            number = format_case_number(hall, window, now.date(), serial)
-            code = new_verification_code()
-            cases_repo.insert_case(
-                conn,
-                case_row_values(
-                    case_id, number, code, serial, registration, actor, now, self.terminal
-                ),
-            )
-            registered = registered_event_data(registration, number, code, self.terminal, actor)
-            steps = [(EventType.REGISTERED, registered), *follow_up]
-            state: CaseState | None = None
-            events = []
-            for event_type, data in steps:
-                event = Event(str(uuid.uuid4()), case_id, event_type, now, actor.audit_name, data)
-                state = apply_event(state, event)
-                events.append(event)
-            assert state is not None
-            self._write_events(conn, events, 1, number, now)
+            new = self.new_case(registration, actor, now, follow_up, serial)
+            cases_repo.insert_case(conn, new.row)
+            cases_repo.insert_complainant_keys(conn, new.key_rows)
+            self._write_events(conn, new.events, 1, new.number, now)
             cases_repo.store_state(
-                conn, case_id, state, len(steps), now, _calendar_version(follow_up)
+                conn, new.case_id, new.state, len(new.events), now, new.calendar_version
             )
-            row = cases_repo.get_case(conn, case_id)
+            row = cases_repo.get_case(conn, new.case_id)
         assert row is not None
-        event_ids = tuple(event.event_id for event in events)
-        return Saved(row, event_ids, Changes(case_ids=frozenset({case_id})))
+        event_ids = tuple(event.event_id for event in new.events)
+        return Saved(row, event_ids, Changes(case_ids=frozenset({new.case_id})))
 
     # --- later steps -------------------------------------------------------------------------
 
@@ -178,34 +253,12 @@ class CaseService:
         at: datetime | None = None,
     ) -> Saved:
         """Append one event after checking the role and the workflow."""
-        if event_type is EventType.REGISTERED:
-            raise DomainError(_("Use registration to create a case."))
-        require(
-            actor,
-            Permission.GRANT_EXTENSION
-            if event_type is EventType.EXTENSION_GRANTED
-            else Permission.HANDLE,
-        )
         now = self.clock()
-        when = at or now
-        if when > now + timedelta(minutes=1):
-            raise DomainError(_("An event cannot be dated in the future."))
-        payload = dict(data or {})
         with self.db.write() as conn:
             events = cases_repo.load_events(conn, case_id)
             if not events:
                 raise CaseNotFound(_("No case with this id."))
-            if at is None and when < events[-1].at:
-                # The PC clock went back (e.g. an NTP correction): keep the timeline in order
-                # rather than refuse the clerk's action.
-                log.warning("clock is behind the case's last event; using the event's time")
-                when = events[-1].at
-            if event_type is EventType.REDO and not payload.get("unit"):
-                payload["unit"] = fold(events).lead_unit
-            if event_type in (EventType.REFERRED, EventType.REDO) and "deadline" not in payload:
-                payload.update(self._referral_data(payload.get("unit", ""), when))
-            event = Event(str(uuid.uuid4()), case_id, event_type, when, actor.audit_name, payload)
-            state = apply_event(fold(events), event)
+            event, state = self.next_event(events, event_type, actor, data, at=at, now=now)
             number = _number_of(events)
             self._write_events(conn, [event], len(events) + 1, number, now)
             cases_repo.store_state(
@@ -214,11 +267,51 @@ class CaseService:
                 state,
                 len(events) + 1,
                 now,
-                _calendar_version([(event_type, payload)]),
+                _calendar_version([(event_type, event.data)]),
             )
             row = cases_repo.get_case(conn, case_id)
         assert row is not None
         return Saved(row, (event.event_id,), Changes(case_ids=frozenset({case_id})))
+
+    def next_event(
+        self,
+        events: Sequence[Event],
+        event_type: EventType,
+        actor: Actor,
+        data: Mapping[str, Any] | None,
+        *,
+        at: datetime | None,
+        now: datetime,
+        state: CaseState | None = None,
+    ) -> tuple[Event, CaseState]:
+        """The event ``record`` appends to ``events`` at ``now``, and the state after it
+        (no I/O; ``state``: the fold of ``events``, when the caller has it)."""
+        if event_type is EventType.REGISTERED:
+            raise DomainError(_("Use registration to create a case."))
+        require(
+            actor,
+            Permission.GRANT_EXTENSION
+            if event_type is EventType.EXTENSION_GRANTED
+            else Permission.HANDLE,
+        )
+        when = at or now
+        if when > now + timedelta(minutes=1):
+            raise DomainError(_("An event cannot be dated in the future."))
+        payload = dict(data or {})
+        if at is None and when < events[-1].at:
+            # The PC clock went back (e.g. an NTP correction): keep the timeline in order
+            # rather than refuse the clerk's action.
+            log.warning("clock is behind the case's last event; using the event's time")
+            when = events[-1].at
+        before = state if state is not None else fold(events)
+        if event_type is EventType.REDO and not payload.get("unit"):
+            payload["unit"] = before.lead_unit
+        if event_type in (EventType.REFERRED, EventType.REDO) and "deadline" not in payload:
+            payload.update(self._referral_data(payload.get("unit", ""), when))
+        event = Event(
+            str(uuid.uuid4()), events[0].case_id, event_type, when, actor.audit_name, payload
+        )
+        return event, apply_event(before, event)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -238,36 +331,41 @@ class CaseService:
         """The events, their outbox operations and audit entries: three statements in all."""
         numbered = list(zip(events, range(first_seq, first_seq + len(events)), strict=True))
         cases_repo.insert_events(conn, numbered, now)
-        ops = []
-        for event, seq in numbered:
-            op_id = str(uuid.uuid4())
-            payload = event_op_payload(op_id, event, seq, number, self.terminal)
-            ops.append(
-                {
-                    "op_id": op_id,
-                    "case_id": event.case_id,
-                    "kind": OP_KIND_EVENT,
-                    "payload": payload,
-                }
-            )
+        ops, entries = event_records(numbered, number, self.terminal, now)
         cases_repo.enqueue_ops(conn, ops, now)
-        append_audit_many(
-            conn,
-            (
-                AuditEntry(
-                    now,
-                    event.actor,
-                    f"case.{event.type.value}",
-                    event.case_id,
-                    {"number": number, "event_id": event.event_id, "seq": seq},
-                )
-                for event, seq in numbered
-            ),
-        )
+        append_audit_many(conn, entries)
 
     def events(self, case_id: str) -> list[Event]:
         with self.db.read() as conn:
             return cases_repo.load_events(conn, case_id)
+
+
+def event_records(
+    numbered: Sequence[tuple[Event, int]], number: str, terminal: Terminal, now: datetime
+) -> tuple[list[dict[str, Any]], list[AuditEntry]]:
+    """The outbox operation and the audit entry of each (event, seq) recorded at ``now``."""
+    ops = []
+    for event, seq in numbered:
+        op_id = str(uuid.uuid4())
+        ops.append(
+            {
+                "op_id": op_id,
+                "case_id": event.case_id,
+                "kind": OP_KIND_EVENT,
+                "payload": event_op_payload(op_id, event, seq, number, terminal),
+            }
+        )
+    entries = [
+        AuditEntry(
+            now,
+            event.actor,
+            f"case.{event.type.value}",
+            event.case_id,
+            {"number": number, "event_id": event.event_id, "seq": seq},
+        )
+        for event, seq in numbered
+    ]
+    return ops, entries
 
 
 def case_row_values(
@@ -305,6 +403,24 @@ def case_row_values(
         "status": "registered",
         "updated_at": now,
     }
+
+
+def complainant_key_rows(
+    secret: bytes, case_id: str, registration: Registration
+) -> list[dict[str, Any]]:
+    """The case's rows in the complainant search index (keyed hashes, no clear text)."""
+    c = registration.complainant
+    values = complainant_search.case_values(
+        name=c.name,
+        phone=c.phone,
+        id_number=c.id_number,
+        credit_code=c.credit_code,
+        contact_person=c.contact_person,
+    )
+    return [
+        {"digest": digest, "case_id": case_id}
+        for digest in complainant_search.digests(secret, values)
+    ]
 
 
 def registered_event_data(

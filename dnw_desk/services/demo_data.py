@@ -2,15 +2,17 @@
 
 Cases are spread over the working days before "now", registered in opening hours, and carried
 along their lifecycle as far as their age allows (accepted, returned and re-referred, opinion,
-both parties informed, callback, closed; a share overdue or not accepted). Timelines are folded
-with the real domain rules and deadlines come from the real calendar; rows, events, outbox ops
-and a valid audit chain are written in bulk, a few thousand cases per transaction.
+both parties informed, callback, closed; a share overdue or not accepted). Each case and each
+step is shaped by the desk's own use cases (``CaseService.plan_registration`` /
+``plan_not_accepted`` / ``new_case`` / ``next_event``, ``HandlingService.plan``), so a demo case
+is validated, filed and recorded as the counter would; only the writing is done differently:
+rows, events, outbox ops, search-index rows and a valid audit chain go in bulk, a few thousand
+cases per transaction.
 """
 
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -18,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from dnw_desk.domain.case import CaseState, Event, EventType, Satisfaction, apply_event
-from dnw_desk.domain.numbering import format_case_number, new_verification_code
+from dnw_desk.domain.case import EventType, Satisfaction, Status
 from dnw_desk.domain.registration import (
+    Category,
     Channel,
     Complainant,
     ComplainantKind,
@@ -29,15 +31,12 @@ from dnw_desk.domain.registration import (
 )
 from dnw_desk.domain.resident_id import check_character
 from dnw_desk.domain.roles import Actor, Role
-from dnw_desk.services.cases import (
-    OP_KIND_EVENT,
-    case_row_values,
-    event_op_payload,
-    registered_event_data,
-)
+from dnw_desk.services.cases import NewCase, event_records
 from dnw_desk.services.desk import Desk
+from dnw_desk.services.handling import HandlingService, handling_for
+from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import AuditEntry, append_audit_many
-from dnw_desk.store.tables import case_events, cases, daily_counters, outbox
+from dnw_desk.store.tables import cases, daily_counters, outbox
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建国志强海燕晓东文博俊杰子涵梓萱浩然欣怡宇轩诗涵"  # noqa: E501
@@ -130,6 +129,7 @@ CLERKS = (
     Actor("liuyang", "0816", Role.CLERK),
     Actor("chenjing", "0817", Role.CLERK),
 )
+SHIFT_LEAD = Actor("zhaolei", "0801", Role.SHIFT_LEAD)
 SATISFACTIONS = tuple(Satisfaction)  # from very satisfied to very unsatisfied
 SATISFACTION_WEIGHTS = (45, 35, 12, 6, 2)
 BATCH_CASES = 2000
@@ -230,82 +230,94 @@ def _opening_moment(
 
 
 class _Timeline:
-    """Builds one case's events, refusing (by the domain fold) anything illegal."""
+    """One case carried along its lifecycle through the desk's own use-case steps: each step
+    is planned by ``HandlingService.plan`` and ``CaseService.next_event`` exactly as the case
+    detail's buttons would record it at that moment, only not written one by one."""
 
-    def __init__(self, case_id: str, actor: Actor, now: datetime) -> None:
-        self.case_id, self.actor, self.now = case_id, actor, now
-        self.events: list[Event] = []
-        self.state: CaseState | None = None
+    def __init__(self, desk: Desk, handling: HandlingService, new: NewCase, now: datetime):
+        self.cases, self.handling, self.now = desk.cases, handling, now
+        self.events = list(new.events)
+        self.state = new.state
+        # Each event with the moment it was recorded (the registration's all at once).
+        self.recorded = [(event, event.at) for event in new.events]
 
-    def add(self, event_type: EventType, at: datetime, **data: Any) -> bool:
-        if at > self.now:
+    def add(
+        self, event_type: EventType, when: datetime, actor: Actor, /, **values: Any
+    ) -> bool:
+        """Record the step at ``when`` with these form values (``at`` among them for the
+        "informed" steps, as their dialogs ask); False when ``when`` is still to come."""
+        if when > self.now:
             return False
-        event = Event(str(uuid.uuid4()), self.case_id, event_type, at, self.actor.audit_name, data)
-        self.state = apply_event(self.state, event)
+        data, at = self.handling.plan(self.state, event_type, actor, values, when)
+        event, self.state = self.cases.next_event(
+            self.events, event_type, actor, data, at=at, now=when, state=self.state
+        )
         self.events.append(event)
+        self.recorded.append((event, when))
         return True
 
 
 def _lifecycle(
-    tl: _Timeline, rng: random.Random, desk: Desk, t0: datetime, unit: str, units: tuple[str, ...]
+    tl: _Timeline,
+    rng: random.Random,
+    desk: Desk,
+    actor: Actor,
+    t0: datetime,
+    unit: str,
+    units: tuple[str, ...],
 ) -> None:
+    """From the referral made with the registration at ``t0`` to the case closed, as far as
+    the case's age allows."""
     work = desk.deadlines.working_time
 
     def later(at: datetime, lo_min: float, hi_min: float) -> datetime:
         return work.add(at, timedelta(minutes=rng.uniform(lo_min, hi_min)))
 
-    def referral(at: datetime, to: str) -> dict[str, Any]:
-        result = desk.deadlines.deadline_for(at)
-        return {
-            "unit": to,
-            "deadline": result.deadline.isoformat(),
-            "deadline_provisional": result.provisional,
-            "calendar_version": result.calendar_version,
-            "rule": result.rule,
-        }
-
-    if not tl.add(EventType.REFERRED, t0, **referral(t0, unit)):
-        return
     at = later(t0, 10, 120)
     if rng.random() < 0.05:  # the unit sends it back (a buck-passing signal)
-        if not tl.add(EventType.UNIT_RETURNED, at, unit=unit, reason="不属于本单位职责"):
+        if not tl.add(EventType.UNIT_RETURNED, at, actor, reason="不属于本单位职责"):
             return
         at = later(at, 5, 40)
         unit = rng.choice([u for u in units if u != unit])
-        if not tl.add(EventType.REFERRED, at, **referral(at, unit)):
+        if not tl.add(EventType.REFERRED, at, actor, unit=unit):
             return
         at = later(at, 10, 120)
-    if not tl.add(EventType.UNIT_ACCEPTED, at, unit=unit, by="单位联络员"):
+    if not tl.add(EventType.UNIT_ACCEPTED, at, actor, by="单位联络员"):
         return
-    assert tl.state is not None and tl.state.deadline is not None
+    assert tl.state.deadline is not None
     deadline = tl.state.deadline
     late = rng.random() < 0.12  # about one unit in eight answers after the deadline
     at = later(max(at, deadline), 30, 480) if late else later(at, 30, 360)
     if at > deadline and rng.random() < 0.5:
         # The shift lead chases it between the deadline and the unit's late answer.
-        tl.add(
-            EventType.ESCALATED,
-            deadline + (at - deadline) / 2,
-            to="带班负责人",
-            note="逾期督办",
-        )
+        escalated_at = deadline + (at - deadline) / 2
+        tl.add(EventType.ESCALATED, escalated_at, SHIFT_LEAD, to="带班负责人", note="逾期督办")
     kind = rng.choice(
         ("handled", "handled", "resolved_on_spot", "missing_materials_notice", "cannot_handle")
     )
-    if not tl.add(EventType.OPINION_GIVEN, at, unit=unit, kind=kind, text="已按规定办理并答复"):
+    if not tl.add(EventType.OPINION_GIVEN, at, actor, kind=kind, text="已按规定办理并答复"):
         return
     at = later(at, 5, 90)
-    if not tl.add(EventType.COMPLAINANT_INFORMED, at, channel="phone", by="单位联络员"):
+    if not tl.add(
+        EventType.COMPLAINANT_INFORMED, at, actor, channel="phone", at=at, by="单位联络员"
+    ):
         return
     at = later(at, 5, 60)
-    if not tl.add(EventType.WINDOW_INFORMED, at, by="单位联络员"):
+    if not tl.add(EventType.WINDOW_INFORMED, at, actor, at=at, by="单位联络员"):
         return
     at = later(at, 120, 900)
     satisfaction = rng.choices(SATISFACTIONS, SATISFACTION_WEIGHTS)[0]
-    if not tl.add(EventType.CALLBACK, at, satisfaction=satisfaction.value, comment=""):
+    if not tl.add(
+        EventType.CALLBACK,
+        at,
+        actor,
+        at=at,
+        channel="phone",
+        satisfaction=satisfaction.value,
+        comment="",
+    ):
         return
-    if not tl.add(EventType.CLOSED, later(at, 10, 300)):
-        return
+    tl.add(EventType.CLOSED, later(at, 10, 300), actor)
 
 
 def _working_days(desk: Desk, last: date, days: int) -> list[date]:
@@ -342,7 +354,7 @@ def generate(
             moments.append(moment)
     moments.sort()
     units = settings.units
-    categories = [c.code for c in settings.categories]
+    categories = settings.categories
     written_events = 0
     with desk.db.write() as conn:
         counters = {
@@ -373,101 +385,63 @@ def _write_batch(
     moments: list[datetime],
     counters: dict[str, int],
     units: tuple[str, ...],
-    categories: list[str],
+    categories: tuple[Category, ...],
     now: datetime,
 ) -> int:
+    """Plan each case with the registration use case and its steps with the handling use
+    case, then write the rows those would write, in a few statements for the whole batch."""
     terminal = desk.terminal
+    handling = handling_for(desk)
     case_rows: list[dict[str, Any]] = []
+    key_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     op_rows: list[dict[str, Any]] = []
+    entries: list[AuditEntry] = []
     for t0 in moments:
         actor = rng.choice(CLERKS)
-        case_id = str(uuid.uuid4())
         key = t0.strftime("%Y%m%d")
         counters[key] = counters.get(key, 0) + 1
-        serial = counters[key]
-        number = format_case_number(terminal.hall, terminal.window, t0.date(), serial)
-        code = new_verification_code()
         unit = rng.choice(units)
-        registration = people.registration(rng.choice(categories), unit, t0.date())
-        tl = _Timeline(case_id, actor, now)
-        tl.add(
-            EventType.REGISTERED,
-            t0,
-            **registered_event_data(registration, number, code, terminal, actor),
-        )
+        registration = people.registration(rng.choice(categories).code, unit, t0.date())
         if rng.random() < 0.06:
-            code_, reason, advice = rng.choice(REFUSALS)
-            tl.add(
-                EventType.NOT_ACCEPTED,
-                t0 + timedelta(minutes=rng.uniform(3, 15)),
-                reason_code=code_,
+            reason_code, reason, advice = rng.choice(REFUSALS)
+            clean, steps = desk.cases.plan_not_accepted(
+                registration,
+                actor,
+                reason_code=reason_code,
                 reason=reason,
                 advice=advice,
+                units=units,
+                now=t0,
             )
         else:
-            _lifecycle(tl, rng, desk, t0 + timedelta(minutes=rng.uniform(2, 8)), unit, units)
-        state = tl.state
-        assert state is not None
-        row = case_row_values(case_id, number, code, serial, registration, actor, t0, terminal)
+            clean, steps = desk.cases.plan_registration(
+                registration, actor, categories=categories, units=units, refer=True, now=t0
+            )
+        new = desk.cases.new_case(clean, actor, t0, steps, counters[key])
+        tl = _Timeline(desk, handling, new, now)
+        if new.state.status is Status.REFERRED:
+            _lifecycle(tl, rng, desk, actor, t0, unit, units)
         versions = [e.data["calendar_version"] for e in tl.events if "calendar_version" in e.data]
-        row.update(
-            status=state.status.value,
-            lead_unit=state.lead_unit or row["lead_unit"],
-            referred_at=state.clock_started_at,
-            deadline=state.deadline,
-            deadline_provisional=state.deadline_provisional,
-            calendar_version=versions[-1] if versions else None,
-            escalated=state.escalated,
-            returns=len(state.returns),
-            fed_back_at=state.fed_back_at,
-            on_time=state.on_time,
-            closed_at=state.closed_at,
-            event_count=len(tl.events),
-            updated_at=tl.events[-1].at,
+        last_recorded = tl.recorded[-1][1]
+        case_rows.append(
+            {
+                **new.row,
+                **cases_repo.state_values(tl.state, len(tl.events), last_recorded),
+                "calendar_version": versions[-1] if versions else None,
+            }
         )
-        case_rows.append(row)
-        for seq, event in enumerate(tl.events, start=1):
-            event_rows.append(
-                {
-                    "id": event.event_id,
-                    "case_id": case_id,
-                    "seq": seq,
-                    "type": event.type.value,
-                    "at": event.at,
-                    "actor": event.actor,
-                    "data": dict(event.data),
-                    "recorded_at": event.at,
-                    "origin": "desk",
-                }
-            )
-            op_id = str(uuid.uuid4())
-            op_rows.append(
-                {
-                    "op_id": op_id,
-                    "case_id": case_id,
-                    "kind": OP_KIND_EVENT,
-                    "payload": event_op_payload(op_id, event, seq, number, terminal),
-                    "created_at": event.at,
-                }
-            )
+        key_rows.extend(new.key_rows)
+        for seq, (event, recorded_at) in enumerate(tl.recorded, start=1):
+            event_rows.append(cases_repo.event_row(event, seq, recorded_at))
+            ops, audit = event_records([(event, seq)], new.number, terminal, recorded_at)
+            op_rows.extend({**op, "created_at": recorded_at} for op in ops)
+            entries.extend(audit)
     conn.execute(insert(cases), case_rows)
-    conn.execute(insert(case_events), event_rows)
+    cases_repo.insert_complainant_keys(conn, key_rows)
+    cases_repo.insert_event_rows(conn, event_rows)
     conn.execute(insert(outbox), op_rows)
-    numbers = {row["id"]: row["number"] for row in case_rows}
-    append_audit_many(
-        conn,
-        (
-            AuditEntry(
-                row["at"],
-                row["actor"],
-                f"case.{row['type']}",
-                row["case_id"],
-                {"number": numbers[row["case_id"]], "event_id": row["id"], "seq": row["seq"]},
-            )
-            for row in event_rows
-        ),
-    )
+    append_audit_many(conn, entries)
     for key, last_serial in counters.items():
         conn.exec_driver_sql(
             "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, ?) "

@@ -412,12 +412,26 @@ class HandlingService:
         events = self.cases.events(case_id)
         if not events:
             raise DomainError(_("No case with this id."))
+        data, at = self.plan(fold(events), event_type, actor, values, self.clock())
+        return self.cases.record(case_id, event_type, actor, data, at=at)
+
+    def plan(
+        self,
+        state: CaseState,
+        event_type: EventType,
+        actor: Actor,
+        values: Mapping[str, Any],
+        now: datetime,
+    ) -> tuple[dict[str, Any], datetime | None]:
+        """The event data and moment ``perform`` records for these form values at ``now``
+        (no I/O; demo data carries its cases along with it too)."""
+        require(actor, permission_for(event_type))
         data, at = validate_action(
-            event_type, values, fold(events), self.clock(), self.units, self.working_time
+            event_type, values, state, now, self.units, self.working_time
         )
         if event_type is EventType.EXTENSION_GRANTED:
             data["approved_by"] = actor.audit_name
-        return self.cases.record(case_id, event_type, actor, data, at=at)
+        return data, at
 
     def reprint_of(self, case_id: str) -> tuple[CaseRow, int]:
         """The case as its receipt prints it, and the copy number a reprint (补打) gets: one

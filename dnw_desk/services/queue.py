@@ -2,7 +2,8 @@
 
 The table model asks for one page at a time (``page``), so opening the queue with 100 000 cases
 stored reads only the rows on screen. Rows carry no personal data in clear: the complainant's
-name is masked here, before it reaches the GUI.
+name is masked here, before it reaches the GUI. The search text finds cases by number, service
+item and unit, and by the complainant through a keyed-hash index (domain.complainant_search).
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, case, func, select
 
+from dnw_desk.domain import complainant_search
 from dnw_desk.domain.alerts import AlertLevel
 from dnw_desk.domain.case import OPEN_STATUSES, PENDING_FEEDBACK
 from dnw_desk.domain.masking import mask_complainant_name
 from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.i18n import _
 from dnw_desk.services.cases import day_range
-from dnw_desk.store.cases_repo import CaseFilter, filtered_select
+from dnw_desk.store.cases_repo import CaseFilter, cases_for_complainant_keys, filtered_select
 from dnw_desk.store.database import Database
 from dnw_desk.store.tables import cases
 
@@ -184,12 +187,23 @@ class QueueService:
     def page(self, query: QueueQuery, today: date, offset: int, limit: int) -> Page:
         # One row more than asked tells whether another page exists without counting them all.
         with self.db.read() as conn:
+            query = self._with_complainants(conn, query)
             rows = page_rows(conn, query, today, offset, limit + 1)
         return Page(offset, tuple(rows[:limit]), len(rows) > limit)
 
     def count(self, query: QueueQuery, today: date) -> int:
         with self.db.read() as conn:
-            return count_rows(conn, query, today)
+            return count_rows(conn, self._with_complainants(conn, query), today)
+
+    def _with_complainants(self, conn: Connection, query: QueueQuery) -> QueueQuery:
+        """The search text also finds cases by their complainant (name, phone, ID number,
+        credit code), through the keyed-hash index: rows still come back masked."""
+        values = complainant_search.query_values(query.filter.text)
+        if not values:
+            return query
+        digests = complainant_search.digests(self.db.search_secret, values)
+        found = tuple(cases_for_complainant_keys(conn, digests))
+        return replace(query, filter=replace(query.filter, complainant_case_ids=found))
 
     def filter_choices(self) -> tuple[list[str], list[str], list[str]]:
         """Categories, units and clerk numbers present in the store (for the filter boxes)."""
@@ -217,8 +231,21 @@ class Countdown:
 NO_COUNTDOWN = Countdown(timedelta(0), timedelta(0), AlertLevel.NONE)
 
 
+class Clocked(Protocol):
+    """What a countdown needs of a case: a queue row or a stored case row."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def referred_at(self) -> datetime | None: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def escalated(self) -> bool: ...
+
+
 def countdown_of(
-    row: QueueRow,
+    row: Clocked,
     now: datetime,
     working_time: WorkingTime,
     level_of: Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel],
@@ -230,3 +257,16 @@ def countdown_of(
     if now > row.deadline:
         return Countdown(timedelta(0), working_time.between(row.deadline, now), level)
     return Countdown(working_time.left(now, row.deadline), timedelta(0), level)
+
+
+def format_span(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return _("{hours} h {minutes:02d} min").format(hours=minutes // 60, minutes=minutes % 60)
+
+
+def format_countdown(countdown: Countdown | None) -> str:
+    if countdown is None:
+        return "—"
+    if countdown.overdue > timedelta(0):
+        return _("overdue by {span}").format(span=format_span(countdown.overdue))
+    return format_span(countdown.left)

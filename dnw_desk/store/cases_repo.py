@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 
 from dnw_desk.domain.case import CaseState, Event, EventType
-from dnw_desk.store.tables import case_events, cases, outbox
+from dnw_desk.store.tables import case_events, cases, complainant_keys, outbox
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ class CaseFilter:
     registered_from: datetime | None = None  # inclusive
     registered_to: datetime | None = None  # exclusive
     text: str = ""
+    # Cases whose complainant ``text`` names (found with ``cases_for_complainant_keys``): they
+    # match as well as the cases whose text does.
+    complainant_case_ids: Sequence[str] = ()
 
 
 def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -96,8 +99,27 @@ def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
     if text:
         # LIKE on one lower-cased column: number, service item and unit (no personal data).
         escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conds.append(cases.c.search_text.like(f"%{escaped}%", escape="\\"))
+        like = cases.c.search_text.like(f"%{escaped}%", escape="\\")
+        if flt.complainant_case_ids:
+            conds.append(or_(like, cases.c.id.in_(list(flt.complainant_case_ids))))
+        else:
+            conds.append(like)
     return conds
+
+
+def cases_for_complainant_keys(conn: Connection, digests: Sequence[bytes]) -> list[str]:
+    """The cases indexed under any of these keyed hashes (domain.complainant_search).
+
+    Looked up on their own first: most keystrokes name no complainant, and an empty answer
+    keeps the queue's query as cheap as a plain text search."""
+    if not digests:
+        return []
+    query = (
+        select(complainant_keys.c.case_id)
+        .where(complainant_keys.c.digest.in_(list(digests)))
+        .distinct()
+    )
+    return list(conn.execute(query).scalars())
 
 
 def search_text_for(number: str, service_item: str, lead_unit: str | None) -> str:
@@ -152,6 +174,7 @@ _LOAD_EVENTS = (
 _INSERT_CASE = insert(cases)
 _INSERT_EVENTS = insert(case_events)
 _INSERT_OPS = insert(outbox)
+_INSERT_KEYS = insert(complainant_keys)
 
 
 def get_case(conn: Connection, case_id: str) -> CaseRow | None:
@@ -216,6 +239,12 @@ def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(_INSERT_CASE, values)
 
 
+def insert_complainant_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Search-index rows (``digest``, ``case_id``), in one executemany."""
+    if rows:
+        conn.execute(_INSERT_KEYS, list(rows))
+
+
 def load_events(conn: Connection, case_id: str) -> list[Event]:
     rows = conn.execute(_LOAD_EVENTS, {"case_id": case_id})
     return [
@@ -239,22 +268,30 @@ def insert_events(
 ) -> None:
     """Events with their sequence numbers, in one executemany."""
     conn.execute(
-        _INSERT_EVENTS,
-        [
-            {
-                "id": event.event_id,
-                "case_id": event.case_id,
-                "seq": seq,
-                "type": event.type.value,
-                "at": event.at,
-                "actor": event.actor,
-                "data": dict(event.data),
-                "recorded_at": recorded_at,
-                "origin": origin,
-            }
-            for event, seq in events
-        ],
+        _INSERT_EVENTS, [event_row(event, seq, recorded_at, origin) for event, seq in events]
     )
+
+
+def insert_event_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows made by ``event_row`` (events recorded at different moments), in one executemany."""
+    if rows:
+        conn.execute(_INSERT_EVENTS, list(rows))
+
+
+def event_row(
+    event: Event, seq: int, recorded_at: datetime, origin: str = "desk"
+) -> dict[str, Any]:
+    return {
+        "id": event.event_id,
+        "case_id": event.case_id,
+        "seq": seq,
+        "type": event.type.value,
+        "at": event.at,
+        "actor": event.actor,
+        "data": dict(event.data),
+        "recorded_at": recorded_at,
+        "origin": origin,
+    }
 
 
 # Built once: per-call .where()/.values() would rebuild SQLAlchemy's cache key on every write.
@@ -273,24 +310,26 @@ def store_state(
     deadline was just computed)."""
     extra = {"calendar_version": calendar_version} if calendar_version else {}
     conn.execute(
-        _STORE_STATE,
-        {
-            **extra,
-            "case_id_": case_id,
-            "status": state.status.value,
-            "lead_unit": state.lead_unit,
-            "referred_at": state.clock_started_at,
-            "deadline": state.deadline,
-            "deadline_provisional": state.deadline_provisional,
-            "escalated": state.escalated,
-            "returns": len(state.returns),
-            "fed_back_at": state.fed_back_at,
-            "on_time": state.on_time,
-            "closed_at": state.closed_at,
-            "event_count": event_count,
-            "updated_at": now,
-        },
+        _STORE_STATE, {**extra, "case_id_": case_id, **state_values(state, event_count, now)}
     )
+
+
+def state_values(state: CaseState, event_count: int, now: datetime) -> dict[str, Any]:
+    """The cached columns of a case from its folded state."""
+    return {
+        "status": state.status.value,
+        "lead_unit": state.lead_unit,
+        "referred_at": state.clock_started_at,
+        "deadline": state.deadline,
+        "deadline_provisional": state.deadline_provisional,
+        "escalated": state.escalated,
+        "returns": len(state.returns),
+        "fed_back_at": state.fed_back_at,
+        "on_time": state.on_time,
+        "closed_at": state.closed_at,
+        "event_count": event_count,
+        "updated_at": now,
+    }
 
 
 def enqueue_ops(conn: Connection, ops: Sequence[dict[str, Any]], now: datetime) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
 from dnw_desk.i18n import N_, _
+from dnw_desk.store.search_secret import load_or_create_secret
 
 DB_FILENAME = "dnw-desk.sqlite3"
 BUSY_TIMEOUT_MS = 5000
@@ -131,6 +132,7 @@ class Database:
         self._write_lock = threading.Lock()
         self._writer = _make_engine(path, writer=True)
         self._reader = _make_engine(path, writer=False)
+        self._search_secret: bytes | None = None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -153,6 +155,13 @@ class Database:
         """A read transaction: a consistent snapshot of the committed data."""
         with self._reader.connect() as conn, conn.begin():
             yield conn
+
+    @property
+    def search_secret(self) -> bytes:
+        """The key of the complainant search index, kept beside the database file."""
+        if self._search_secret is None:
+            self._search_secret = load_or_create_secret(self.path.parent)
+        return self._search_secret
 
     @property
     def writer_engine(self) -> Engine:

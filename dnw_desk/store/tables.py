@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -107,6 +108,17 @@ cases = Table(
     Index("ix_cases_phone", "phone"),
     Index("ix_cases_id_number", "id_number"),
     Index("ix_cases_credit_code", "credit_code"),
+)
+
+# The complainant search index: keyed hashes of each case's name, phone, ID number and credit
+# code (domain.complainant_search), never the values themselves. Looked up by digest only;
+# a case's rows go when its personal data is purged after retention, like the columns above.
+complainant_keys = Table(
+    "complainant_keys",
+    metadata,
+    Column("digest", LargeBinary(32), primary_key=True),
+    Column("case_id", String(36), ForeignKey("cases.id"), primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 case_events = Table(

@@ -42,13 +42,13 @@ from dnw_desk.services.handling import (
     returns_by_unit,
     reveal_permission,
 )
-from dnw_desk.services.queue import QueueRow, countdown_of
+from dnw_desk.services.queue import QueueRow, countdown_of, format_countdown
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
 from dnw_desk.ui.case_timeline import TimelineModel
 from dnw_desk.ui.context import DeskUi
-from dnw_desk.ui.queue.model import format_countdown, status_text
+from dnw_desk.ui.queue.model import status_text
 from dnw_desk.ui.reveal_dialog import REVEAL_SECONDS, RevealDialog
 from dnw_desk.ui.widgets import button, error_label, hbox, label, show_error, vbox
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from dnw_desk.domain.case import EVENT_LABELS, STATUS_LABELS, Event, EventType, Status
 from dnw_desk.domain.roles import Permission, may
 from dnw_desk.i18n import N_, _
+from dnw_desk.services.timeline import summarise
 from dnw_desk.sync.conflicts import RESOLUTION_LABELS, Resolution, masked, settle
 from dnw_desk.sync.state import Conflict, open_conflicts
-from dnw_desk.ui.case_timeline import summarise
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.rows_model import RowsModel
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, label, show_error, vbox

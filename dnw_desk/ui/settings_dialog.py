@@ -7,7 +7,6 @@ device-local settings (printer, language, large font); the caller saves them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,13 +38,12 @@ from dnw_desk.i18n import LANGUAGES, N_, _
 from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.accounts import AccountService, NewAccount
 from dnw_desk.services.settings import BusinessSettings
+from dnw_desk.services.setup import check_hall, check_hours, check_printer_uri
 from dnw_desk.store.accounts import AccountRow
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.print_jobs import PrintJobs
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_error, vbox
 
-_HALL_CODE = re.compile(r"^[A-Z0-9]{1,5}[A-Z]$")
-_WINDOW = re.compile(r"^\d{1,3}$")
 EVIDENCE_COLUMNS = (
     (Evidence.APPLICATION, N_("Original application")),
     (Evidence.EARLIER_VISITS, N_("Earlier visits")),
@@ -58,27 +56,6 @@ PROFILES = ("80mm", "58mm", "tm-t88")
 class SettingsResult:
     business: BusinessSettings
     local: LocalSettings
-
-
-def check_hall(code: str, window: str) -> dict[str, str]:
-    errors = {}
-    if not _HALL_CODE.match(code):
-        errors["hall_code"] = _(
-            "The hall code is 2–6 capital letters or digits, ending with a letter."
-        )
-    if not _WINDOW.match(window) or int(window) == 0:
-        errors["window_no"] = _("The window number is 1–999.")
-    return errors
-
-
-def check_hours(text: str) -> str:
-    try:
-        hours = OpeningHours.parse(text)
-    except ValueError:
-        return _("Write opening hours like 09:00-12:00,13:30-17:30.")
-    if any(start >= end for start, end in hours.intervals):
-        return _("Each period must end after it starts.")
-    return ""
 
 
 def start_test_print(
@@ -105,18 +82,6 @@ def start_test_print(
 
     result.setText(_("Printing the test page…"))
     printing.test_print(settings, uri, printed, failed)
-
-
-def check_printer_uri(uri: str) -> str:
-    from dnw_desk.printing.uri import PrinterUriError, parse_printer_uri
-
-    if uri.strip() == "dummy":
-        return ""
-    try:
-        parse_printer_uri(uri)
-    except PrinterUriError as exc:
-        return str(exc)
-    return ""
 
 
 class SettingsDialog(QDialog):

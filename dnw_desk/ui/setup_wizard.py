@@ -6,7 +6,7 @@ settings on the DB lane (nothing is written until the wizard is finished).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -21,25 +21,18 @@ from PySide6.QtWidgets import (
 
 from dnw_desk.domain.roles import Role
 from dnw_desk.i18n import _
-from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.accounts import NewAccount, check_new_account
 from dnw_desk.services.settings import BusinessSettings
-from dnw_desk.ui.context import DeskUi
-from dnw_desk.ui.settings_dialog import (
-    PROFILES,
+from dnw_desk.services.setup import (
+    SetupResult,
     check_hall,
+    check_hall_name,
     check_hours,
     check_printer_uri,
-    start_test_print,
 )
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.settings_dialog import PROFILES, start_test_print
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_error, vbox
-
-
-@dataclass(frozen=True)
-class SetupResult:
-    admin: NewAccount
-    business: BusinessSettings
-    local: LocalSettings
 
 
 class _Page(QWizardPage):
@@ -125,9 +118,8 @@ class HallPage(_Page):
                 self.hall_code.text().strip().upper(), self.window_no.text().strip()
             ).values()
         )
-        if not self.hall_name.text().strip():
-            problems.append(_("Enter the hall's name; it is printed on every receipt."))
-        return problems
+        name_problem = check_hall_name(self.hall_name.text())
+        return [*problems, name_problem] if name_problem else problems
 
 
 class HoursPage(_Page):

@@ -189,6 +189,23 @@ def test_typing_in_the_search_box_is_debounced(qtbot: QtBot, filled) -> None:  #
     assert ids_in(page.model) == [ids["b"]]
 
 
+def test_the_search_box_finds_a_returning_complainant(qtbot: QtBot, filled) -> None:  # type: ignore[no-untyped-def]
+    desk, _clock, ids = filled
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    page = QueuePage(ui)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.tabs.setCurrentIndex(2)  # 全部: a returning citizen's case may be finished
+    page.search.insert("买买提·艾力")  # as an input method commits it
+    qtbot.waitUntil(lambda: ids_in(page.model) == [ids["c"]], timeout=2000)
+    assert page.model.row_at(0).complainant == "买**·**"  # type: ignore[union-attr]
+    page.search.clear()
+    qtbot.keyClicks(page.search, "138 1234 5678")  # every case of the fixture has this phone
+    qtbot.waitUntil(lambda: len(ids_in(page.model)) == 3, timeout=2000)
+    desk.close()
+
+
 def test_the_queue_names_a_not_accepted_case_s_reason(qtbot: QtBot, data_dir: Path) -> None:
     """Issue 11, defect 4: the category column showed ``x-hotline``."""
     from tests.factories import registration

@@ -13,7 +13,7 @@ the view shows, and only the two live columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
@@ -38,6 +38,7 @@ from dnw_desk.services.queue import (
     QueueService,
     SortKey,
     countdown_of,
+    format_countdown,
 )
 from dnw_desk.services.reference_data import CategoryNames
 
@@ -85,19 +86,6 @@ COLUMNS: dict[Column, ColumnSpec] = {
     Column.LEVEL: ColumnSpec(N_("Alert"), SortKey.LEVEL),
 }
 LIVE_COLUMNS = (Column.TIME_LEFT, Column.LEVEL)
-
-
-def format_span(span: timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
-    return _("{hours} h {minutes:02d} min").format(hours=minutes // 60, minutes=minutes % 60)
-
-
-def format_countdown(countdown: Countdown | None) -> str:
-    if countdown is None:
-        return "—"
-    if countdown.overdue > timedelta(0):
-        return _("overdue by {span}").format(span=format_span(countdown.overdue))
-    return format_span(countdown.left)
 
 
 def status_text(status: str) -> str:

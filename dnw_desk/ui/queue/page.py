@@ -81,7 +81,9 @@ class QueuePage(QWidget):
         for _view, title in VIEWS:
             self.tabs.addTab(_(title))
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Search number, service item, unit"))
+        self.search.setPlaceholderText(
+            _("Search number, service item, unit, complainant name, phone or ID")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
         self.status_box = self._combo(

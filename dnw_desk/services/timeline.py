@@ -1,0 +1,93 @@
+"""A case's timeline as people read it: each step's label, who took it and what it recorded.
+
+The registration event's data holds the complainant's personal data: it is never summarised
+(the case header shows it masked), only the later steps' own fields are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from dnw_desk.domain.case import (
+    EVENT_LABELS,
+    OPINION_LABELS,
+    SATISFACTION_LABELS,
+    Event,
+    EventType,
+    OpinionKind,
+    Satisfaction,
+)
+from dnw_desk.domain.roles import ROLE_LABELS, Role
+from dnw_desk.i18n import N_, _
+from dnw_desk.services.handling import (
+    CHANNEL_LABELS,
+    MASKED_FIELD_LABELS,
+    InformChannel,
+    MaskedField,
+)
+
+# Fields of event data that are shown, in this order, with their labels.
+_SHOWN = (
+    ("unit", N_("Unit")),
+    ("kind", N_("Kind")),
+    ("text", N_("Text")),
+    ("channel", N_("Channel")),
+    ("by", N_("By")),
+    ("to", N_("To")),
+    ("deadline", N_("Deadline")),
+    ("reason", N_("Reason")),
+    ("satisfaction", N_("Satisfaction")),
+    ("comment", N_("Comment")),
+    ("note", N_("Note")),
+    ("field", N_("Field")),
+    ("copy", N_("Copy")),
+)
+
+
+def _value(key: str, value: Any) -> str:
+    try:
+        if key == "kind":
+            return _(OPINION_LABELS[OpinionKind(value)])
+        if key == "channel":
+            return _(CHANNEL_LABELS[InformChannel(value)])
+        if key == "satisfaction":
+            return _(SATISFACTION_LABELS[Satisfaction(value)])
+        if key == "field":
+            return _(MASKED_FIELD_LABELS[MaskedField(value)])
+    except ValueError:
+        return str(value)
+    if key == "deadline" and isinstance(value, str):
+        try:
+            return f"{datetime.fromisoformat(value):%Y-%m-%d %H:%M}"
+        except ValueError:
+            return value
+    return str(value)
+
+
+def summarise(event: Event) -> str:
+    """One line of what the step recorded — never the registration's personal data."""
+    data: Mapping[str, Any] = event.data
+    if event.type is EventType.REGISTERED:
+        # The number is in the header; the rest of this event's data is personal.
+        return _("Clerk no. {clerk}").format(clerk=data.get("clerk_no", ""))
+    parts = [
+        f"{_(title)}: {_value(key, data[key])}"
+        for key, title in _SHOWN
+        if data.get(key) not in (None, "")
+    ]
+    return "; ".join(parts)
+
+
+def step_label(event: Event) -> str:
+    return _(EVENT_LABELS.get(event.type, event.type.value))
+
+
+def actor_label(audit_name: str) -> str:
+    """``clerk:wang`` as "Clerk wang": the role by its name, never its key."""
+    role, sep, login = audit_name.partition(":")
+    try:
+        return f"{_(ROLE_LABELS[Role(role)])} {login}" if sep else audit_name
+    except ValueError:
+        return audit_name
