@@ -31,6 +31,7 @@ from dnw_desk.printing.connection import (
 POLL_INTERVAL = 0.1  # between lpstat calls while following a job
 COMMAND_TIMEOUT = 5.0  # one lp/lpstat call, at most (and never past the job's deadline)
 _REQUEST_ID = re.compile(r"request id is (\S+)")
+_KEY_LINE = re.compile(r"^[A-Za-z][A-Za-z ]*:(\s|$)")
 _NOT_FOUND = ("does not exist", "Invalid destination", "Unknown destination", "not found")
 
 
@@ -80,14 +81,14 @@ def _lpstat_failure(queue: str, text: str) -> PrinterStatus:
 
 
 def _reason(lines: list[str]) -> str:
-    """The tab-indented message lines lpstat prints under a printer (its state message)."""
-    for line in lines:
-        text = line.strip()
-        if not line.startswith("\t") or not text or ":" in text.split(" ", 1)[0]:
-            continue
-        if text not in ("Paused", "Rejecting Jobs"):
-            return text
-    return ""
+    """The printer's state message: the first indented line under lpstat's header, unless that
+    is already one of the "Key: value" lines that follow it."""
+    if not lines or not lines[0].startswith("\t"):
+        return ""
+    text = lines[0].strip()
+    if _KEY_LINE.match(text) or text in ("Paused", "Rejecting Jobs"):
+        return ""
+    return text
 
 
 @dataclass(frozen=True)

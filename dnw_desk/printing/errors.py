@@ -100,5 +100,8 @@ def _unreachable(address: PrinterAddress, exc: BaseException) -> PrinterError:
 
 
 def _detail(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    """The OS's own words, for the admin; python-escpos' messages only repeat the address."""
+    if not isinstance(exc, OSError):
+        return ""
+    text = " ".join(str(exc.strerror or exc).split())
     return f" ({text})" if text else ""

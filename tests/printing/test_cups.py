@@ -109,3 +109,12 @@ def test_print_test_waits_for_the_queue_and_prints_the_receipt_too(
 def test_discovery_lists_the_queues(cups: CupsServer, fake_printer: type[FakePrinter]) -> None:
     cups.add_queue("listed", _device(fake_printer(ONLINE).port))
     assert "cups://listed" in [p.uri for p in cups_printers(Deadline(5))]
+
+
+def test_paused_without_a_reason_shows_no_lpstat_noise(
+    cups: CupsServer, fake_printer: type[FakePrinter]
+) -> None:
+    uri = cups.add_queue("paused-quietly", _device(fake_printer(ONLINE).port))
+    cups.run("cupsdisable", "paused-quietly")
+    status = check_status(parse_printer_uri(uri))
+    assert status.state is PrinterState.PAUSED and status.detail == ""
