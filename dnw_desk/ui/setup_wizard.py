@@ -25,6 +25,7 @@ from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.accounts import NewAccount, check_new_account
 from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.printer_picker import PrinterPicker
 from dnw_desk.ui.settings_dialog import (
     PROFILES,
     check_hall,
@@ -197,6 +198,7 @@ class PrinterPage(_Page):
         self.test_button = button(_("Print a test page"), self.on_test_clicked)
         self.test_result = hint_label()
         self.form.addRow(_("Printer address"), self.uri)
+        self.form.addRow("", PrinterPicker(self.uri, ui.tasks))
         self.form.addRow(
             "",
             hint_label(
