@@ -116,7 +116,7 @@ FAULTS = {
     "usb": ["not_found", "denied", "silent", "paper_out", "unplugged", "stalls"],
     "serial": ["missing", "silent", "paper_out", "stops_reading"],
     "file": ["no_reader", "reader_stops", "missing"],
-    "cups": ["offline", "silent", "paused", "rejecting", "missing"],
+    "cups": ["offline", "silent", "paused", "rejecting", "held", "missing"],
     "win32": ["offline", "paper_out", "stuck", "paused", "missing"],
 }
 
@@ -172,6 +172,8 @@ def _arrange(transport: str, fault: str, request: pytest.FixtureRequest, tmp_pat
             cups.run("cupsdisable", name)
         if fault == "rejecting":
             cups.run("cupsreject", name)
+        if fault == "held":
+            cups.run("lpadmin", "-p", name, "-o", "job-hold-until-default=indefinite")
         return uri
     spooler = FakeSpooler()
     request.getfixturevalue("monkeypatch").setattr(spooler_module, "SPOOLER", spooler)

@@ -118,3 +118,16 @@ def test_paused_without_a_reason_shows_no_lpstat_noise(
     cups.run("cupsdisable", "paused-quietly")
     status = check_status(parse_printer_uri(uri))
     assert status.state is PrinterState.PAUSED and status.detail == ""
+
+
+def test_job_held_by_the_queue_is_reported_and_cancelled(
+    cups: CupsServer, fake_printer: type[FakePrinter]
+) -> None:
+    printer = fake_printer(ONLINE)
+    uri = cups.add_queue("holding", _device(printer.port))
+    cups.run("lpadmin", "-p", "holding", "-o", "job-hold-until-default=indefinite")
+    error, elapsed = _fails(uri)
+    assert error.status is not None and error.status.state is PrinterState.PAUSED
+    assert "hold" in str(error) and elapsed < DEADLINE + MARGIN
+    assert cups.run("lpstat", "-o", "holding").strip() == ""
+    assert printer.received == b""
