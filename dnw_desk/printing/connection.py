@@ -238,8 +238,9 @@ def send_job(
     timeout: float = STATUS_TIMEOUT,
     deadline: float = JOB_DEADLINE,
 ) -> PrinterStatus:
-    """Check, print, check again, all within ``deadline`` seconds. Raises ``PrinterError`` with
-    the reason when it did not print (or cannot be sure it did).
+    """Check, print, check again, all within ``deadline`` seconds (plus, on a serial line, the
+    time the bytes take at its baud rate). Raises ``PrinterError`` with the reason when it did
+    not print (or cannot be sure it did).
 
     Returns the status after the job (which can warn of low paper).
     """
@@ -247,7 +248,7 @@ def send_job(
 
     if address.transport is Transport.PREVIEW:
         raise PrinterError(_("The preview printer does not print; save a PDF instead."))
-    job = Deadline(deadline)
+    job = Deadline(deadline + wire_seconds(address, len(data)))
     connection = open_connection(address, job)
     try:
         return _print(connection, address, data, timeout, job)
@@ -257,6 +258,14 @@ def send_job(
         raise printer_error(exc, address, job, during_job=True) from exc
     finally:
         _close_quietly(connection)
+
+
+def wire_seconds(address: PrinterAddress, size: int) -> float:
+    """How long ``size`` bytes take on the wire where the line itself is slow: a raster receipt
+    (~60 KB) needs about a minute at 9600 baud, which no fixed deadline may cut short."""
+    if address.transport is Transport.SERIAL:
+        return size * 10 / address.baudrate  # 8N1: ten bits a byte
+    return 0.0
 
 
 def _print(

@@ -31,7 +31,8 @@ class SerialConnection(DleEotStatus):
     def __init__(self, path: str, baudrate: int) -> None:
         serial = _serial_module()
         # pyserial opens with O_NONBLOCK, so a port without a device behind it cannot hang here.
-        self.port = serial.Serial(path, baudrate=baudrate, timeout=0, write_timeout=0)
+        # dsrdtr as python-escpos sets it: DTR/DSR handshake where the OS has it (Windows).
+        self.port = serial.Serial(path, baudrate=baudrate, timeout=0, write_timeout=0, dsrdtr=True)
         self._timeout_error: type[Exception] = serial.SerialTimeoutException
 
     def write(self, data: bytes, deadline: Deadline) -> None:

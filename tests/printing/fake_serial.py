@@ -94,7 +94,7 @@ def serial_printer(tmp_path: Path) -> Iterator[tuple[str, FakeSerialPrinter]]:
         assert desk.exists() and printer_end.exists(), "socat did not create the pty pair"
         printer = FakeSerialPrinter(printer_end)
         try:
-            yield f"serial://{desk}?baudrate=115200", printer
+            yield f"serial://{desk}?baudrate=230400", printer
         finally:
             printer.close()
     finally:

@@ -7,7 +7,13 @@ import time
 
 import pytest
 
-from dnw_desk.printing.connection import PrinterError, PrinterState, check_status, send_job
+from dnw_desk.printing.connection import (
+    PrinterError,
+    PrinterState,
+    check_status,
+    send_job,
+    wire_seconds,
+)
 from dnw_desk.printing.uri import parse_printer_uri
 
 from .conftest import PAPER_OUT
@@ -44,10 +50,12 @@ def test_printer_that_stops_reading_cannot_hang_the_job(
 ) -> None:
     uri, printer = serial_printer
     printer.stop_reading_after = 2048
+    address = parse_printer_uri(uri)
     started = time.monotonic()
     with pytest.raises(PrinterError):
-        send_job(parse_printer_uri(uri), JOB, deadline=DEADLINE)
-    assert time.monotonic() - started < DEADLINE + MARGIN
+        send_job(address, JOB, deadline=DEADLINE)
+    # The deadline includes the time the bytes take at the line's baud rate.
+    assert time.monotonic() - started < DEADLINE + wire_seconds(address, len(JOB)) + MARGIN
 
 
 def test_silent_and_paper_out(serial_printer: tuple[str, FakeSerialPrinter]) -> None:
@@ -77,3 +85,12 @@ def test_without_pyserial_the_message_names_it(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(PrinterError) as caught:
         send_job(parse_printer_uri("serial:///dev/ttyS0"), JOB, deadline=DEADLINE)
     assert "pyserial" in str(caught.value)
+
+
+def test_slow_lines_get_the_time_their_bytes_take() -> None:
+    slow = parse_printer_uri("serial:///dev/ttyUSB0?baudrate=9600")
+    fast = parse_printer_uri("serial:///dev/ttyUSB0?baudrate=115200")
+    receipt = 60_000  # bytes: a raster receipt
+    assert wire_seconds(slow, receipt) == pytest.approx(62.5)
+    assert wire_seconds(fast, receipt) < 6
+    assert wire_seconds(parse_printer_uri("tcp://127.0.0.1"), receipt) == 0
