@@ -101,7 +101,15 @@ class _Job:
 def _job(queue: str, job_id: str, deadline: Deadline) -> _Job | None:
     """The job as lpstat sees it; None when CUPS no longer lists it at all."""
     for which, done in (("not-completed", False), ("completed", True)):
-        _code, text = _run(["lpstat", "-l", "-W", which, "-o", queue], deadline)
+        code, text = _run(["lpstat", "-l", "-W", which, "-o", queue], deadline)
+        if code != 0:
+            # Not "no such job": an unanswered question must never count as printed.
+            raise PrinterError(
+                _("CUPS cannot be asked about the job: {detail}").format(
+                    detail=" ".join(text.split())
+                ),
+                PrinterStatus(PrinterState.UNREACHABLE),
+            )
         block = _job_block(text, job_id)
         if block is not None:
             return _Job(done, block.get("Status", ""), block.get("Alerts", ""))
@@ -161,17 +169,21 @@ class CupsConnection:
         return PrinterStatus(PrinterState.UNREACHABLE, detail=detail)
 
     def _follow(self, job_id: str, deadline: Deadline) -> PrinterStatus:
-        job: _Job | None = None
         while True:
-            job = _job(self.queue, job_id, deadline)
-            if job is not None and job.done:
+            found = _job(self.queue, job_id, deadline)
+            if found is None:
+                # Not pending and not in the history: a CUPS that keeps no job history
+                # (PreserveJobHistory No) forgets a job as soon as it is completed.
+                return PrinterStatus(PrinterState.ONLINE, detail=_("CUPS reports the job printed."))
+            job = found
+            if job.done:
                 if "cancel" in job.alerts or "abort" in job.alerts:
                     raise PrinterError(
                         _("CUPS did not print the job ({reason}).").format(reason=job.alerts),
                         PrinterStatus(PrinterState.UNREACHABLE, detail=job.status),
                     )
                 return PrinterStatus(PrinterState.ONLINE, detail=_("CUPS reports the job printed."))
-            if job is not None and "hold" in job.alerts:
+            if "hold" in job.alerts:
                 raise PrinterError(
                     _("CUPS is holding the job ({reason}).").format(reason=job.alerts),
                     PrinterStatus(PrinterState.PAUSED, detail=job.status),
@@ -183,9 +195,7 @@ class CupsConnection:
                 break
             time.sleep(POLL_INTERVAL)
         reason = (
-            (job.status if job else "")
-            or queue.detail
-            or _("the printer may be off, out of paper or unplugged")
+            job.status or queue.detail or _("the printer may be off, out of paper or unplugged")
         )
         raise PrinterError(
             _(

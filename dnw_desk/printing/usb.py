@@ -10,6 +10,7 @@ there that exercises the same code path.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from dnw_desk.i18n import _
@@ -45,15 +46,24 @@ class UsbConnection(DleEotStatus):
         usb_args: dict[str, Any] = {"backend": backend or BACKEND} if backend or BACKEND else {}
         self.printer = Usb(vendor_id, product_id, usb_args=usb_args, timeout=1000)
         self.printer.open()  # raises DeviceNotFoundError when it is not plugged in
+        try:
+            self._use_printer_interface(util)
+        except BaseException:
+            self.printer.close()  # never returned, so nobody else would release it
+            raise
+        self._pending = b""
+
+    def _use_printer_interface(self, util: Any) -> None:
         device = self.printer.device
         interface = _printer_interface(device, util)
-        if interface is not None:
-            # Claiming opens the device: no permission shows here, not at the first write.
-            util.claim_interface(device, interface.bInterfaceNumber)
-            out_ep, in_ep = _endpoints(interface, util)
-            self.printer.out_ep = self.printer.out_ep if out_ep is None else out_ep
-            self.printer.in_ep = self.printer.in_ep if in_ep is None else in_ep
-        self._pending = b""
+        if interface is None:
+            return
+        # Claiming opens the device, so a missing permission shows here and not half-way
+        # through the first write (python-escpos only logs it when configuring).
+        util.claim_interface(device, interface.bInterfaceNumber)
+        out_ep, in_ep = _endpoints(interface, util)
+        self.printer.out_ep = self.printer.out_ep if out_ep is None else out_ep
+        self.printer.in_ep = self.printer.in_ep if in_ep is None else in_ep
 
     def write(self, data: bytes, deadline: Deadline) -> None:
         view = memoryview(data)
@@ -69,8 +79,6 @@ class UsbConnection(DleEotStatus):
             view = view[CHUNK:]
 
     def read_byte(self, deadline: float) -> int | None:
-        import time
-
         while not self._pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.printer.in_ep is None:
