@@ -58,6 +58,8 @@ class PrinterStatus:
         return self.state in (PrinterState.ONLINE, PrinterState.QUEUE_READY, PrinterState.UNKNOWN)
 
     def message(self) -> str:
+        if self.state is PrinterState.NOT_FOUND and self.detail:
+            return self.detail  # names what is missing where; "No such printer." would repeat it
         text = {
             PrinterState.ONLINE: _("The printer is ready."),
             PrinterState.QUEUE_READY: _("The print queue is ready."),
