@@ -168,8 +168,11 @@ PrintFunction = Callable[[DocumentData], None]
 """Renders and sends one document; raises ``PrinterError`` (or anything) when it did not print."""
 
 
-def default_print_function(printer_uri: str, profile_name: str, mode: str) -> PrintFunction:
-    from dnw_desk.printing.connection import send_job
+def default_print_function(
+    printer_uri: str, profile_name: str, mode: str, deadline: float | None = None
+) -> PrintFunction:
+    """``deadline``: seconds one job may take on any transport (default ``JOB_DEADLINE``)."""
+    from dnw_desk.printing.connection import JOB_DEADLINE, STATUS_TIMEOUT, send_job
     from dnw_desk.printing.escpos_out import profile_named
     from dnw_desk.printing.jobs import OutputMode, escpos_bytes, layout_for
     from dnw_desk.printing.uri import parse_printer_uri
@@ -178,7 +181,8 @@ def default_print_function(printer_uri: str, profile_name: str, mode: str) -> Pr
     profile = profile_named(profile_name)
 
     def print_document(data: DocumentData) -> None:
-        send_job(address, escpos_bytes(layout_for(data), profile, OutputMode(mode)))
+        job = escpos_bytes(layout_for(data), profile, OutputMode(mode))
+        send_job(address, job, STATUS_TIMEOUT, JOB_DEADLINE if deadline is None else deadline)
 
     return print_document
 

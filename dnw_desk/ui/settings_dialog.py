@@ -42,6 +42,7 @@ from dnw_desk.services.setup import check_hall, check_hours, check_printer_uri
 from dnw_desk.store.accounts import AccountRow
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.print_jobs import PrintJobs
+from dnw_desk.ui.printer_picker import PrinterPicker
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_error, vbox
 
 EVIDENCE_COLUMNS = (
@@ -282,6 +283,7 @@ class SettingsDialog(QDialog):
         self.large_font.setChecked(local.large_font)
         form = QFormLayout()
         form.addRow(_("Printer address"), self.printer_uri)
+        form.addRow("", PrinterPicker(self.printer_uri, self.ui.tasks))
         form.addRow(
             "",
             hint_label(

@@ -31,6 +31,7 @@ from dnw_desk.services.setup import (
     check_printer_uri,
 )
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.printer_picker import PrinterPicker
 from dnw_desk.ui.settings_dialog import PROFILES, start_test_print
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, show_error, vbox
 
@@ -189,6 +190,7 @@ class PrinterPage(_Page):
         self.test_button = button(_("Print a test page"), self.on_test_clicked)
         self.test_result = hint_label()
         self.form.addRow(_("Printer address"), self.uri)
+        self.form.addRow("", PrinterPicker(self.uri, ui.tasks))
         self.form.addRow(
             "",
             hint_label(

@@ -101,3 +101,26 @@ def fake_printer() -> Iterator[type[FakePrinter]]:
     yield Factory
     for printer in started:
         printer.close()
+
+
+class HoldingPrinter:
+    """Takes the connection and then nothing: a printer that is silent or stopped (no paper)
+    and never finishes the job."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(4)
+        self.port = self.server.getsockname()[1]
+        self.uri = f"tcp://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self.server.close()
+
+
+@pytest.fixture
+def holding_printer() -> Iterator[HoldingPrinter]:
+    printer = HoldingPrinter()
+    yield printer
+    printer.close()
