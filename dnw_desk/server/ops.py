@@ -412,14 +412,12 @@ def _summary(view: CaseView, last_revision: int, now: datetime) -> dict[str, Any
                 opinion = dict(event.data)
                 break
     kind = opinion.get("kind")
-    text = opinion.get("text")
     return {
         "status": state.status.value,
         "lead_unit": state.lead_unit,
         "deadline": state.deadline,
         "deadline_provisional": state.deadline_provisional,
         "opinion_kind": str(kind)[:32] if kind is not None else None,
-        "opinion_text": str(text) if text is not None else None,
         "fed_back_at": state.fed_back_at,
         "on_time": state.on_time,
         "closed_at": state.closed_at,

@@ -23,7 +23,6 @@ from dnw_desk.domain.case import (
     OpinionKind,
     Status,
 )
-from dnw_desk.domain.masking import MASK, contains_unmasked_pii
 from dnw_desk.domain.numbering import (
     CaseNumberError,
     parse_case_number,
@@ -59,13 +58,6 @@ class PublicCase:
 
 def pick_language(lang: str | None) -> str:
     return "en" if (lang or "").lower().startswith("en") else "zh_CN"
-
-
-def scrub_pii(text: str) -> str:
-    """Mask anything that looks like an ID or phone number in free text (units' opinions)."""
-    for found in contains_unmasked_pii(text):
-        text = text.replace(found, MASK * 4)
-    return text
 
 
 def lookup(conn: Connection, number_text: str, code: str) -> PublicCase | None:
@@ -167,8 +159,8 @@ def render_case(case: PublicCase, lang: str, code: str) -> str:
     if case.opinion_kind:
         try:
             kind = _t(lang, OPINION_LABELS[OpinionKind(case.opinion_kind)])
-        except ValueError:
-            kind = html.escape(case.opinion_kind)
+        except ValueError:  # never echo an unknown value: it came from outside
+            kind = _t(lang, OPINION_LABELS[OpinionKind.OTHER])
         rows.append(f"<dt>{_t(lang, 'Handling opinion')}</dt><dd>{kind}</dd>")
     if case.on_time is not None:
         verdict = "Feedback given on time" if case.on_time else "Feedback given late"

@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -72,7 +73,6 @@ cases = Table(
     Column("deadline", UtcDateTime),
     Column("deadline_provisional", Boolean, nullable=False, default=False),
     Column("opinion_kind", String(32)),
-    Column("opinion_text", Text),
     Column("fed_back_at", UtcDateTime),
     Column("on_time", Boolean),
     Column("closed_at", UtcDateTime),
@@ -113,6 +113,17 @@ applied_ops = Table(
     Column("result", JsonType, nullable=False),
     Column("applied_at", UtcDateTime, nullable=False),
     Index("ix_applied_ops_applied_at", "applied_at"),
+)
+
+# Token buckets of the public status page, shared by every worker process: per client address
+# ("client:<ip>") and per case number ("case:<number>", wrong codes only). Times are Unix seconds.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_rate_limits_updated_at", "updated_at"),
 )
 
 revision_counter = Table(
