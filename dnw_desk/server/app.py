@@ -17,7 +17,7 @@ from dnw_desk.server.api.routes import feedback, health, open311, status_page, s
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
 from dnw_desk.server.core.limits import BodySizeLimit
-from dnw_desk.server.core.ratelimit import RateLimiter
+from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
 
 DESCRIPTION = """
@@ -69,9 +69,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.clock = clock
-    app.state.status_limiter = RateLimiter(
-        settings.status_rate_per_minute, settings.status_burst, settings.rate_limit_clients
-    )
+    app.state.status_limiter = StatusLimiter(database, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     for module in (sync, feedback, health, status_page, open311):
         app.include_router(module.router)

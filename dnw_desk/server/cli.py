@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", default=None)
     serve.add_argument("--ssl-keyfile", default=None)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="",
+        metavar="IPS",
+        help="comma-separated addresses of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are trusted (default: none; never trust them from clients)",
+    )
 
     terminals = commands.add_parser("terminals", help="desk terminals and their tokens")
     terminal_commands = terminals.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -105,6 +112,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from dnw_desk.server.app import create_app
 
     _ready_db(settings).dispose()
+    # uvicorn trusts forwarded headers from 127.0.0.1 (or $FORWARDED_ALLOW_IPS) unless told
+    # otherwise; a client could then pick the address the rate limit counts.
+    trusted: str = args.forwarded_allow_ips or ""
     if args.workers > 1:
         # Workers import the app themselves; settings travel through the environment.
         uvicorn.run(
@@ -115,6 +125,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             workers=args.workers,
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
         )
     else:
         uvicorn.run(
@@ -123,6 +135,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             port=args.port,
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
         )
     return 0
 

@@ -60,6 +60,15 @@ def pick_language(lang: str | None) -> str:
     return "en" if (lang or "").lower().startswith("en") else "zh_CN"
 
 
+def lookup_key(number_text: str) -> str | None:
+    """The case number a lookup is for, as the per-number lockout counts it (None: no number
+    could match, so there is nothing to protect)."""
+    try:
+        return str(parse_case_number(number_text))
+    except CaseNumberError:
+        return None
+
+
 def lookup(conn: Connection, number_text: str, code: str) -> PublicCase | None:
     try:
         number: str | None = str(parse_case_number(number_text))
@@ -202,6 +211,19 @@ def render_too_many(lang: str) -> str:
     body = (
         '<section class="card"><p>'
         + _t(lang, "Too many lookups from your network. Please wait a minute and try again.")
+        + "</p></section>"
+    )
+    return _page(lang, _t(lang, "Case progress"), body, {}, "/status")
+
+
+def render_locked(lang: str) -> str:
+    body = (
+        '<section class="card"><p>'
+        + _t(
+            lang,
+            "This case number had too many wrong verification codes and is locked for a while. "
+            "Try again later, or call the hotline printed on your receipt.",
+        )
         + "</p></section>"
     )
     return _page(lang, _t(lang, "Case progress"), body, {}, "/status")

@@ -31,8 +31,10 @@ class Settings(BaseSettings):
     # Status page: requests per client per minute, and the burst allowed at once.
     status_rate_per_minute: float = 30.0
     status_burst: int = 10
-    # Number of clients the rate limiter remembers before it forgets the oldest.
-    rate_limit_clients: int = 10_000
+    # Wrong verification codes a case number takes before it is locked (from any address); it
+    # is fully open again after the lockout period.
+    status_case_failures: int = 10
+    status_case_lockout_minutes: float = 60.0
 
     def resolved_database_url(self) -> str:
         if self.database_url:
