@@ -17,6 +17,7 @@ from dnw_desk.server.api.routes import feedback, health, open311, status_page, s
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
 from dnw_desk.server.core.limits import BodySizeLimit
+from dnw_desk.server.core.logs import install_access_log_redaction
 from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
 
@@ -49,6 +50,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_access_log_redaction()
         if check_schema:
             current = database.current_revision()
             if current != head_revision():
