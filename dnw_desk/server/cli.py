@@ -47,7 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     add = terminal_commands.add_parser("add", help="create a terminal; prints its token once")
     add.add_argument("--hall", required=True, help="hall code, e.g. AH")
     add.add_argument("--window", required=True, help="window number, e.g. 08")
-    add.add_argument("--label", default="")
+    add.add_argument("--label", default="", help="at most 64 characters")
+    add.add_argument(
+        "--replace",
+        action="store_true",
+        help="revoke the active terminal of this hall and window (one window, one terminal)",
+    )
     terminal_commands.add_parser("list", help="list terminals")
     revoke = terminal_commands.add_parser("revoke", help="revoke a terminal's token")
     revoke.add_argument("id", type=int)
@@ -55,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     units = commands.add_parser("units", help="credentials for units and the platform")
     unit_commands = units.add_subparsers(dest="action", metavar="ACTION", required=True)
     unit_add = unit_commands.add_parser("add", help="create a unit credential; prints it once")
-    unit_add.add_argument("name")
+    unit_add.add_argument("name", help="at most 128 characters")
     unit_add.add_argument(
         "--platform", action="store_true", help="the provincial platform: may post for any unit"
     )
@@ -149,12 +154,19 @@ def _terminals(args: argparse.Namespace, db: ServerDatabase) -> int:
     if args.action == "add":
         try:
             with db.write() as conn:
-                record, token = credentials.add_terminal(
-                    conn, args.hall, args.window, now, args.label
+                replaced = credentials.active_terminals_at(
+                    conn, *credentials.normalise_terminal_binding(args.hall, args.window)
                 )
-        except CaseNumberError as exc:
+                record, token = credentials.add_terminal(
+                    conn, args.hall, args.window, now, args.label, replace=args.replace
+                )
+        except (CaseNumberError, ValueError) as exc:
             print(str(exc), file=sys.stderr)
             return 2
+        for old in replaced:
+            print(
+                f"Terminal {old.id} for {old.hall}/{old.window} revoked; its token no longer works."
+            )
         print(f"Terminal {record.id} for {record.hall}/{record.window} created.")
         print("Token (shown only once; give it to `dnw-desk enrol --token`):")
         print(token)

@@ -121,6 +121,7 @@ def ensure_local_server(
                     settings.window_no,
                     datetime.now(UTC),
                     label="make run",
+                    replace=True,  # the desk lost its token: the old one must stop working
                 )
             enrol(
                 desk_db,
