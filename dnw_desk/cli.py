@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "export",
     "enrol",
     "sync",
+    "privacy",
 )
 
 
