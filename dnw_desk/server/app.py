@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DBAPIError
 
 from dnw_desk import __version__
+from dnw_desk.server import sealing
 from dnw_desk.server.api.routes import feedback, health, open311, status_page, sync
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
@@ -20,6 +21,10 @@ from dnw_desk.server.core.limits import BodySizeLimit
 from dnw_desk.server.core.logs import install_access_log_redaction
 from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
+from dnw_desk.server.retention import DailyPurge
+
+# The first purge waits a little after start-up: a restart loop must not purge in a loop.
+PURGE_FIRST_DELAY_S = 600.0
 
 DESCRIPTION = """
 Central server of the 办不成事 (could-not-get-it-done) complaint windows: the desks' sync API
@@ -47,10 +52,18 @@ def create_app(
     settings = settings or Settings()
     database = db or ServerDatabase(settings.resolved_database_url())
     owns_db = db is None
+    sealing.configure(settings)  # refuses to build an app without its data key
+    purge = DailyPurge(
+        database,
+        settings.retention_days,
+        interval_s=settings.purge_interval_hours * 3600,
+        first_delay_s=PURGE_FIRST_DELAY_S,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_access_log_redaction()
+        purge.start()
         if check_schema:
             current = database.current_revision()
             if current != head_revision():
@@ -59,6 +72,7 @@ def create_app(
                     f"{head_revision()}. Run `dnw-server init` first."
                 )
         yield
+        purge.stop()
         if owns_db:
             database.dispose()
 

@@ -26,7 +26,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    commands.add_parser("init", help="create or upgrade the server database")
+    commands.add_parser(
+        "init", help="create or upgrade the server database (and the data key, if none)"
+    )
+    privacy = commands.add_parser("privacy", help="personal data past the retention period")
+    privacy_commands = privacy.add_subparsers(dest="action", metavar="ACTION", required=True)
+    purge = privacy_commands.add_parser(
+        "purge", help="erase the personal data of cases closed more than DNW_RETENTION_DAYS ago"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="list them, change nothing")
 
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -93,22 +101,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     if args.command == "init":
+        from dnw_desk.server.sealing import ensure_key
+
         db = ServerDatabase(settings.resolved_database_url())
         try:
             db.migrate()
             print(f"Server database ready at schema {db.current_revision()}.")
         finally:
             db.dispose()
+        written = ensure_key(settings)
+        if written is not None:
+            print(f"Data key written to {written} (back it up: without it the personal data")
+            print("on the server cannot be read).")
         return 0
+    if args.command in ("serve", "privacy"):
+        from dnw_desk.server.sealing import KeyMissing, configure
+
+        try:
+            configure(settings)
+        except KeyMissing as exc:
+            raise SystemExit(str(exc)) from None
     if args.command == "serve":
         return _serve(args, settings)
     db = _ready_db(settings)
     try:
         if args.command == "terminals":
             return _terminals(args, db)
+        if args.command == "privacy":
+            return _purge(args, db, settings)
         return _units(args, db)
     finally:
         db.dispose()
+
+
+def _purge(args: argparse.Namespace, db: ServerDatabase, settings: Settings) -> int:
+    from dnw_desk.server.retention import purge_server
+
+    report = purge_server(db, settings.retention_days, datetime.now(UTC), dry_run=args.dry_run)
+    for number in report.numbers:
+        print(number)
+    days = settings.retention_days
+    if report.dry_run:
+        print(
+            f"{report.count} cases are due (retention {days} days); nothing was changed.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"Erased the personal data of {report.count} cases (retention {days} days).",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -100,6 +100,10 @@ def ensure_local_server(
     server_db = ServerDatabase(f"sqlite:///{server_dir / SQLITE_FILENAME}")
     try:
         server_db.migrate()
+        from dnw_desk.server.core.config import Settings
+        from dnw_desk.server.sealing import ensure_key
+
+        ensure_key(Settings(server_data_dir=server_dir))
         if not server_healthy(url):
             process = start_server(server_dir, host, port)
             deadline = time.monotonic() + START_TIMEOUT
