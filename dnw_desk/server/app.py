@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dnw_desk import __version__
 from dnw_desk.server import sealing
-from dnw_desk.server.api.routes import feedback, health, open311, status_page, sync
+from dnw_desk.server.api.routes import audit, feedback, health, open311, status_page, sync
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
 from dnw_desk.server.core.limits import BodySizeLimit
@@ -87,7 +87,7 @@ def create_app(
     app.state.clock = clock
     app.state.status_limiter = StatusLimiter(database, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (sync, feedback, health, status_page, open311):
+    for module in (sync, audit, feedback, health, status_page, open311):
         app.include_router(module.router)
     _install_handlers(app)
 

@@ -128,6 +128,17 @@ rate_limits = Table(
     Index("ix_rate_limits_updated_at", "updated_at"),
 )
 
+# The head of each terminal's audit chain as pushed at every sync (tamper evidence): a log
+# truncated or re-chained on the terminal no longer contains the anchored entry's hash.
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("terminal_id", Integer, ForeignKey("terminals.id"), primary_key=True),
+    Column("entry_id", BigInteger, primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("anchored_at", UtcDateTime, nullable=False),
+)
+
 revision_counter = Table(
     "revision_counter",
     metadata,

@@ -36,6 +36,7 @@ from dnw_desk.services.cases import (
     registered_event_data,
 )
 from dnw_desk.services.desk import Desk
+from dnw_desk.store import coverage
 from dnw_desk.store.audit import AuditEntry, append_audit_many
 from dnw_desk.store.tables import case_events, cases, daily_counters, outbox
 
@@ -453,6 +454,9 @@ def _write_batch(
             )
     conn.execute(insert(cases), case_rows)
     conn.execute(insert(case_events), event_rows)
+    coverage.cover(
+        conn, events=[row["id"] for row in event_rows], cases_=[row["id"] for row in case_rows]
+    )
     conn.execute(insert(outbox), op_rows)
     numbers = {row["id"]: row["number"] for row in case_rows}
     append_audit_many(

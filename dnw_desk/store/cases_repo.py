@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from dnw_desk.domain.case import CaseState, Event, EventType
+from dnw_desk.store import coverage
 from dnw_desk.store.tables import case_events, cases, outbox
 
 
@@ -214,6 +215,7 @@ def allocate_serial(conn: Connection, hall: str, window: str, day: date) -> int:
 
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(_INSERT_CASE, values)
+    coverage.cover(conn, cases_=[values["id"]])
 
 
 def load_events(conn: Connection, case_id: str) -> list[Event]:
@@ -255,6 +257,7 @@ def insert_events(
             for event, seq in events
         ],
     )
+    coverage.cover(conn, events=[event.event_id for event, _seq in events])
 
 
 # Built once: per-call .where()/.values() would rebuild SQLAlchemy's cache key on every write.

@@ -160,8 +160,11 @@ class Database:
         SQLite's disk-full and I/O failures come out as ``SaveFailed`` with a message for the
         user; the rolled-back transaction leaves the earlier data as it was.
         """
+        from dnw_desk.store import coverage
+
         try:
             with self._write_lock, self._writer.begin() as conn:
+                coverage.reset(conn)
                 yield conn
         except (OperationalError, sqlite3.OperationalError) as exc:
             fault = translate_write_fault(exc)

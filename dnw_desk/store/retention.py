@@ -16,6 +16,7 @@ from sqlalchemy import Connection, exists, select, update
 
 from dnw_desk.domain.case import Status
 from dnw_desk.domain.retention import purge_event_data, purge_registration
+from dnw_desk.store import coverage
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.sync_state import sync_conflicts
 from dnw_desk.store.tables import case_events, cases, outbox
@@ -92,6 +93,10 @@ def purge_case(conn: Connection, case: DueCase, now: datetime, retention_days: i
             pii_purged_at=now,
         )
     )
+    event_ids = conn.execute(
+        select(case_events.c.id).where(case_events.c.case_id == case.id)
+    ).scalars()
+    coverage.cover(conn, events=list(event_ids), cases_=[case.id])
     append_audit(
         conn,
         at=now,

@@ -25,6 +25,7 @@ PULL_PATH = f"{API_PREFIX}/sync/pull"
 WHOAMI_PATH = f"{API_PREFIX}/terminal"
 FEEDBACK_PATH = f"{API_PREFIX}/feedback"
 HEALTH_PATH = f"{API_PREFIX}/health"
+ANCHOR_PATH = f"{API_PREFIX}/audit/anchor"
 
 MAX_BATCH = 500
 MAX_PULL_PAGE = 500
@@ -223,6 +224,13 @@ class FeedbackResponse(WireModel):
     result: OpResult
     case_no: str
     status: str
+
+
+class AuditAnchor(WireModel):
+    """The head of a terminal's audit chain: its last entry's id and hash."""
+
+    entry_id: Annotated[int, Field(ge=1, le=2**62)]
+    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Health(WireModel):
