@@ -101,18 +101,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     if args.command == "init":
-        from dnw_desk.server.sealing import ensure_key
+        from dnw_desk.server.sealing import ensure_key, seal_stored, sealer_for
 
+        written = ensure_key(settings)
         db = ServerDatabase(settings.resolved_database_url())
         try:
             db.migrate()
             print(f"Server database ready at schema {db.current_revision()}.")
+            sealed = seal_stored(db, sealer_for(settings))
         finally:
             db.dispose()
-        written = ensure_key(settings)
         if written is not None:
             print(f"Data key written to {written} (back it up: without it the personal data")
             print("on the server cannot be read).")
+        if sealed:
+            print(f"Encrypted the personal data of {sealed} events stored in clear before.")
         return 0
     if args.command in ("serve", "privacy"):
         from dnw_desk.server.sealing import KeyMissing, configure

@@ -24,6 +24,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from dnw_desk.domain.retention import FREE_TEXT_KEYS, MATTER_FREE_TEXT
 from dnw_desk.server.core.config import Settings
+from dnw_desk.server.core.db import ServerDatabase
 
 SEALED = "sealed"
 KEY_FILENAME = "data.key"
@@ -126,3 +127,35 @@ def configure(settings: Settings) -> Sealer:
 def current_sealer() -> Sealer:
     """The process's sealer (configured by the app or the CLI; else from the environment)."""
     return _current if _current is not None else configure(Settings())
+
+
+def seal_stored(db: ServerDatabase, sealer: Sealer, batch: int = 500) -> int:
+    """Seal the events stored in clear before this version (``dnw-server init``); sealed ones
+    are left as they are. Returns how many were sealed."""
+    from sqlalchemy import select, update
+
+    from dnw_desk.server.tables import case_events
+
+    sealed = 0
+    last = ""
+    while True:
+        with db.write() as conn:
+            rows = conn.execute(
+                select(case_events.c.id, case_events.c.type, case_events.c.data)
+                .where(case_events.c.id > last)
+                .order_by(case_events.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return sealed
+            for row in rows:
+                data = dict(row.data)
+                if SEALED in data:
+                    continue
+                new = sealer.seal(row.type, data)
+                if new != data:
+                    conn.execute(
+                        update(case_events).where(case_events.c.id == row.id).values(data=new)
+                    )
+                    sealed += 1
+            last = rows[-1].id
