@@ -125,6 +125,10 @@ def free_port() -> int:
 
 def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DNW_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    if not env.get("DNW_DATA_KEY"):  # the server refuses to run without its data key
+        from cryptography.fernet import Fernet
+
+        env["DNW_DATA_KEY"] = Fernet.generate_key().decode("ascii")
     process = subprocess.Popen(
         [sys.executable, "-m", "dnw_desk.server.cli", "serve", "--port", str(port)],
         env=env,

@@ -11,6 +11,8 @@ import pytest
 from dnw_desk import i18n
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The server's data key (personal data at rest) for every test server, in process or not.
+os.environ.setdefault("DNW_DATA_KEY", "dXMal5TltS7O9lBQrFkE9WeEOI11Xcp3X4xP4W4CzCs=")
 
 
 @pytest.fixture

@@ -10,7 +10,11 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("db", help="check, back up or restore the database")
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
-    actions.add_parser("check", help="SQLite integrity check").set_defaults(handler=run_check)
+    actions.add_parser(
+        "check",
+        help="SQLite integrity check; exit 0 ok, 1 damaged or without schema, 2 no database, "
+        "3 intact but read-only",
+    ).set_defaults(handler=run_check)
     actions.add_parser("backup", help="take a backup copy now").set_defaults(handler=run_backup)
     restore = actions.add_parser(
         "restore",
@@ -21,32 +25,75 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from dnw_desk.store.database import DB_FILENAME, Database, StoreError
+    from dnw_desk.store.database import (
+        DB_FILENAME,
+        Database,
+        StoreError,
+        read_only_connection,
+        writable,
+    )
     from dnw_desk.store.schema import stored_revision
 
     db_path = args.data_dir / DB_FILENAME
     if not db_path.exists():
         print(f"db check: no database in {args.data_dir}", file=sys.stderr)
         return 2
+    read_only = not (writable(args.data_dir) and writable(db_path))
     try:
         revision = stored_revision(db_path)
-        result = Database(db_path).integrity_check()
+        if read_only:
+            # The normal open needs to write next to the file; on a read-only mount that
+            # failure is not damage, and must not send anyone to `db restore`.
+            with read_only_connection(db_path) as conn:
+                result = str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
+        else:
+            db = Database(db_path)
+            try:
+                result = db.integrity_check()
+            finally:
+                db.close()
     except (StoreError, Exception) as exc:  # any failure to read is the answer here
         print(f"db check: DAMAGED: {exc}")
         return 1
+    if result == "ok" and revision is None:
+        print(
+            "db check: the database has no schema: its creation was interrupted. It holds no "
+            "cases; the desk creates the schema at its next start."
+        )
+        return 1
+    if result == "ok" and read_only:
+        print(
+            f"db check: ok (schema {revision}), but READ-ONLY: the desk cannot save in "
+            f"{args.data_dir}. Fix the permissions or the mount; do not restore a backup."
+        )
+        return 3
     print(f"db check: {result} (schema {revision})")
     return 0 if result == "ok" else 1
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from dnw_desk.store.database import DB_FILENAME
+    import sqlite3
+
+    from dnw_desk.store.database import DB_FILENAME, writable
     from dnw_desk.store.schema import backup_database
 
     db_path = args.data_dir / DB_FILENAME
     if not db_path.exists():
         print(f"db backup: no database in {args.data_dir}", file=sys.stderr)
         return 2
-    print(f"db backup: {backup_database(db_path, 'manual')}")
+    if not writable(args.data_dir):
+        print(
+            f"db backup: the data directory {args.data_dir} is read-only; no backup can be "
+            "written there",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        target = backup_database(db_path, "manual")
+    except (OSError, sqlite3.Error) as exc:
+        print(f"db backup: FAILED, no backup was written: {exc}", file=sys.stderr)
+        return 1
+    print(f"db backup: {target}")
     return 0
 
 

@@ -36,18 +36,28 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dnw_desk.commands.outputs import TOKEN_FILE_LIMIT, read_small_text
     from dnw_desk.services.settings import load_settings
+    from dnw_desk.store.database import StoreError
     from dnw_desk.store.schema import open_database
     from dnw_desk.sync.enrolment import EnrolmentError, enrol
 
     token = args.token
     if args.token_file is not None:
-        token = args.token_file.read_text(encoding="ascii").strip()
+        try:
+            token = read_small_text(args.token_file, TOKEN_FILE_LIMIT).strip()
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
     token = token or os.environ.get(TOKEN_ENV, "")
     if not token:
         print(_("Give the token with --token, --token-file or ${env}.").format(env=TOKEN_ENV))
         return 2
-    db = open_database(args.data_dir)
+    try:
+        db = open_database(args.data_dir)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     try:
         settings = load_settings(db)
         info, location = enrol(

@@ -46,6 +46,12 @@ def run(args: argparse.Namespace) -> int:
     if args.unmasked and not args.reason.strip():
         print(_("An unmasked export needs --reason."), file=sys.stderr)
         return 2
+    from dnw_desk.commands.outputs import missing_folder
+
+    problem = missing_folder(args.out)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         desk = open_desk(args.data_dir)
     except StoreError as exc:

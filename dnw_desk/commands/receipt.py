@@ -50,6 +50,13 @@ def run(args: argparse.Namespace) -> int:
     if not (args.png or args.escpos or args.pdf):
         print("dnw-desk receipt: give at least one of --png, --escpos, --pdf", file=sys.stderr)
         return 2
+    from dnw_desk.commands.outputs import missing_folder
+
+    for out in (args.png, args.escpos, args.pdf):
+        problem = missing_folder(out) if out else None
+        if problem:
+            print(f"dnw-desk receipt: {problem}", file=sys.stderr)
+            return 2
     data: ReceiptData | NotAcceptedSlipData
     if args.kind == "slip":
         data = sample_slip(language=args.language)

@@ -61,6 +61,12 @@ def run(args: argparse.Namespace) -> int:
     if args.report_command not in ("daily", "units"):
         print(_("Choose a report: daily or units."), file=sys.stderr)
         return 2
+    from dnw_desk.commands.outputs import missing_folder
+
+    problem = missing_folder(args.out)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     try:
         desk = open_desk(args.data_dir)
     except StoreError as exc:

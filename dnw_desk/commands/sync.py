@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sys
 from typing import Any
 
 from dnw_desk.i18n import _
@@ -30,11 +31,16 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dnw_desk.store.database import StoreError
     from dnw_desk.store.schema import open_database
     from dnw_desk.sync import state as sync_state
     from dnw_desk.sync.worker import SyncWorker, client_for, sync_once
 
-    db = open_database(args.data_dir)
+    try:
+        db = open_database(args.data_dir)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_CODES["error"]
     try:
         if args.conflicts:
             with db.read() as conn:

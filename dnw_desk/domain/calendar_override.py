@@ -127,14 +127,32 @@ def parse_override(text: str, filename: str = "") -> CalendarOverride:
     return _Validator(text, data, filename).run()
 
 
+# A year's schedule is a few kilobytes; more is the wrong file (or /dev/zero), refused before
+# it fills the memory.
+MAX_OVERRIDE_BYTES = 1024 * 1024
+
+
 def read_override(path: Path) -> CalendarOverride:
+    return parse_override(_read_capped(path), str(path))
+
+
+def _read_capped(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_OVERRIDE_BYTES + 1)
+        if len(data) > MAX_OVERRIDE_BYTES:
+            raise OverrideError(
+                _("the file is larger than {limit} KB; a calendar override is a few KB").format(
+                    limit=MAX_OVERRIDE_BYTES // 1024
+                ),
+                None,
+                str(path),
+            )
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise OverrideError(
             _("cannot read the file: {reason}").format(reason=exc), None, str(path)
         ) from None
-    return parse_override(text, str(path))
 
 
 def installed_override_path(data_dir: Path) -> Path:
@@ -146,9 +164,9 @@ def install_override(data_dir: Path, source_file: Path) -> CalendarOverride:
 
     Nothing changes unless validation passes, and the installed file is replaced atomically.
     """
-    override = read_override(source_file)
-    text = source_file.read_bytes()
-    write_atomically(installed_override_path(data_dir), text)
+    text = _read_capped(source_file)  # read once: what is validated is what is installed
+    override = parse_override(text, str(source_file))
+    write_atomically(installed_override_path(data_dir), text.encode("utf-8"))
     return override
 
 

@@ -100,50 +100,57 @@ def _mask_tail(digits: str) -> str:
 
 # -- Leak scanner ---------------------------------------------------------------------------
 
+# Full-width forms (１３９, （０５５１）, ＠) read as their ASCII twins, one character for one, so
+# a match's position in the folded text is its position in the original.
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 _SEP = r"[ \-]?"
+# An 18-character ID number, however it is grouped (6-8-4, 4-4-4-4-2, …); its birth date is
+# checked after the match.
+_ID18 = re.compile(
+    _NOT_ALNUM_BEFORE + r"\d(?:" + _SEP + r"\d){16}" + _SEP + r"[\dXx]" + _NOT_ALNUM_AFTER
+)
+_BIRTH_DATE = re.compile(r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _PII_PATTERNS = (
-    # 18-character ID numbers with a plausible birth date (1800–2099), optionally grouped 6-8-4.
-    re.compile(
-        _NOT_ALNUM_BEFORE + r"\d{6}" + _SEP + r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
-        r"(?:0[1-9]|[12]\d|3[01])" + _SEP + r"\d{3}[\dXx]" + _NOT_ALNUM_AFTER
-    ),
     # 15-digit first-generation ID numbers (YYMMDD birth date).
     re.compile(
         _NOT_ALNUM_BEFORE
         + r"\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
         + _NOT_ALNUM_AFTER
     ),
-    # Mainland mobiles, optionally with +86/0086 and 3-4-4 grouping.
-    re.compile(
-        r"(?<![\d+])(?:(?:\+|00)86"
-        + _SEP
-        + r")?1[3-9]\d"
-        + _SEP
-        + r"\d{4}"
-        + _SEP
-        + r"\d{4}"
-        + r"(?!\d)"
-    ),
+    # Mainland mobiles, optionally with +86/0086, in any grouping (3-4-4, 4-3-4, …).
+    re.compile(r"(?<![\d+])(?:(?:\+|00)86" + _SEP + r")?1[3-9]\d(?:" + _SEP + r"\d){8}(?!\d)"),
     # Any E.164 number: landlines are stored in this form.
     re.compile(r"(?<![\d+])\+[1-9]\d{6,14}(?!\d)"),
-    # Mainland landlines with their area code: 010-12345678, 0551 6123 4567.
+    # Mainland landlines with their area code: 010-12345678, 0551 6123 4567, (0551) 6234 5678.
     re.compile(
-        r"(?<![0-9A-Za-z])0(?:10|2\d|[3-9]\d{2})" + _SEP + r"\d{3,4}" + _SEP + r"\d{4}(?!\d)"
+        r"(?<![0-9A-Za-z])\(?0(?:10|2\d|[3-9]\d{2})\)?" + _SEP + r"\d{3,4}" + _SEP + r"\d{4}(?!\d)"
     ),
+    # E-mail addresses.
+    re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"),
 )
 
 
 def contains_unmasked_pii(text: str) -> list[str]:
-    """Every unmasked ID number or phone number found in ``text`` (empty when clean)."""
+    """Every unmasked ID number, phone number or e-mail address found in ``text``, as written
+    there (empty when clean). Names and addresses cannot be recognised in free text: that is
+    why public surfaces publish no free text at all."""
+    folded = text.translate(_FOLD)
     found: list[str] = []
     taken: list[range] = []
+
+    def keep(start: int, stop: int) -> None:
+        if any(start < other.stop and other.start < stop for other in taken):
+            return  # already reported by an earlier, more specific pattern
+        taken.append(range(start, stop))
+        found.append(text[start:stop])
+
+    for match in _ID18.finditer(folded):
+        digits = re.sub(r"[ \-]", "", match.group())
+        if _BIRTH_DATE.fullmatch(digits[6:14]):
+            keep(match.start(), match.end())
     for pattern in _PII_PATTERNS:
-        for match in pattern.finditer(text):
-            span = range(match.start(), match.end())
-            if any(span.start < other.stop and other.start < span.stop for other in taken):
-                continue  # already reported by an earlier, more specific pattern
-            taken.append(span)
-            found.append(match.group())
+        for match in pattern.finditer(folded):
+            keep(match.start(), match.end())
     return found

@@ -6,15 +6,19 @@ progress callback and a cancel token).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from dnw_desk.domain.roles import Actor, Permission
 from dnw_desk.i18n import _
-from dnw_desk.reports.progress import CancelToken, Progress, no_progress
+from dnw_desk.reports.progress import CancelToken, ExportCancelled, Progress, no_progress
 from dnw_desk.services.cases import require
 from dnw_desk.services.desk import Desk
-from dnw_desk.services.review import ExportRequest, review_for
+from dnw_desk.services.review import ExportRequest, ReviewService, review_for
 
 
 def daily_pdf(
@@ -36,19 +40,47 @@ def daily_pdf(
     if actor is not None:
         require(actor, Permission.REVIEW)
     request = ExportRequest(day, day, masked, reason, "pdf")
-    service.authorise_export(actor, request, command_line_user=command_line_user)
-    review = service.build_day_review(day)
-    rows = list(service.iter_ledger(request))
+    who = service.authorise_export(actor, request, command_line_user=command_line_user)
     settings = desk.settings
-    write_daily_pdf(
-        review,
-        rows,
-        out,
-        hall_name=settings.hall_name,
-        window_name=settings.window_name,
-        masked=masked,
-    )
+    with audited(service, who, request) as outcome:
+        review = service.build_day_review(day)
+        rows = list(service.iter_ledger(request))
+        write_daily_pdf(
+            review,
+            rows,
+            out,
+            hall_name=settings.hall_name,
+            window_name=settings.window_name,
+            masked=masked,
+        )
+        outcome.rows = len(rows)
     return len(rows)
+
+
+@dataclass
+class _Outcome:
+    rows: int = 0
+
+
+@contextmanager
+def audited(service: ReviewService, who: str, request: ExportRequest) -> Iterator[_Outcome]:
+    """Audit the export once it is known what happened: its rows, or why it failed."""
+    outcome = _Outcome()
+    try:
+        yield outcome
+    except BaseException as exc:
+        with contextlib.suppress(Exception):  # the database may be what failed (disk full)
+            service.record_export(who, request, error=_failure(exc))
+        raise
+    service.record_export(who, request, rows=outcome.rows)
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, ExportCancelled):
+        return "cancelled"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return f"{type(exc).__name__}: {exc}"[:200]
 
 
 def units_report(desk: Desk, month: date, out: Path, *, actor: Actor | None = None) -> int:
@@ -82,18 +114,20 @@ def ledger_export(
     from dnw_desk.reports.ledger import write_ledger
 
     service = review_for(desk)
-    service.authorise_export(actor, request, command_line_user=command_line_user)
+    who = service.authorise_export(actor, request, command_line_user=command_line_user)
     total = service.ledger_count(request)
     title = _("Ledger {first} to {last}").format(
         first=request.first_day.isoformat(), last=request.last_day.isoformat()
     )
     if not request.masked:
         title += " · " + _("UNMASKED — confidential.")
-    return write_ledger(
-        service.iter_ledger(request),
-        out,
-        total=total,
-        progress=progress,
-        cancel=cancel,
-        title=f"{desk.settings.hall_name} · {title}",
-    )
+    with audited(service, who, request) as outcome:
+        outcome.rows = write_ledger(
+            service.iter_ledger(request),
+            out,
+            total=total,
+            progress=progress,
+            cancel=cancel,
+            title=f"{desk.settings.hall_name} · {title}",
+        )
+    return outcome.rows

@@ -40,8 +40,8 @@ def no_progress(done: int, total: int) -> None:
 @contextmanager
 def atomic_output(out: Path) -> Iterator[Path]:
     """A temporary file next to ``out`` that replaces it only on success: a cancelled or failed
-    export leaves no half-written file (and an old file of the same name untouched)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    export leaves no half-written file (and an old file of the same name untouched). The folder
+    must exist: it is never created here."""
     temp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
         yield temp

@@ -13,12 +13,18 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DBAPIError
 
 from dnw_desk import __version__
-from dnw_desk.server.api.routes import feedback, health, open311, status_page, sync
+from dnw_desk.server import sealing
+from dnw_desk.server.api.routes import audit, feedback, health, open311, status_page, sync
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
 from dnw_desk.server.core.limits import BodySizeLimit
-from dnw_desk.server.core.ratelimit import RateLimiter
+from dnw_desk.server.core.logs import install_access_log_redaction
+from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
+from dnw_desk.server.retention import DailyPurge
+
+# The first purge waits a little after start-up: a restart loop must not purge in a loop.
+PURGE_FIRST_DELAY_S = 600.0
 
 DESCRIPTION = """
 Central server of the 办不成事 (could-not-get-it-done) complaint windows: the desks' sync API
@@ -46,9 +52,18 @@ def create_app(
     settings = settings or Settings()
     database = db or ServerDatabase(settings.resolved_database_url())
     owns_db = db is None
+    sealing.configure(settings)  # refuses to build an app without its data key
+    purge = DailyPurge(
+        database,
+        settings.retention_days,
+        interval_s=settings.purge_interval_hours * 3600,
+        first_delay_s=PURGE_FIRST_DELAY_S,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_access_log_redaction()
+        purge.start()
         if check_schema:
             current = database.current_revision()
             if current != head_revision():
@@ -57,6 +72,7 @@ def create_app(
                     f"{head_revision()}. Run `dnw-server init` first."
                 )
         yield
+        purge.stop()
         if owns_db:
             database.dispose()
 
@@ -69,11 +85,9 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.clock = clock
-    app.state.status_limiter = RateLimiter(
-        settings.status_rate_per_minute, settings.status_burst, settings.rate_limit_clients
-    )
+    app.state.status_limiter = StatusLimiter(database, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (sync, feedback, health, status_page, open311):
+    for module in (sync, audit, feedback, health, status_page, open311):
         app.include_router(module.router)
     _install_handlers(app)
 

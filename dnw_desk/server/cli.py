@@ -26,7 +26,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    commands.add_parser("init", help="create or upgrade the server database")
+    commands.add_parser(
+        "init", help="create or upgrade the server database (and the data key, if none)"
+    )
+    privacy = commands.add_parser("privacy", help="personal data past the retention period")
+    privacy_commands = privacy.add_subparsers(dest="action", metavar="ACTION", required=True)
+    purge = privacy_commands.add_parser(
+        "purge", help="erase the personal data of cases closed more than DNW_RETENTION_DAYS ago"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="list them, change nothing")
 
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
@@ -34,13 +42,25 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", default=None)
     serve.add_argument("--ssl-keyfile", default=None)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="",
+        metavar="IPS",
+        help="comma-separated addresses of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are trusted (default: none; never trust them from clients)",
+    )
 
     terminals = commands.add_parser("terminals", help="desk terminals and their tokens")
     terminal_commands = terminals.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = terminal_commands.add_parser("add", help="create a terminal; prints its token once")
     add.add_argument("--hall", required=True, help="hall code, e.g. AH")
     add.add_argument("--window", required=True, help="window number, e.g. 08")
-    add.add_argument("--label", default="")
+    add.add_argument("--label", default="", help="at most 64 characters")
+    add.add_argument(
+        "--replace",
+        action="store_true",
+        help="revoke the active terminal of this hall and window (one window, one terminal)",
+    )
     terminal_commands.add_parser("list", help="list terminals")
     revoke = terminal_commands.add_parser("revoke", help="revoke a terminal's token")
     revoke.add_argument("id", type=int)
@@ -48,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     units = commands.add_parser("units", help="credentials for units and the platform")
     unit_commands = units.add_subparsers(dest="action", metavar="ACTION", required=True)
     unit_add = unit_commands.add_parser("add", help="create a unit credential; prints it once")
-    unit_add.add_argument("name")
+    unit_add.add_argument("name", help="at most 128 characters")
     unit_add.add_argument(
         "--platform", action="store_true", help="the provincial platform: may post for any unit"
     )
@@ -81,22 +101,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     if args.command == "init":
+        from dnw_desk.server.sealing import ensure_key, seal_stored, sealer_for
+
+        written = ensure_key(settings)
         db = ServerDatabase(settings.resolved_database_url())
         try:
             db.migrate()
             print(f"Server database ready at schema {db.current_revision()}.")
+            sealed = seal_stored(db, sealer_for(settings))
         finally:
             db.dispose()
+        if written is not None:
+            print(f"Data key written to {written} (back it up: without it the personal data")
+            print("on the server cannot be read).")
+        if sealed:
+            print(f"Encrypted the personal data of {sealed} events stored in clear before.")
         return 0
+    if args.command in ("serve", "privacy"):
+        from dnw_desk.server.sealing import KeyMissing, configure
+
+        try:
+            configure(settings)
+        except KeyMissing as exc:
+            raise SystemExit(str(exc)) from None
     if args.command == "serve":
         return _serve(args, settings)
     db = _ready_db(settings)
     try:
         if args.command == "terminals":
             return _terminals(args, db)
+        if args.command == "privacy":
+            return _purge(args, db, settings)
         return _units(args, db)
     finally:
         db.dispose()
+
+
+def _purge(args: argparse.Namespace, db: ServerDatabase, settings: Settings) -> int:
+    from dnw_desk.server.retention import purge_server
+
+    report = purge_server(db, settings.retention_days, datetime.now(UTC), dry_run=args.dry_run)
+    for number in report.numbers:
+        print(number)
+    days = settings.retention_days
+    if report.dry_run:
+        print(
+            f"{report.count} cases are due (retention {days} days); nothing was changed.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"Erased the personal data of {report.count} cases (retention {days} days).",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,6 +163,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from dnw_desk.server.app import create_app
 
     _ready_db(settings).dispose()
+    # uvicorn trusts forwarded headers from 127.0.0.1 (or $FORWARDED_ALLOW_IPS) unless told
+    # otherwise; a client could then pick the address the rate limit counts.
+    trusted: str = args.forwarded_allow_ips or ""
     if args.workers > 1:
         # Workers import the app themselves; settings travel through the environment.
         uvicorn.run(
@@ -115,6 +176,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             workers=args.workers,
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
         )
     else:
         uvicorn.run(
@@ -123,6 +186,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             port=args.port,
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted,
         )
     return 0
 
@@ -135,12 +200,19 @@ def _terminals(args: argparse.Namespace, db: ServerDatabase) -> int:
     if args.action == "add":
         try:
             with db.write() as conn:
-                record, token = credentials.add_terminal(
-                    conn, args.hall, args.window, now, args.label
+                replaced = credentials.active_terminals_at(
+                    conn, *credentials.normalise_terminal_binding(args.hall, args.window)
                 )
-        except CaseNumberError as exc:
+                record, token = credentials.add_terminal(
+                    conn, args.hall, args.window, now, args.label, replace=args.replace
+                )
+        except (CaseNumberError, ValueError) as exc:
             print(str(exc), file=sys.stderr)
             return 2
+        for old in replaced:
+            print(
+                f"Terminal {old.id} for {old.hall}/{old.window} revoked; its token no longer works."
+            )
         print(f"Terminal {record.id} for {record.hall}/{record.window} created.")
         print("Token (shown only once; give it to `dnw-desk enrol --token`):")
         print(token)

@@ -50,10 +50,42 @@ def normalise_terminal_binding(hall: str, window: str) -> tuple[str, str]:
     return normalize_hall_code(hall), f"{normalize_window(window):02d}"
 
 
+# The column sizes (tables.py): refused here with a message, not by the database.
+MAX_LABEL = 64
+MAX_UNIT_NAME = 128
+
+
+class WindowTaken(ValueError):
+    """An active terminal is already bound to this hall and window."""
+
+    def __init__(self, existing: TerminalRecord) -> None:
+        super().__init__(
+            f"Terminal {existing.id} is already active for {existing.hall}/{existing.window}. "
+            "One window has one terminal: add --replace to revoke it and create the new one."
+        )
+        self.existing = existing
+
+
 def add_terminal(
-    conn: Connection, hall: str, window: str, now: datetime, label: str = ""
+    conn: Connection,
+    hall: str,
+    window: str,
+    now: datetime,
+    label: str = "",
+    *,
+    replace: bool = False,
 ) -> tuple[TerminalRecord, str]:
+    """A new terminal for hall/window. An active one already there is refused, or revoked in
+    the same transaction with ``replace`` (one window, one credential: a lost PC's token must
+    not keep working beside its replacement's)."""
     hall, window = normalise_terminal_binding(hall, window)
+    label = label.strip()
+    if len(label) > MAX_LABEL:
+        raise ValueError(f"A terminal label is at most {MAX_LABEL} characters.")
+    for existing in active_terminals_at(conn, hall, window):
+        if not replace:
+            raise WindowTaken(existing)
+        revoke_terminal(conn, existing.id, now)
     token = new_token(TERMINAL_PREFIX)
     terminal_id = conn.execute(
         insert(terminals)
@@ -74,6 +106,17 @@ _TERMINAL_COLUMNS = [
     terminals.c.revoked_at,
     terminals.c.last_seen_at,
 ]
+
+
+def active_terminals_at(conn: Connection, hall: str, window: str) -> list[TerminalRecord]:
+    rows = conn.execute(
+        select(*_TERMINAL_COLUMNS).where(
+            terminals.c.hall == hall,
+            terminals.c.window == window,
+            terminals.c.revoked_at.is_(None),
+        )
+    )
+    return [TerminalRecord(**row._mapping) for row in rows]
 
 
 def get_terminal(conn: Connection, terminal_id: int) -> TerminalRecord | None:
@@ -111,6 +154,8 @@ def add_unit(
     name = name.strip()
     if not name:
         raise ValueError("a unit needs a name")
+    if len(name) > MAX_UNIT_NAME:
+        raise ValueError(f"A unit name is at most {MAX_UNIT_NAME} characters.")
     token = new_token(UNIT_PREFIX)
     unit_id = conn.execute(
         insert(unit_credentials)

@@ -120,7 +120,12 @@ def enrol_with_local_server(
         if previous is not None and previous.server_url == url:
             credentials.revoke_terminal(conn, previous.terminal_id, now)
         _record, token = credentials.add_terminal(
-            conn, settings.hall_code, settings.window_no, now, label="make run"
+            conn,
+            settings.hall_code,
+            settings.window_no,
+            now,
+            label="make run",
+            replace=True,  # a terminal the desk lost the token of must stop working
         )
     enrol(desk_db, desk_dir, url, token, hall=settings.hall_code, window=settings.window_no)
     return True
@@ -142,6 +147,10 @@ def ensure_local_server(
     server_dir = server_dir or default_data_dir()
     server_db = ServerDatabase(f"sqlite:///{server_dir / SQLITE_FILENAME}")
     try:
+        from dnw_desk.server.core.config import Settings
+        from dnw_desk.server.sealing import ensure_key
+
+        ensure_key(Settings(server_data_dir=server_dir))
         url = _start_if_down(server_db, server_dir, host, port)
         db = desk_db or open_database(desk_dir)
         try:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.server.core.db import ServerDatabase
+from dnw_desk.server.sealing import current_sealer
 from dnw_desk.server.tables import applied_ops, case_events, cases, revision_counter
 from dnw_desk.store.tables import UtcDateTime, to_utc_text
 from dnw_desk.sync.wire import OpResult, PulledEvent, PullResponse
@@ -151,7 +152,8 @@ def _load(
 
 
 def _event_of(row: Any) -> Event:
-    return Event(row.id, row.case_id, EventType(row.type), row.at, row.actor, row.data)
+    data = current_sealer().open(row.data)
+    return Event(row.id, row.case_id, EventType(row.type), row.at, row.actor, data)
 
 
 def _conflict(item: Incoming, code: str, message: str, view: CaseView | None = None) -> OpResult:
@@ -214,6 +216,7 @@ def _apply(
             conn.execute(select(case_events.c.id).where(case_events.c.id.in_(chunk))).scalars()
         )
 
+    sealer = current_sealer()
     results: list[OpResult] = []
     seen: dict[str, tuple[str, int]] = {}
     new_events: list[dict[str, Any]] = []
@@ -264,7 +267,7 @@ def _apply(
                 "type": item.event.type.value,
                 "at": item.event.at,
                 "actor": item.event.actor,
-                "data": dict(item.event.data),
+                "data": sealer.seal(item.event.type.value, item.event.data),
                 "origin": item.origin,
                 "source": item.source,
                 "recorded_at": now,
@@ -412,14 +415,12 @@ def _summary(view: CaseView, last_revision: int, now: datetime) -> dict[str, Any
                 opinion = dict(event.data)
                 break
     kind = opinion.get("kind")
-    text = opinion.get("text")
     return {
         "status": state.status.value,
         "lead_unit": state.lead_unit,
         "deadline": state.deadline,
         "deadline_provisional": state.deadline_provisional,
         "opinion_kind": str(kind)[:32] if kind is not None else None,
-        "opinion_text": str(text) if text is not None else None,
         "fed_back_at": state.fed_back_at,
         "on_time": state.on_time,
         "closed_at": state.closed_at,
@@ -477,6 +478,7 @@ def pull(conn: Connection, hall: str, window: str, cursor: int, limit: int) -> P
     )
     rows = conn.execute(query).all()
     page = rows[:limit]
+    sealer = current_sealer()
     events = [
         PulledEvent(
             revision=row.revision,
@@ -485,7 +487,11 @@ def pull(conn: Connection, hall: str, window: str, cursor: int, limit: int) -> P
             origin=row.origin,
             source=row.source,
             event=EventIn(
-                id=row.id, type=EventType(row.type), at=row.at, actor=row.actor, data=row.data
+                id=row.id,
+                type=EventType(row.type),
+                at=row.at,
+                actor=row.actor,
+                data=sealer.open(row.data),
             ),
         )
         for row in page

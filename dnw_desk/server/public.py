@@ -23,7 +23,6 @@ from dnw_desk.domain.case import (
     OpinionKind,
     Status,
 )
-from dnw_desk.domain.masking import MASK, contains_unmasked_pii
 from dnw_desk.domain.numbering import (
     CaseNumberError,
     parse_case_number,
@@ -61,11 +60,13 @@ def pick_language(lang: str | None) -> str:
     return "en" if (lang or "").lower().startswith("en") else "zh_CN"
 
 
-def scrub_pii(text: str) -> str:
-    """Mask anything that looks like an ID or phone number in free text (units' opinions)."""
-    for found in contains_unmasked_pii(text):
-        text = text.replace(found, MASK * 4)
-    return text
+def lookup_key(number_text: str) -> str | None:
+    """The case number a lookup is for, as the per-number lockout counts it (None: no number
+    could match, so there is nothing to protect)."""
+    try:
+        return str(parse_case_number(number_text))
+    except CaseNumberError:
+        return None
 
 
 def lookup(conn: Connection, number_text: str, code: str) -> PublicCase | None:
@@ -167,8 +168,8 @@ def render_case(case: PublicCase, lang: str, code: str) -> str:
     if case.opinion_kind:
         try:
             kind = _t(lang, OPINION_LABELS[OpinionKind(case.opinion_kind)])
-        except ValueError:
-            kind = html.escape(case.opinion_kind)
+        except ValueError:  # never echo an unknown value: it came from outside
+            kind = _t(lang, OPINION_LABELS[OpinionKind.OTHER])
         rows.append(f"<dt>{_t(lang, 'Handling opinion')}</dt><dd>{kind}</dd>")
     if case.on_time is not None:
         verdict = "Feedback given on time" if case.on_time else "Feedback given late"
@@ -210,6 +211,19 @@ def render_too_many(lang: str) -> str:
     body = (
         '<section class="card"><p>'
         + _t(lang, "Too many lookups from your network. Please wait a minute and try again.")
+        + "</p></section>"
+    )
+    return _page(lang, _t(lang, "Case progress"), body, {}, "/status")
+
+
+def render_locked(lang: str) -> str:
+    body = (
+        '<section class="card"><p>'
+        + _t(
+            lang,
+            "This case number had too many wrong verification codes and is locked for a while. "
+            "Try again later, or call the hotline printed on your receipt.",
+        )
         + "</p></section>"
     )
     return _page(lang, _t(lang, "Case progress"), body, {}, "/status")

@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -72,10 +73,11 @@ cases = Table(
     Column("deadline", UtcDateTime),
     Column("deadline_provisional", Boolean, nullable=False, default=False),
     Column("opinion_kind", String(32)),
-    Column("opinion_text", Text),
     Column("fed_back_at", UtcDateTime),
     Column("on_time", Boolean),
     Column("closed_at", UtcDateTime),
+    # When the retention purge erased the personal data of its events (DESIGN §7).
+    Column("pii_purged_at", UtcDateTime),
     Column("event_count", Integer, nullable=False),
     Column("last_revision", BigInteger, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -113,6 +115,28 @@ applied_ops = Table(
     Column("result", JsonType, nullable=False),
     Column("applied_at", UtcDateTime, nullable=False),
     Index("ix_applied_ops_applied_at", "applied_at"),
+)
+
+# Token buckets of the public status page, shared by every worker process: per client address
+# ("client:<ip>") and per case number ("case:<number>", wrong codes only). Times are Unix seconds.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(96), primary_key=True),
+    Column("tokens", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_rate_limits_updated_at", "updated_at"),
+)
+
+# The head of each terminal's audit chain as pushed at every sync (tamper evidence): a log
+# truncated or re-chained on the terminal no longer contains the anchored entry's hash.
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("terminal_id", Integer, ForeignKey("terminals.id"), primary_key=True),
+    Column("entry_id", BigInteger, primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("anchored_at", UtcDateTime, nullable=False),
 )
 
 revision_counter = Table(

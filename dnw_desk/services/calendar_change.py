@@ -20,6 +20,7 @@ from dnw_desk.domain.case import Event, EventType, Status
 from dnw_desk.domain.deadlines import DeadlineCalculator
 from dnw_desk.services.cases import OP_KIND_EVENT, Terminal, event_op_payload
 from dnw_desk.services.changes import Changes
+from dnw_desk.store import coverage
 from dnw_desk.store.audit import AuditEntry, append_audit, append_audit_many
 from dnw_desk.store.database import Database
 from dnw_desk.store.tables import case_events, cases, outbox
@@ -241,6 +242,7 @@ def _record_changes(
             )
         )
     conn.execute(insert(case_events), events)
+    coverage.cover(conn, events=[row["id"] for row in events])
     conn.execute(insert(outbox), ops)
     conn.execute(
         update(cases)

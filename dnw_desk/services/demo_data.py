@@ -34,7 +34,7 @@ from dnw_desk.domain.roles import Actor, Role
 from dnw_desk.services.cases import NewCase, event_records
 from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import HandlingService, handling_for
-from dnw_desk.store import cases_repo
+from dnw_desk.store import cases_repo, coverage
 from dnw_desk.store.audit import AuditEntry, append_audit_many
 from dnw_desk.store.tables import cases, daily_counters, outbox
 
@@ -440,6 +440,7 @@ def _write_batch(
     conn.execute(insert(cases), case_rows)
     cases_repo.insert_complainant_keys(conn, key_rows)
     cases_repo.insert_event_rows(conn, event_rows)
+    coverage.cover(conn, cases_=[row["id"] for row in case_rows])
     conn.execute(insert(outbox), op_rows)
     append_audit_many(conn, entries)
     for key, last_serial in counters.items():

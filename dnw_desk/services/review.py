@@ -323,9 +323,11 @@ class ReviewService:
 
     def authorise_export(
         self, actor: Actor | None, request: ExportRequest, *, command_line_user: str = ""
-    ) -> None:
-        """Check and audit an export before it starts. Unmasked needs the role and a reason.
-        ``actor`` None is the command line (no login there), audited as ``cli:<OS user>``."""
+    ) -> str:
+        """Check an export before it starts; returns who the audit log will name. Unmasked
+        needs the role and a reason. ``actor`` None is the command line (no login there),
+        audited as ``cli:<OS user>``. The audit entry comes with ``record_export``, once it is
+        known what happened."""
         reason = request.reason.strip()
         if not request.masked:
             if actor is not None:
@@ -334,20 +336,30 @@ class ReviewService:
                 raise FieldErrors({"reason": _("Give the reason for an unmasked export.")})
         elif actor is not None:
             require(actor, Permission.REVIEW)
+        return actor.audit_name if actor else f"cli:{command_line_user}"
+
+    def record_export(
+        self, who: str, request: ExportRequest, *, rows: int | None = None, error: str = ""
+    ) -> None:
+        """Audit what an export did: ``export.ledger`` / ``export.unmasked`` with the rows
+        written, or ``export.failed`` with the reason (no file was left behind then)."""
+        if error:
+            action = "export.failed"
+        else:
+            action = "export.unmasked" if not request.masked else "export.ledger"
+        detail: dict[str, Any] = {
+            "from": request.first_day.isoformat(),
+            "to": request.last_day.isoformat(),
+            "format": request.format,
+            "masked": request.masked,
+            "reason": request.reason.strip(),
+        }
+        if error:
+            detail["error"] = error
+        else:
+            detail["rows"] = rows
         with self.db.write() as conn:
-            append_audit(
-                conn,
-                at=self.clock(),
-                actor=actor.audit_name if actor else f"cli:{command_line_user}",
-                action="export.unmasked" if not request.masked else "export.ledger",
-                detail={
-                    "from": request.first_day.isoformat(),
-                    "to": request.last_day.isoformat(),
-                    "format": request.format,
-                    "masked": request.masked,
-                    "reason": reason,
-                },
-            )
+            append_audit(conn, at=self.clock(), actor=who, action=action, detail=detail)
 
     def ledger_count(self, request: ExportRequest) -> int:
         start, end = request.range()

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from dnw_desk.store import coverage
 from dnw_desk.store.tables import audit_log, to_utc_text
 
 GENESIS_HASH = "0" * 64
@@ -62,10 +63,14 @@ def append_audit_many(conn: Connection, entries: Iterable[AuditEntry]) -> int:
     Returns how many were written."""
     last = conn.execute(_LAST_ENTRY).first()
     entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+    entries = list(entries)
+    covered = coverage.take(conn) if entries else None
     rows = []
-    for entry in entries:
+    for index, entry in enumerate(entries):
         entry_id += 1
         detail = dict(entry.detail)
+        if covered is not None and index == len(entries) - 1:
+            detail["rows"] = covered  # the rows this action wrote, as stored
         digest = chain_hash(
             prev_hash,
             canonical_row(entry_id, entry.at, entry.actor, entry.action, entry.case_id, detail),
@@ -106,6 +111,7 @@ class ChainReport:
     entries: int
     first_broken_id: int | None = None
     problem: str | None = None
+    head_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
@@ -124,8 +130,9 @@ def _rows(conn: Connection, batch: int = 5000) -> Iterator[Any]:
         last_id = rows[-1].id
 
 
-def verify_chain(conn: Connection) -> ChainReport:
-    """Walk the chain from the start; report the first entry that does not verify."""
+def verify_chain(conn: Connection, covered: coverage.Coverage | None = None) -> ChainReport:
+    """Walk the chain from the start; report the first entry that does not verify. With
+    ``covered``, also collect what the entries say about the rows they wrote."""
     prev_hash = GENESIS_HASH
     expected_id = 1
     count = 0
@@ -137,7 +144,9 @@ def verify_chain(conn: Connection) -> ChainReport:
         canonical = canonical_row(row.id, row.at, row.actor, row.action, row.case_id, row.detail)
         if chain_hash(prev_hash, canonical) != row.hash:
             return ChainReport(count, row.id, "its content does not match its hash")
+        if covered is not None:
+            covered.add(row.id, row.detail)
         prev_hash = row.hash
         expected_id += 1
         count += 1
-    return ChainReport(count)
+    return ChainReport(count, head_hash=prev_hash)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from dnw_desk.domain.case import CaseState, Event, EventType
+from dnw_desk.store import coverage
 from dnw_desk.store.tables import case_events, cases, complainant_keys, outbox
 
 
@@ -237,6 +238,7 @@ def allocate_serial(conn: Connection, hall: str, window: str, day: date) -> int:
 
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(_INSERT_CASE, values)
+    coverage.cover(conn, cases_=[values["id"]])
 
 
 def insert_complainant_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -270,12 +272,14 @@ def insert_events(
     conn.execute(
         _INSERT_EVENTS, [event_row(event, seq, recorded_at, origin) for event, seq in events]
     )
+    coverage.cover(conn, events=[event.event_id for event, _seq in events])
 
 
 def insert_event_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Rows made by ``event_row`` (events recorded at different moments), in one executemany."""
     if rows:
         conn.execute(_INSERT_EVENTS, list(rows))
+        coverage.cover(conn, events=[row["id"] for row in rows])
 
 
 def event_row(

@@ -8,6 +8,7 @@ them run beside the writer.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from dnw_desk.i18n import N_, _
 from dnw_desk.store.search_secret import load_or_create_secret
@@ -124,6 +125,26 @@ def _make_engine(path: Path, *, writer: bool) -> Engine:
     return engine
 
 
+def writable(path: Path) -> bool:
+    """Whether this process may write ``path`` (and so the desk could save there)."""
+    return os.access(path, os.W_OK)
+
+
+@contextmanager
+def read_only_connection(path: Path) -> Iterator[Connection]:
+    """A connection that writes nothing, not even WAL bookkeeping: for checks on a read-only
+    directory or mount, where the normal open (which needs the -shm file) cannot work. A WAL
+    file left behind by a crash is not read this way."""
+    engine = create_engine(
+        f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true", poolclass=NullPool
+    )
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 class Database:
     """One data dir's SQLite file. Use ``write()`` for changes and ``read()`` for queries."""
 
@@ -141,8 +162,11 @@ class Database:
         SQLite's disk-full and I/O failures come out as ``SaveFailed`` with a message for the
         user; the rolled-back transaction leaves the earlier data as it was.
         """
+        from dnw_desk.store import coverage
+
         try:
             with self._write_lock, self._writer.begin() as conn:
+                coverage.reset(conn)
                 yield conn
         except (OperationalError, sqlite3.OperationalError) as exc:
             fault = translate_write_fault(exc)

@@ -19,7 +19,7 @@ from dnw_desk.clock import system_clock
 from dnw_desk.i18n import _
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 BACKUP_DIR = "backups"
 DAMAGED_DIR = "damaged"
 BACKUPS_KEPT = 10
@@ -57,7 +57,16 @@ class InstanceLock:
                     "window, or close it before starting another."
                 ).format(path=self.data_dir, pid=owner or "?")
             ) from None
-        (self.data_dir / "dnw-desk.pid").write_text(str(os.getpid()))
+        pid_file = self.data_dir / "dnw-desk.pid"
+        try:
+            pid_file.write_text(str(os.getpid()))
+        except OSError as exc:  # a full disk, most likely: say so instead of a traceback
+            lock.release()
+            raise StoreError(
+                _("Cannot write {path}: {reason}.").format(
+                    path=pid_file, reason=exc.strerror or exc
+                )
+            ) from exc
         self._lock = lock
 
     def release(self) -> None:
@@ -156,16 +165,20 @@ def backup_database(db_path: Path, reason: str, now: datetime | None = None) -> 
     target = target_dir / f"dnw-desk-{stamp}-{reason}.sqlite3"
     # Written under another name first: a half-written copy must never look like a backup.
     partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(db_path)
     try:
-        dest = sqlite3.connect(partial)
+        source = sqlite3.connect(db_path)
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
-    os.replace(partial, target)
+            source.close()
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a full disk must not leave a 0-byte copy behind
+        raise
     for old in sorted(target_dir.glob("dnw-desk-*.sqlite3"))[:-BACKUPS_KEPT]:
         old.unlink()
     return target

@@ -31,6 +31,7 @@ from dnw_desk.store.tables import case_events, outbox
 from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.enrolment import binding_problem, same_binding, wrong_window_message
 from dnw_desk.sync.wire import (
+    ANCHOR_PATH,
     MAX_BATCH,
     PULL_PATH,
     PUSH_PATH,
@@ -152,6 +153,7 @@ class SyncClient:
             self._check_binding()
             pushed, duplicates, conflicts = self.push_pending()
             self.pull_updates(changed)
+            self.anchor_audit()
         except SyncFailure as failure:
             self._note_failure(failure)
             status = read_status(self.db, failure)
@@ -207,6 +209,36 @@ class SyncClient:
             "error",
             wrong_window_message(info.hall, info.window, settings.hall_code, settings.window_no),
         )
+
+    def anchor_audit(self) -> None:
+        """Give the server the head of the audit chain (tamper evidence) — only once the log
+        here still holds the entry the server anchored last, so a log rewritten here cannot
+        move the anchor past the rewrite."""
+        from dnw_desk.sync.anchor import compare, local_head
+        from dnw_desk.sync.wire import AuditAnchor
+
+        latest = self._request("GET", ANCHOR_PATH)
+        if latest.status_code not in (200, 404):
+            _raise_for(latest)
+            return  # a server from before anchors (405)
+        with self.db.read() as conn:
+            head = local_head(conn)
+            broken = (
+                latest.status_code == 200
+                and compare(conn, AuditAnchor.model_validate(latest.json())).state == "broken"
+            )
+        if head is None:
+            return
+        response = latest if broken else self._request("POST", ANCHOR_PATH, json=head.model_dump())
+        if broken or response.status_code == 409:
+            raise SyncFailure(
+                "error",
+                _(
+                    "The server holds another version of this desk's audit log: it was "
+                    "changed here. Run `dnw-desk audit verify` and tell the administrator."
+                ),
+            )
+        _raise_for(response)
 
     # --- push ----------------------------------------------------------------------------
 

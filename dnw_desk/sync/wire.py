@@ -3,7 +3,8 @@
 One outbox operation is exactly what ``dnw_desk.services.cases.event_op_payload`` writes; the
 server validates it with these models, so a malformed op is a 422 with a clear body, never a 500.
 Free-form event data is checked to be plain JSON that every store accepts (finite numbers, no NUL
-characters, bounded depth), because PostgreSQL refuses NaN and ``\\u0000`` in JSON.
+characters, no lone UTF-16 surrogates, bounded depth), because PostgreSQL refuses NaN and
+``\\u0000`` in JSON and a lone surrogate cannot be encoded as UTF-8 at all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ PULL_PATH = f"{API_PREFIX}/sync/pull"
 WHOAMI_PATH = f"{API_PREFIX}/terminal"
 FEEDBACK_PATH = f"{API_PREFIX}/feedback"
 HEALTH_PATH = f"{API_PREFIX}/health"
+ANCHOR_PATH = f"{API_PREFIX}/audit/anchor"
 
 MAX_BATCH = 500
 MAX_PULL_PAGE = 500
@@ -35,37 +37,62 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 
 
 def _no_nul(value: str) -> str:
+    """Text every store and every hash accepts: no NUL, valid Unicode (no lone surrogates)."""
     if "\x00" in value:
         raise ValueError("NUL characters are not allowed")
+    if not _encodable(value):
+        raise ValueError("lone UTF-16 surrogates are not allowed (the text is not valid Unicode)")
     return value
 
 
-def _check_plain_json(value: Any) -> None:
-    """Finite numbers, no NUL, bounded depth; the common case is checked at C speed."""
+def _encodable(value: str) -> bool:
     try:
-        text = json.dumps(value, allow_nan=False)
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_plain_json(value: Any) -> None:
+    """Finite numbers, no NUL, valid Unicode, bounded depth; the common case is checked at C
+    speed and only a failing value is walked, to name where the problem is."""
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
     except ValueError:
         raise ValueError("numbers must be finite") from None
-    if "\\u0000" in text:
-        raise ValueError("NUL characters are not allowed")
+    if "\x00" in text or "\\u0000" in text or not _encodable(text):
+        _check_json(value)
     if text.count("{") + text.count("[") > MAX_JSON_DEPTH:
         _check_json(value)  # enough containers to be too deep: walk it
 
 
-def _check_json(value: Any, depth: int = 0) -> None:
+def _check_json(value: Any, depth: int = 0, where: str = "data") -> None:
     if depth > MAX_JSON_DEPTH:
         raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("numbers must be finite")
+        raise ValueError(f"{where}: numbers must be finite")
     if isinstance(value, str):
-        _no_nul(value)
+        _named(where, value)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _no_nul(str(key))
-            _check_json(item, depth + 1)
+            _named(f"{where} (a key)", str(key))
+            _check_json(item, depth + 1, f"{where}.{_safe(str(key))}")
     elif isinstance(value, list):
-        for item in value:
-            _check_json(item, depth + 1)
+        for index, item in enumerate(value):
+            _check_json(item, depth + 1, f"{where}[{index}]")
+
+
+def _named(where: str, value: str) -> None:
+    try:
+        _no_nul(value)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
+def _safe(key: str) -> str:
+    """A key as it may appear in an error message: printable, valid Unicode, short."""
+    text = key.encode("utf-8", "replace").decode("utf-8")[:40]
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _aware_in_range(value: datetime) -> datetime:
@@ -197,6 +224,13 @@ class FeedbackResponse(WireModel):
     result: OpResult
     case_no: str
     status: str
+
+
+class AuditAnchor(WireModel):
+    """The head of a terminal's audit chain: its last entry's id and hash."""
+
+    entry_id: Annotated[int, Field(ge=1, le=2**62)]
+    hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Health(WireModel):

@@ -53,12 +53,17 @@ class DailyBackup(QObject):
         if self.running:
             return
         self.running = True
-        path, clock = self.ui.desk.db.path, self.ui.desk.clock
+        desk = self.ui.desk
+        path, clock = desk.db.path, desk.clock
 
         def backup() -> Path | None:
+            from dnw_desk.services.retention import purge_personal_data
             from dnw_desk.store.schema import backup_if_due
 
-            return backup_if_due(path, clock())
+            written = backup_if_due(path, clock())
+            # The retention purge (DESIGN §7) rides on the same hourly check.
+            purge_personal_data(desk.db, desk.settings.retention_days, clock())
+            return written
 
         self.ui.tasks.run(backup, self._done, self._failed)
 

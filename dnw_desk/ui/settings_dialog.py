@@ -244,6 +244,10 @@ class SettingsDialog(QDialog):
         self.repeat_days.setRange(1, 3650)
         self.repeat_days.setSuffix(" " + _("days"))
         self.repeat_days.setValue(s.repeat_visit_days)
+        self.retention_days = QSpinBox()
+        self.retention_days.setRange(30, 3650)
+        self.retention_days.setSuffix(" " + _("days"))
+        self.retention_days.setValue(s.retention_days)
         self.hotline = QLineEdit(s.hotline)
         self.status_url = QLineEdit(s.status_url_base)
         self.receipt_language = QComboBox()
@@ -257,6 +261,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Warning (yellow) when this much time is left"), self.warning)
         form.addRow(_("Lock the desk after"), self.idle_minutes)
         form.addRow(_("Earlier visits counted within"), self.repeat_days)
+        form.addRow(_("Erase personal data after closing"), self.retention_days)
         form.addRow(_("Hotline on receipts"), self.hotline)
         form.addRow(_("Public status page address"), self.status_url)
         form.addRow(_("Language of receipts"), self.receipt_language)
@@ -454,6 +459,7 @@ class SettingsDialog(QDialog):
             warning_hours=self.warning.value(),
             idle_lock_minutes=self.idle_minutes.value(),
             repeat_visit_days=self.repeat_days.value(),
+            retention_days=self.retention_days.value(),
             hotline=self.hotline.text().strip(),
             status_url_base=self.status_url.text().strip(),
             receipt_language=str(self.receipt_language.currentData()),

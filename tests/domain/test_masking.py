@@ -98,3 +98,17 @@ def test_scanner_ignores_masked_values_and_ordinary_numbers() -> None:
 def test_masked_values_pass_the_scanner() -> None:
     text = f"{mask_id_number('11010519491231002X')} {mask_phone('+8613812345678')}"
     assert contains_unmasked_pii(text) == []
+
+
+def test_scanner_reads_full_width_digits_brackets_groups_and_mail() -> None:
+    text = (
+        "已电话联系投诉人王小明（１３９１２３４５６７８，身份证３４０１０４１９９００１０１１２３４），"
+        "座机 (0551) 6234 5678，证件 1101 0519 4912 3100 2X，邮箱 wxm@example.com"
+    )
+    assert contains_unmasked_pii(text) == [
+        "３４０１０４１９９００１０１１２３４",
+        "1101 0519 4912 3100 2X",
+        "１３９１２３４５６７８",
+        "(0551) 6234 5678",
+        "wxm@example.com",
+    ]

@@ -13,6 +13,7 @@ from dnw_desk.domain.case import EventType, fold
 from dnw_desk.services.desk import open_desk
 from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import verify_chain
+from dnw_desk.store.coverage import Coverage, verify_rows
 from dnw_desk.store.database import DB_FILENAME
 from dnw_desk.store.schema import HEAD_REVISION, stored_revision
 from dnw_desk.store.tables import audit_log, case_events, cases
@@ -39,9 +40,15 @@ def test_first_revision_database_upgrades_intact(data_dir: Path) -> None:
     backups = list((data_dir / "backups").glob("*before-upgrade-from-0001*"))
     assert len(backups) == 1 and _snapshot(backups[0]) == before
     after = _snapshot(desk.db.path)
+    baseline = after["audit_log"][len(before["audit_log"]) :]
+    after["audit_log"] = after["audit_log"][: len(before["audit_log"])]
     assert after == before  # every row of every table, byte for byte
+    # Appended: the baseline that covers the rows written before entries recorded their hashes.
+    assert [entry[3] for entry in baseline] == ["audit.baseline"]
     with desk.db.read() as conn:
-        assert verify_chain(conn).ok
+        covered = Coverage({}, {})
+        assert verify_chain(conn, covered).ok
+        assert verify_rows(conn, covered) == []
         for row in cases_repo.list_cases(conn):
             assert fold(cases_repo.load_events(conn, row.id)).status.value == row.status
 
@@ -53,5 +60,7 @@ def test_first_revision_database_upgrades_intact(data_dir: Path) -> None:
     assert first is not None
     desk.cases.record(first, EventType.NOTE, CLERK, {"text": "升级后补记"})
     with desk.db.read() as conn:
-        assert verify_chain(conn).entries == entries + 1
+        covered = Coverage({}, {})
+        assert verify_chain(conn, covered).entries == entries + 1
+        assert verify_rows(conn, covered) == []
         assert len(conn.execute(select(case_events.c.id)).all()) == events + 1

@@ -116,6 +116,7 @@ def test_ledger_csv_unmasked_only_with_reason(desk, tmp_path: Path) -> None:  # 
 
 def test_a_cancelled_export_leaves_no_file(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "exports"
+    folder.mkdir()  # never created by the export
     token = CancelToken()
     token.cancel()
     with pytest.raises(ExportCancelled):

@@ -107,7 +107,8 @@ def test_open311_views(client: TestClient, case: Any) -> None:
     assert request["agency_responsible"] == UNIT
     assert request["expected_datetime"] == "2026-11-25T17:30:00+08:00"
     assert request["status"] == "open"
-    assert "已办结" in request["status_notes"] and "13812345678" not in request["status_notes"]
+    # The kind of opinion in words, never the unit's free text.
+    assert request["status_notes"] == "已出具办理意见：已办理"
     closed = client.get(
         "/open311/v2/requests.json",
         params={"start_date": "2026-11-24T00:00:00+08:00", "status": "closed"},

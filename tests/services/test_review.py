@@ -130,7 +130,9 @@ def test_unmasked_export_needs_role_and_reason_and_is_audited(data_dir: Path) ->
         service.authorise_export(SHIFT_LEAD, unmasked)
     with pytest.raises(PermissionDenied):
         service.authorise_export(CLERK, ExportRequest(TODAY, TODAY, False, "核对身份"))
-    service.authorise_export(SHIFT_LEAD, ExportRequest(TODAY, TODAY, False, "核对身份"))
+    request = ExportRequest(TODAY, TODAY, False, "核对身份")
+    who = service.authorise_export(SHIFT_LEAD, request)
+    service.record_export(who, request, rows=1)
     with desk.db.read() as conn:
         entry = conn.execute(select(audit_log).order_by(audit_log.c.id.desc())).first()
         assert verify_chain(conn).ok

@@ -31,8 +31,17 @@ class Settings(BaseSettings):
     # Status page: requests per client per minute, and the burst allowed at once.
     status_rate_per_minute: float = 30.0
     status_burst: int = 10
-    # Number of clients the rate limiter remembers before it forgets the oldest.
-    rate_limit_clients: int = 10_000
+    # Wrong verification codes a case number takes before it is locked (from any address); it
+    # is fully open again after the lockout period.
+    status_case_failures: int = 10
+    status_case_lockout_minutes: float = 60.0
+    # Fernet key(s) for the personal data at rest, comma-separated (the first encrypts); empty:
+    # the data.key file `dnw-server init` writes in the data dir.
+    data_key: str = ""
+    # Personal data is erased this many days after a case closed; the purge runs every
+    # purge_interval_hours in each server process (0: only `dnw-server privacy purge`).
+    retention_days: int = 365
+    purge_interval_hours: float = 24.0
 
     def resolved_database_url(self) -> str:
         if self.database_url:

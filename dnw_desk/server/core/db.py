@@ -33,7 +33,12 @@ class ServerDatabase:
             self._reader = _sqlite_engine(url, immediate=False)
         else:
             self._writer = create_engine(
-                url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_timeout=30
+                url,
+                pool_size=10,
+                max_overflow=20,
+                pool_pre_ping=True,
+                pool_timeout=30,
+                hide_parameters=True,
             )
             self._reader = self._writer
 
@@ -92,6 +97,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     # NullPool: a fresh connection per use keeps threads apart; opening SQLite is cheap.
     engine = create_engine(
         url,
+        hide_parameters=True,  # errors in the log must not carry the personal data bound
         poolclass=NullPool,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
     )

@@ -1,8 +1,9 @@
 """A read-only Open311 GeoReport v2 view of the cases (DESIGN §9), without personal data.
 
 ``service_request_id`` is the case number, ``service_code`` the category, ``agency_responsible``
-the unit, ``expected_datetime`` the deadline and ``status_notes`` the handling opinion (with
-anything that looks like an ID or phone number masked).
+the unit, ``expected_datetime`` the deadline and ``status_notes`` the status and the *kind* of
+handling opinion, in words. Never the unit's free text: it may name the complainant, and no
+scrubber can make free text safe.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from pydantic import BaseModel
 from sqlalchemy import Select, select
 
 from dnw_desk.clock import HALL_TZ
-from dnw_desk.domain.case import STATUS_LABELS, Status
+from dnw_desk.domain.case import OPINION_LABELS, STATUS_LABELS, OpinionKind, Status
 from dnw_desk.i18n import translate_in
 from dnw_desk.server.api.deps import DbDep, NowDep
-from dnw_desk.server.public import scrub_pii
 from dnw_desk.server.tables import cases
 from dnw_desk.services.reference_data import default_categories
 
@@ -78,13 +78,10 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _request_of(row: Any, names: dict[str, str]) -> Open311Request:
     status = "closed" if row.status in CLOSED else "open"
-    notes = scrub_pii(row.opinion_text) if row.opinion_text else None
-    if notes is None:
-        notes = translate_in("zh_CN", STATUS_LABELS[Status(row.status)])
     return Open311Request(
         service_request_id=row.number,
         status=status,
-        status_notes=notes,
+        status_notes=status_notes(row.status, row.opinion_kind),
         service_name=names.get(row.category, row.category),
         service_code=row.category,
         agency_responsible=row.lead_unit,
@@ -94,10 +91,22 @@ def _request_of(row: Any, names: dict[str, str]) -> Open311Request:
     )
 
 
+def status_notes(status: str, opinion_kind: str | None) -> str:
+    """已出具办理意见：已办理 — built from structured fields only."""
+    notes = translate_in("zh_CN", STATUS_LABELS[Status(status)])
+    try:
+        kind = OpinionKind(opinion_kind) if opinion_kind else None
+    except ValueError:
+        kind = OpinionKind.OTHER
+    if kind is not None:
+        notes += "：" + translate_in("zh_CN", OPINION_LABELS[kind])
+    return notes
+
+
 _PUBLIC_COLUMNS = [
     cases.c.number,
     cases.c.status,
-    cases.c.opinion_text,
+    cases.c.opinion_kind,
     cases.c.category,
     cases.c.lead_unit,
     cases.c.registered_at,

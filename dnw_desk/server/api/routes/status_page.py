@@ -8,11 +8,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from dnw_desk.server.api.deps import DbDep
-from dnw_desk.server.core.ratelimit import RateLimiter
+from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.public import (
     lookup,
+    lookup_key,
     pick_language,
     render_case,
+    render_locked,
     render_lookup_form,
     render_not_found,
     render_too_many,
@@ -30,18 +32,25 @@ HEADERS = {
 
 
 def _client(request: Request) -> str:
+    # uvicorn puts the X-Forwarded-For address here only for proxies named with
+    # --forwarded-allow-ips; otherwise it is the connection's peer.
     return request.client.host if request.client else "unknown"
 
 
 def _show(request: Request, db: DbDep, number: str, code: str, lang: str) -> HTMLResponse:
     language = pick_language(lang)
-    limiter: RateLimiter = request.app.state.status_limiter
-    if not limiter.allow(_client(request)):
+    limiter: StatusLimiter = request.app.state.status_limiter
+    if not limiter.allow_client(_client(request)):
         headers = {**HEADERS, "Retry-After": str(limiter.retry_after())}
         return HTMLResponse(render_too_many(language), status_code=429, headers=headers)
+    key = lookup_key(number[:64])
+    if key is not None and limiter.case_locked(key):
+        return HTMLResponse(render_locked(language), status_code=429, headers=HEADERS)
     with db.read() as conn:
         case = lookup(conn, number[:64], code)
     if case is None:
+        if key is not None:
+            limiter.wrong_code(key)
         return HTMLResponse(render_not_found(language), status_code=404, headers=HEADERS)
     return HTMLResponse(render_case(case, language, code), headers=HEADERS)
 

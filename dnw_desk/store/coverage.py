@@ -1,0 +1,196 @@
+"""Audit entries cover the rows their action wrote (tamper evidence, issue 15).
+
+A write that inserts or changes a case's recorded columns or an event calls ``cover()``; the
+next ``append_audit_many`` in the same transaction puts the hashes of those rows, as stored,
+into its last entry's ``detail["rows"]``. The chain then protects the hashes, and
+``verify_rows`` checks every case and event row against the latest entry that covers it.
+
+Covered are the event rows whole and the columns of a case that only registration (and the
+retention purge) write. The case's other columns are a cache of the fold of its events and are
+checked by folding them again; the alert level and ``updated_at`` are not checked at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from dnw_desk.store.tables import case_events, cases, to_utc_text
+
+_PENDING = "dnw_covered_rows"
+RECORDED_CASE_COLUMNS = (
+    "id",
+    "number",
+    "hall",
+    "window",
+    "day",
+    "serial",
+    "verification_code",
+    "registered_at",
+    "clerk_no",
+    "category",
+    "service_item",
+    "complainant_kind",
+    "complainant_name",
+    "phone",
+    "id_number",
+    "credit_code",
+    "search_text",
+    "details",
+    "pii_purged_at",
+)
+EVENT_COLUMNS = ("id", "case_id", "seq", "type", "at", "actor", "data", "recorded_at", "origin")
+_CASE_SELECT = [cases.c[name] for name in RECORDED_CASE_COLUMNS]
+_EVENT_SELECT = [case_events.c[name] for name in EVENT_COLUMNS]
+IN_CHUNK = 500
+# Built once: registration is a hot path, and a fresh select() costs its cache key every call.
+_EVENTS_BY_ID = select(*_EVENT_SELECT).where(case_events.c.id.in_(bindparam("ids", expanding=True)))
+_CASES_BY_ID = select(*_CASE_SELECT).where(cases.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _plain(value: Any) -> Any:
+    return to_utc_text(value) if isinstance(value, datetime) else value
+
+
+def row_hash(row: Mapping[Any, Any], columns: Iterable[str]) -> str:
+    canonical = json.dumps(
+        {name: _plain(row[name]) for name in columns},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def reset(conn: Connection) -> None:
+    """Forget rows noted by an earlier (rolled-back) transaction on this connection."""
+    conn.info.pop(_PENDING, None)
+
+
+def cover(conn: Connection, *, events: Iterable[str] = (), cases_: Iterable[str] = ()) -> None:
+    pending = conn.info.setdefault(_PENDING, (set(), set()))
+    pending[0].update(events)
+    pending[1].update(cases_)
+
+
+def take(conn: Connection) -> dict[str, dict[str, str]] | None:
+    """The hashes of the rows noted since the last call, read as stored; None if none."""
+    pending = conn.info.pop(_PENDING, None)
+    if not pending or not (pending[0] or pending[1]):
+        return None
+    event_ids, case_ids = sorted(pending[0]), sorted(pending[1])
+    rows: dict[str, dict[str, str]] = {"e": {}, "c": {}}
+    for start in range(0, len(event_ids), IN_CHUNK):
+        chunk = event_ids[start : start + IN_CHUNK]
+        for row in conn.execute(_EVENTS_BY_ID, {"ids": chunk}):
+            rows["e"][row.id] = row_hash(row._mapping, EVENT_COLUMNS)
+    for start in range(0, len(case_ids), IN_CHUNK):
+        chunk = case_ids[start : start + IN_CHUNK]
+        for row in conn.execute(_CASES_BY_ID, {"ids": chunk}):
+            rows["c"][row.id] = row_hash(row._mapping, RECORDED_CASE_COLUMNS)
+    return rows
+
+
+@dataclass
+class Coverage:
+    """What the log says each row hashed to, and the entry that said it last."""
+
+    events: dict[str, tuple[str, int]]
+    cases: dict[str, tuple[str, int]]
+
+    def add(self, entry_id: int, detail: Mapping[str, Any]) -> None:
+        rows = detail.get("rows")
+        if not isinstance(rows, Mapping):
+            return
+        for event_id, digest in dict(rows.get("e") or {}).items():
+            self.events[event_id] = (digest, entry_id)
+        for case_id, digest in dict(rows.get("c") or {}).items():
+            self.cases[case_id] = (digest, entry_id)
+
+
+# Cached columns compared with the fold of the case's events.
+_FOLDED = ("status", "lead_unit", "deadline", "closed_at", "event_count", "returns", "escalated")
+MAX_PROBLEMS = 20
+
+
+def verify_rows(conn: Connection, covered: Coverage) -> list[str]:
+    """Every event and case row against the entry that covers it, and every case's cached
+    columns against the fold of its events; the first MAX_PROBLEMS problems."""
+    from dnw_desk.domain.case import Event, EventType, fold
+
+    problems: list[str] = []
+    seen_events: set[str] = set()
+    numbers: dict[str, str] = {}
+    for row in conn.execute(select(*_CASE_SELECT, *(cases.c[n] for n in _FOLDED))):
+        numbers[row.id] = row.number
+        recorded = covered.cases.get(row.id)
+        if recorded is None:
+            problems.append(f"case {row.number} is not covered by any audit entry")
+        elif recorded[0] != row_hash(row._mapping, RECORDED_CASE_COLUMNS):
+            problems.append(f"case {row.number} differs from what entry {recorded[1]} recorded")
+    timeline: list[Event] = []
+    current: str | None = None
+    folded_rows = {
+        row.id: row for row in conn.execute(select(cases.c.id, *(cases.c[n] for n in _FOLDED)))
+    }
+
+    def check_fold() -> None:
+        if current is None or current not in folded_rows:
+            return
+        stored = folded_rows[current]
+        try:
+            state = fold(timeline)
+        except Exception as exc:  # a timeline that does not fold was tampered with
+            problems.append(f"case {numbers.get(current, current)}: events do not fold ({exc})")
+            return
+        expected = {
+            "status": state.status.value,
+            "lead_unit": state.lead_unit,
+            "deadline": state.deadline,
+            "closed_at": state.closed_at,
+            "event_count": len(timeline),
+            "returns": len(state.returns),
+            "escalated": state.escalated,
+        }
+        for name, value in expected.items():
+            if getattr(stored, name) != value:
+                problems.append(
+                    f"case {numbers.get(current, current)}: {name} does not match its events"
+                )
+                return
+
+    query = select(*_EVENT_SELECT).order_by(case_events.c.case_id, case_events.c.seq)
+    for row in conn.execute(query):
+        if len(problems) >= MAX_PROBLEMS:
+            return problems
+        if row.case_id != current:
+            check_fold()
+            current, timeline = row.case_id, []
+        seen_events.add(row.id)
+        timeline.append(
+            Event(row.id, row.case_id, EventType(row.type), row.at, row.actor, row.data)
+        )
+        recorded = covered.events.get(row.id)
+        number = numbers.get(row.case_id, row.case_id)
+        if recorded is None:
+            problems.append(f"event {row.id} of case {number} is not covered by any audit entry")
+        elif recorded[0] != row_hash(row._mapping, EVENT_COLUMNS):
+            problems.append(
+                f"event {row.id} of case {number} differs from what entry {recorded[1]} recorded"
+            )
+    check_fold()
+    for event_id, (_digest, entry_id) in covered.events.items():
+        if event_id not in seen_events:
+            problems.append(f"event {event_id}, recorded by entry {entry_id}, is missing")
+            break
+    for case_id, (_digest, entry_id) in covered.cases.items():
+        if case_id not in numbers:
+            problems.append(f"case {case_id}, recorded by entry {entry_id}, is missing")
+            break
+    return problems[:MAX_PROBLEMS]
