@@ -70,7 +70,7 @@ def test_phone(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert (data["normalized"], data["display"], data["line"]) == (
         "+861012345678",
-        "010 1234 5678",
+        "010-1234 5678",
         "landline",
     )
     assert main(["validate", "phone", "400-810-8888"]) == 1
