@@ -41,9 +41,7 @@ def run_show(args: argparse.Namespace) -> int:
     from dnw_desk.store.database import DB_FILENAME, StoreError
 
     if not (args.data_dir / DB_FILENAME).exists():
-        print(
-            _("There is no desk database in {path}.").format(path=args.data_dir), file=sys.stderr
-        )
+        print(_("There is no desk database in {path}.").format(path=args.data_dir), file=sys.stderr)
         return 1
     try:
         desk = open_desk(args.data_dir)
@@ -98,9 +96,7 @@ def as_text(summary: CaseSummary) -> list[str]:
     # Aligned in terminal columns: a Chinese label is twice as wide as its characters.
     width = max(display_width(label) for label, _value in facts)
     lines = [_("Case {number}").format(number=summary.number)]
-    lines += [
-        f"  {label}{' ' * (width - display_width(label))}  {value}" for label, value in facts
-    ]
+    lines += [f"  {label}{' ' * (width - display_width(label))}  {value}" for label, value in facts]
     lines.append(_("Timeline"))
     for step in summary.timeline:
         details = f"  {step.details}" if step.details else ""

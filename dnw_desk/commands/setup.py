@@ -48,9 +48,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help=_("read the admin's password from the first line of standard input"),
     )
-    parser.add_argument(
-        "--opening-hours", metavar="HOURS", help=_("e.g. 09:00-12:00,13:30-17:30")
-    )
+    parser.add_argument("--opening-hours", metavar="HOURS", help=_("e.g. 09:00-12:00,13:30-17:30"))
     parser.add_argument("--printer", metavar="URI", help=_("receipt printer address"))
     parser.add_argument("--server", metavar="URL", help=_("enrol with this central server"))
     parser.add_argument(

@@ -7,8 +7,9 @@ exception text alone (that goes in parentheses at the end, for the admin).
 from __future__ import annotations
 
 import errno
+import logging
 
-from dnw_desk.i18n import _
+from dnw_desk.i18n import N_, _
 from dnw_desk.printing.connection import (
     Deadline,
     PrinterError,
@@ -18,6 +19,7 @@ from dnw_desk.printing.connection import (
 )
 from dnw_desk.printing.uri import PrinterAddress, Transport
 
+log = logging.getLogger(__name__)
 _NOT_THERE = {errno.ENOENT, errno.ENODEV, errno.ENXIO}
 _GONE_MID_JOB = {errno.ENODEV, errno.EIO, errno.EPIPE, errno.ECONNRESET, errno.ESHUTDOWN}
 _UNREACHABLE = {errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ETIMEDOUT}
@@ -92,16 +94,41 @@ def _not_found(address: PrinterAddress, exc: BaseException) -> PrinterError:
 
 
 def _unreachable(address: PrinterAddress, exc: BaseException) -> PrinterError:
-    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    reason = _os_reason(exc) or _("no answer")
     return PrinterError(
         _("Cannot reach the printer at {uri}: {reason}").format(uri=address.uri, reason=reason),
         PrinterStatus(PrinterState.UNREACHABLE),
     )
 
 
+# What the OS says, in the clerk's language: its own words ("Connection refused") are English
+# whatever the desk's language, so they go to the log, not on screen.
+_OS_REASONS = {
+    errno.ECONNREFUSED: N_("nothing answers at that address and port"),
+    errno.EHOSTUNREACH: N_("the network cannot reach that address"),
+    errno.ENETUNREACH: N_("the network cannot reach that address"),
+    errno.ETIMEDOUT: N_("no answer in time"),
+    errno.ECONNRESET: N_("the printer closed the connection"),
+    errno.EPIPE: N_("the printer closed the connection"),
+    errno.ENOENT: N_("there is no such device"),
+    errno.ENODEV: N_("there is no such device"),
+    errno.ENXIO: N_("there is no such device"),
+    errno.EIO: N_("the device stopped answering"),
+    errno.EBUSY: N_("another program is using the device"),
+}
+
+
+def _os_reason(exc: BaseException) -> str:
+    code = getattr(exc, "errno", None)
+    if code in _OS_REASONS:
+        return _(_OS_REASONS[code])
+    if isinstance(exc, TimeoutError):
+        return _(_OS_REASONS[errno.ETIMEDOUT])
+    if isinstance(exc, OSError):
+        log.info("printer OS error: %s", exc)
+    return ""
+
+
 def _detail(exc: BaseException) -> str:
-    """The OS's own words, for the admin; python-escpos' messages only repeat the address."""
-    if not isinstance(exc, OSError):
-        return ""
-    text = " ".join(str(exc.strerror or exc).split())
-    return f" ({text})" if text else ""
+    reason = _os_reason(exc)
+    return _(" ({reason})").format(reason=reason) if reason else ""

@@ -19,7 +19,7 @@ from dnw_desk.services.cases import CaseNotFound
 from dnw_desk.services.handling import MASKED_FIELD_LABELS, handling_for
 from dnw_desk.services.queue import countdown_of, format_countdown
 from dnw_desk.services.reference_data import category_names
-from dnw_desk.services.timeline import actor_label, step_label, summarise
+from dnw_desk.services.timeline import step_label, summarise
 from dnw_desk.store import cases_repo
 
 if TYPE_CHECKING:
@@ -87,7 +87,12 @@ def case_summary(desk: Desk, number_text: str) -> CaseSummary:
             (_(MASKED_FIELD_LABELS[field]), value) for field, value in view.masked.items() if value
         ),
         timeline=tuple(
-            Step(event.at, step_label(event), actor_label(event.actor), summarise(event))
+            Step(
+                event.at,
+                step_label(event),
+                view.actors.get(event.actor, event.actor),
+                summarise(event),
+            )
             for event in view.events
         ),
     )

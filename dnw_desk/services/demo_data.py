@@ -241,9 +241,7 @@ class _Timeline:
         # Each event with the moment it was recorded (the registration's all at once).
         self.recorded = [(event, event.at) for event in new.events]
 
-    def add(
-        self, event_type: EventType, when: datetime, actor: Actor, /, **values: Any
-    ) -> bool:
+    def add(self, event_type: EventType, when: datetime, actor: Actor, /, **values: Any) -> bool:
         """Record the step at ``when`` with these form values (``at`` among them for the
         "informed" steps, as their dialogs ask); False when ``when`` is still to come."""
         if when > self.now:

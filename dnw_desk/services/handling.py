@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +33,8 @@ from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.case_details import Detail, registration_details, registration_of
 from dnw_desk.services.cases import CaseService, Saved, require
+from dnw_desk.services.people import actor_label
+from dnw_desk.store import accounts as accounts_repo
 from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
 
@@ -341,6 +343,7 @@ class CaseView:
     events: tuple[Event, ...]
     state: CaseState
     details: tuple[Detail, ...] = ()  # the registration's other facts (case_details)
+    actors: Mapping[str, str] = field(default_factory=dict)  # event actor → who, in words
 
 
 def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
@@ -385,6 +388,7 @@ class HandlingService:
         with self.cases.db.read() as conn:
             row = cases_repo.get_case(conn, case_id)
             events = cases_repo.load_events(conn, case_id)
+            people = accounts_repo.people(conn)
         if row is None or not events:
             raise DomainError(_("No case with this id."))
         return CaseView(
@@ -403,6 +407,7 @@ class HandlingService:
             tuple(events),
             fold(events),
             _details(events),
+            {event.actor: actor_label(event.actor, people) for event in events},
         )
 
     def perform(
@@ -426,9 +431,7 @@ class HandlingService:
         """The event data and moment ``perform`` records for these form values at ``now``
         (no I/O; demo data carries its cases along with it too)."""
         require(actor, permission_for(event_type))
-        data, at = validate_action(
-            event_type, values, state, now, self.units, self.working_time
-        )
+        data, at = validate_action(event_type, values, state, now, self.units, self.working_time)
         if event_type is EventType.EXTENSION_GRANTED:
             data["approved_by"] = actor.audit_name
         return data, at

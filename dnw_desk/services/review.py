@@ -25,7 +25,9 @@ from dnw_desk.domain.roles import Actor, Permission
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
 from dnw_desk.services.cases import day_range, require
+from dnw_desk.services.people import actor_label
 from dnw_desk.services.reference_data import CategoryNames, category_names
+from dnw_desk.store import accounts as accounts_repo
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.database import Database
 from dnw_desk.store.review_tables import handover_notes
@@ -313,7 +315,9 @@ class ReviewService:
                 action="handover.saved",
                 detail={"day": day.isoformat()},
             )
-        return HandoverNote(day, now, actor.audit_name, text)
+        with self.db.read() as conn:
+            author = actor_label(actor.audit_name, accounts_repo.people(conn))
+        return HandoverNote(day, now, author, text)
 
     def handover(self, day: date) -> HandoverNote | None:
         with self.db.read() as conn:
@@ -524,7 +528,8 @@ def _latest_note(conn: Connection, day: date) -> HandoverNote | None:
     ).first()
     if row is None:
         return None
-    return HandoverNote(date.fromisoformat(row.day), row.written_at, row.author, row.text)
+    author = actor_label(row.author, accounts_repo.people(conn))
+    return HandoverNote(date.fromisoformat(row.day), row.written_at, author, row.text)
 
 
 def _ledger_select(start: datetime, end: datetime, after: tuple[Any, str] | None) -> Any:

@@ -19,7 +19,6 @@ from dnw_desk.domain.case import (
     OpinionKind,
     Satisfaction,
 )
-from dnw_desk.domain.roles import ROLE_LABELS, Role
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.handling import (
     CHANNEL_LABELS,
@@ -82,12 +81,3 @@ def summarise(event: Event) -> str:
 
 def step_label(event: Event) -> str:
     return _(EVENT_LABELS.get(event.type, event.type.value))
-
-
-def actor_label(audit_name: str) -> str:
-    """``clerk:wang`` as "Clerk wang": the role by its name, never its key."""
-    role, sep, login = audit_name.partition(":")
-    try:
-        return f"{_(ROLE_LABELS[Role(role)])} {login}" if sep else audit_name
-    except ValueError:
-        return audit_name

@@ -114,3 +114,9 @@ def record_login(conn: Connection, login: str, at: datetime, *, ok: bool) -> Non
     else:
         values = {"failed_logins": accounts.c.failed_logins + 1}
     conn.execute(update(accounts).where(accounts.c.login == login).values(**values))
+
+
+def people(conn: Connection) -> dict[str, tuple[str, str]]:
+    """Every account's login → (display name, staff number), to name actors on screens."""
+    rows = conn.execute(select(accounts.c.login, accounts.c.display_name, accounts.c.clerk_no))
+    return {row.login: (row.display_name, row.clerk_no) for row in rows}

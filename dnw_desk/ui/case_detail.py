@@ -50,7 +50,7 @@ from dnw_desk.ui.case_timeline import TimelineModel
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.queue.model import status_text
 from dnw_desk.ui.reveal_dialog import REVEAL_SECONDS, RevealDialog
-from dnw_desk.ui.widgets import button, error_label, hbox, label, show_error, vbox
+from dnw_desk.ui.widgets import button, error_label, hbox, keep_space, label, show_error, vbox
 
 
 class CaseDetailDialog(QDialog):
@@ -142,6 +142,12 @@ class CaseDetailDialog(QDialog):
         self.notice = label(wrap=True)
         self.notice.setObjectName("detailNotice")
         self.notice.setVisible(False)
+        # One line each is reserved below the buttons: a message never moves them (the whole
+        # text is in the tooltip should a long one not fit).
+        for line in (self.message, self.notice):
+            keep_space(line)
+            line.setWordWrap(False)
+            line.setFixedHeight(line.fontMetrics().height() + 4)
         self.reprint_button = button(_("Reprint the receipt"), self.on_reprint_clicked)
         self.reprint_button.setObjectName("detailReprint")
         close = button(_("Close"), self.accept)
@@ -213,6 +219,7 @@ class CaseDetailDialog(QDialog):
         for widget in self.pii_rows[MaskedField.ID_NUMBER]:
             widget.setVisible(not enterprise)
         self._show_details(view)
+        self.timeline.actors = dict(view.actors)
         self.timeline.set_rows(view.events)
         # After the layout settled, so rows fit the wrapped text at the final column width.
         QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
@@ -333,6 +340,7 @@ class CaseDetailDialog(QDialog):
 
     def _notice(self, text: str) -> None:
         self.notice.setText(text)
+        self.notice.setToolTip(text)
         self.notice.setVisible(bool(text))
 
     # --- reprint -------------------------------------------------------------------------------

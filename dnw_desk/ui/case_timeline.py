@@ -19,11 +19,16 @@ TIMELINE_COLUMNS = (N_("Time"), N_("Step"), N_("By"), N_("Details"))
 class TimelineModel(RowsModel):
     COLUMNS = TIMELINE_COLUMNS
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        # Event actor → who, in words (``CaseView.actors``); never the stored ``clerk:login``.
+        self.actors: dict[str, str] = {}
+
     def cell(self, event: Event, column: int) -> Any:
         if column == 0:
             return f"{event.at:%Y-%m-%d %H:%M}"
         if column == 1:
             return step_label(event)
         if column == 2:
-            return event.actor
+            return self.actors.get(event.actor, event.actor)
         return summarise(event)

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 from dnw_desk.clock import Clock, system_clock
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
 
 log = logging.getLogger(__name__)
+IDLE_CHECK_MS = 60_000
 
 DUMMY_URI = "dummy"
 PREVIEW_URI = "preview"
@@ -221,6 +222,12 @@ class PrintJobs(QObject):
             self.store, self._print_document, clock, on_done=self._on_worker_done
         )
         self._started = False
+        # While idle the printer is asked now and then, so the status bar does not keep
+        # "ready" for a printer that went away between two receipts.
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(IDLE_CHECK_MS)
+        self.watch_timer.timeout.connect(self.on_watch_timer_timeout)
+        self._checking = False
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -254,9 +261,44 @@ class PrintJobs(QObject):
             return self.store.open_jobs()
 
         self.tasks.run(start, self._show_open_jobs, self._on_store_error)
+        self.watch_timer.start()
+
+    @Slot()
+    def on_watch_timer_timeout(self) -> None:
+        self.check_idle_printer()
+
+    def check_idle_printer(self) -> None:
+        """Ask the printer for its state on the print lane, unless a job is on its way (the
+        job reports then) or the address needs no asking (preview, the in-memory dummy)."""
+        uri = self.printer_uri
+        if self._checking or self.open_jobs or uri in ("dummy", "preview"):
+            return
+        self._checking = True
+
+        def ask() -> Any:
+            from dnw_desk.printing.connection import check_status
+            from dnw_desk.printing.uri import parse_printer_uri
+
+            return check_status(parse_printer_uri(uri))
+
+        self.tasks.run(ask, self._on_idle_status, self._on_idle_check_failed, lane="print")
+
+    def _on_idle_status(self, status: Any) -> None:
+        self._checking = False
+        if self.open_jobs:
+            return  # a job started meanwhile and speaks for itself
+        if status.ready:
+            self.sig_state.emit("ok", _("Printer: ready"))
+        else:
+            self.sig_state.emit("error", _("Printer: {problem}").format(problem=status.message()))
+
+    def _on_idle_check_failed(self, error: BaseException) -> None:
+        self._checking = False
+        self.sig_state.emit("error", _("Printer: {problem}").format(problem=error))
 
     def shutdown(self) -> None:
         """Stop the worker thread (before the database closes)."""
+        self.watch_timer.stop()
         if self._started:
             self.worker.stop()
             self._started = False

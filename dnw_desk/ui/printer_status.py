@@ -70,7 +70,10 @@ class PrinterStatus(QWidget):
         if failed and state != "printing":
             state = "error"
             message += " " + _("{count} job(s) wait for the printer.").format(count=failed)
-        self.label.setText(message.strip() or _("Printer: ready"))
+        text = message.strip() or _("Printer: ready")
+        # The status bar is narrow at 1366 px: the label may be cut, the tooltip never is.
+        self.label.setText(text)
+        self.label.setToolTip(text)
         self.label.setStyleSheet(f"color: {COLOURS.get(state, '#5f6368')};")
         self.retry_button.setVisible(bool(failed) and self.logged_in)
         self.reprint_button.setVisible(state == "error" and self.logged_in)

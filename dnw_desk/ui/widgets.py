@@ -79,6 +79,15 @@ def error_label() -> QLabel:
     return widget
 
 
+def keep_space(widget: QWidget) -> QWidget:
+    """The widget keeps its place while hidden, so a message line appearing below buttons does
+    not move them under the user's pointer."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+    return widget
+
+
 def hint_label(text: str = "") -> QLabel:
     widget = QLabel(text)
     widget.setObjectName("fieldHint")
@@ -109,6 +118,7 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
 
 def show_error(message_label: QLabel, message: str) -> None:
     message_label.setText(message)
+    message_label.setToolTip(message)
     message_label.setVisible(bool(message))
 
 

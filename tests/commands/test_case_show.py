@@ -35,9 +35,7 @@ def handled_case(data_dir: Path) -> str:
     clock.advance(minutes=20)
     handling.perform(case_id, EventType.UNIT_ACCEPTED, CLERK, {"by": "李四"})
     clock.advance(minutes=40)
-    handling.perform(
-        case_id, EventType.OPINION_GIVEN, CLERK, {"kind": "handled", "text": "已办结"}
-    )
+    handling.perform(case_id, EventType.OPINION_GIVEN, CLERK, {"kind": "handled", "text": "已办结"})
     handling.reveal(case_id, MaskedField.PHONE, "回电告知", SHIFT_LEAD)
     desk.close()
     return saved.case.number

@@ -288,3 +288,39 @@ def test_the_detail_reprints_the_receipt_as_the_next_copy(qtbot, opened) -> None
     qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
     assert sent == [(dialog.view.number, 2)]
     assert "第 2 联" in dialog.notice.text()
+
+
+def test_the_timeline_and_the_handover_name_people_not_keys(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """Defect 11: ``clerk:wang`` in the timeline, the handover note and the ledger PDF."""
+    from dnw_desk.domain.roles import Role
+    from dnw_desk.services.accounts import AccountService, NewAccount
+    from dnw_desk.services.review import review_for
+
+    ui, _clock, open_as = opened
+    accounts = AccountService(ui.desk.db, ui.desk.clock)
+    accounts.create(NewAccount("admin", "0800", Role.ADMIN, "admin-pass-1"), by=None)
+    admin = Actor("admin", "0800", Role.ADMIN)
+    accounts.create(NewAccount("wang", "0815", Role.CLERK, "clerk-pass-1", "王芳"), by=admin)
+    accounts.create(NewAccount("li", "0801", Role.SHIFT_LEAD, "lead-pass-1", "李明"), by=admin)
+    dialog = open_as(CLERK)
+    by = {dialog.timeline.index(r, 2).data() for r in range(dialog.timeline.rowCount())}
+    assert by == {"窗口人员 王芳 · 工号 0815"}
+    note = review_for(ui.desk).save_handover(SHIFT_LEAD, "交接：两件待回访", START.date())
+    assert note.author == "值班长 李明 · 工号 0801"
+    assert review_for(ui.desk).handover(START.date()).author == note.author
+
+
+def test_a_message_does_not_move_the_buttons(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """Defect 26: the action buttons jumped ~22 px when a message line appeared."""
+    from dnw_desk.ui.widgets import show_error
+
+    _ui, _clock, open_as = opened
+    dialog = open_as(CLERK)
+    dialog.resize(1000, 680)
+    qtbot.wait(10)
+    button = dialog.action_buttons[EventType.NOTE]
+    before = button.mapTo(dialog, button.rect().topLeft())
+    show_error(dialog.message, "不能保存：磁盘已满。")
+    dialog._notice("已保存。")
+    qtbot.wait(10)
+    assert button.mapTo(dialog, button.rect().topLeft()) == before

@@ -129,6 +129,9 @@ def test_repeat_visitor_is_detected(qtbot: QtBot, clerk_desk: DeskHarness) -> No
     qtbot.mouseClick(page.repeat_panel.use_button, Qt.MouseButton.LeftButton)
     assert page.form.category.currentData() == "2"
     assert page.form.rows["earlier_visits"].container.isVisibleTo(page.form)
+    # Defect 19: the earlier visit's date and the phone given then are filled in.
+    assert page.form.text("earlier_visits") == f"{earlier.registered_at:%Y-%m-%d}"
+    assert page.form.text("phone") == "139 1234 5678"
 
 
 def test_repeat_visitor_by_phone_only_within_the_window(

@@ -215,3 +215,19 @@ def test_exit_with_unprinted_receipts_says_so_and_offers_to_stay(
     assert window.isVisible()  # stayed
     assert asked == [["打印队列中还有 1 个打印任务"]]
     printing.open_jobs = []
+
+
+def test_an_idle_printer_that_went_away_shows_in_the_status_bar(
+    qtbot: QtBot, clerk_desk: DeskHarness
+) -> None:
+    """Defects 17 and 18: "打印机：就绪" stayed after the printer went away; a long message was
+    cut at 1366 px with no way to read it."""
+    printing, status = clerk_desk.ui.printing, clerk_desk.session.printer_status
+    assert printing is not None and status is not None
+    assert printing.watch_timer.isActive()
+    printing.configure("tcp://127.0.0.1:9", "80mm")  # nothing listens there
+    printing.check_idle_printer()
+    qtbot.waitUntil(lambda: status.label.text() != "打印机：就绪", timeout=15_000)
+    assert status.label.text().startswith("打印机：")
+    assert status.label.toolTip() == status.label.text()
+    assert "refused" not in status.label.text().lower()  # no raw OS text

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QGroupBox, QLabel, QScrollArea, QSizePolicy, QWidget
 
 from dnw_desk.domain.errors import DomainError, FieldErrors
+from dnw_desk.domain.phone import display_phone
 from dnw_desk.domain.registration import Registration
 from dnw_desk.i18n import _
 from dnw_desk.services import drafts
@@ -142,7 +143,7 @@ class IntakePage(QWidget):
     def _connect_signals(self) -> None:
         self.form.sig_changed.connect(self.on_form_changed)
         self.form.sig_identity_changed.connect(self.on_form_identity_changed)
-        self.repeat_panel.sig_use_category.connect(self.form.suggest_category)
+        self.repeat_panel.sig_use_category.connect(self.on_repeat_category_used)
         self._draft_timer.timeout.connect(self.on_draft_timer_timeout)
         self._lookup_timer.timeout.connect(self.on_lookup_timer_timeout)
         for shortcut in self._shortcuts:
@@ -414,6 +415,20 @@ class IntakePage(QWidget):
     @Slot()
     def on_lookup_timer_timeout(self) -> None:
         self.lookup_earlier_visits()
+
+    @Slot(str)
+    def on_repeat_category_used(self, code: str) -> None:
+        """Category 2 rests on the earlier visits the desk just found: fill in their dates, and
+        the phone given then when none was typed yet (the citizen is at the counter to confirm
+        both)."""
+        self.form.suggest_category(code)
+        rows = self.repeat_panel.rows
+        if not self.form.text("earlier_visits").strip():
+            days = sorted({row.registered_at.date() for row in rows})
+            self.form.edits["earlier_visits"].setText(", ".join(d.isoformat() for d in days))
+        phones = [row.phone for row in rows if row.phone]
+        if phones and not self.form.text("phone").strip():
+            self.form.edits["phone"].setText(display_phone(phones[0]))
 
     def lookup_earlier_visits(self) -> None:
         id_number, phone, credit_code = self._identity
