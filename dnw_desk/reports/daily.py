@@ -8,10 +8,12 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
 
+from dnw_desk.domain.phone import display_phone
 from dnw_desk.i18n import _
 from dnw_desk.reports.chart import Bar, bar_chart
+from dnw_desk.reports.fonts import string_width
 from dnw_desk.reports.ledger import headings, on_time_label, status_label
 from dnw_desk.reports.pdf_common import (
     MARGIN,
@@ -27,9 +29,21 @@ from dnw_desk.reports.progress import atomic_output
 from dnw_desk.services.reference_data import category_tag
 from dnw_desk.services.review import DayReview, LedgerRow
 
-# Ledger columns on paper (indexes into LEDGER_COLUMNS) and their widths in mm (landscape A4).
+# Ledger columns on paper (indexes into LEDGER_COLUMNS) and their widths in mm (landscape A4);
+# None: the phone column, sized to its longest value, and the two wrapping text columns that
+# share what is left of the page.
 PDF_COLUMNS = (0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12)
-PDF_WIDTHS_MM = (34, 11, 30, 20, 10, 40, 40, 19, 20, 20, 10, 10)
+PDF_WIDTHS_MM: tuple[float | None, ...] = (34, 11, 30, None, 10, None, None, 19, 20, 20, 10, 10)
+PHONE_COLUMN = 3
+NUMBER_COLUMN_MM = 8
+# The longest phone on paper: a landline with a four-digit area code, as a clerk dials it.
+# Phone cells are plain text (no wrapping), so the column must hold it whole.
+LONGEST_PHONE = "0000-0000 0000"
+CELL_FONT_SIZE = 7.5
+CELL_PADDING = 3 + 3 + 2  # left and right padding of pdf_common.table, and a little air
+# Room for the ledger's heading, legend, table header and a few rows: less than that left on
+# page 1 and the ledger starts on the next page, otherwise right under the charts.
+LEDGER_MIN_SPACE = 50 * mm
 
 
 def write_daily_pdf(
@@ -61,7 +75,7 @@ def write_daily_pdf(
             _charts(review, PAGE[0] - 2 * MARGIN),
             para(_("Handover note"), "heading", bold=True),
             para(_handover_text(review), "body"),
-            PageBreak(),
+            CondPageBreak(LEDGER_MIN_SPACE),
             para(
                 _("Cases registered on {day} ({count})").format(
                     day=figures.day.isoformat(), count=len(rows)
@@ -145,7 +159,7 @@ def _pdf_cells(row: LedgerRow) -> list[str | int]:
         row.number,
         _short(row.registered_at, with_day=False),
         row.complainant,
-        row.phone,
+        _paper_phone(row.phone),
         category_tag(row.category_code),
         row.service_item,
         row.unit,
@@ -155,6 +169,22 @@ def _pdf_cells(row: LedgerRow) -> list[str | int]:
         on_time_label(row.on_time),
         row.returns,
     ]
+
+
+def _paper_phone(phone: str) -> str:
+    """A stored number as a clerk dials it (never ``+86…``); masked numbers are already so."""
+    return display_phone(phone) if phone.startswith("+") else phone
+
+
+def _column_widths() -> list[float]:
+    fixed = sum(w for w in PDF_WIDTHS_MM if w is not None) * mm + NUMBER_COLUMN_MM * mm
+    phone = string_width(LONGEST_PHONE, CELL_FONT_SIZE) + CELL_PADDING
+    shared = (PAGE[0] - 2 * MARGIN - fixed - phone) / (PDF_WIDTHS_MM.count(None) - 1)
+    widths = [
+        (phone if index == PHONE_COLUMN else shared) if w is None else w * mm
+        for index, w in enumerate(PDF_WIDTHS_MM)
+    ]
+    return [NUMBER_COLUMN_MM * mm, *widths]
 
 
 def _category_legend(rows: Sequence[LedgerRow]) -> str:
@@ -170,5 +200,4 @@ def _ledger_table(rows: Sequence[LedgerRow]) -> Table:
     titles = headings()
     header = [_("No.")] + [titles[i] for i in PDF_COLUMNS]
     body = [[index, *_pdf_cells(row)] for index, row in enumerate(rows, start=1)]
-    widths = [8 * mm] + [w * mm for w in PDF_WIDTHS_MM]
-    return table(header, body, widths)
+    return table(header, body, _column_widths())

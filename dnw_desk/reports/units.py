@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether
 
 from dnw_desk.i18n import N_, _
 from dnw_desk.reports.chart import Bar, bar_chart
@@ -65,13 +66,18 @@ def write_units_pdf(bulletin: UnitBulletin, out: Path, *, hall_name: str) -> Non
                 "subtitle",
             ),
             table([_(c) for c in UNIT_COLUMNS], rows, widths, numeric_from=1),
-            para(_("Overdue and returned cases by unit"), "heading", bold=True),
-            bar_chart(
-                _("Units with the most overdue cases"),
-                [_("Overdue cases"), _("Returns")],
-                [Bar(u.unit, (u.overdue, u.returns)) for u in bulletin.units],
-                width * 0.7,
-                max_bars=15,
+            # The heading moves to the next page with its chart rather than end a page alone.
+            KeepTogether(
+                [
+                    para(_("Overdue and returned cases by unit"), "heading", bold=True),
+                    bar_chart(
+                        _("Units with the most overdue cases"),
+                        [_("Overdue cases"), _("Returns")],
+                        [Bar(u.unit, (u.overdue, u.returns)) for u in bulletin.units],
+                        width * 0.7,
+                        max_bars=15,
+                    ),
+                ]
             ),
         ]
         on_page = footer(f"{hall_name} · {title}")

@@ -1,4 +1,5 @@
-"""Local staff accounts: create, log in, change password (DESIGN §7).
+"""Local staff accounts: create, log in, change password; the admin resets passwords, disables,
+enables and changes roles (DESIGN §7).
 
 Passwords are stored as salted scrypt hashes in a self-describing string
 (``scrypt$n$r$p$salt$hash``, base64), so the cost can be raised later without breaking old
@@ -13,8 +14,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy import Connection
 
 from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.errors import DomainError, FieldErrors
@@ -38,6 +43,11 @@ CLERK_NO_PATTERN = re.compile(r"^[0-9A-Za-z]{1,16}$")
 
 class LoginFailed(DomainError):
     """Wrong login or password (one message for both, so logins cannot be probed)."""
+
+
+class AccountDisabled(LoginFailed):
+    """The password is right but an admin disabled the account. Said only after the right
+    password, so it tells a prober nothing."""
 
 
 def hash_password(password: str, *, n: int = SCRYPT_N) -> str:
@@ -157,24 +167,25 @@ class AccountService:
         with self.db.read() as conn:
             row = repo.get_account(conn, login)
             stored = repo.password_hash_of(conn, login)
-        ok = row is not None and row.active and stored is not None
-        ok = ok and verify_password(password, stored or "")
+        right = row is not None and stored is not None and verify_password(password, stored)
         if row is not None:
-            self._log_attempt(login, now, ok)
-        if not ok or row is None:
+            self._log_attempt(login, now, right and row.active, disabled=right and not row.active)
+        if not right or row is None:
             raise LoginFailed(_("Wrong login or password."))
+        if not row.active:
+            raise AccountDisabled(
+                _("This account is disabled. Ask an admin of this desk to enable it.")
+            )
         return Actor(row.login, row.clerk_no, row.role)
 
-    def _log_attempt(self, login: str, at: datetime, ok: bool) -> None:
+    def _log_attempt(self, login: str, at: datetime, ok: bool, *, disabled: bool) -> None:
+        action = "account.login" if ok else "account.login_failed"
+        detail: dict[str, str] = {"login": login}
+        if disabled:
+            detail["reason"] = "disabled"
         with self.db.write() as conn:
             repo.record_login(conn, login, at, ok=ok)
-            append_audit(
-                conn,
-                at=at,
-                actor=f"login:{login}",
-                action="account.login" if ok else "account.login_failed",
-                detail={"login": login},
-            )
+            append_audit(conn, at=at, actor=f"login:{login}", action=action, detail=detail)
 
     def change_password(self, login: str, old: str, new: str) -> Changes:
         self.authenticate(login, old)
@@ -194,3 +205,76 @@ class AccountService:
                 detail={"login": login},
             )
         return Changes(accounts=True)
+
+    # --- the admin's changes to existing accounts -----------------------------------------
+
+    def reset_password(self, login: str, new: str, by: Actor) -> Changes:
+        """Set a forgotten password; the holder should change it at the next login."""
+        error = check_password(new)
+        if error:
+            raise FieldErrors({"password": error})
+        with self._admin_change(login, by) as (conn, _row, now):
+            repo.update_account(
+                conn,
+                login,
+                {"password_hash": hash_password(new), "failed_logins": 0, "updated_at": now},
+            )
+            append_audit(
+                conn,
+                at=now,
+                actor=by.audit_name,
+                action="account.password_reset",
+                detail={"login": login},
+            )
+        return Changes(accounts=True)
+
+    def set_active(self, login: str, active: bool, by: Actor) -> Changes:
+        """Disable (cannot log in, keeps its history) or enable an account again."""
+        with self._admin_change(login, by) as (conn, row, now):
+            if not active:
+                _refuse_losing_last_admin(conn, row, _("The last active admin cannot be disabled."))
+            repo.update_account(conn, login, {"active": active, "updated_at": now})
+            append_audit(
+                conn,
+                at=now,
+                actor=by.audit_name,
+                action="account.enabled" if active else "account.disabled",
+                detail={"login": login},
+            )
+        return Changes(accounts=True)
+
+    def change_role(self, login: str, role: Role, by: Actor) -> Changes:
+        with self._admin_change(login, by) as (conn, row, now):
+            if role is not Role.ADMIN:
+                _refuse_losing_last_admin(
+                    conn, row, _("The last active admin cannot be given another role.")
+                )
+            repo.update_account(conn, login, {"role": role.value, "updated_at": now})
+            append_audit(
+                conn,
+                at=now,
+                actor=by.audit_name,
+                action="account.role_changed",
+                detail={"login": login, "from": row.role.value, "to": role.value},
+            )
+        return Changes(accounts=True)
+
+    @contextmanager
+    def _admin_change(
+        self, login: str, by: Actor
+    ) -> Iterator[tuple[Connection, AccountRow, datetime]]:
+        """A write transaction on an existing account, for an admin only."""
+        if not may(by.role, Permission.ADMINISTER):
+            raise DomainError(_("Only an admin can change accounts."))
+        now = self.clock()
+        with self.db.write() as conn:
+            row = repo.get_account(conn, login)
+            if row is None:
+                raise DomainError(_("This account no longer exists."))
+            yield conn, row, now
+
+
+def _refuse_losing_last_admin(conn: Connection, row: AccountRow, message: str) -> None:
+    """Without an active admin nobody could manage accounts or settings on this desk again."""
+    if row.active and row.role is Role.ADMIN and repo.count_active_admins(conn) <= 1:
+        raise DomainError(message)

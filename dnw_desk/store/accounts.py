@@ -77,6 +77,15 @@ def count_accounts(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(accounts)).scalar_one())
 
 
+def count_active_admins(conn: Connection) -> int:
+    query = (
+        select(func.count())
+        .select_from(accounts)
+        .where(accounts.c.role == Role.ADMIN.value, accounts.c.active.is_(True))
+    )
+    return int(conn.execute(query).scalar_one())
+
+
 def list_accounts(conn: Connection) -> list[AccountRow]:
     return [_row(r) for r in conn.execute(select(*_ROW_COLUMNS).order_by(accounts.c.login))]
 

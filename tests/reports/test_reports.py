@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import html
+import re
 import shutil
 import subprocess
 from datetime import date, datetime
@@ -18,7 +20,7 @@ from dnw_desk.reports import jobs
 from dnw_desk.reports.progress import CancelToken, ExportCancelled
 from dnw_desk.services.cases import PermissionDenied
 from dnw_desk.services.handling import handling_for
-from dnw_desk.services.review import ExportRequest
+from dnw_desk.services.review import ExportRequest, UnitBulletin, UnitFigures
 from tests.factories import CLERK, SHIFT_LEAD, TODAY, VALID_ID, desk_at, register
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
@@ -170,3 +172,85 @@ def test_a_not_accepted_case_shows_its_reason_never_its_key(desk, tmp_path: Path
     sheet = load_workbook(xlsx, read_only=True).active
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert "宜通过12345热线反映" in cells and not any("x-hotline" in c for c in cells)
+
+
+def pdf_words(path: Path) -> list[tuple[int, float, float, float, str]]:
+    """Every word of the PDF as (page, xMin, xMax, yMin, text), through pdftotext -bbox."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    words: list[tuple[int, float, float, float, str]] = []
+    page = 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)".*>(.*)</word>', line)
+        if found:
+            x_min, y_min, x_max = (float(found.group(i)) for i in (1, 2, 3))
+            words.append((page, x_min, x_max, y_min, html.unescape(found.group(4))))
+    return words
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("masked", [True, False])
+def test_day_ledger_phones_stay_in_their_column(desk, tmp_path: Path, masked: bool) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11, defect 12: a landline ran over into the next column."""
+    out = tmp_path / "daily.pdf"
+    jobs.daily_pdf(desk, TODAY, out, actor=SHIFT_LEAD, masked=masked, reason="核对")
+    words = pdf_words(out)
+    page, phone_left, _x, header_y, _t = next(w for w in words if w[4] == "电话")
+    # The next column's header text starts 3 pt (its padding) right of the cell border.
+    border = (
+        min(
+            w[1]
+            for w in words
+            if w[0] == page and w[1] > phone_left + 1 and abs(w[3] - header_y) < 6
+        )
+        - 3
+    )
+    in_column = [
+        w for w in words if w[0] == page and w[3] > header_y + 8 and phone_left - 1 < w[1] < border
+    ]
+    phones = [w for w in in_column if any(c.isdigit() for c in w[4])]
+    assert len({w[3] for w in phones}) == 4  # one phone per case
+    assert ("0551-****5678" if masked else "0551-6234") in {w[4] for w in phones}
+    assert not any(w[4].startswith("+86") for w in words)
+    for word in phones:
+        assert word[2] <= border - 1, word
+
+
+@needs_pdftotext
+def test_day_ledger_starts_on_page_one_when_there_is_room(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11, defect 12: a forced page break left most of page 1 empty."""
+    out = tmp_path / "daily.pdf"
+    jobs.daily_pdf(desk, TODAY, out)
+    first_page = subprocess.run(
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(out), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "登记案件" in first_page and "AH08-20261124-0001" in first_page
+
+
+def _bulletin(units: int) -> UnitBulletin:
+    figures = tuple(
+        UnitFigures(f"测试单位{index:02d}", 9, 8, 7, units - index, 5.5, index % 3, 6, 5, 4.2)
+        for index in range(units)
+    )
+    return UnitBulletin(date(2026, 11, 1), figures, START)
+
+
+@needs_pdftotext
+def test_bulletin_heading_stays_with_its_chart(tmp_path: Path) -> None:
+    """Issue 11, defect 12: "各单位逾期与退单情况" ended page 1, its chart on page 2. Whatever the
+    number of units, the heading and the chart's title share a page."""
+    from dnw_desk.reports.units import write_units_pdf
+
+    for units in range(18, 42, 2):
+        out = tmp_path / f"units-{units}.pdf"
+        write_units_pdf(_bulletin(units), out, hall_name="测试大厅")
+        words = pdf_words(out)
+        heading = next(w[0] for w in words if w[4].startswith("各单位逾期与退单情况"))
+        chart = next(w[0] for w in words if w[4].startswith("逾期较多的单位"))
+        assert heading == chart, units

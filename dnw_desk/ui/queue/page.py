@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTabBar,
@@ -30,6 +29,7 @@ from dnw_desk.services.queue import QueueQuery, QueueService, QueueView
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.cases_repo import CaseFilter
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.queue.columns import fit_columns, fit_rows, sample_texts
 from dnw_desk.ui.queue.model import CASE_ID_ROLE, Column, QueueModel
 from dnw_desk.ui.widgets import hbox, label, vbox
 
@@ -122,20 +122,9 @@ class QueuePage(QWidget):
         self.table.horizontalHeader().setSortIndicator(
             Column.TIME_LEFT, Qt.SortOrder.AscendingOrder
         )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in (
-            (Column.NUMBER, 170),
-            (Column.REGISTERED, 120),
-            (Column.COMPLAINANT, 110),
-            (Column.CATEGORY, 150),
-            (Column.UNIT, 170),
-            (Column.STATUS, 80),
-            (Column.DEADLINE, 95),
-            (Column.TIME_LEFT, 130),
-        ):
-            self.table.setColumnWidth(column, width)
+        settings = self.ui.desk.settings
+        samples = sample_texts(settings.hall_code, settings.window_no, now.date())
+        fit_columns(self.table, samples)
         filters = hbox(
             self.status_box,
             self.level_box,
@@ -182,6 +171,7 @@ class QueuePage(QWidget):
         self.date_to.dateChanged.connect(self.on_filters_changed)
         self.table.activated.connect(self.on_table_activated)
         self.model.sig_failed.connect(self.on_model_failed)
+        self.model.sig_loaded.connect(self.on_model_loaded)
         self.ui.bus.sig_changed.connect(self.on_bus_changed)
 
     # --- the query -----------------------------------------------------------------------------
@@ -272,6 +262,11 @@ class QueuePage(QWidget):
     def on_tick_timer_timeout(self) -> None:
         first, last = self.visible_rows()
         self.model.tick(first, last)
+        fit_rows(self.table, self.model, first, last)
+
+    @Slot(int)
+    def on_model_loaded(self, _count: int) -> None:
+        fit_rows(self.table, self.model, *self.visible_rows())
 
     @Slot(QModelIndex)
     def on_table_activated(self, index: QModelIndex) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QWidget,
 )
 
@@ -139,7 +140,8 @@ class ReviewPage(QWidget):
         bottom = hbox(note_box, export_box)
         bottom.setStretch(0, 1)
         bottom.setStretch(1, 1)
-        self.setLayout(
+        content = QWidget()
+        content.setLayout(
             vbox(
                 hbox(
                     label(_("Review of the day"), bold=True, scale=1.3),
@@ -155,6 +157,13 @@ class ReviewPage(QWidget):
                 margin=8,
             )
         )
+        # The charts keep the height their labels need (large font, 1366×768 included): when
+        # the window is shorter than the page, the page scrolls rather than squeeze them.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        self.setLayout(vbox(self.scroll_area))
 
     def _connect_signals(self) -> None:
         self.day_edit.dateChanged.connect(self.on_day_edit_changed)
@@ -193,7 +202,7 @@ class ReviewPage(QWidget):
         )
         self.unit_chart.set_data(
             [_("Awaiting feedback"), _("Overdue cases"), _("Returns")],
-            [(b.label, (b.pending, b.overdue, b.returns)) for b in review.by_unit[:8]],
+            [(b.label, (b.pending, b.overdue, b.returns)) for b in review.by_unit],
         )
         self._show_note(review.handover)
 

@@ -1,0 +1,54 @@
+"""The admin manages existing accounts in the settings dialog (issue 11, defect 8)."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from dnw_desk.i18n import _
+from dnw_desk.ui.settings_dialog import SettingsDialog
+from tests.ui.conftest import ADMIN, CLERK, DeskHarness
+
+
+def _select_account(dialog: SettingsDialog, login: str) -> None:
+    row = next(i for i, a in enumerate(dialog.account_rows) if a.login == login)
+    dialog.account_table.selectRow(row)
+
+
+def _status_of(dialog: SettingsDialog, login: str) -> str:
+    row = next(i for i, a in enumerate(dialog.account_rows) if a.login == login)
+    item = dialog.account_table.item(row, 3)
+    assert item is not None
+    return item.text()
+
+
+def test_admin_manages_existing_accounts(qtbot: QtBot, harness: DeskHarness) -> None:
+    harness.login(qtbot, ADMIN[0], ADMIN[2])
+    dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
+    qtbot.addWidget(dialog)
+    assert not dialog.account_actions.isEnabled()  # nothing selected yet
+    _select_account(dialog, CLERK[0])
+    assert dialog.active_button.text() == _("Disable")
+    dialog.reset_password.setText("new-clerk-pass")
+    dialog.on_reset_password_clicked()
+    assert harness.accounts.authenticate(CLERK[0], "new-clerk-pass").login == CLERK[0]
+    dialog.edit_role.setCurrentIndex(dialog.edit_role.findData("shift_lead"))
+    dialog.on_change_role_clicked()
+    assert harness.accounts.authenticate(CLERK[0], "new-clerk-pass").role.value == "shift_lead"
+    dialog.on_active_clicked()
+    assert _status_of(dialog, CLERK[0]) == _("Disabled")
+    assert dialog.active_button.text() == _("Enable")  # the selection survived the reload
+    _select_account(dialog, ADMIN[0])
+    dialog.on_active_clicked()
+    assert dialog.account_error.text() == _("The last active admin cannot be disabled.")
+    assert _status_of(dialog, ADMIN[0]) == _("Active")
+
+
+def test_a_disabled_account_is_told_so_at_login(qtbot: QtBot, harness: DeskHarness) -> None:
+    admin = harness.accounts.authenticate(ADMIN[0], ADMIN[2])
+    harness.accounts.set_active(CLERK[0], False, by=admin)
+    harness.login(qtbot, CLERK[0], CLERK[2])
+    assert harness.ui.actor is None
+    page = harness.session.login_page
+    assert page.error.text() == _(
+        "This account is disabled. Ask an admin of this desk to enable it."
+    )
