@@ -80,6 +80,10 @@ def setup_qt_look(
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(f"qtbase_{qt_language}", path):
         app.installTranslator(translator)
+    if qt_language == "zh_CN":
+        from dnw_desk.ui.qt_gaps import QtGapsTranslator
+
+        app.installTranslator(QtGapsTranslator(app))  # last installed is asked first
     QLocale.setDefault(
         QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English)
     )
@@ -410,12 +414,14 @@ def run_desk(data_dir: Path) -> int:
     set_language(local.language)
     setup_qt_look(app, local.language, local.large_font, fonts_in_background=True)
     window = start_window(local)
+    window.show_opening()
     if local.geometry:
         window.restoreGeometry(QByteArray.fromBase64(local.geometry.encode()))
+        window.show()
     else:
-        window.resize(1366, 768)
-    window.show_opening()
-    window.show()
+        # A counter PC's screen belongs to the desk; a fixed size would put the status bar
+        # (sync and printer state) below a 1366×768 screen once the title bar is added.
+        window.showMaximized()
     start = DeskStart(app, window, data_dir, local)
     if start.exit_when_ready:
         QTimer.singleShot(0, _print_ready)

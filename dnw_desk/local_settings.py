@@ -28,6 +28,7 @@ class LocalSettings:
     large_font: bool = False
     geometry: str = ""  # QMainWindow.saveGeometry(), base64
     last_login: str = ""
+    export_dir: str = ""  # the folder the last export went to ("" → the user's Documents)
 
 
 def settings_path(data_dir: Path) -> Path:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -107,3 +108,29 @@ def test_a_crossing_notifies_once_with_banner_and_tray_also_after_restart(
     alerts.refresh()
     assert tray.messages == [] and banner.isHidden()
     desk.close()
+
+
+def test_the_save_dialog_opens_in_documents_then_in_the_last_folder(
+    qtbot: QtBot, harness: DeskHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 23: the save dialog opened in the program's working directory and forgot."""
+    from dnw_desk.ui.review import page as review_page
+
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features.show_review()
+    page = features.review_page
+    offered: list[str] = []
+    chosen = tmp_path / "exports" / "台账.xlsx"
+    chosen.parent.mkdir()
+
+    def fake_dialog(parent, title, start, filters):  # type: ignore[no-untyped-def]
+        offered.append(start)
+        return str(chosen), filters
+
+    monkeypatch.setattr(review_page.QFileDialog, "getSaveFileName", fake_dialog)
+    assert page.ask_path("导出", "台账.xlsx", "*.xlsx") == chosen
+    assert not offered[0].startswith(str(Path.cwd()) + "/台账")
+    page.ask_path("导出", "日报.pdf", "*.pdf")
+    assert offered[1] == str(chosen.parent / "日报.pdf")
+    assert harness.ui.local.export_dir == str(chosen.parent)

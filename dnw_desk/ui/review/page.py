@@ -3,11 +3,12 @@ and the exports (day ledger PDF, ledger XLSX/CSV, monthly per-unit bulletin)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtCore import QDate, QStandardPaths, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from dnw_desk.domain.errors import DomainError, FieldErrors
 from dnw_desk.domain.roles import Permission, may
 from dnw_desk.i18n import N_, _
+from dnw_desk.local_settings import save_local_settings
 from dnw_desk.reports import jobs
 from dnw_desk.services.changes import Changes
 from dnw_desk.services.review import DayReview, ExportRequest, HandoverNote, review_for
@@ -57,6 +59,14 @@ class FigureTile(QFrame):
         self.value = label("—", bold=True, scale=1.8)
         self.title = hint_label(title)
         self.setLayout(vbox(self.title, self.value, margin=8, spacing=2))
+
+
+def export_folder(remembered: str) -> Path:
+    """Where a save dialog opens: the remembered folder while it exists, else Documents."""
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
 
 
 class ReviewPage(QWidget):
@@ -254,9 +264,17 @@ class ReviewPage(QWidget):
         return masked, reason
 
     def ask_path(self, title: str, suggested: str, filters: str) -> Path | None:
-        """The file to write (a seam tests replace)."""
-        path, _filter = QFileDialog.getSaveFileName(self, title, suggested, filters)
-        return Path(path) if path else None
+        """The file to write (a seam tests replace): offered in the folder of the last export,
+        else the user's Documents — never the program's working directory."""
+        start = str(export_folder(self.ui.local.export_dir) / suggested)
+        path, _filter = QFileDialog.getSaveFileName(self, title, start, filters)
+        if not path:
+            return None
+        chosen = Path(path)
+        self.ui.local = replace(self.ui.local, export_dir=str(chosen.parent))
+        data_dir, local = self.ui.desk.data_dir, self.ui.local
+        self.ui.tasks.run(lambda: save_local_settings(data_dir, local), lane="file")
+        return chosen
 
     @Slot()
     def on_daily_button_clicked(self) -> None:
