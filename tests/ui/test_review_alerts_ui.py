@@ -73,7 +73,7 @@ def test_the_shift_lead_reviews_writes_the_handover_and_exports(
     assert contains_unmasked_pii(" ".join(str(c) for r in rows for c in r if c)) == []
     page.unmasked_check.setChecked(True)
     page.on_ledger_button_clicked()  # no reason: refused before any file dialog
-    assert page.message.text() == "导出未脱敏数据须填写理由。"
+    assert page.reason_error.text() == "导出未脱敏数据须填写理由。"
 
 
 def test_a_crossing_notifies_once_with_banner_and_tray_also_after_restart(
@@ -134,3 +134,23 @@ def test_the_save_dialog_opens_in_documents_then_in_the_last_folder(
     page.ask_path("导出", "日报.pdf", "*.pdf")
     assert offered[1] == str(chosen.parent / "日报.pdf")
     assert harness.ui.local.export_dir == str(chosen.parent)
+
+
+def test_an_unmasked_export_without_reason_marks_the_reason_field(
+    qtbot: QtBot, harness: DeskHarness
+) -> None:
+    """Defect 22: the message showed atop the page while the reason field was not marked."""
+    from dnw_desk.ui.widgets import INVALID_PROPERTY
+
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features.show_review()
+    page = features.review_page
+    page.unmasked_check.setChecked(True)
+    assert page._export_options() is None
+    assert page.reason_edit.property(INVALID_PROPERTY)
+    assert page.reason_error.isVisibleTo(page) and "理由" in page.reason_error.text()
+    assert page.reason_edit.hasFocus() or page.reason_edit.isEnabled()
+    qtbot.keyClicks(page.reason_edit, "ID check")
+    assert not page.reason_edit.property(INVALID_PROPERTY)
+    assert page._export_options() == (False, "ID check")

@@ -32,7 +32,16 @@ from dnw_desk.services.review import DayReview, ExportRequest, HandoverNote, rev
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.review.charts import BarChartView
 from dnw_desk.ui.review.exports import ExportRun, export_runner, is_cancelled
-from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, label, show_error, vbox
+from dnw_desk.ui.widgets import (
+    button,
+    error_label,
+    hbox,
+    hint_label,
+    label,
+    mark_invalid,
+    show_error,
+    vbox,
+)
 
 FIGURES = (
     ("registered", N_("Registered")),
@@ -120,6 +129,8 @@ class ReviewPage(QWidget):
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(_("Reason (required for unmasked)"))
         self.reason_edit.setEnabled(False)
+        self.reason_error = error_label()  # beside the field it is about, not atop the page
+        self.reason_edit.textEdited.connect(self.on_reason_edit_text_edited)
         self.from_edit = QDateEdit(today.addDays(-today.day() + 1))
         self.to_edit = QDateEdit(today)
         for edit in (self.from_edit, self.to_edit):
@@ -134,6 +145,7 @@ class ReviewPage(QWidget):
         export_box.setLayout(
             vbox(
                 hbox(self.unmasked_check, self.reason_edit),
+                self.reason_error,
                 hbox(self.daily_button, self.units_button, None),
                 hbox(
                     label(_("Ledger from")),
@@ -259,9 +271,16 @@ class ReviewPage(QWidget):
         masked = not self.unmasked_check.isChecked()
         reason = self.reason_edit.text().strip()
         if not masked and len(reason) < 2:
-            show_error(self.message, _("Give the reason for an unmasked export."))
+            show_error(self.reason_error, _("Give the reason for an unmasked export."))
+            mark_invalid(self.reason_edit, True)
+            self.reason_edit.setFocus()
             return None
         return masked, reason
+
+    @Slot(str)
+    def on_reason_edit_text_edited(self, _text: str) -> None:
+        show_error(self.reason_error, "")
+        mark_invalid(self.reason_edit, False)
 
     def ask_path(self, title: str, suggested: str, filters: str) -> Path | None:
         """The file to write (a seam tests replace): offered in the folder of the last export,
