@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QWidget
 
@@ -178,7 +178,7 @@ class DeskSession(QObject):
         can_register = may(actor.role, Permission.REGISTER)
         self.intake.setEnabled(can_register)
         if can_register and self.pages.currentWidget() is self.intake:
-            self.intake.form.kind.setFocus()
+            self.focus_intake()
         if not self._drafts_offered and can_register:
             self._drafts_offered = True
             self.intake.offer_draft()
@@ -226,7 +226,14 @@ class DeskSession(QObject):
     @Slot()
     def on_register_triggered(self) -> None:
         self.pages.setCurrentWidget(self.intake)
-        self.intake.form.kind.setFocus()
+        self.focus_intake()
+
+    def focus_intake(self) -> None:
+        """Typing starts in the name: the kind (person) is right for most complainants, and
+        letters typed into its combo box were lost. The window is activated too, since after
+        a dialog closed it may not be, and then its shortcuts do not fire."""
+        self.window.activateWindow()
+        self.intake.form.edits["name"].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # --- settings ------------------------------------------------------------------------
 

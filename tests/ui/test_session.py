@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.app import build_ui, first_run
@@ -231,3 +231,15 @@ def test_an_idle_printer_that_went_away_shows_in_the_status_bar(
     assert status.label.text().startswith("打印机：")
     assert status.label.toolTip() == status.label.text()
     assert "refused" not in status.label.text().lower()  # no raw OS text
+
+
+def test_after_login_and_f2_typing_starts_in_the_name(qtbot: QtBot, harness: DeskHarness) -> None:
+    """Defect 13: after login and after F2 the typed text was lost."""
+    harness.login(qtbot, CLERK[0], CLERK[2])
+    form = harness.session.intake.form
+    qtbot.waitUntil(lambda: form.edits["name"].hasFocus(), timeout=3000)
+    qtbot.keyClicks(QApplication.focusWidget(), "Wang")
+    assert form.text("name") == "Wang"
+    harness.session.pages.setCurrentIndex(0)
+    harness.session.register_action.trigger()
+    qtbot.waitUntil(lambda: form.edits["name"].hasFocus(), timeout=3000)
