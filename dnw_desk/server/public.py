@@ -233,7 +233,7 @@ def _form(lang: str) -> str:
     return (
         '<form class="card" method="get" action="/status/lookup">'
         f'<label>{_t(lang, "Case number")}<input name="number" autocomplete="off" '
-        'placeholder="AH08-20261124-0007K"></label>'
+        f'placeholder="{_t(lang, "As printed on your receipt")}"></label>'
         f'<label>{_t(lang, "Verification code")}<input name="code" autocomplete="off"></label>'
         f'<input type="hidden" name="lang" value="{html.escape(lang)}">'
         f"<button>{_t(lang, 'Look up')}</button></form>"

@@ -122,3 +122,13 @@ def test_open311_views(client: TestClient, case: Any) -> None:
     assert client.get("/open311/v2/requests/NOPE.json").status_code == 404
     one = client.get(f"/open311/v2/requests/{case.number}.json").json()
     assert one[0]["service_request_id"] == case.number
+
+
+def test_the_lookup_form_shows_no_other_hall_s_number(client: TestClient) -> None:
+    """Issue 11, defect 27: the placeholder was another hall's example number."""
+    import re
+
+    page = client.get("/status").text
+    placeholder = re.search(r'name="number"[^>]*placeholder="([^"]*)"', page)
+    assert placeholder is not None and placeholder.group(1) == "见回执上的受理编号"
+    assert re.search(r"[A-Z]{2}\d{2}-\d{8}-\d{4}", page) is None
