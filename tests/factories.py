@@ -58,3 +58,20 @@ def register(desk: Desk, **changes: Any):  # type: ignore[no-untyped-def]
 
 
 TODAY = date(2026, 11, 24)
+
+
+def register_refused(  # type: ignore[no-untyped-def]
+    desk: Desk,
+    reason_code: str = "x-hotline",
+    reason: str = "宜通过12345热线反映",
+    advice: str = "请拨打12345",
+):
+    """A case recorded as not accepted, filed under its refusal reason as the intake does."""
+    return desk.cases.register_not_accepted(
+        registration(lead_unit=""),
+        CLERK,
+        reason_code=reason_code,
+        reason=reason,
+        advice=advice,
+        units=desk.settings.units,
+    )

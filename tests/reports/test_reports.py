@@ -149,16 +149,9 @@ def test_unit_bulletin_pdf_and_xlsx(desk, tmp_path: Path) -> None:  # type: igno
 def test_a_not_accepted_case_shows_its_reason_never_its_key(desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Issue 11, defect 4: ``x-hotline`` reached the queue, the chart, the PDF and the XLSX."""
     from dnw_desk.services.review import review_for
-    from tests.factories import registration
+    from tests.factories import register_refused
 
-    desk.cases.register_not_accepted(
-        registration(lead_unit=""),
-        CLERK,
-        reason_code="x-hotline",
-        reason="宜通过12345热线反映",
-        advice="请拨打12345",
-        units=desk.settings.units,
-    )
+    register_refused(desk)
     day = desk.clock().date()
     review = review_for(desk).build_day_review(day)
     labels = {b.label for b in review.by_category}

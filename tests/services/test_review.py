@@ -26,7 +26,7 @@ from tests.factories import (
     VALID_ID,
     desk_at,
     register,
-    registration,
+    register_refused,
 )
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
@@ -50,14 +50,7 @@ def test_day_review_counts_and_breakdowns(data_dir: Path) -> None:
     desk, clock = desk_at(data_dir, START)
     first = register(desk).case.id
     register(desk, lead_unit="省民政厅")
-    desk.cases.register_not_accepted(
-        registration(lead_unit=""),
-        CLERK,
-        reason_code="x-petition",
-        reason="信访事项",
-        advice="请到信访部门",
-        units=desk.settings.units,
-    )
+    register_refused(desk, "x-petition", "信访事项", "请到信访部门")
     clock.advance(hours=1)
     _feed_back(desk, first)
     clock.now = datetime(2026, 11, 25, 16, 0, tzinfo=HALL_TZ)  # the other is due soon

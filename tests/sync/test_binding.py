@@ -13,7 +13,7 @@ from dnw_desk.services.settings import load_settings, save_settings
 from dnw_desk.store.sync_state import sync_state as sync_state_table
 from dnw_desk.store.tables import outbox
 from dnw_desk.sync import state as sync_state
-from dnw_desk.sync.client import SyncClient
+from dnw_desk.sync.client import SyncClient, SyncReport
 from tests.factories import register
 from tests.sync.conftest import LiveServer, Tokens
 
@@ -24,20 +24,21 @@ def _move_desk(desk: Desk, hall: str, window: str) -> None:
     desk.reload()
 
 
-def _client(desk: Desk, url: str, token: str) -> SyncClient:
-    return SyncClient(desk.db, url, token, clock=desk.clock)
+def _sync_moved_desk(desk: Desk, server: LiveServer, tokens: Tokens) -> SyncReport:
+    """Move the desk to HF/03, register a case there and sync once."""
+    _move_desk(desk, "HF", "03")
+    register(desk)
+    client = SyncClient(desk.db, server.url, tokens.terminal, clock=desk.clock)
+    try:
+        return client.sync_once()
+    finally:
+        client.close()
 
 
 def test_a_desk_moved_to_another_window_says_which_and_sends_nothing(
     enrolled_desk: Desk, live_server: LiveServer, server_tokens: Tokens, english: None
 ) -> None:
-    _move_desk(enrolled_desk, "HF", "03")
-    register(enrolled_desk)
-    client = _client(enrolled_desk, live_server.url, server_tokens.terminal)
-    try:
-        report = client.sync_once()
-    finally:
-        client.close()
+    report = _sync_moved_desk(enrolled_desk, live_server, server_tokens)
     assert report.status.state == "error" and report.pushed == 0
     message = report.status.error or ""
     assert "hall AH window 08" in message and "hall HF window 03" in message
@@ -56,13 +57,7 @@ def test_a_403_from_the_server_names_the_credential_s_window(
                 sync_state_table.c.key.in_([sync_state.ENROLLED_HALL, sync_state.ENROLLED_WINDOW])
             )
         )
-    _move_desk(enrolled_desk, "HF", "03")
-    register(enrolled_desk)
-    client = _client(enrolled_desk, live_server.url, server_tokens.terminal)
-    try:
-        report = client.sync_once()
-    finally:
-        client.close()
+    report = _sync_moved_desk(enrolled_desk, live_server, server_tokens)
     assert report.status.state == "error"
     message = report.status.error or ""
     assert "hall AH window 08" in message and "hall HF window 03" in message

@@ -208,17 +208,10 @@ def test_the_search_box_finds_a_returning_complainant(qtbot: QtBot, filled) -> N
 
 def test_the_queue_names_a_not_accepted_case_s_reason(qtbot: QtBot, data_dir: Path) -> None:
     """Issue 11, defect 4: the category column showed ``x-hotline``."""
-    from tests.factories import registration
+    from tests.factories import register_refused
 
     desk, clock = desk_at(data_dir)
-    desk.cases.register_not_accepted(
-        registration(lead_unit=""),
-        CLERK,
-        reason_code="x-hotline",
-        reason="宜通过12345热线反映",
-        advice="请拨打12345",
-        units=desk.settings.units,
-    )
+    register_refused(desk)
     model = make_model(desk, clock)
     model.set_query(QueueQuery(view=QueueView.ALL))
     column = list(Column).index(Column.CATEGORY)
