@@ -103,7 +103,8 @@ def cups_server() -> Iterator[CupsServer]:
     for command in ("lp", "lpstat", "lpadmin", "cancel"):
         need(command)
     if os.geteuid() != 0:
-        _give_up("a private cupsd needs root here (it runs its backends as user lp)")
+        # Not a missing install but how the runner is set up: skipped, with CI=true as well.
+        pytest.skip("a private cupsd needs root here (it runs its backends as user lp)")
     # Not under pytest's 0700 tmp dirs: cupsd's helpers run as user lp and must get in.
     root = Path(tempfile.mkdtemp(prefix="dnw-cups-"))
     root.chmod(0o755)
