@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -78,6 +79,9 @@ class ActionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.accepted.connect(self.on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
+        # Return in a multi-line field is a new line: Ctrl+Return saves from anywhere.
+        save = QShortcut(QKeySequence("Ctrl+Return"), self)
+        save.activated.connect(self.on_buttons_accepted)
         layout = vbox(form, self.buttons, margin=12)
         self.setLayout(layout)
         self.values: dict[str, Any] = {}

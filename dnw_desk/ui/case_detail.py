@@ -115,6 +115,7 @@ class CaseDetailDialog(QDialog):
         self.pii.setColumnStretch(1, 1)
         self.timeline = TimelineModel(self)
         self.timeline_view = QTableView()
+        self.timeline_view.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.timeline_view.setModel(self.timeline)
         self.timeline_view.verticalHeader().setVisible(False)
         self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -232,6 +233,18 @@ class CaseDetailDialog(QDialog):
         for event_type, action in self.action_buttons.items():
             action.setEnabled(possible[event_type])
             action.setToolTip(self._why_disabled(event_type, possible[event_type]))
+        self._keep_keyboard_focus()
+
+    def _keep_keyboard_focus(self) -> None:
+        """A step just done usually disables its own button, which had the focus: hand it to
+        the first step still possible, so the keyboard never ends up nowhere."""
+        current = self.focusWidget()
+        if current is not None and current.isEnabled() and current.isVisible():
+            return
+        for action in self.action_buttons.values():
+            if action.isEnabled():
+                action.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def _show_details(self, view: CaseView) -> None:
         """The registration's own facts (description, request, co-units, evidence)."""
@@ -306,6 +319,7 @@ class CaseDetailDialog(QDialog):
             desk.clock,
             desk.deadlines.working_time,
         )
+        self.activateWindow()  # back from the step's dialog: keys come here again
         if values is not None:
             self.perform(event_type, values)
 

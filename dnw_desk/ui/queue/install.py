@@ -98,6 +98,9 @@ class QueueFeatures(QObject):
         self.details.append(dialog)
         dialog.finished.connect(lambda _result: self._forget(dialog))
         dialog.open()
+        # Keys go to the case at once (where a window manager does not hand it the focus).
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
 
     def _forget(self, dialog: CaseDetailDialog) -> None:

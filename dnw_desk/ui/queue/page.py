@@ -111,6 +111,8 @@ class QueuePage(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("queueCount")
         self.table = QTableView()
+        # Tab leaves the table (arrows move in it): otherwise a keyboard user is caught in it.
+        self.table.setTabKeyNavigation(False)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
