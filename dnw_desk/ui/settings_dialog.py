@@ -214,6 +214,7 @@ class SettingsDialog(QDialog):
 
     def _units_tab(self) -> QWidget:
         self.units_edit = QPlainTextEdit("\n".join(self.settings.units))
+        self.units_edit.setTabChangesFocus(True)  # Tab reaches the buttons: one unit a line
         self.units_edit.setObjectName("units")
         widget = QWidget()
         widget.setLayout(

@@ -160,6 +160,7 @@ class UnitsPage(_Page):
             ),
         )
         self.units = QPlainTextEdit("\n".join(settings.units))
+        self.units.setTabChangesFocus(True)  # Tab reaches the buttons: one unit a line
         self.units.setObjectName("units")
         self.form.addRow(self.units)
 

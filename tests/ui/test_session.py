@@ -243,3 +243,16 @@ def test_after_login_and_f2_typing_starts_in_the_name(qtbot: QtBot, harness: Des
     harness.session.pages.setCurrentIndex(0)
     harness.session.register_action.trigger()
     qtbot.waitUntil(lambda: form.edits["name"].hasFocus(), timeout=3000)
+
+
+def test_the_wizard_s_unit_list_can_be_left_by_keyboard(qtbot: QtBot, data_dir: Path) -> None:
+    """Walkthrough finding: Tab and Return in the unit list stayed in the text box."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    desk = open_desk(data_dir)
+    ui, _accounts = build_ui(desk, LocalSettings(), ImmediateTaskRunner())
+    wizard = SetupWizard(ui)
+    qtbot.addWidget(wizard)
+    units = wizard.findChild(QPlainTextEdit, "units")
+    assert units is not None and units.tabChangesFocus()
+    desk.close()
