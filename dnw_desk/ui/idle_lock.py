@@ -51,7 +51,9 @@ class IdleLock(QObject):
         self.timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self.active and event.type() in ACTIVITY:
+        # While the object is torn down its Python attributes may be gone before Qt removes
+        # the application-wide filter (seen when the screenshot run closes its windows).
+        if getattr(self, "active", False) and event.type() in ACTIVITY:
             self.timer.start()
         return False
 
