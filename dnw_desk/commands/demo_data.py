@@ -22,33 +22,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from dnw_desk.services.demo_data import generate
-    from dnw_desk.services.desk import open_desk
+    from dnw_desk.services.desk import locked_desk
     from dnw_desk.store.database import StoreError
-    from dnw_desk.store.schema import InstanceLock, ensure_data_dir
 
     if args.cases < 1 or args.days < 1:
         print("demo-data: --cases and --days must be at least 1", file=sys.stderr)
         return 2
-    lock = InstanceLock(args.data_dir)
+    started = time.perf_counter()
     try:
-        ensure_data_dir(args.data_dir)
-        lock.acquire()
-        desk = open_desk(args.data_dir)
+        with locked_desk(args.data_dir) as desk:
+            summary = generate(
+                desk,
+                args.cases,
+                args.days,
+                args.seed,
+                progress=lambda done: print(
+                    f"\r{done}/{args.cases} cases", end="", file=sys.stderr
+                ),
+            )
     except StoreError as exc:
         print(f"demo-data: {exc}", file=sys.stderr)
         return 1
-    started = time.perf_counter()
-    try:
-        summary = generate(
-            desk,
-            args.cases,
-            args.days,
-            args.seed,
-            progress=lambda done: print(f"\r{done}/{args.cases} cases", end="", file=sys.stderr),
-        )
-    finally:
-        desk.close()
-        lock.release()
     print(file=sys.stderr)
     print(
         f"added {summary.cases} cases with {summary.events} events "

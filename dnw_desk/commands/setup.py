@@ -95,22 +95,14 @@ def run(args: argparse.Namespace) -> int:
             return _fail(EXIT_BAD_INPUT, problem)
     password = sys.stdin.readline().rstrip("\r\n")
 
-    from dnw_desk.services.desk import open_desk
+    from dnw_desk.services.desk import locked_desk
     from dnw_desk.store.database import StoreError
-    from dnw_desk.store.schema import InstanceLock, ensure_data_dir
 
-    lock = InstanceLock(args.data_dir)
     try:
-        ensure_data_dir(args.data_dir)
-        lock.acquire()
-        desk = open_desk(args.data_dir)
+        with locked_desk(args.data_dir) as desk:
+            return _set_up(args, desk, password, token)
     except StoreError as exc:
         return _fail(EXIT_REFUSED, str(exc))
-    try:
-        return _set_up(args, desk, password, token)
-    finally:
-        desk.close()
-        lock.release()
 
 
 def _set_up(args: argparse.Namespace, desk: Desk, password: str, token: str) -> int:

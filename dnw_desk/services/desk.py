@@ -6,6 +6,8 @@ the command line and tests all build it through ``open_desk``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from dnw_desk.domain.working_time import OpeningHours
 from dnw_desk.services.cases import CaseService, Terminal
 from dnw_desk.services.settings import BusinessSettings, load_settings
 from dnw_desk.store.database import Database
-from dnw_desk.store.schema import open_database
+from dnw_desk.store.schema import InstanceLock, ensure_data_dir, open_database
 
 
 @dataclass
@@ -83,3 +85,21 @@ def open_desk(data_dir: Path, clock: Clock = system_clock) -> Desk:
         deadlines=deadlines,
         cases=CaseService(db, terminal, deadlines.deadline_for, clock),
     )
+
+
+@contextmanager
+def locked_desk(data_dir: Path) -> Iterator[Desk]:
+    """The data dir's desk for a command that writes: held against a running desk (or another
+    command) for as long as the block runs. Raises ``StoreError`` when it is held already or
+    cannot be opened; the lock is released whatever happens."""
+    lock = InstanceLock(data_dir)
+    ensure_data_dir(data_dir)
+    lock.acquire()
+    try:
+        desk = open_desk(data_dir)
+        try:
+            yield desk
+        finally:
+            desk.close()
+    finally:
+        lock.release()
