@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtGui import QGuiApplication
 
+from tests.printing.helpers import answer_status_queries
+
 
 @pytest.fixture(scope="session")
 def gui_app() -> QGuiApplication:
@@ -67,16 +69,9 @@ class FakePrinter:
                 if not data:
                     return
                 self.received += data
-                pending += data
-                while b"\x10\x04" in pending:
-                    index = pending.index(b"\x10\x04")
-                    if len(pending) < index + 3:
-                        break
-                    n = pending[index + 2]
-                    pending = pending[index + 3 :]
-                    if not self.silent and n in self.answers:
-                        conn.sendall(bytes([self.answers[n]]))
-                pending = pending[-2:]
+                pending = answer_status_queries(
+                    pending + data, self.answers, self.silent, conn.sendall
+                )
 
     def close(self) -> None:
         self._stop.set()

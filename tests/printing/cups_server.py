@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from .fake_serial import need
+from .helpers import stop_process
 
 CUPSD_CONF = """\
 Listen 127.0.0.1:{port}
@@ -132,12 +133,7 @@ def cups_server() -> Iterator[CupsServer]:
             _give_up(f"the private cupsd did not start: {server.log()}")
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.printing.helpers import answer_status_queries, stop_process
+
 ONLINE = {1: 0x12, 2: 0x12, 4: 0x12}
 
 
@@ -60,16 +62,9 @@ class FakeSerialPrinter:
             except OSError:
                 return
             self.received += data
-            pending += data
-            while b"\x10\x04" in pending:
-                index = pending.index(b"\x10\x04")
-                if len(pending) < index + 3:
-                    break
-                n = pending[index + 2]
-                pending = pending[index + 3 :]
-                if not self.silent and n in self.answers:
-                    os.write(self.fd, bytes([self.answers[n]]))
-            pending = pending[-2:]
+            pending = answer_status_queries(
+                pending + data, self.answers, self.silent, lambda b: os.write(self.fd, b)
+            )
 
     def close(self) -> None:
         self._stop.set()
@@ -98,9 +93,4 @@ def serial_printer(tmp_path: Path) -> Iterator[tuple[str, FakeSerialPrinter]]:
         finally:
             printer.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process, timeout=5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -63,3 +64,32 @@ def split_text_mode(stream: bytes) -> tuple[list[bytes], list[bytes]]:
     if text:
         texts.append(bytes(text))
     return texts, commands
+
+
+DLE_EOT = b"\x10\x04"
+
+
+def answer_status_queries(
+    pending: bytes, answers: dict[int, int], silent: bool, reply: Callable[[bytes], object]
+) -> bytes:
+    """Answer every complete DLE EOT n in ``pending`` as a receipt printer does (unless
+    ``silent``); returns what to keep for the next read (a query may be split across reads)."""
+    while DLE_EOT in pending:
+        index = pending.index(DLE_EOT)
+        if len(pending) < index + 3:
+            break
+        n = pending[index + 2]
+        pending = pending[index + 3 :]
+        if not silent and n in answers:
+            reply(bytes([answers[n]]))
+    return pending[-2:]
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Terminate a helper process (cupsd, socat), killing it if it does not go in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
