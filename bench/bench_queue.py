@@ -1,4 +1,4 @@
-"""The queue with 100 000 cases (DESIGN §11): open it, a filter keystroke, a search for a
+"""The queue with 100 000 cases: open it, a filter keystroke, a search for a
 complainant typed key by key (name, phone, ID number), one countdown tick.
 
 Floors, measured in the same run: a raw ``sqlite3`` SELECT of the same page (same WHERE,
@@ -202,7 +202,7 @@ def main() -> list[Result]:
         pending = conn.exec_driver_sql(
             "SELECT count(*) FROM cases WHERE status IN ('referred','accepted','opinion_given')"
         ).scalar()
-    # DESIGN §11: memory with 100 000 cases. This process holds Qt, the open desk, the queue
+    # The memory budget with 100 000 cases. This process holds Qt, the open desk, the queue
     # model and the alert levels of every pending case; the floor is a bare PySide6 window.
     peak_mb = peak_rss_mb()
     bare = subprocess.run(

@@ -52,8 +52,13 @@ def main() -> list[Result]:
     desk.close()
     results = [
         result("register: p50 per case (ms)", p50(times), p50(floor), "ms", "-"),
-        result("register: p95 per case (ms)", percentile(times, 95), percentile(floor, 95), "ms",
-               "p95 <= 5 ms"),
+        result(
+            "register: p95 per case (ms)",
+            percentile(times, 95),
+            percentile(floor, 95),
+            "ms",
+            "p95 <= 5 ms",
+        ),
     ]
     print_results(results)
     return results

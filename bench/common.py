@@ -47,8 +47,10 @@ def print_results(results: list[Result]) -> None:
     for row in results:
         floor = f"{row['floor']:.3f}" if row["floor"] is not None else "-"
         ratio = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "-"
-        print(f"{row['name']:<48} {row['figure']:>10.3f} {row['unit']:<6} "
-              f"floor {floor:>9} ratio {ratio:>7}  budget {row['budget']}")
+        print(
+            f"{row['name']:<48} {row['figure']:>10.3f} {row['unit']:<6} "
+            f"floor {floor:>9} ratio {ratio:>7}  budget {row['budget']}"
+        )
 
 
 def data_dir_with_cases(n_cases: int = 100_000, days: int = 365) -> Path:
@@ -59,9 +61,21 @@ def data_dir_with_cases(n_cases: int = 100_000, days: int = 365) -> Path:
         cached.mkdir(parents=True)
         print(f"building the {n_cases}-case data dir once (cached in {cached}) …", file=sys.stderr)
         subprocess.run(
-            [sys.executable, "-m", "dnw_desk.cli", "--data-dir", str(cached), "demo-data",
-             "--cases", str(n_cases), "--days", str(days)],
-            check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            [
+                sys.executable,
+                "-m",
+                "dnw_desk.cli",
+                "--data-dir",
+                str(cached),
+                "demo-data",
+                "--cases",
+                str(n_cases),
+                "--days",
+                str(days),
+            ],
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
     target = Path(tempfile.mkdtemp(prefix="dnw-bench-")) / "data"
     shutil.copytree(cached, target, ignore=shutil.ignore_patterns("*.lock", "*.pid"))

@@ -63,8 +63,11 @@ def main(selected: list[str]) -> int:
             f"{_fmt(row.get('floor'), '.3f'):>10} {ratio_text:>8}  {row.get('budget', '')}"
         )
     (ROOT / "bench" / "results.json").write_text(
-        json.dumps({"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": rows},
-                   indent=2, ensure_ascii=False)
+        json.dumps(
+            {"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": rows},
+            indent=2,
+            ensure_ascii=False,
+        )
     )
     if failed:
         print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)

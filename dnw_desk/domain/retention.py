@@ -1,4 +1,4 @@
-"""Retention (DESIGN §7): what of a case is personal, and when it is erased.
+"""Retention (README, Security and privacy): what of a case is personal, and when it is erased.
 
 A case's personal fields are erased ``retention_days`` after it was closed (or not accepted),
 and on the desk only once every change of it has reached the server. What stays is the stub:

@@ -1,4 +1,4 @@
-"""The retention purge on the server (DESIGN §7): the same rule as the desk's
+"""The retention purge on the server: the same rule as the desk's
 (``domain.retention``), on the server's copy of each case's timeline.
 
 Everything on the server is synced by definition, so the clock starts when the case closed.

@@ -1,4 +1,4 @@
-"""Personal data in the server's event store, encrypted at rest (DESIGN §7, issue 15).
+"""Personal data in the server's event store, encrypted at rest.
 
 What the server keeps of a registration: the complainant's name, phone and contact person,
 because units call complainants back — encrypted. The ID number, birth date and sex are not

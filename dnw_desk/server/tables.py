@@ -76,7 +76,7 @@ cases = Table(
     Column("fed_back_at", UtcDateTime),
     Column("on_time", Boolean),
     Column("closed_at", UtcDateTime),
-    # When the retention purge erased the personal data of its events (DESIGN §7).
+    # When the retention purge erased the personal data of its events.
     Column("pii_purged_at", UtcDateTime),
     Column("event_count", Integer, nullable=False),
     Column("last_revision", BigInteger, nullable=False),

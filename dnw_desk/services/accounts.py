@@ -1,5 +1,5 @@
 """Local staff accounts: create, log in, change password; the admin resets passwords, disables,
-enables and changes roles (DESIGN §7).
+enables and changes roles.
 
 Passwords are stored as salted scrypt hashes in a self-describing string
 (``scrypt$n$r$p$salt$hash``, base64), so the cost can be raised later without breaking old

@@ -61,7 +61,7 @@ class DailyBackup(QObject):
             from dnw_desk.store.schema import backup_if_due
 
             written = backup_if_due(path, clock())
-            # The retention purge (DESIGN §7) rides on the same hourly check.
+            # The retention purge rides on the same hourly check.
             purge_personal_data(desk.db, desk.settings.retention_days, clock())
             return written
 

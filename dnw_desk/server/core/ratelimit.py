@@ -1,8 +1,8 @@
 """Token buckets for the public status page, kept in the server database so that every worker
 process (``--workers N``, or several servers on one PostgreSQL) draws from the same budget.
 
-Two budgets: lookups per client address (numbers must not be guessable by brute force: DESIGN
-§3), and wrong verification codes per case number, whatever address they come from. A number
+Two budgets: lookups per client address (numbers must not be guessable by brute
+force), and wrong verification codes per case number, whatever address they come from. A number
 that ran out is locked — also for the right code — until its bucket refills; unknown numbers lock
 the same way, so a lockout reveals nothing about which numbers exist.
 """
