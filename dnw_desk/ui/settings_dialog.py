@@ -7,7 +7,6 @@ device-local settings (printer, language, large font); the caller saves them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,14 +32,14 @@ from PySide6.QtWidgets import (
 
 from dnw_desk.domain.deadlines import DeadlineRule
 from dnw_desk.domain.registration import Category, Evidence
-from dnw_desk.domain.roles import ROLE_LABELS, Actor, Permission, Role, may
+from dnw_desk.domain.roles import Permission, may
 from dnw_desk.domain.working_time import OpeningHours
 from dnw_desk.i18n import LANGUAGES, N_, _
 from dnw_desk.local_settings import LocalSettings
-from dnw_desk.services.accounts import AccountService, NewAccount
+from dnw_desk.services.accounts import AccountService
 from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.services.setup import check_hall, check_hours, check_printer_uri
-from dnw_desk.store.accounts import AccountRow
+from dnw_desk.ui.accounts_tab import AccountsTab
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.print_jobs import PrintJobs
 from dnw_desk.ui.printer_picker import PrinterPicker
@@ -93,7 +91,6 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ui = ui
-        self.accounts = accounts
         self.settings = ui.desk.settings
         self.local = ui.local
         self.setWindowTitle(_("Settings"))
@@ -105,8 +102,10 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._units_tab(), _("Units"))
         self.tabs.addTab(self._alerts_tab(), _("Alerts and desk"))
         self.tabs.addTab(self._device_tab(), _("Printer and display"))
+        self.accounts_tab: AccountsTab | None = None
         if accounts is not None:
-            self.tabs.addTab(self._accounts_tab(), _("Accounts"))
+            self.accounts_tab = AccountsTab(ui, accounts)
+            self.tabs.addTab(self.accounts_tab, _("Accounts"))
         self.error = error_label()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -309,74 +308,6 @@ class SettingsDialog(QDialog):
         form.addRow("", hint_label(_("Language and font size apply after a restart of the desk.")))
         return self._page(form)
 
-    def _accounts_tab(self) -> QWidget:
-        self.account_rows: list[AccountRow] = []
-        self.account_table = QTableWidget(0, 5)
-        self.account_table.setHorizontalHeaderLabels(
-            [_("Login"), _("Clerk no."), _("Role"), _("Status"), _("Last login")]
-        )
-        self.account_table.horizontalHeader().setStretchLastSection(True)
-        self.account_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.account_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.account_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.account_table.itemSelectionChanged.connect(self.on_account_selection_changed)
-        self.new_login = QLineEdit()
-        self.new_clerk_no = QLineEdit()
-        self.new_role = self._role_combo()
-        self.new_password = QLineEdit()
-        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.account_error = error_label()
-        add = button(_("Add account"), self.on_add_account_clicked)
-        form = QFormLayout()
-        form.addRow(_("Login"), self.new_login)
-        form.addRow(_("Clerk no."), self.new_clerk_no)
-        form.addRow(_("Role"), self.new_role)
-        form.addRow(_("Password"), self.new_password)
-        widget = QWidget()
-        widget.setLayout(
-            vbox(
-                self.account_table,
-                self._selected_account_box(),
-                form,
-                self.account_error,
-                hbox(None, add),
-                margin=8,
-            )
-        )
-        self.reload_accounts()
-        return widget
-
-    def _role_combo(self) -> QComboBox:
-        combo = QComboBox()
-        for role in Role:
-            combo.addItem(_(ROLE_LABELS[role]), role.value)
-        return combo
-
-    def _selected_account_box(self) -> QGroupBox:
-        """What the admin can do to the account selected in the table."""
-        self.edit_role = self._role_combo()
-        self.change_role_button = button(_("Change role"), self.on_change_role_clicked)
-        self.active_button = button(_("Disable"), self.on_active_clicked)
-        self.reset_password = QLineEdit()
-        self.reset_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.reset_password.setPlaceholderText(_("New password"))
-        self.reset_button = button(_("Reset password"), self.on_reset_password_clicked)
-        box = QGroupBox(_("Selected account"))
-        box.setLayout(
-            hbox(
-                self.edit_role,
-                self.change_role_button,
-                self.active_button,
-                12,
-                self.reset_password,
-                self.reset_button,
-                margin=8,
-            )
-        )
-        self.account_actions = box
-        box.setEnabled(False)
-        return box
-
     def _page(self, form: QFormLayout) -> QWidget:
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         widget = QWidget()
@@ -407,106 +338,6 @@ class SettingsDialog(QDialog):
         start_test_print(
             self.ui.printing, self.settings, self.printer_uri.text().strip(), self.test_result
         )
-
-    def reload_accounts(self) -> None:
-        if self.accounts is None:
-            return
-        accounts = self.accounts
-        self.ui.tasks.run(accounts.list, self._show_accounts)
-
-    def _show_accounts(self, rows: list[AccountRow]) -> None:
-        selected = self.selected_account()
-        self.account_rows = rows
-        self.account_table.setRowCount(0)
-        for account in rows:
-            row = self.account_table.rowCount()
-            self.account_table.insertRow(row)
-            last = f"{account.last_login_at:%Y-%m-%d %H:%M}" if account.last_login_at else "—"
-            status = _("Active") if account.active else _("Disabled")
-            for column, text in enumerate(
-                (account.login, account.clerk_no, _(ROLE_LABELS[account.role]), status, last)
-            ):
-                self.account_table.setItem(row, column, QTableWidgetItem(text))
-            if selected is not None and account.login == selected.login:
-                self.account_table.selectRow(row)
-        self.on_account_selection_changed()
-
-    def selected_account(self) -> AccountRow | None:
-        rows = {index.row() for index in self.account_table.selectedIndexes()}
-        if len(rows) != 1:
-            return None
-        row = rows.pop()
-        return self.account_rows[row] if row < len(self.account_rows) else None
-
-    @Slot()
-    def on_account_selection_changed(self) -> None:
-        account = self.selected_account()
-        self.account_actions.setEnabled(account is not None)
-        if account is None:
-            return
-        self.edit_role.setCurrentIndex(self.edit_role.findData(account.role.value))
-        self.active_button.setText(_("Disable") if account.active else _("Enable"))
-
-    def _change_account(self, change: Callable[[AccountService, Actor], object]) -> None:
-        """Run an admin's change to the selected account off the GUI thread, then reload."""
-        accounts, actor = self.accounts, self.ui.actor
-        if accounts is None or actor is None:
-            return
-
-        def done(_changes: object) -> None:
-            show_error(self.account_error, "")
-            self.reset_password.clear()
-            self.reload_accounts()
-
-        self.ui.tasks.run(lambda: change(accounts, actor), done, self._account_failed)
-
-    def _account_failed(self, error: BaseException) -> None:
-        from dnw_desk.domain.errors import DomainError, FieldErrors
-
-        if isinstance(error, FieldErrors):
-            show_error(self.account_error, " ".join(error.errors.values()))
-        elif isinstance(error, DomainError):
-            show_error(self.account_error, str(error))
-        else:
-            show_error(self.account_error, _("The account could not be changed."))
-
-    @Slot()
-    def on_change_role_clicked(self) -> None:
-        account, role = self.selected_account(), Role(self.edit_role.currentData())
-        if account is not None:
-            self._change_account(lambda a, by: a.change_role(account.login, role, by))
-
-    @Slot()
-    def on_active_clicked(self) -> None:
-        account = self.selected_account()
-        if account is not None:
-            active = not account.active
-            self._change_account(lambda a, by: a.set_active(account.login, active, by))
-
-    @Slot()
-    def on_reset_password_clicked(self) -> None:
-        account, password = self.selected_account(), self.reset_password.text()
-        if account is not None:
-            self._change_account(lambda a, by: a.reset_password(account.login, password, by))
-
-    @Slot()
-    def on_add_account_clicked(self) -> None:
-        assert self.accounts is not None
-        account = NewAccount(
-            self.new_login.text(),
-            self.new_clerk_no.text(),
-            Role(self.new_role.currentData()),
-            self.new_password.text(),
-        )
-        accounts, actor = self.accounts, self.ui.actor
-
-        def done(_changes: object) -> None:
-            show_error(self.account_error, "")
-            for edit in (self.new_login, self.new_clerk_no, self.new_password):
-                edit.clear()
-            self.reload_accounts()
-
-        self.ui.tasks.run(lambda: accounts.create(account, actor), done, self._account_failed)
 
     @Slot()
     def on_buttons_accepted(self) -> None:

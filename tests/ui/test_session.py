@@ -106,11 +106,11 @@ def test_admin_adds_a_clerk_account(qtbot: QtBot, harness: DeskHarness) -> None:
     harness.login(qtbot, ADMIN[0], ADMIN[2])
     dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
     qtbot.addWidget(dialog)
-    dialog.new_login.setText("zhao")
-    dialog.new_clerk_no.setText("0820")
-    dialog.new_password.setText("zhao-pass")
-    dialog.on_add_account_clicked()
-    assert dialog.account_table.rowCount() == 4
+    dialog.accounts_tab.new_login.setText("zhao")
+    dialog.accounts_tab.new_clerk_no.setText("0820")
+    dialog.accounts_tab.new_password.setText("zhao-pass")
+    dialog.accounts_tab.on_add_account_clicked()
+    assert dialog.accounts_tab.account_table.rowCount() == 4
     assert harness.accounts.authenticate("zhao", "zhao-pass").clerk_no == "0820"
 
 

@@ -10,13 +10,13 @@ from tests.ui.conftest import ADMIN, CLERK, DeskHarness
 
 
 def _select_account(dialog: SettingsDialog, login: str) -> None:
-    row = next(i for i, a in enumerate(dialog.account_rows) if a.login == login)
-    dialog.account_table.selectRow(row)
+    row = next(i for i, a in enumerate(dialog.accounts_tab.account_rows) if a.login == login)
+    dialog.accounts_tab.account_table.selectRow(row)
 
 
 def _status_of(dialog: SettingsDialog, login: str) -> str:
-    row = next(i for i, a in enumerate(dialog.account_rows) if a.login == login)
-    item = dialog.account_table.item(row, 3)
+    row = next(i for i, a in enumerate(dialog.accounts_tab.account_rows) if a.login == login)
+    item = dialog.accounts_tab.account_table.item(row, 3)
     assert item is not None
     return item.text()
 
@@ -25,21 +25,23 @@ def test_admin_manages_existing_accounts(qtbot: QtBot, harness: DeskHarness) -> 
     harness.login(qtbot, ADMIN[0], ADMIN[2])
     dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
     qtbot.addWidget(dialog)
-    assert not dialog.account_actions.isEnabled()  # nothing selected yet
+    tab = dialog.accounts_tab
+    assert tab is not None
+    assert not tab.account_actions.isEnabled()  # nothing selected yet
     _select_account(dialog, CLERK[0])
-    assert dialog.active_button.text() == _("Disable")
-    dialog.reset_password.setText("new-clerk-pass")
-    dialog.on_reset_password_clicked()
+    assert tab.active_button.text() == _("Disable")
+    tab.reset_password.setText("new-clerk-pass")
+    tab.on_reset_password_clicked()
     assert harness.accounts.authenticate(CLERK[0], "new-clerk-pass").login == CLERK[0]
-    dialog.edit_role.setCurrentIndex(dialog.edit_role.findData("shift_lead"))
-    dialog.on_change_role_clicked()
+    tab.edit_role.setCurrentIndex(tab.edit_role.findData("shift_lead"))
+    tab.on_change_role_clicked()
     assert harness.accounts.authenticate(CLERK[0], "new-clerk-pass").role.value == "shift_lead"
-    dialog.on_active_clicked()
+    tab.on_active_clicked()
     assert _status_of(dialog, CLERK[0]) == _("Disabled")
-    assert dialog.active_button.text() == _("Enable")  # the selection survived the reload
+    assert tab.active_button.text() == _("Enable")  # the selection survived the reload
     _select_account(dialog, ADMIN[0])
-    dialog.on_active_clicked()
-    assert dialog.account_error.text() == _("The last active admin cannot be disabled.")
+    tab.on_active_clicked()
+    assert tab.account_error.text() == _("The last active admin cannot be disabled.")
     assert _status_of(dialog, ADMIN[0]) == _("Active")
 
 
