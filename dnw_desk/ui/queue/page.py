@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time
 
@@ -220,17 +221,17 @@ class QueuePage(QWidget):
 
     def _fill_choices(self, choices: tuple[list[str], list[str], list[str]]) -> None:
         categories, units, clerks = choices
-        labels = category_names(self.ui.desk.settings.categories)
-        as_is: dict[str, str] = {}
-        for box, values, names in (
-            (self.category_box, categories, labels),
-            (self.unit_box, units, as_is),
-            (self.clerk_box, clerks, as_is),
-        ):
+        names = category_names(self.ui.desk.settings.categories)
+        shown_as: list[tuple[QComboBox, list[str], Callable[[str], str]]] = [
+            (self.category_box, categories, names.__getitem__),  # a code reads as its name
+            (self.unit_box, units, str),
+            (self.clerk_box, clerks, str),
+        ]
+        for box, values, text_of in shown_as:
             box.blockSignals(True)
             for value in values:
                 if box.findData(value) < 0:
-                    box.addItem(names[value] if names is labels else value, value)
+                    box.addItem(text_of(value), value)
             box.blockSignals(False)
 
     def visible_rows(self) -> tuple[int, int]:
