@@ -315,7 +315,6 @@ class ReviewService:
                 action="handover.saved",
                 detail={"day": day.isoformat()},
             )
-        with self.db.read() as conn:
             author = actor_label(actor.audit_name, accounts_repo.people(conn))
         return HandoverNote(day, now, author, text)
 
