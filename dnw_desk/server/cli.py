@@ -1,4 +1,5 @@
-"""The ``dnw-server`` command: init, serve, terminals add/list/revoke, units add/list/revoke.
+"""The ``dnw-server`` command: init, serve, terminals add/list/revoke, units add/list/revoke,
+halls set/list.
 
 The database comes from ``DNW_DATABASE_URL`` (PostgreSQL via psycopg 3) or, by default, a SQLite
 file in the server's data dir (``DNW_SERVER_DATA_DIR`` or the platform's user data dir).
@@ -75,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     unit_commands.add_parser("list", help="list unit credentials")
     unit_revoke = unit_commands.add_parser("revoke", help="revoke a unit credential")
     unit_revoke.add_argument("id", type=int)
+
+    halls = commands.add_parser("halls", help="the hall names the public status page shows")
+    hall_commands = halls.add_subparsers(dest="action", metavar="ACTION", required=True)
+    hall_set = hall_commands.add_parser(
+        "set", help="name a hall (terminals can no longer change this name)"
+    )
+    hall_set.add_argument("code", help="the hall code, as on its case numbers")
+    hall_set.add_argument("name", help="at most 64 characters")
+    hall_commands.add_parser("list", help="list halls and who named them")
     return parser
 
 
@@ -132,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _terminals(args, db)
         if args.command == "privacy":
             return _purge(args, db, settings)
+        if args.command == "halls":
+            return _halls(args, db)
         return _units(args, db)
     finally:
         db.dispose()
@@ -264,6 +276,27 @@ def _units(args: argparse.Namespace, db: ServerDatabase) -> int:
         print(f"No active unit credential {args.id}.", file=sys.stderr)
         return 1
     print(f"Unit credential {args.id} revoked.")
+    return 0
+
+
+def _halls(args: argparse.Namespace, db: ServerDatabase) -> int:
+    from dnw_desk.domain.numbering import CaseNumberError, normalize_hall_code
+    from dnw_desk.server.halls import all_halls, clean_name, set_name
+
+    if args.action == "list":
+        with db.read() as conn:
+            for code, name, named_by in all_halls(conn):
+                print(f"{code}\t{name}\tnamed by {named_by}")
+        return 0
+    try:
+        code = normalize_hall_code(args.code)
+        name = clean_name(args.name)
+    except (CaseNumberError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    with db.write() as conn:
+        set_name(conn, code, name, "admin", datetime.now(UTC))
+    print(f"Hall {code} is now shown as “{name}”.")
     return 0
 
 

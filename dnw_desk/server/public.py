@@ -29,6 +29,7 @@ from dnw_desk.domain.numbering import (
     verification_codes_match,
 )
 from dnw_desk.i18n import translate_in
+from dnw_desk.server.halls import all_halls, name_of
 from dnw_desk.server.tables import case_events, cases
 
 LANGUAGES = ("zh_CN", "en")
@@ -47,6 +48,7 @@ _DUMMY_CODE = "ZZZZZZ"
 @dataclass(frozen=True)
 class PublicCase:
     number: str
+    hall_name: str | None  # None until the hall's terminal or an administrator named it
     status: Status
     lead_unit: str | None
     deadline: datetime | None
@@ -88,6 +90,7 @@ def lookup(conn: Connection, number_text: str, code: str) -> PublicCase | None:
     ).all()
     return PublicCase(
         number=row.number,
+        hall_name=name_of(conn, row.hall),
         status=Status(row.status),
         lead_unit=row.lead_unit,
         deadline=row.deadline,
@@ -131,7 +134,16 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(HALL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
-def _page(lang: str, title: str, body: str, switch_query: dict[str, str], path: str) -> str:
+def _page(
+    lang: str,
+    title: str,
+    body: str,
+    switch_query: dict[str, str],
+    path: str,
+    hall_name: str | None = None,
+) -> str:
+    window = _t(lang, "Could-not-get-it-done complaint window")
+    subtitle = f"{html.escape(hall_name)} · {window}" if hall_name else window
     other = "en" if lang == "zh_CN" else "zh_CN"
     label = "English" if other == "en" else "中文"
     href = html.escape(f"{path}?{urlencode({**switch_query, 'lang': other})}")
@@ -142,7 +154,7 @@ def _page(lang: str, title: str, body: str, switch_query: dict[str, str], path: 
         '<meta name="robots" content="noindex">'
         f"<title>{title}</title><style>{_STYLE}</style></head><body>"
         f'<header><span class="lang"><a href="{href}" hreflang="{other}">{label}</a></span>'
-        f"<h1>{title}</h1><p>{_t(lang, 'Could-not-get-it-done complaint window')}</p></header>"
+        f"<h1>{title}</h1><p>{subtitle}</p></header>"
         f'<main>{body}<p class="note">{_t(lang, "This page shows no personal data.")}</p>'
         "</main></body></html>"
     )
@@ -185,7 +197,7 @@ def render_case(case: PublicCase, lang: str, code: str) -> str:
         f"{_t(lang, 'Steps so far')}</h2><ol>{steps}</ol></section>"
     )
     path = f"/status/{quote(case.number, safe='')}"
-    return _page(lang, _t(lang, "Case progress"), body, {"code": code}, path)
+    return _page(lang, _t(lang, "Case progress"), body, {"code": code}, path, case.hall_name)
 
 
 def render_not_found(lang: str) -> str:
@@ -203,8 +215,14 @@ def render_not_found(lang: str) -> str:
     return _page(lang, _t(lang, "Case progress"), body, {}, "/status")
 
 
-def render_lookup_form(lang: str) -> str:
-    return _page(lang, _t(lang, "Look up a case"), _form(lang), {}, "/status")
+def render_lookup_form(lang: str, hall_name: str | None = None) -> str:
+    return _page(lang, _t(lang, "Look up a case"), _form(lang), {}, "/status", hall_name)
+
+
+def sole_hall_name(conn: Connection) -> str | None:
+    """The hall a page without a case speaks for: only when this server serves exactly one."""
+    named = all_halls(conn)
+    return named[0][1] if len(named) == 1 else None
 
 
 def render_too_many(lang: str) -> str:

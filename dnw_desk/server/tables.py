@@ -139,6 +139,17 @@ audit_anchors = Table(
     Column("anchored_at", UtcDateTime, nullable=False),
 )
 
+# The name the public status page shows for a hall. A terminal reports its hall's name from its
+# set-up; a name an administrator set (``dnw-server halls set``) wins and is never overwritten.
+halls = Table(
+    "halls",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("named_by", String(8), nullable=False),  # "admin" or "terminal"
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 revision_counter = Table(
     "revision_counter",
     metadata,

@@ -32,6 +32,7 @@ from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.enrolment import binding_problem, same_binding, wrong_window_message
 from dnw_desk.sync.wire import (
     ANCHOR_PATH,
+    HALL_NAME_PATH,
     MAX_BATCH,
     PULL_PATH,
     PUSH_PATH,
@@ -151,6 +152,7 @@ class SyncClient:
         changed: list[str] = []  # filled page by page, so a failure keeps what was applied
         try:
             self._check_binding()
+            self.report_hall_name()
             pushed, duplicates, conflicts = self.push_pending()
             self.pull_updates(changed)
             self.anchor_audit()
@@ -209,6 +211,21 @@ class SyncClient:
             "error",
             wrong_window_message(info.hall, info.window, settings.hall_code, settings.window_no),
         )
+
+    def report_hall_name(self) -> None:
+        """Tell the server the hall's name for its status page, once per name."""
+        with self.db.read() as conn:
+            name = read_settings(conn).hall_name.strip()
+            reported = sync_state.get_value(conn, sync_state.HALL_NAME_REPORTED)
+        if not name or name == reported:
+            return
+        response = self._request("PUT", HALL_NAME_PATH, json={"name": name})
+        if response.status_code in (404, 405):
+            return  # a server from before hall names: try again after its upgrade
+        _raise_for(response)
+        now = self.clock()
+        with self.db.write() as conn:
+            sync_state.set_value(conn, sync_state.HALL_NAME_REPORTED, name, now)
 
     def anchor_audit(self) -> None:
         """Give the server the head of the audit chain (tamper evidence) — only once the log

@@ -22,6 +22,8 @@ LAST_ERROR = "last_error"
 # desk can tell before pushing that an admin has since moved it to another hall or window.
 ENROLLED_HALL = "enrolled_hall"
 ENROLLED_WINDOW = "enrolled_window"
+# The hall name last reported to the server (for its status page); sent again when it changes.
+HALL_NAME_REPORTED = "hall_name_reported"
 
 
 def get_value(conn: Connection, key: str, default: Any = None) -> Any:

@@ -23,6 +23,7 @@ API_PREFIX = "/api/v1"
 PUSH_PATH = f"{API_PREFIX}/sync/push"
 PULL_PATH = f"{API_PREFIX}/sync/pull"
 WHOAMI_PATH = f"{API_PREFIX}/terminal"
+HALL_NAME_PATH = f"{API_PREFIX}/terminal/hall-name"
 FEEDBACK_PATH = f"{API_PREFIX}/feedback"
 HEALTH_PATH = f"{API_PREFIX}/health"
 ANCHOR_PATH = f"{API_PREFIX}/audit/anchor"
@@ -184,6 +185,19 @@ class PullResponse(WireModel):
     events: list[PulledEvent]
     next_cursor: int
     has_more: bool
+
+
+class HallName(WireModel):
+    """The name of the terminal's hall as set up on the desk (shown on the status page)."""
+
+    name: Annotated[Text, Field(min_length=1, max_length=64)]
+
+
+class HallNameResult(WireModel):
+    hall: str
+    name: str
+    # False when an administrator named the hall on the server: that name stays.
+    accepted: bool
 
 
 class TerminalInfo(WireModel):

@@ -54,6 +54,17 @@ def test_init_terminals_and_units(server_env: Path, capsys: pytest.CaptureFixtur
     assert "platform" in capsys.readouterr().out
 
 
+def test_halls_set_and_list(server_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert server_main(["init"]) == 0
+    assert server_main(["halls", "set", "hf", "  合肥市政务服务中心 "]) == 0
+    assert "HF" in capsys.readouterr().out
+    assert server_main(["halls", "set", "A-1", "某中心"]) == 2
+    assert "A-1" in capsys.readouterr().err
+    assert server_main(["halls", "set", "HF", "x" * 65]) == 2
+    assert server_main(["halls", "list"]) == 0
+    assert capsys.readouterr().out.strip() == "HF\t合肥市政务服务中心\tnamed by admin"
+
+
 def _configure(data_dir: Path, hall: str, window: str) -> None:
     db = open_database(data_dir)
     try:

@@ -19,7 +19,7 @@ from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.client import SyncClient, SyncStatus, read_status
 from dnw_desk.sync.credentials import CredentialStore
 from dnw_desk.sync.enrolment import EnrolmentError, enrol
-from dnw_desk.sync.wire import FEEDBACK_PATH
+from dnw_desk.sync.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.sync.worker import Backoff, SyncWorker, client_for
 from tests.factories import CLERK, desk_at, register
 from tests.server.helpers import feedback
@@ -135,8 +135,12 @@ def test_a_revoked_credential_mid_sync_keeps_the_outbox_intact(
     for _case in range(5):
         register(enrolled_desk)  # 10 ops, 4 batches of 3
 
-    def revoke_after_first_push(call: int, request: httpx.Request) -> None:
-        if call == 2:
+    pushes: list[httpx.Request] = []
+
+    def revoke_after_first_push(_call: int, request: httpx.Request) -> None:
+        if request.url.path == PUSH_PATH:
+            pushes.append(request)
+        if len(pushes) == 2 and request is pushes[-1]:
             with live_server.db.write() as conn:
                 credentials.revoke_terminal(conn, server_tokens.terminal_id, datetime.now(UTC))
 

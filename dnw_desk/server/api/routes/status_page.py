@@ -18,6 +18,7 @@ from dnw_desk.server.public import (
     render_lookup_form,
     render_not_found,
     render_too_many,
+    sole_hall_name,
 )
 
 router = APIRouter(tags=["public"])
@@ -56,8 +57,10 @@ def _show(request: Request, db: DbDep, number: str, code: str, lang: str) -> HTM
 
 
 @router.get("/status", response_class=HTMLResponse)
-def lookup_form(lang: LangQuery = "") -> HTMLResponse:
-    return HTMLResponse(render_lookup_form(pick_language(lang)), headers=HEADERS)
+def lookup_form(db: DbDep, lang: LangQuery = "") -> HTMLResponse:
+    with db.read() as conn:
+        hall_name = sole_hall_name(conn)
+    return HTMLResponse(render_lookup_form(pick_language(lang), hall_name), headers=HEADERS)
 
 
 @router.get("/status/lookup", response_class=HTMLResponse, responses={404: {}, 429: {}})

@@ -11,9 +11,12 @@ from dnw_desk.domain.case import Event
 from dnw_desk.domain.numbering import CaseNumberError, normalize_window, parse_case_number
 from dnw_desk.server.api.deps import DbDep, NowDep, TerminalDep
 from dnw_desk.server.credentials import TerminalRecord
+from dnw_desk.server.halls import clean_name, name_of, set_name
 from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops, pull
 from dnw_desk.sync.wire import (
     MAX_PULL_PAGE,
+    HallName,
+    HallNameResult,
     Op,
     OpResult,
     PullResponse,
@@ -114,3 +117,18 @@ def whoami(terminal: TerminalDep) -> TerminalInfo:
     return TerminalInfo(
         terminal_id=terminal.id, hall=terminal.hall, window=terminal.window, label=terminal.label
     )
+
+
+@router.put("/terminal/hall-name", response_model=HallNameResult, responses={401: {}, 422: {}})
+def report_hall_name(
+    body: HallName, terminal: TerminalDep, db: DbDep, now: NowDep
+) -> HallNameResult:
+    """The terminal says what its hall is called, for the public status page."""
+    try:
+        name = clean_name(body.name)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    with db.write() as conn:
+        accepted = set_name(conn, terminal.hall, name, "terminal", now)
+        stored = name_of(conn, terminal.hall) or name
+    return HallNameResult(hall=terminal.hall, name=stored, accepted=accepted)
