@@ -75,3 +75,27 @@ def register_refused(  # type: ignore[no-untyped-def]
         advice=advice,
         units=desk.settings.units,
     )
+
+
+def png_bytes(width: int = 40, height: int = 30, colour: str = "red") -> bytes:
+    """A real PNG image (a scanned proof stand-in)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes(text: str = "receipt") -> bytes:
+    """A real one-page PDF."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text)
+    page.save()
+    return buffer.getvalue()

@@ -37,6 +37,9 @@ class EventType(StrEnum):
     # The calendar changed (an override was imported): the deadline is computed again from the
     # same referral moment. Data: deadline, deadline_provisional, calendar_version, rule, previous.
     DEADLINE_RECOMPUTED = "deadline_recomputed"
+    # Proof attached to the case; data: sha256, filename, size, media_type (the bytes travel
+    # apart, by hash).
+    ATTACHMENT_ADDED = "attachment_added"
 
 
 class Status(StrEnum):
@@ -81,13 +84,16 @@ EVENT_LABELS: dict[EventType, str] = {
     EventType.RECEIPT_PRINTED: N_("Receipt printed"),
     EventType.PII_VIEWED: N_("Personal data viewed"),
     EventType.DEADLINE_RECOMPUTED: N_("Deadline recomputed after a calendar change"),
+    EventType.ATTACHMENT_ADDED: N_("Attachment added"),
 }
 
 # Statuses in which the unit still owes its feedback: the countdown runs.
 PENDING_FEEDBACK = frozenset({Status.REFERRED, Status.ACCEPTED, Status.OPINION_GIVEN})
 OPEN_STATUSES = frozenset(set(Status) - {Status.NOT_ACCEPTED, Status.CLOSED})
 # Events that may be added whatever the status (they change nothing in the workflow).
-ANY_TIME_EVENTS = frozenset({EventType.NOTE, EventType.RECEIPT_PRINTED, EventType.PII_VIEWED})
+ANY_TIME_EVENTS = frozenset(
+    {EventType.NOTE, EventType.RECEIPT_PRINTED, EventType.PII_VIEWED, EventType.ATTACHMENT_ADDED}
+)
 
 
 class Satisfaction(StrEnum):

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 # Keys of event data that hold free text (services.handling's multiline fields, the unit's
-# opinion); their values become "".
-FREE_TEXT_KEYS = frozenset({"text", "note", "reason", "comment"})
+# opinion, an attachment's file name, which may name a person); their values become "".
+FREE_TEXT_KEYS = frozenset({"text", "note", "reason", "comment", "filename"})
 # The complainant's personal fields in a registration; the kind (person/enterprise), the credit
 # code (an organisation's) and the callback consent stay.
 COMPLAINANT_PERSONAL = ("name", "phone", "id_number", "contact_person")

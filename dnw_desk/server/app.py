@@ -13,8 +13,17 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DBAPIError
 
 from dnw_desk import __version__
+from dnw_desk.domain.attachments import MAX_BYTES as ATTACHMENT_MAX_BYTES
 from dnw_desk.server import sealing
-from dnw_desk.server.api.routes import audit, feedback, health, open311, status_page, sync
+from dnw_desk.server.api.routes import (
+    attachments,
+    audit,
+    feedback,
+    health,
+    open311,
+    status_page,
+    sync,
+)
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
 from dnw_desk.server.core.limits import BodySizeLimit
@@ -22,6 +31,7 @@ from dnw_desk.server.core.logs import install_access_log_redaction
 from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
 from dnw_desk.server.retention import DailyPurge
+from dnw_desk.sync.wire import BLOB_PATH
 
 # The first purge waits a little after start-up: a restart loop must not purge in a loop.
 PURGE_FIRST_DELAY_S = 600.0
@@ -86,8 +96,12 @@ def create_app(
     app.state.db = database
     app.state.clock = clock
     app.state.status_limiter = StatusLimiter(database, settings)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (sync, audit, feedback, health, status_page, open311):
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={BLOB_PATH + "/": ATTACHMENT_MAX_BYTES + 1},
+    )
+    for module in (sync, attachments, audit, feedback, health, status_page, open311):
         app.include_router(module.router)
     _install_handlers(app)
 

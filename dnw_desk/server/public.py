@@ -40,6 +40,7 @@ HIDDEN_STEPS = frozenset(
         EventType.RECEIPT_PRINTED,
         EventType.PII_VIEWED,
         EventType.DEADLINE_RECOMPUTED,
+        EventType.ATTACHMENT_ADDED,
     }
 )
 _DUMMY_CODE = "ZZZZZZ"

@@ -84,6 +84,7 @@ def purge_server(
 def _purge_case(conn: Connection, case_id: str, now: datetime) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    from dnw_desk.server.attachments import drop_with_case
     from dnw_desk.server.sealing import current_sealer
 
     sealer = current_sealer()
@@ -94,6 +95,7 @@ def _purge_case(conn: Connection, case_id: str, now: datetime) -> None:
     ).all():
         data = purge_event_data(event.type, sealer.open(event.data))
         conn.execute(update(case_events).where(case_events.c.id == event.id).values(data=data))
+    drop_with_case(conn, case_id)
     conn.execute(update(cases).where(cases.c.id == case_id).values(pii_purged_at=now))
 
 

@@ -65,6 +65,17 @@ class Sealer:
         clear[SEALED] = token.decode("ascii")
         return clear
 
+    def seal_bytes(self, content: bytes) -> bytes:
+        return self._fernet.encrypt(content)
+
+    def open_bytes(self, sealed: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(sealed)
+        except InvalidToken:
+            raise KeyMissing(
+                "A sealed attachment cannot be decrypted with the configured DNW_DATA_KEY."
+            ) from None
+
     def open(self, data: Mapping[str, Any]) -> dict[str, Any]:
         clear = dict(data)
         token = clear.pop(SEALED, None)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -148,6 +149,19 @@ halls = Table(
     Column("name", String(64), nullable=False),
     Column("named_by", String(8), nullable=False),  # "admin" or "terminal"
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Evidence attachments, addressed by the SHA-256 of their bytes; ``content`` is the bytes
+# encrypted under the server's data key (they show people's documents).
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("media_type", String(32), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("terminal_id", Integer, ForeignKey("terminals.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 revision_counter = Table(

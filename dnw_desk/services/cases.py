@@ -361,11 +361,19 @@ def event_records(
             event.actor,
             f"case.{event.type.value}",
             event.case_id,
-            {"number": number, "event_id": event.event_id, "seq": seq},
+            _audit_details(event, number, seq),
         )
         for event, seq in numbered
     ]
     return ops, entries
+
+
+def _audit_details(event: Event, number: str, seq: int) -> dict[str, Any]:
+    details: dict[str, Any] = {"number": number, "event_id": event.event_id, "seq": seq}
+    if event.type is EventType.ATTACHMENT_ADDED:
+        # The audit chain vouches for the very bytes attached, not only that a file was.
+        details["sha256"] = event.data.get("sha256")
+    return details
 
 
 def case_row_values(

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from dnw_desk.domain.attachments import AttachmentInfo, describe
 from dnw_desk.domain.case import (
     EVENT_LABELS,
     OPINION_LABELS,
@@ -68,6 +69,9 @@ def _value(key: str, value: Any) -> str:
 def summarise(event: Event) -> str:
     """One line of what the step recorded — never the registration's personal data."""
     data: Mapping[str, Any] = event.data
+    if event.type is EventType.ATTACHMENT_ADDED:
+        info = AttachmentInfo.from_data(event.data)
+        return describe(info) if info is not None else ""
     if event.type is EventType.REGISTERED:
         # The number is in the header; the rest of this event's data is personal.
         return _("Clerk no. {clerk}").format(clerk=data.get("clerk_no", ""))

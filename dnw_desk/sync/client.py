@@ -10,6 +10,7 @@ status the status bar shows.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,18 +21,21 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 
 from dnw_desk.clock import Clock, system_clock
-from dnw_desk.domain.case import Event, apply_event, fold
+from dnw_desk.domain.attachments import AttachmentInfo
+from dnw_desk.domain.case import Event, EventType, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.i18n import _
 from dnw_desk.services.settings import read_settings
 from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import append_audit
+from dnw_desk.store.blobs import BlobDamaged, BlobMissing, BlobStore
 from dnw_desk.store.database import Database
 from dnw_desk.store.tables import case_events, outbox
 from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.enrolment import binding_problem, same_binding, wrong_window_message
 from dnw_desk.sync.wire import (
     ANCHOR_PATH,
+    BLOB_PATH,
     HALL_NAME_PATH,
     MAX_BATCH,
     PULL_PATH,
@@ -43,6 +47,7 @@ from dnw_desk.sync.wire import (
     TerminalInfo,
 )
 
+log = logging.getLogger(__name__)
 StatusKind = Literal["not_enrolled", "synced", "pending", "offline", "error"]
 MAX_ROUNDS = 10_000  # bounds every loop; far beyond any real backlog per call
 MIN_BATCH = 1
@@ -129,9 +134,11 @@ class SyncClient:
         batch_size: int = 200,
         page_size: int = 200,
         timeout: float = 15.0,
+        blobs: BlobStore | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
+        self.blobs = blobs or BlobStore.for_data_dir(db.path.parent)
         self.batch_size = max(MIN_BATCH, min(batch_size, MAX_BATCH))
         self.page_size = page_size
         self.http = httpx.Client(
@@ -271,6 +278,7 @@ class SyncClient:
                 ).all()
             if not rows:
                 break
+            self.upload_attachments([row.payload for row in rows])
             try:
                 results = self._post_batch([row.payload for row in rows])
             except _BatchTooLarge:
@@ -280,6 +288,31 @@ class SyncClient:
             duplicates += counts[1]
             conflicts += counts[2]
         return applied, duplicates, conflicts
+
+    def upload_attachments(self, payloads: Sequence[dict[str, Any]]) -> int:
+        """Send the bytes of every attachment these ops list, before the ops themselves, so
+        the server never lists a file it cannot hand to the unit. Content-addressed: a file the
+        server has is skipped, and a round cut short resumes with the files still missing."""
+        uploaded = 0
+        for sha256 in _attachment_hashes(payloads):
+            path = f"{BLOB_PATH}/{sha256}"
+            present = self._request("HEAD", path)
+            if present.status_code == 200:
+                continue
+            if present.status_code not in (404, 405):
+                _raise_for(present)
+            try:
+                content = self.blobs.read(sha256)
+            except (BlobMissing, BlobDamaged):
+                # Pushing the case on matters more than the file: the timeline still names it.
+                log.warning("attachment %s is missing or damaged here; not uploaded", sha256)
+                continue
+            response = self._request(
+                "PUT", path, content=content, headers={"Content-Type": "application/octet-stream"}
+            )
+            _raise_for(response)
+            uploaded += 1
+        return uploaded
 
     def _post_batch(self, payloads: list[dict[str, Any]]) -> PushResponse:
         response = self._request("POST", PUSH_PATH, json={"ops": payloads})
@@ -376,6 +409,17 @@ class SyncClient:
             return self.http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             raise SyncFailure("offline", _("The server cannot be reached.")) from exc
+
+
+def _attachment_hashes(payloads: Sequence[dict[str, Any]]) -> list[str]:
+    hashes = []
+    for payload in payloads:
+        event = payload.get("event") or {}
+        if event.get("type") == EventType.ATTACHMENT_ADDED.value:
+            info = AttachmentInfo.from_data(event.get("data"))
+            if info is not None and info.sha256 not in hashes:
+                hashes.append(info.sha256)
+    return hashes
 
 
 class _BatchTooLarge(Exception):

@@ -13,9 +13,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Path prefixes allowed a larger body (attachment uploads).
+        self.larger = larger or {}
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.larger.items():
+            if path.startswith(prefix):
+                return max(limit, self.max_bytes)
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _has_nul(scope):
@@ -25,6 +33,7 @@ class BodySizeLimit:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope.get("path", ""))
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None:
@@ -33,8 +42,8 @@ class BodySizeLimit:
             except ValueError:
                 await _reply(send, 400, {"detail": "Content-Length is not a number"})
                 return
-            if length > self.max_bytes:
-                await _too_large(send, self.max_bytes)
+            if length > limit:
+                await _too_large(send, limit)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -44,8 +53,8 @@ class BodySizeLimit:
                 return
             body = message.get("body", b"")
             size += len(body)
-            if size > self.max_bytes:
-                await _too_large(send, self.max_bytes)
+            if size > limit:
+                await _too_large(send, limit)
                 return
             chunks.append(body)
             if not message.get("more_body", False):
