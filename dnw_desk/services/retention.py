@@ -6,8 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dnw_desk.domain.retention import purge_cutoff
+from dnw_desk.store.blobs import BlobStore
 from dnw_desk.store.database import Database
-from dnw_desk.store.retention import DueCase, checkpoint, due_cases, purge_case
+from dnw_desk.store.retention import (
+    DueCase,
+    attachments_only_of,
+    checkpoint,
+    due_cases,
+    purge_case,
+)
 
 BATCH = 200
 # A run purges at most this many cases (the rest go in the next run): bounded work on the DB
@@ -56,5 +63,10 @@ def _purge_one(
         # Checked again under the write lock: a change made since the read keeps the case.
         if not due_cases(conn, cutoff, 1, case_id=case.id):
             return False
+        files = attachments_only_of(conn, case.id)
         purge_case(conn, case, now, retention_days)
+    # Deleted after the commit, so a purge that rolled back never loses a case's proof.
+    blobs = BlobStore.for_data_dir(db.path.parent)
+    for sha256 in files:
+        blobs.delete(sha256)
     return True

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, exists, select, update
 
-from dnw_desk.domain.case import Status
+from dnw_desk.domain.case import EventType, Status
 from dnw_desk.domain.retention import purge_event_data, purge_registration
 from dnw_desk.store import coverage
 from dnw_desk.store.audit import append_audit
@@ -131,3 +131,38 @@ def checkpoint(db_path: Path) -> bool:
     finally:
         conn.close()
     return bool(busy == 0)
+
+
+def attachments_only_of(conn: Connection, case_id: str) -> set[str]:
+    """The attachment hashes this case lists that no other case still holding its personal
+    data lists: their files go with the case's personal data."""
+
+    def hashes(rows: Any) -> set[str]:
+        return {
+            str(row.data["sha256"])
+            for row in rows
+            if isinstance(row.data, dict) and isinstance(row.data.get("sha256"), str)
+        }
+
+    attached = EventType.ATTACHMENT_ADDED.value
+    own = hashes(
+        conn.execute(
+            select(case_events.c.data).where(
+                case_events.c.case_id == case_id, case_events.c.type == attached
+            )
+        )
+    )
+    if not own:
+        return set()
+    others = hashes(
+        conn.execute(
+            select(case_events.c.data)
+            .join(cases, cases.c.id == case_events.c.case_id)
+            .where(
+                case_events.c.type == attached,
+                case_events.c.case_id != case_id,
+                cases.c.pii_purged_at.is_(None),
+            )
+        )
+    )
+    return own - others

@@ -4,6 +4,7 @@ and gone from the database file itself (not only from the rows)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,14 +15,16 @@ from dnw_desk.cli import main
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import EventType
 from dnw_desk.services import retention as retention_service
+from dnw_desk.services.attachments import attach_files
 from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import HandlingService
 from dnw_desk.services.retention import purge_personal_data
 from dnw_desk.store import retention as retention_store
 from dnw_desk.store.audit import verify_chain
+from dnw_desk.store.blobs import BlobStore
 from dnw_desk.store.database import DB_FILENAME
 from dnw_desk.store.tables import audit_log, case_events, cases, outbox
-from tests.factories import CLERK, desk_at, register
+from tests.factories import CLERK, desk_at, pdf_bytes, png_bytes, register
 
 START = datetime(2025, 1, 6, 10, 0, tzinfo=HALL_TZ)
 DAYS = 365
@@ -159,3 +162,22 @@ def test_the_command(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert capsys.readouterr().out.split() == listed
     assert main(["--data-dir", str(data_dir), "privacy", "purge"]) == 0
     assert capsys.readouterr().out.split() == []
+
+
+def test_a_purged_cases_documents_go_with_it_unless_a_kept_case_lists_them(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    desk, ids = _scenario(data_dir)
+    blobs = BlobStore.for_data_dir(desk.data_dir)
+    own, shared = tmp_path / "户口本.png", tmp_path / "回执.pdf"
+    own.write_bytes(png_bytes())
+    shared.write_bytes(pdf_bytes())
+    for case_id, paths in ((ids["old"], [own, shared]), (ids["open"], [shared])):
+        attach_files(desk.cases, blobs, case_id, paths, CLERK)
+        _synced(desk, case_id)
+    own_sha, shared_sha = (hashlib.sha256(p.read_bytes()).hexdigest() for p in (own, shared))
+    assert purge_personal_data(desk.db, DAYS, desk.clock()).count == 1
+    assert not blobs.has(own_sha)
+    assert blobs.has(shared_sha)  # the open case still needs its proof
+    assert "户口本" not in _case_text(desk, ids["old"])  # the file name may name a person
+    desk.close()
