@@ -81,7 +81,7 @@ def display_name(name: str) -> str:
     """The file's own name without its folder, on one line and at most MAX_NAME characters
     (keeping the extension)."""
     base = re.split(r"[\\/]", name)[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip() or _("attachment")
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "attachment"
     if len(base) <= MAX_NAME:
         return base
     stem, dot, ext = base.rpartition(".")

@@ -22,6 +22,7 @@ from dnw_desk.domain.case import Event, EventType
 from dnw_desk.domain.roles import Actor
 from dnw_desk.i18n import _
 from dnw_desk.services.cases import CaseService, Saved
+from dnw_desk.services.desk import Desk
 from dnw_desk.store.blobs import BlobDamaged, BlobMissing, BlobStore
 
 
@@ -31,6 +32,10 @@ class Attached:
 
     info: AttachmentInfo
     event: Event
+
+
+def blobs_of(desk: Desk) -> BlobStore:
+    return BlobStore.for_data_dir(desk.data_dir)
 
 
 def read_source(path: Path) -> bytes:

@@ -9,6 +9,7 @@ saying why, and the service refuses them anyway. A masked field is shown in full
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dnw_desk.domain.attachments import AttachmentInfo
 from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
 from dnw_desk.domain.errors import DomainError, FieldErrors
 from dnw_desk.domain.roles import Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.alerts import alerts_for
+from dnw_desk.services.attachments import attach_files, attachments_of, blobs_of, content_of
 from dnw_desk.services.cases import PermissionDenied
 from dnw_desk.services.handling import (
     ACTION_TITLES,
@@ -46,6 +49,7 @@ from dnw_desk.services.queue import QueueRow, countdown_of, format_countdown
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
+from dnw_desk.ui.attachments import AttachmentList, AttachmentViewer
 from dnw_desk.ui.case_timeline import TimelineModel
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.queue.model import status_text
@@ -152,6 +156,9 @@ class CaseDetailDialog(QDialog):
         self.reprint_button = button(_("Reprint the receipt"), self.on_reprint_clicked)
         self.reprint_button.setObjectName("detailReprint")
         close = button(_("Close"), self.accept)
+        self.attachments = AttachmentList(self)
+        self.attachments.sig_add_requested.connect(self.on_attach_requested)
+        self.attachments.sig_view_requested.connect(self.on_view_requested)
         self.details = QFormLayout()
         self.details.setObjectName("caseDetails")
         left = vbox(
@@ -161,6 +168,8 @@ class CaseDetailDialog(QDialog):
             self.pii,
             label(_("Matter"), bold=True),
             self.details,
+            label(_("Attachments"), bold=True),
+            self.attachments,
             None,
         )
         right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
@@ -220,6 +229,12 @@ class CaseDetailDialog(QDialog):
         for widget in self.pii_rows[MaskedField.ID_NUMBER]:
             widget.setVisible(not enterprise)
         self._show_details(view)
+        self.attachments.set_items(attachments_of(view.events))
+        may_attach = actor is not None and may(actor.role, Permission.HANDLE)
+        self.attachments.add_button.setEnabled(may_attach)
+        self.attachments.add_button.setToolTip(
+            "" if may_attach else _("Your role may not add to this case.")
+        )
         self.timeline.actors = dict(view.actors)
         self.timeline.set_rows(view.events)
         # After the layout settled, so rows fit the wrapped text at the final column width.
@@ -356,6 +371,43 @@ class CaseDetailDialog(QDialog):
         self.notice.setText(text)
         self.notice.setToolTip(text)
         self.notice.setVisible(bool(text))
+
+    # --- attachments ---------------------------------------------------------------------------
+
+    @Slot(list)
+    def on_attach_requested(self, paths: list[Path]) -> None:
+        actor = self.ui.actor
+        show_error(self.message, "")
+        if actor is None:
+            show_error(self.message, _("Log in first."))
+            return
+        desk, case_id = self.ui.desk, self.case_id
+        self.ui.tasks.run(
+            lambda: attach_files(desk.cases, blobs_of(desk), case_id, paths, actor),
+            self._attached,
+            self._refused,
+        )
+
+    def _attached(self, saved: list[Any]) -> None:
+        for one in saved:
+            self.ui.bus.publish(one.changes)
+            self.sig_saved.emit(one)
+        self._notice(_("{count} file(s) attached.").format(count=len(saved)))
+        self.load()
+
+    @Slot(object)
+    def on_view_requested(self, item: Any) -> None:
+        info: AttachmentInfo = item.info
+        blobs = blobs_of(self.ui.desk)
+        self.ui.tasks.run(
+            lambda: content_of(blobs, info),
+            lambda content: self._view(info, content),
+            self._failed,
+        )
+
+    def _view(self, info: AttachmentInfo, content: bytes) -> None:
+        self.viewer = AttachmentViewer(info.filename, content, self)
+        self.viewer.open()
 
     # --- reprint -------------------------------------------------------------------------------
 

@@ -57,6 +57,6 @@ def test_one_bad_file_in_a_selection_attaches_none(tmp_path: Path) -> None:
     with pytest.raises(AttachmentRefused, match=r"virus\.exe"):
         attach_files(desk.cases, blobs, case.id, paths, CLERK)
     assert attachments_of(desk.cases.events(case.id)) == []
-    with pytest.raises(AttachmentRefused, match="no longer exists"):
+    with pytest.raises(AttachmentRefused, match="已不存在"):
         attach_files(desk.cases, blobs, case.id, [tmp_path / "gone.pdf"], CLERK)
     desk.close()

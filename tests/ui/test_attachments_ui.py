@@ -1,0 +1,66 @@
+"""Attaching proof in the case detail, viewing it, and a refused file (pytest-qt)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtPdfWidgets import QPdfView
+from pytestqt.qtbot import QtBot
+
+from dnw_desk.clock import HALL_TZ
+from dnw_desk.domain.case import EventType
+from dnw_desk.ui.attachments import AttachmentViewer
+from dnw_desk.ui.case_detail import CaseDetailDialog
+from dnw_desk.ui.changes import ChangeBus
+from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.tasks import ImmediateTaskRunner
+from tests.factories import CLERK, desk_at, pdf_bytes, png_bytes, register
+
+START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
+
+
+def _open(qtbot: QtBot, data_dir: Path, chosen: list[Path]) -> CaseDetailDialog:
+    desk, _clock = desk_at(data_dir, START)
+    case_id = register(desk).case.id
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    dialog = CaseDetailDialog(ui, case_id)
+    dialog.attachments.chooser = lambda _parent: chosen
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_attach_list_and_view_a_pdf_and_an_image(qtbot: QtBot, tmp_path: Path) -> None:
+    pdf, png = tmp_path / "受理回执.pdf", tmp_path / "告知单.png"
+    pdf.write_bytes(pdf_bytes())
+    png.write_bytes(png_bytes(1600, 1200))
+    dialog = _open(qtbot, tmp_path / "data", [pdf, png])
+    assert dialog.attachments.empty.isVisible()
+    qtbot.mouseClick(dialog.attachments.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == ""
+    texts = [dialog.attachments.list.item(i).text() for i in range(dialog.attachments.list.count())]
+    assert texts[0].startswith("受理回执.pdf (PDF, ") and texts[1].startswith("告知单.png (PNG, ")
+    assert dialog.view is not None
+    assert [e.type for e in dialog.view.events].count(EventType.ATTACHMENT_ADDED) == 2
+    assert "2" in dialog.notice.text()
+
+    qtbot.mouseClick(dialog.attachments.view_button, Qt.MouseButton.LeftButton)
+    viewer: AttachmentViewer = dialog.viewer
+    qtbot.waitUntil(lambda: viewer.pdf is not None and viewer.pdf.pageCount() == 1)
+    assert viewer.findChild(QPdfView) is not None
+    viewer.close()
+    dialog.attachments.list.setCurrentRow(1)
+    qtbot.mouseClick(dialog.attachments.view_button, Qt.MouseButton.LeftButton)
+    image = dialog.viewer.image.pixmap()
+    assert 0 < image.width() <= 780 and image.height() <= 560  # scaled to fit the window
+
+
+def test_a_refused_file_says_why_and_attaches_nothing(qtbot: QtBot, tmp_path: Path) -> None:
+    exe = tmp_path / "scan.pdf"
+    exe.write_bytes(b"MZ\x90\x00 renamed program")
+    dialog = _open(qtbot, tmp_path / "data", [exe])
+    qtbot.mouseClick(dialog.attachments.add_button, Qt.MouseButton.LeftButton)
+    assert "不是PDF" in dialog.message.text() or "not a PDF" in dialog.message.text()
+    assert dialog.attachments.empty.isVisible()
