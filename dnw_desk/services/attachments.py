@@ -67,15 +67,30 @@ def attach(
     return cases.record(case_id, EventType.ATTACHMENT_ADDED, actor, info.to_data())
 
 
-def attach_files(
-    cases: CaseService, blobs: BlobStore, case_id: str, paths: Sequence[Path], actor: Actor
-) -> list[Saved]:
-    """Attach several files; every file is checked before any is recorded, so a bad one in a
-    selection leaves the case as it was."""
+def read_checked(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
+    """Every chosen file's name and bytes, each checked: one bad file refuses the selection
+    before anything is recorded."""
     contents = [(path.name, read_source(path)) for path in paths]
     for name, content in contents:
         examine(name, content)
+    return contents
+
+
+def attach_contents(
+    cases: CaseService,
+    blobs: BlobStore,
+    case_id: str,
+    contents: Sequence[tuple[str, bytes]],
+    actor: Actor,
+) -> list[Saved]:
     return [attach(cases, blobs, case_id, name, content, actor) for name, content in contents]
+
+
+def attach_files(
+    cases: CaseService, blobs: BlobStore, case_id: str, paths: Sequence[Path], actor: Actor
+) -> list[Saved]:
+    """Attach several files, all or none (see ``read_checked``)."""
+    return attach_contents(cases, blobs, case_id, read_checked(paths), actor)
 
 
 def attachments_of(events: Sequence[Event]) -> list[Attached]:

@@ -11,12 +11,16 @@ from pytestqt.qtbot import QtBot
 
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import EventType
+from dnw_desk.services.attachments import attachments_of
+from dnw_desk.store import cases_repo
 from dnw_desk.ui.attachments import AttachmentViewer
 from dnw_desk.ui.case_detail import CaseDetailDialog
 from dnw_desk.ui.changes import ChangeBus
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.tasks import ImmediateTaskRunner
 from tests.factories import CLERK, desk_at, pdf_bytes, png_bytes, register
+from tests.ui.conftest import DeskHarness
+from tests.ui.test_intake import fill_minimal
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
 
@@ -64,3 +68,43 @@ def test_a_refused_file_says_why_and_attaches_nothing(qtbot: QtBot, tmp_path: Pa
     qtbot.mouseClick(dialog.attachments.add_button, Qt.MouseButton.LeftButton)
     assert "不是PDF" in dialog.message.text() or "not a PDF" in dialog.message.text()
     assert dialog.attachments.empty.isVisible()
+
+
+def test_proof_chosen_at_intake_is_attached_when_the_case_is_saved(
+    qtbot: QtBot, clerk_desk: DeskHarness, tmp_path: Path
+) -> None:
+    page = clerk_desk.session.intake
+    good, bad = tmp_path / "超期受理单.jpg", tmp_path / "note.txt"
+    good.write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+    bad.write_bytes(b"hello")
+    page.proof.chooser = lambda _parent: [bad]
+    qtbot.mouseClick(page.proof.add_button, Qt.MouseButton.LeftButton)
+    assert "note.txt" in page.form_error.text() and page.pending_files == []
+    page.proof.chooser = lambda _parent: [good, good]
+    qtbot.mouseClick(page.proof.add_button, Qt.MouseButton.LeftButton)
+    assert page.pending_files == [good]  # once, however often chosen
+    fill_minimal(qtbot, page.form)
+    qtbot.keyClick(page.form.edits["name"], Qt.Key.Key_F9)
+    assert clerk_desk.count_cases() == 1
+    with clerk_desk.desk.db.read() as conn:
+        (case,) = cases_repo.list_cases(conn, limit=10)
+        events = cases_repo.load_events(conn, case.id)
+    (proof,) = attachments_of(events)
+    assert proof.info.filename == "超期受理单.jpg"
+    assert page.pending_files == [] and page.proof.empty.isVisible()  # ready for the next citizen
+
+
+def test_a_proof_file_gone_before_saving_refuses_the_save(
+    qtbot: QtBot, clerk_desk: DeskHarness, tmp_path: Path
+) -> None:
+    page = clerk_desk.session.intake
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(png_bytes())
+    page.proof.chooser = lambda _parent: [scan]
+    qtbot.mouseClick(page.proof.add_button, Qt.MouseButton.LeftButton)
+    scan.unlink()  # a USB stick pulled out
+    fill_minimal(qtbot, page.form)
+    qtbot.keyClick(page.form.edits["name"], Qt.Key.Key_F9)
+    assert clerk_desk.count_cases() == 0
+    assert "scan.png" in page.form_error.text()
+    assert not page.form.is_empty()  # nothing typed is lost

@@ -8,7 +8,9 @@ autosaved as a draft (file lane) a moment after each change and deleted once the
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -20,11 +22,13 @@ from dnw_desk.domain.phone import display_phone
 from dnw_desk.domain.registration import Registration
 from dnw_desk.i18n import _
 from dnw_desk.services import drafts
+from dnw_desk.services.attachments import attach_contents, blobs_of, read_checked
 from dnw_desk.services.cases import Saved
 from dnw_desk.services.reference_data import refusal_reasons
 from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.store.database import StoreError
+from dnw_desk.ui.attachments import AttachmentList, AttachmentViewer
 from dnw_desk.ui.confirm_dialog import ConfirmDialog
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.intake.form import IntakeForm
@@ -92,6 +96,12 @@ class IntakePage(QWidget):
         self.repeat_panel = RepeatVisitPanel()
         self.last_panel = LastCasePanel()
         self.form_error = error_label()
+        # Proof chosen for the case being typed; attached right after it is saved.
+        self.pending_files: list[Path] = []
+        self.proof = AttachmentList(self)
+        self.proof.setObjectName("intakeProof")
+        self.proof.sig_add_requested.connect(self.on_proof_chosen)
+        self.proof.sig_view_requested.connect(self.on_proof_view_requested)
         self.save_button = button(_("Save and print (F9)"), self.on_save_triggered, default=True)
         self.save_button.setObjectName("saveButton")
         self.refuse_button = button(_("Not accepted…"), self.on_refuse_triggered)
@@ -131,6 +141,8 @@ class IntakePage(QWidget):
                 self.last_panel,
                 self.repeat_panel,
                 None,
+                label(_("Proof (attached on saving)"), bold=True),
+                self.proof,
                 self.form_error,
                 self.save_button,
                 hbox(self.refuse_button, self.clear_button),
@@ -177,6 +189,21 @@ class IntakePage(QWidget):
             registration, actor, categories=settings.categories, units=settings.units
         )
 
+    def _with_proof(self, save: Callable[[], Saved]) -> Callable[[], Saved]:
+        """``save``, then the chosen files attached to the new case. The files are read and
+        checked first, so a file that went away refuses the save instead of half-doing it."""
+        paths, desk, actor = list(self.pending_files), self.ui.desk, self.ui.actor
+        if not paths or actor is None:
+            return save
+
+        def work() -> Saved:
+            contents = read_checked(paths)
+            saved = save()
+            attach_contents(desk.cases, blobs_of(desk), saved.case.id, contents, actor)
+            return saved
+
+        return work
+
     @Slot()
     def on_refuse_triggered(self) -> None:
         if self.saving or self.ui.actor is None:
@@ -203,11 +230,11 @@ class IntakePage(QWidget):
 
         self._start_save(save, refusal=refusal)
 
-    def _start_save(self, work: Any, refusal: Refusal | None) -> None:
+    def _start_save(self, work: Callable[[], Saved], refusal: Refusal | None) -> None:
         self.saving = True
         self.save_button.setEnabled(False)
         self.ui.tasks.run(
-            work,
+            self._with_proof(work),
             lambda saved: self.on_case_saved(saved, refusal),
             self.on_save_failed,
         )
@@ -221,6 +248,7 @@ class IntakePage(QWidget):
         self._draft_timer.stop()
         self.ui.tasks.run(lambda: drafts.discard_draft(self.ui.desk.data_dir), lane="file")
         self.form.clear()
+        self._set_proof([])
         self.repeat_panel.show_cases([], 0)
         self.ui.bus.publish(saved.changes)
         self._print_last(copy=1)
@@ -252,8 +280,49 @@ class IntakePage(QWidget):
             _("Not saved: correct the {count} marked field(s).").format(count=len(error.errors)),
         )
 
+    # --- proof -------------------------------------------------------------------------
+
+    @Slot(list)
+    def on_proof_chosen(self, paths: list[Path]) -> None:
+        """Check the files at once (off the GUI thread): a wrong file is said while the
+        citizen is still at the counter, not after the save."""
+        show_error(self.form_error, "")
+        known = {path.resolve() for path in self.pending_files}
+        fresh: list[Path] = []
+        for path in paths:
+            if path.resolve() not in known:
+                known.add(path.resolve())
+                fresh.append(path)
+
+        def check() -> list[Path]:
+            read_checked(fresh)
+            return fresh
+
+        self.ui.tasks.run(
+            check,
+            lambda checked: self._set_proof([*self.pending_files, *checked]),
+            lambda error: show_error(self.form_error, str(error)),
+        )
+
+    def _set_proof(self, paths: list[Path]) -> None:
+        self.pending_files = paths
+        self.proof.set_items(paths)
+
+    @Slot(object)
+    def on_proof_view_requested(self, path: Path) -> None:
+        self.ui.tasks.run(
+            lambda: read_checked([path])[0][1],
+            lambda content: self._view_proof(path, content),
+            lambda error: show_error(self.form_error, str(error)),
+        )
+
+    def _view_proof(self, path: Path, content: bytes) -> None:
+        self.viewer = AttachmentViewer(path.name, content, self)
+        self.viewer.open()
+
     def forget_last_case(self) -> None:
         """The next user at this window does not see (or reprint) the previous one's case."""
+        self._set_proof([])
         self.last_case, self.last_refusal, self.last_copies = None, None, 0
         panel = self.last_panel
         panel.setTitle(_("Last saved case"))
@@ -346,7 +415,7 @@ class IntakePage(QWidget):
 
     @Slot()
     def on_clear_triggered(self) -> None:
-        if self.form.is_empty():
+        if self.form.is_empty() and not self.pending_files:
             self.form.clear()
             return
         if ConfirmDialog.ask(
@@ -359,6 +428,7 @@ class IntakePage(QWidget):
         ):
             self._draft_timer.stop()
             self.form.clear()
+            self._set_proof([])
             show_error(self.form_error, "")
             self.repeat_panel.show_cases([], 0)
             self.ui.tasks.run(lambda: drafts.discard_draft(self.ui.desk.data_dir), lane="file")
