@@ -15,7 +15,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -32,6 +31,7 @@ from dnw_desk.domain.attachments import (
 )
 from dnw_desk.i18n import _
 from dnw_desk.services.attachments import Attached
+from dnw_desk.ui.file_dialogs import open_file_names
 from dnw_desk.ui.widgets import button, hbox, label, vbox
 
 FileChooser = Callable[[QWidget], list[Path]]
@@ -39,7 +39,7 @@ FileChooser = Callable[[QWidget], list[Path]]
 
 def choose_proof_files(parent: QWidget) -> list[Path]:
     """The clerk picks scans or photos (several at once)."""
-    names, _filter = QFileDialog.getOpenFileNames(
+    names = open_file_names(
         parent,
         _("Attach proof"),
         str(Path.home()),

@@ -126,9 +126,9 @@ def test_the_save_dialog_opens_in_documents_then_in_the_last_folder(
 
     def fake_dialog(parent, title, start, filters):  # type: ignore[no-untyped-def]
         offered.append(start)
-        return str(chosen), filters
+        return str(chosen)
 
-    monkeypatch.setattr(review_page.QFileDialog, "getSaveFileName", fake_dialog)
+    monkeypatch.setattr(review_page, "save_file_name", fake_dialog)
     assert page.ask_path("导出", "台账.xlsx", "*.xlsx") == chosen
     assert not offered[0].startswith(str(Path.cwd()) + "/台账")
     page.ask_path("导出", "日报.pdf", "*.pdf")

@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, QStandardPaths, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -30,6 +29,7 @@ from dnw_desk.reports import jobs
 from dnw_desk.services.changes import Changes
 from dnw_desk.services.review import DayReview, ExportRequest, HandoverNote, review_for
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.file_dialogs import save_file_name
 from dnw_desk.ui.review.charts import BarChartView
 from dnw_desk.ui.review.exports import ExportRun, export_runner, is_cancelled
 from dnw_desk.ui.widgets import (
@@ -286,7 +286,7 @@ class ReviewPage(QWidget):
         """The file to write (a seam tests replace): offered in the folder of the last export,
         else the user's Documents — never the program's working directory."""
         start = str(export_folder(self.ui.local.export_dir) / suggested)
-        path, _filter = QFileDialog.getSaveFileName(self, title, start, filters)
+        path = save_file_name(self, title, start, filters)
         if not path:
             return None
         chosen = Path(path)
