@@ -206,6 +206,21 @@ def test_the_search_box_finds_a_returning_complainant(qtbot: QtBot, filled) -> N
     desk.close()
 
 
+def test_down_in_the_search_box_goes_to_the_first_result(qtbot: QtBot, filled) -> None:  # type: ignore[no-untyped-def]
+    desk, _clock, _ids = filled
+    page = QueuePage(DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    page.search.setFocus()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=2000)
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == 0
+    assert page.focusWidget() is page.table
+    desk.close()
+
+
 def test_the_queue_names_a_not_accepted_case_s_reason(qtbot: QtBot, data_dir: Path) -> None:
     """Issue 11, defect 4: the category column showed ``x-hotline``."""
     from tests.factories import register_refused

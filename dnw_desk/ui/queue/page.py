@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -87,6 +87,7 @@ class QueuePage(QWidget):
         )
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
+        self.search.installEventFilter(self)
         self.status_box = self._combo(
             [("", _("All statuses"))]
             + [(status.value, _(text)) for status, text in STATUS_LABELS.items()]
@@ -270,6 +271,21 @@ class QueuePage(QWidget):
     @Slot(int)
     def on_model_loaded(self, _count: int) -> None:
         fit_rows(self.table, self.model, *self.visible_rows())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down (or Enter) in the search box moves to the results, as in a browser's list."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.model.rowCount() > 0
+        ):
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     @Slot(QModelIndex)
     def on_table_activated(self, index: QModelIndex) -> None:
