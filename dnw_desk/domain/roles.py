@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from dnw_desk.i18n import N_
@@ -53,6 +53,8 @@ class Actor:
     login: str
     clerk_no: str
     role: Role
+    # The person's name as the account has it (for the screen; records use ``audit_name``).
+    display_name: str = field(default="", compare=False)
 
     @property
     def audit_name(self) -> str:

@@ -176,7 +176,7 @@ class AccountService:
             raise AccountDisabled(
                 _("This account is disabled. Ask an admin of this desk to enable it.")
             )
-        return Actor(row.login, row.clerk_no, row.role)
+        return Actor(row.login, row.clerk_no, row.role, row.display_name)
 
     def _log_attempt(self, login: str, at: datetime, ok: bool, *, disabled: bool) -> None:
         action = "account.login" if ok else "account.login_failed"

@@ -14,11 +14,12 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QWidget
 
-from dnw_desk.domain.roles import ROLE_LABELS, Actor, Permission, may
+from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.local_settings import LocalSettings, save_local_settings
 from dnw_desk.services.accounts import AccountService
 from dnw_desk.services.changes import Changes
+from dnw_desk.services.people import actor_label
 from dnw_desk.services.settings import BusinessSettings, save_settings
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.idle_lock import IdleLock
@@ -189,9 +190,7 @@ class DeskSession(QObject):
             self.user_label.setText(_("Not logged in") if not self.locked else _("Locked"))
         else:
             self.user_label.setText(
-                _("{role} {login} · no. {clerk_no}").format(
-                    role=_(ROLE_LABELS[actor.role]), login=actor.login, clerk_no=actor.clerk_no
-                )
+                actor_label(actor.audit_name, {actor.login: (actor.display_name, actor.clerk_no)})
             )
         self.sig_actor_changed.emit(None if self.locked else actor)
         if self.printer_status is not None:

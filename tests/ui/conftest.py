@@ -67,7 +67,7 @@ def configured_desk(data_dir: Path, clock: FakeClock) -> Desk:
     desk.reload()
     accounts.create(NewAccount(ADMIN[0], ADMIN[1], Role.ADMIN, ADMIN[2]), by=None)
     admin = Actor(ADMIN[0], ADMIN[1], Role.ADMIN)
-    accounts.create(NewAccount(CLERK[0], CLERK[1], Role.CLERK, CLERK[2]), by=admin)
+    accounts.create(NewAccount(CLERK[0], CLERK[1], Role.CLERK, CLERK[2], "王芳"), by=admin)
     accounts.create(NewAccount(LEAD[0], LEAD[1], Role.SHIFT_LEAD, LEAD[2]), by=admin)
     return desk
 

@@ -324,3 +324,15 @@ def test_a_message_does_not_move_the_buttons(qtbot, opened) -> None:  # type: ig
     dialog._notice("已保存。")
     qtbot.wait(10)
     assert button.mapTo(dialog, button.rect().topLeft()) == before
+
+
+def test_a_row_added_to_the_timeline_fits_its_wrapped_text(qtbot, opened, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _ui, _clock, open_as = opened
+    dialog = open_as(SHIFT_LEAD)
+    reason = "申请人来电询问办理进度，需要回电核对身份证号码与预留手机号是否一致" * 2
+    monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: reason))
+    qtbot.mouseClick(dialog.reveal_buttons[MaskedField.PHONE], Qt.MouseButton.LeftButton)
+    view = dialog.timeline_view
+    last = dialog.timeline.rowCount() - 1
+    qtbot.waitUntil(lambda: view.rowHeight(last) == view.sizeHintForRow(last), timeout=2000)
+    assert view.rowHeight(last) > view.rowHeight(0)  # it wraps, and shows every line

@@ -32,7 +32,8 @@ def test_login_page_first_and_wrong_password_refused(qtbot: QtBot, harness: Desk
     harness.login(qtbot, CLERK[0], CLERK[2])
     assert harness.ui.actor is not None and harness.ui.actor.clerk_no == CLERK[1]
     assert session.pages.currentWidget() is session.intake
-    assert CLERK[1] in session.user_label.text()
+    # The person by name and number, the role by its name: never the login or a key.
+    assert session.user_label.text() == f"窗口人员 王芳 · 工号 {CLERK[1]}"
 
 
 def test_idle_lock_and_unlock_with_the_same_password(qtbot: QtBot, clerk_desk: DeskHarness) -> None:
