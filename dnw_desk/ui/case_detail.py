@@ -17,10 +17,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -126,9 +128,13 @@ class CaseDetailDialog(QDialog):
         self.timeline_view.setWordWrap(True)
         header = self.timeline_view.horizontalHeader()
         header.setStretchLastSection(True)
-        self.timeline_view.setColumnWidth(0, 125)
-        self.timeline_view.setColumnWidth(1, 150)
-        self.timeline_view.setColumnWidth(2, 120)
+        # Widths from the font, so the large-font setting does not wrap the times.
+        metrics = self.timeline_view.fontMetrics()
+        self.timeline_view.setColumnWidth(0, metrics.horizontalAdvance("2026-11-24 10:32") + 16)
+        self.timeline_view.setColumnWidth(1, metrics.horizontalAdvance("单位退单审核通过") + 16)
+        self.timeline_view.setColumnWidth(
+            2, metrics.horizontalAdvance("窗口人员 王芳 · 工号 0815") + 16
+        )
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Rows grow to their wrapped text whenever the columns change width.
@@ -172,8 +178,16 @@ class CaseDetailDialog(QDialog):
             self.attachments,
             None,
         )
+        # The facts scroll when the large font makes them taller than a 768-line screen.
+        facts_pane = QWidget()
+        facts_pane.setLayout(left)
+        facts_scroll = QScrollArea()
+        facts_scroll.setWidget(facts_pane)
+        facts_scroll.setWidgetResizable(True)
+        facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
-        body = hbox(left, right, spacing=16)
+        body = hbox(facts_scroll, right, spacing=16)
         body.setStretch(0, 2)
         body.setStretch(1, 3)
         self.setLayout(

@@ -42,9 +42,9 @@ def demo_desk(data_dir: Path) -> Desk:
     )
     desk.reload()
     accounts = AccountService(desk.db, clock)
-    accounts.create(NewAccount("admin", "0800", Role.ADMIN, "admin-pass"), by=None)
-    accounts.create(NewAccount("wang", "0815", Role.CLERK, "clerk-pass"), by=ADMIN)
-    accounts.create(NewAccount("li", "0801", Role.SHIFT_LEAD, "lead-pass"), by=ADMIN)
+    accounts.create(NewAccount("admin", "0800", Role.ADMIN, "admin-pass", "系统管理员"), by=None)
+    accounts.create(NewAccount("wang", "0815", Role.CLERK, "clerk-pass", "王芳"), by=ADMIN)
+    accounts.create(NewAccount("li", "0801", Role.SHIFT_LEAD, "lead-pass", "李明"), by=ADMIN)
     clock.advance(days=-12)
     earlier = Registration(
         Complainant(ComplainantKind.PERSON, "张三", "13812345678", VALID_ID),
@@ -128,6 +128,7 @@ def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) 
         fill_intake(page)
         page.lookup_earlier_visits()
         shooter.shoot(window, f"intake-filled{suffix}")
+        shoot_handling(shooter, window, session, accounts, ui, suffix, Path(tmp))
         if full:
             form = page.form
             form.edits["id_number"].setText(VALID_ID[:-1] + "8")
@@ -266,6 +267,53 @@ def shoot_sync(shooter: Shooter, window: Any, session: Any, accounts: Any, ui: A
     shooter.shoot_dialog(ConflictsDialog(ui, window), "sync-conflicts")
     window.desk_sync.widget.show_view(SyncView(SyncStatus("synced", last_synced_at=since)))
     shooter.shoot(window, "sync-synced")
+
+
+def shoot_handling(
+    shooter: Shooter, window: Any, session: Any, accounts: Any, ui: Any, suffix: str, tmp: Path
+) -> None:
+    """A clerk's case with its proof attached, the queue, and the shift lead's review."""
+    from dnw_desk.services.attachments import attach_files, blobs_of
+    from dnw_desk.ui.attachments import AttachmentViewer
+    from dnw_desk.ui.case_detail import CaseDetailDialog
+
+    desk = ui.desk
+    with desk.db.read() as conn:
+        from dnw_desk.store import cases_repo
+
+        (case, *_rest) = cases_repo.list_cases(conn, limit=1)
+    proof = tmp / "超期未受理的申请回执.png"
+    if not proof.exists():
+        write_demo_proof(proof)
+        attach_files(desk.cases, blobs_of(desk), case.id, [proof], CLERK)
+    detail = CaseDetailDialog(ui, case.id, window)
+    detail.resize(1200, 720)
+    shooter.shoot_dialog(detail, f"case-detail{suffix}")
+    viewer = AttachmentViewer(proof.name, proof.read_bytes(), window)
+    shooter.shoot_dialog(viewer, f"attachment-viewer{suffix}")
+    features = window.queue_features
+    features.show_queue()
+    shooter.shoot(window, f"queue{suffix}")
+    session.on_login_page_logged_in(accounts.authenticate("li", "lead-pass"))
+    features.show_review()
+    shooter.shoot(window, f"review{suffix}")
+    session.on_login_page_logged_in(accounts.authenticate("wang", "clerk-pass"))
+    session.pages.setCurrentWidget(session.intake)
+
+
+def write_demo_proof(path: Path) -> None:
+    """A stand-in for a scanned application receipt."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    image = QImage(900, 600, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setFont(QFont("Noto Sans CJK SC", 28))
+    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, "受理回执\n（申请已超过承诺时限）")
+    painter.end()
+    if not image.save(str(path)):
+        raise OSError(f"could not write {path}")
 
 
 def damaged_error(data_dir: Path) -> Any:

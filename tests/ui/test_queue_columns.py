@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.app import LARGE_FONT_SCALE
+from dnw_desk.i18n import set_language
+from dnw_desk.ui.queue.columns import SHARED_FLOOR_CHARS
 from dnw_desk.ui.queue.model import Column
 from tests.factories import register
 from tests.ui.conftest import LEAD, DeskHarness, make_harness
@@ -77,3 +79,23 @@ def test_the_key_columns_grow_with_what_is_loaded(qtbot: QtBot, lead_desk: DeskH
     text = str(page.model.index(0, Column.TIME_LEFT).data())
     width = QFontMetrics(page.table.font()).horizontalAdvance(text)
     assert page.table.columnWidth(Column.TIME_LEFT) >= width + CELL_MARGINS
+
+
+def test_in_english_the_category_and_unit_stay_readable(qtbot: QtBot, data_dir: Path) -> None:
+    """The English headers are wider: the shared columns were squeezed to "tegc" and "nsib"."""
+    set_language("en")
+    try:
+        harness = make_harness(qtbot, data_dir)
+        register(harness.desk, lead_unit="省人力资源社会保障厅")
+        harness.login(qtbot, LEAD[0], LEAD[2])
+        features = harness.window.queue_features  # type: ignore[attr-defined]
+        features.show_queue()
+        page = features.queue_page
+        page.refresh()
+        qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+        floor = QFontMetrics(page.table.font()).horizontalAdvance(SHARED_FLOOR_CHARS)
+        for column in (Column.CATEGORY, Column.UNIT):
+            assert page.table.columnWidth(column) >= floor, column
+        harness.close()
+    finally:
+        set_language("zh_CN")

@@ -41,6 +41,9 @@ SHARED = (Column.CATEGORY, Column.UNIT)
 # A complainant column wide enough for most names (longer ones are elided, with the full case
 # a double-click away); masked names are short.
 COMPLAINANT_CHARS = "欧阳娜娜娜娜娜"
+# The least the category and the unit get: a unit's usual name. Narrower, the table scrolls
+# sideways instead (English headers and the large font leave less to share).
+SHARED_FLOOR_CHARS = "省市场监督管理局"
 # Digits are equally wide in the desk's fonts; 12-28 18:58 stands for any moment.
 WIDE_MOMENT = datetime(2026, 12, 28, 18, 58)
 # Three-digit hours: a case overdue for weeks (longer ones widen the column as they load).
@@ -102,8 +105,22 @@ def fit_columns(table: QTableView, samples: dict[Column, list[str]]) -> None:
         fit_column(table, column, samples[column])
     table.setColumnWidth(Column.COMPLAINANT, 0)
     fit_column(table, Column.COMPLAINANT, [COMPLAINANT_CHARS])
-    for column in SHARED:
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    share_the_rest(table)
+
+
+def share_the_rest(table: QTableView) -> None:
+    """The category and the unit share the width the other columns leave, each at least
+    ``SHARED_FLOOR_CHARS`` wide."""
+    header = table.horizontalHeader()
+    shown = [column for column in Column if not header.isSectionHidden(column)]
+    used = sum(table.columnWidth(column) for column in shown if column not in SHARED)
+    sharing = [column for column in SHARED if column in shown]
+    if not sharing:
+        return
+    floor = QFontMetrics(table.font()).horizontalAdvance(SHARED_FLOOR_CHARS)
+    width = max(floor + _cell_margins(table), (table.viewport().width() - used) // len(sharing))
+    for column in sharing:
+        table.setColumnWidth(column, width)
 
 
 def fit_rows(table: QTableView, model: QueueModel, first: int, last: int) -> None:
@@ -115,3 +132,4 @@ def fit_rows(table: QTableView, model: QueueModel, first: int, last: int) -> Non
     rows = range(first, min(last, model.rowCount() - 1) + 1)
     for column in FITTED:
         fit_column(table, column, (str(model.index(row, column).data() or "") for row in rows))
+    share_the_rest(table)

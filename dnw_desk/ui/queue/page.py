@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,7 +30,7 @@ from dnw_desk.services.queue import QueueQuery, QueueService, QueueView
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.cases_repo import CaseFilter
 from dnw_desk.ui.context import DeskUi
-from dnw_desk.ui.queue.columns import fit_columns, fit_rows, sample_texts
+from dnw_desk.ui.queue.columns import fit_columns, fit_rows, sample_texts, share_the_rest
 from dnw_desk.ui.queue.model import CASE_ID_ROLE, Column, QueueModel
 from dnw_desk.ui.widgets import hbox, label, vbox
 
@@ -214,7 +214,7 @@ class QueuePage(QWidget):
         self.ui.tasks.run(lambda: self.service.count(query, today), self._show_count)
 
     def _show_count(self, count: int) -> None:
-        self.count_label.setText(_("{count} cases").format(count=count))
+        self.count_label.setText(_("Cases: {count}").format(count=count))
 
     def _load_choices(self) -> None:
         self._choices_loaded = True
@@ -305,6 +305,10 @@ class QueuePage(QWidget):
             self.refresh()
         elif changes.cases:
             self._stale = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        share_the_rest(self.table)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
