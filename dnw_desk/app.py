@@ -275,6 +275,7 @@ class DeskStart:
         try:
             ui, accounts = build_ui(opened.desk, self.local, self.tasks)
             self.ui = ui
+            self.window.statusBar().clearMessage()  # open: no more "opening the database"
             if not first_run(ui, accounts, opened.set_up):
                 self.app.exit(1)
                 return

@@ -243,6 +243,8 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, _("< Back"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("Finish"))
         self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
+        # Enter adds a line in the unit list, so Tab out of it must land on "Next", not "Back".
+        QWidget.setTabOrder(self.units_page.units, self.button(QWizard.WizardButton.NextButton))
 
     def result_value(self) -> SetupResult:
         from dnw_desk.domain.working_time import OpeningHours

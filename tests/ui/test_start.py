@@ -101,3 +101,35 @@ def test_start_reports_ready_then_login_ready(data_dir: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["DNW-READY", "DNW-LOGIN-READY"]
+
+
+def test_the_first_run_wizard_does_not_say_the_database_is_still_opening(
+    qtbot: QtBot, data_dir: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from dnw_desk.ui.setup_wizard import SetupWizard
+
+    window = start_window(LocalSettings())
+    qtbot.addWidget(window)
+    window.show()
+    shown: list[str] = []
+
+    def ask(cls, ui):  # type: ignore[no-untyped-def]
+        shown.append(window.statusBar().currentMessage())
+        return None  # the admin cancels
+
+    monkeypatch.setattr(SetupWizard, "ask", classmethod(ask))
+
+    class App:
+        code: int | None = None
+
+        def exit(self, code: int) -> None:
+            self.code = code
+
+    app = App()
+    start = DeskStart(app, window, data_dir, LocalSettings())  # type: ignore[arg-type]
+    start.start()
+    try:
+        qtbot.waitUntil(lambda: app.code is not None, timeout=20_000)
+        assert shown == [""]  # not "正在打开数据库…" behind the wizard
+    finally:
+        start.shut_down()
