@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dnw_desk import __version__
+from dnw_desk.i18n import _
 from dnw_desk.paths import DATA_DIR_ENV, default_data_dir
 
 # Order is the order shown in --help.
@@ -39,7 +40,7 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     """The whole command line; ``with_commands=False``: the global options only (no ``-h``)."""
     parser = argparse.ArgumentParser(
         prog="dnw-desk",
-        description="办不成事反映窗口 desk terminal. Without a command, starts the desk.",
+        description=_("The complaint window's desk terminal. Without a command, starts the desk."),
         add_help=with_commands,
     )
     parser.add_argument("--version", action="version", version=f"dnw-desk {__version__}")
@@ -48,12 +49,16 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help=(
-            f"data directory (default: ${DATA_DIR_ENV} or {default_data_dir()})"
+            _("data directory (default: ${env} or {path})").format(
+                env=DATA_DIR_ENV, path=default_data_dir()
+            )
             if with_commands
             else None
         ),
     )
-    parser.add_argument("--self-test", action="store_true", help="check this installation and exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help=_("check this installation and exit")
+    )
     if not with_commands:
         return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

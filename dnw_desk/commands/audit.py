@@ -7,9 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dnw_desk.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("audit", help="audit log tools")
+    parser = subparsers.add_parser("audit", help=_("audit log tools"))
     actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
     verify = actions.add_parser(
         "verify",

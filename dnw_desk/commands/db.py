@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from dnw_desk.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("db", help="check, back up or restore the database")
+    parser = subparsers.add_parser("db", help=_("check, back up or restore the database"))
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     actions.add_parser(
         "check",

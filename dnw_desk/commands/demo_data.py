@@ -6,11 +6,13 @@ import argparse
 import sys
 import time
 
+from dnw_desk.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo-data",
-        help="fill the data dir with realistic demo cases",
+        help=_("fill the data dir with realistic demo cases"),
         description="Adds N realistic cases spread over the last D days (for demos, "
         "screenshots and benchmarks). Existing cases are kept.",
     )

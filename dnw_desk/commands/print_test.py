@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dnw_desk.i18n import _
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "print-test",
-        help="print a test page and report the printer's status",
+        help=_("print a test page and report the printer's status"),
         description="Check the printer (DLE EOT, 2 s; a CUPS or Windows queue's state) and print "
         "the test page. Exits non-zero when the printer is unreachable, offline, out of paper, "
         "its cover is open, its queue is paused, rejecting or missing, or the job did not "

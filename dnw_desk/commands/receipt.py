@@ -6,13 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from dnw_desk.i18n import _
+
 WIDTH_PROFILES = {"80": "80mm", "58": "58mm"}
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "receipt",
-        help="render a sample receipt to PNG / ESC/POS / PDF files",
+        help=_("render a sample receipt to PNG / ESC/POS / PDF files"),
         description="Render a realistic sample receipt (with a rare-character name) to files.",
     )
     parser.add_argument("--sample", action="store_true", required=True, help="use sample data")

@@ -10,6 +10,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from dnw_desk.i18n import _
+
 if TYPE_CHECKING:
     from dnw_desk.domain.checks import Check
 
@@ -19,7 +21,7 @@ KINDS = ("id", "uscc", "phone")
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check a resident ID number, credit code or phone number",
+        help=_("check a resident ID number, credit code or phone number"),
         description="Check a value as the registration form does. Exit 0 if valid, 1 if not.",
     )
     parser.add_argument(
