@@ -112,6 +112,15 @@ def normalize_window(window: int | str) -> int:
     return number
 
 
+def example_case_number(hall: str, window: str, day: date) -> str | None:
+    """This window's first number of ``day``, to show what its numbers will look like; None
+    while the hall code or window number is not valid."""
+    try:
+        return format_case_number(normalize_hall_code(hall), normalize_window(window), day, 1)
+    except CaseNumberError:
+        return None
+
+
 def format_case_number(hall: str, window: int | str, day: date, serial: int) -> str:
     if not 1 <= serial <= MAX_SERIAL:
         raise CaseNumberError(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from dnw_desk.clock import system_clock
+from dnw_desk.domain.numbering import example_case_number
 from dnw_desk.domain.working_time import OpeningHours
 from dnw_desk.i18n import _
 from dnw_desk.local_settings import LocalSettings, save_local_settings
@@ -105,3 +107,11 @@ def apply_setup(desk: Desk, accounts: AccountService, result: SetupResult) -> bo
     desk.reload()
     save_local_settings(desk.data_dir, result.local)
     return created
+
+
+def number_example_text(hall_code: str, window_no: str) -> str:
+    """What this hall and window's case numbers will look like (shown as they are typed)."""
+    example = example_case_number(hall_code, window_no, system_clock().date())
+    if example is None:
+        return _("Hall code and window number make up every case number.")
+    return _("This window's case numbers will read like {number}.").format(number=example)

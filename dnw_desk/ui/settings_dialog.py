@@ -38,7 +38,12 @@ from dnw_desk.i18n import LANGUAGES, N_, _
 from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.accounts import AccountService
 from dnw_desk.services.settings import BusinessSettings
-from dnw_desk.services.setup import check_hall, check_hours, check_printer_uri
+from dnw_desk.services.setup import (
+    check_hall,
+    check_hours,
+    check_printer_uri,
+    number_example_text,
+)
 from dnw_desk.ui.accounts_tab import AccountsTab
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.print_jobs import PrintJobs
@@ -130,16 +135,20 @@ class SettingsDialog(QDialog):
         form.addRow(_("Hall name"), self.hall_name)
         form.addRow(_("Window number"), self.window_no)
         form.addRow(_("Window name"), self.window_name)
-        form.addRow(
-            "",
-            hint_label(
-                _(
-                    "Hall code and window number make up the case numbers, e.g. "
-                    "AH08-20261124-0007K. Change them only when the terminal is enrolled again."
-                )
-            ),
-        )
+        self.number_example = hint_label()
+        self.number_example.setObjectName("numberExample")
+        form.addRow("", self.number_example)
+        form.addRow("", hint_label(_("Change them only when the terminal is enrolled again.")))
+        for edit in (self.hall_code, self.window_no):
+            edit.textChanged.connect(self.on_number_fields_changed)
+        self.on_number_fields_changed()
         return self._page(form)
+
+    @Slot()
+    def on_number_fields_changed(self) -> None:
+        self.number_example.setText(
+            number_example_text(self.hall_code.text(), self.window_no.text())
+        )
 
     def _hours_tab(self) -> QWidget:
         s = self.settings

@@ -29,6 +29,7 @@ from dnw_desk.services.setup import (
     check_hall_name,
     check_hours,
     check_printer_uri,
+    number_example_text,
 )
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.printer_picker import PrinterPicker
@@ -100,7 +101,7 @@ class HallPage(_Page):
     def __init__(self, settings: BusinessSettings) -> None:
         super().__init__(
             _("Hall and window"),
-            _("They make up every case number, e.g. AH08-20261124-0007K."),
+            _("They make up every case number."),
         )
         self.hall_code = QLineEdit(settings.hall_code)
         self.hall_code.setObjectName("hall_code")
@@ -112,6 +113,16 @@ class HallPage(_Page):
         self.form.addRow(_("Hall name"), self.hall_name)
         self.form.addRow(_("Window number"), self.window_no)
         self.form.addRow(_("Window name"), self.window_name)
+        self.example = hint_label()
+        self.example.setObjectName("numberExample")
+        self.form.addRow("", self.example)
+        for edit in (self.hall_code, self.window_no):
+            edit.textChanged.connect(self.on_number_fields_changed)
+        self.on_number_fields_changed()
+
+    @Slot()
+    def on_number_fields_changed(self) -> None:
+        self.example.setText(number_example_text(self.hall_code.text(), self.window_no.text()))
 
     def check(self) -> list[str]:
         problems = list(

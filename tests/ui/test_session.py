@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.app import build_ui, first_run
+from dnw_desk.clock import HALL_TZ
 from dnw_desk.i18n import _
 from dnw_desk.local_settings import LocalSettings, load_local_settings
 from dnw_desk.services.accounts import AccountService
@@ -263,4 +265,21 @@ def test_the_wizard_s_unit_list_can_be_left_by_keyboard(qtbot: QtBot, data_dir: 
     units.setFocus()
     qtbot.keyClick(units, Qt.Key.Key_Tab)
     assert wizard.focusWidget() is wizard.button(QWizard.WizardButton.NextButton)
+    desk.close()
+
+
+def test_the_hall_page_shows_this_window_s_own_number_format(qtbot: QtBot, data_dir: Path) -> None:
+    """Walkthrough finding: the wizard and the settings offered AH08-… to hall HF window 3."""
+    desk = open_desk(data_dir)
+    ui, _accounts = build_ui(desk, LocalSettings(), ImmediateTaskRunner())
+    wizard = SetupWizard(ui)
+    qtbot.addWidget(wizard)
+    page = wizard.hall_page
+    page.hall_code.setText("hf")
+    page.window_no.setText("3")
+    today = f"{datetime.now(HALL_TZ):%Y%m%d}"
+    assert f"HF03-{today}-0001" in page.example.text()
+    assert "AH08" not in page.example.text()
+    page.hall_code.setText("H-1")
+    assert "HF03" not in page.example.text() and "-" not in page.example.text()
     desk.close()
