@@ -32,9 +32,9 @@ class AccountsTab(QWidget):
         self.ui = ui
         self.accounts = accounts
         self.account_rows: list[AccountRow] = []
-        self.account_table = QTableWidget(0, 5)
+        self.account_table = QTableWidget(0, 6)
         self.account_table.setHorizontalHeaderLabels(
-            [_("Login"), _("Clerk no."), _("Role"), _("Status"), _("Last login")]
+            [_("Login"), _("Name"), _("Clerk no."), _("Role"), _("Status"), _("Last login")]
         )
         self.account_table.horizontalHeader().setStretchLastSection(True)
         self.account_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -42,6 +42,9 @@ class AccountsTab(QWidget):
         self.account_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.account_table.itemSelectionChanged.connect(self.on_account_selection_changed)
         self.new_login = QLineEdit()
+        # The person's name: the status bar, timelines and PDFs name people, not logins.
+        self.new_display_name = QLineEdit()
+        self.new_display_name.setObjectName("newDisplayName")
         self.new_clerk_no = QLineEdit()
         self.new_role = self._role_combo()
         self.new_password = QLineEdit()
@@ -50,6 +53,7 @@ class AccountsTab(QWidget):
         add = button(_("Add account"), self.on_add_account_clicked)
         form = QFormLayout()
         form.addRow(_("Login"), self.new_login)
+        form.addRow(_("Name"), self.new_display_name)
         form.addRow(_("Clerk no."), self.new_clerk_no)
         form.addRow(_("Role"), self.new_role)
         form.addRow(_("Password"), self.new_password)
@@ -110,7 +114,14 @@ class AccountsTab(QWidget):
             last = f"{account.last_login_at:%Y-%m-%d %H:%M}" if account.last_login_at else "—"
             status = _("Active") if account.active else _("Disabled")
             for column, text in enumerate(
-                (account.login, account.clerk_no, _(ROLE_LABELS[account.role]), status, last)
+                (
+                    account.login,
+                    account.display_name or "—",
+                    account.clerk_no,
+                    _(ROLE_LABELS[account.role]),
+                    status,
+                    last,
+                )
             ):
                 self.account_table.setItem(row, column, QTableWidgetItem(text))
             if selected is not None and account.login == selected.login:
@@ -180,12 +191,18 @@ class AccountsTab(QWidget):
             self.new_clerk_no.text(),
             Role(self.new_role.currentData()),
             self.new_password.text(),
+            self.new_display_name.text(),
         )
         accounts, actor = self.accounts, self.ui.actor
 
         def done(_changes: object) -> None:
             show_error(self.account_error, "")
-            for edit in (self.new_login, self.new_clerk_no, self.new_password):
+            for edit in (
+                self.new_login,
+                self.new_display_name,
+                self.new_clerk_no,
+                self.new_password,
+            ):
                 edit.clear()
             self.reload_accounts()
 

@@ -16,7 +16,7 @@ def _select_account(dialog: SettingsDialog, login: str) -> None:
 
 def _status_of(dialog: SettingsDialog, login: str) -> str:
     row = next(i for i, a in enumerate(dialog.accounts_tab.account_rows) if a.login == login)
-    item = dialog.accounts_tab.account_table.item(row, 3)
+    item = dialog.accounts_tab.account_table.item(row, 4)
     assert item is not None
     return item.text()
 
@@ -54,3 +54,21 @@ def test_a_disabled_account_is_told_so_at_login(qtbot: QtBot, harness: DeskHarne
     assert page.error.text() == _(
         "This account is disabled. Ask an admin of this desk to enable it."
     )
+
+
+def test_a_new_account_gets_the_person_s_name(qtbot: QtBot, harness: DeskHarness) -> None:
+    """Walkthrough finding: the form had no name, so the desk could only show logins."""
+    harness.login(qtbot, ADMIN[0], ADMIN[2])
+    dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
+    qtbot.addWidget(dialog)
+    tab = dialog.accounts_tab
+    tab.new_login.setText("zhaomin")
+    tab.new_display_name.setText("赵敏")
+    tab.new_clerk_no.setText("0820")
+    tab.new_password.setText("zhaomin-pass-1")
+    tab.on_add_account_clicked()
+    assert tab.account_error.text() == ""
+    row = next(i for i, a in enumerate(tab.account_rows) if a.login == "zhaomin")
+    name = tab.account_table.item(row, 1)
+    assert name is not None and name.text() == "赵敏"
+    assert harness.accounts.authenticate("zhaomin", "zhaomin-pass-1").display_name == "赵敏"
