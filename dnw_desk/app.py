@@ -130,6 +130,9 @@ def build_session(window: MainWindow, ui: DeskUi, accounts: AccountService) -> D
     from dnw_desk.ui.desk_session import DeskSession
     from dnw_desk.ui.queue.install import install as install_queue
 
+    # Building the screens moves the window's focus to hidden fields: where the clerk was
+    # already typing on the login page is given back afterwards, or the next keys go nowhere.
+    typing_in = window.focusWidget()
     window.attach(ui)
     session = DeskSession(window, ui, accounts)
     # The queue, case detail, alerts and review (issue 6): pages, a menu and the alert banner.
@@ -152,6 +155,8 @@ def build_session(window: MainWindow, ui: DeskUi, accounts: AccountService) -> D
     if ui.printing is not None:
         # Jobs a previous run left queued print now; failed ones are listed for retry.
         ui.printing.start()
+    if typing_in is not None and session.login_page.isAncestorOf(typing_in):
+        typing_in.setFocus()
     return session
 
 

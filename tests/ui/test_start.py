@@ -55,6 +55,9 @@ def test_login_typed_while_the_database_opens_is_kept(qtbot: QtBot, data_dir: Pa
     window.show()
     page = window.login_page  # type: ignore[attr-defined]
     assert not page.login_button.isEnabled()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    page.login_edit.setFocus()
     qtbot.keyClicks(page.login_edit, CLERK[0])  # before the database is open
     app = QApplication.instance()
     start = DeskStart(app, window, data_dir, LocalSettings())  # type: ignore[arg-type]
@@ -63,6 +66,8 @@ def test_login_typed_while_the_database_opens_is_kept(qtbot: QtBot, data_dir: Pa
         qtbot.waitUntil(lambda: start.session is not None, timeout=20_000)
         assert page.login_edit.text() == CLERK[0]
         assert page.login_button.isEnabled()
+        # The keys go on where the clerk was typing, not to a hidden field built meanwhile.
+        assert window.focusWidget() is page.login_edit
         qtbot.keyClicks(page.password_edit, CLERK[2])
         page.on_login_clicked()
         qtbot.waitUntil(lambda: start.ui is not None and start.ui.actor is not None)
