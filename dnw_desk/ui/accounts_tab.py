@@ -23,7 +23,7 @@ from dnw_desk.i18n import _
 from dnw_desk.services.accounts import AccountService, NewAccount
 from dnw_desk.store.accounts import AccountRow
 from dnw_desk.ui.context import DeskUi
-from dnw_desk.ui.widgets import button, error_label, hbox, show_error, vbox
+from dnw_desk.ui.widgets import EnterSubmits, button, error_label, hbox, show_error, vbox
 
 
 class AccountsTab(QWidget):
@@ -57,6 +57,14 @@ class AccountsTab(QWidget):
         form.addRow(_("Clerk no."), self.new_clerk_no)
         form.addRow(_("Role"), self.new_role)
         form.addRow(_("Password"), self.new_password)
+        self._enter_adds = EnterSubmits(
+            self.on_add_account_clicked,
+            self.new_login,
+            self.new_display_name,
+            self.new_clerk_no,
+            self.new_role,
+            self.new_password,
+        )
         self.setLayout(
             vbox(
                 self.account_table,
@@ -84,6 +92,7 @@ class AccountsTab(QWidget):
         self.reset_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.reset_password.setPlaceholderText(_("New password"))
         self.reset_button = button(_("Reset password"), self.on_reset_password_clicked)
+        self._enter_resets = EnterSubmits(self.on_reset_password_clicked, self.reset_password)
         box = QGroupBox(_("Selected account"))
         box.setLayout(
             hbox(

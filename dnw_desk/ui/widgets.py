@@ -146,3 +146,27 @@ class EnterMovesOn(QObject):
             watched.focusNextChild()
             return True
         return bool(super().eventFilter(watched, event))
+
+
+class EnterSubmits(QObject):
+    """Event filter: Return/Enter in the fields of a form inside a bigger dialog does that
+    form's action (add the account) instead of the dialog's default button, which would close
+    the dialog and drop what was typed."""
+
+    def __init__(self, action: Callable[[], None], *fields: QWidget) -> None:
+        super().__init__(fields[0] if fields else None)
+        self.action = action
+        for field in fields:
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import Qt
+
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.action()
+            return True
+        return bool(super().eventFilter(watched, event))

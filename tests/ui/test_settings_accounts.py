@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.i18n import _
@@ -72,3 +73,22 @@ def test_a_new_account_gets_the_person_s_name(qtbot: QtBot, harness: DeskHarness
     name = tab.account_table.item(row, 1)
     assert name is not None and name.text() == "赵敏"
     assert harness.accounts.authenticate("zhaomin", "zhaomin-pass-1").display_name == "赵敏"
+
+
+def test_enter_in_the_new_account_form_adds_it_and_keeps_the_dialog(
+    qtbot: QtBot, harness: DeskHarness
+) -> None:
+    """Walkthrough finding: Enter in the password field pressed the dialog's "Save", which
+    closed the settings and dropped the account typed."""
+    harness.login(qtbot, ADMIN[0], ADMIN[2])
+    dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    tab = dialog.accounts_tab
+    dialog.tabs.setCurrentWidget(tab)
+    tab.new_login.setText("zhouli")
+    tab.new_clerk_no.setText("0821")
+    tab.new_password.setText("zhouli-pass-1")
+    qtbot.keyClick(tab.new_password, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert any(account.login == "zhouli" for account in tab.account_rows)
