@@ -61,7 +61,7 @@ class AttachmentList(QWidget):
         self.list.setObjectName("attachmentList")
         self.list.setMaximumHeight(self.list.fontMetrics().height() * 5)
         self.list.itemActivated.connect(self.on_item_activated)
-        self.add_button = button(_("Attach proof…"), self.on_add_clicked)
+        self.add_button = button(_("&Attach proof…"), self.on_add_clicked)
         self.add_button.setObjectName("attachButton")
         self.view_button = button(_("View"), self.on_view_clicked)
         self.view_button.setObjectName("viewAttachment")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QFrame, QLineEdit, QWidget
 
 from dnw_desk.i18n import _
@@ -89,6 +89,7 @@ class LoginPage(QWidget):
         self.hall = hint_label("")
         self.setLayout(vbox(None, hbox(None, card, None), self.hall, None, margin=24))
         self.login_button.setEnabled(False)
+        self._submit_when_ready = False
         self._connect_signals()
         if ui is not None and accounts is not None:
             self.attach(ui, accounts)
@@ -98,6 +99,10 @@ class LoginPage(QWidget):
         self.ui, self.accounts = ui, accounts
         self.show_hall(f"{ui.desk.settings.hall_name} · {ui.desk.settings.window_name}")
         self.login_button.setEnabled(True)
+        if self._submit_when_ready:
+            self._submit_when_ready = False
+            # Once the session behind this page is wired to hear the result.
+            QTimer.singleShot(0, self.on_login_clicked)
 
     def show_hall(self, text: str) -> None:
         self.hall.setText(centred(text))
@@ -159,7 +164,9 @@ class LoginPage(QWidget):
             show_error(self.error, _("Enter your login and password."))
             return
         if self.ui is None or self.accounts is None:
-            show_error(self.error, _("The database is still opening. Try again in a moment."))
+            # Enter pressed while the database opens: log in as soon as it is open.
+            self._submit_when_ready = True
+            show_error(self.error, _("Logging in as soon as the database is open…"))
             return
         self.login_button.setEnabled(False)
         accounts = self.accounts

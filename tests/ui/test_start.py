@@ -8,6 +8,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.app import DeskStart, start_window
@@ -136,5 +138,27 @@ def test_the_first_run_wizard_does_not_say_the_database_is_still_opening(
     try:
         qtbot.waitUntil(lambda: app.code is not None, timeout=20_000)
         assert shown == [""]  # not "正在打开数据库…" behind the wizard
+    finally:
+        start.shut_down()
+
+
+def test_enter_pressed_while_the_database_opens_logs_in_once_it_is_open(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    configured_desk(data_dir, FakeClock(START)).close()
+    window = start_window(LocalSettings())
+    qtbot.addWidget(window)
+    window.show()
+    page = window.login_page  # type: ignore[attr-defined]
+    qtbot.keyClicks(page.login_edit, CLERK[0])
+    qtbot.keyClicks(page.password_edit, CLERK[2])
+    qtbot.keyClick(page.password_edit, Qt.Key.Key_Return)  # before the database is open
+    assert page.error.isVisibleTo(page)  # says it will log in, rather than nothing
+    app = QApplication.instance()
+    start = DeskStart(app, window, data_dir, LocalSettings())  # type: ignore[arg-type]
+    start.start()
+    try:
+        qtbot.waitUntil(lambda: start.ui is not None and start.ui.actor is not None, timeout=20_000)
+        assert start.session is not None and window.pages.currentWidget() is start.session.intake
     finally:
         start.shut_down()
