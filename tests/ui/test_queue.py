@@ -157,7 +157,7 @@ def test_page_ticks_only_the_visible_rows(qtbot: QtBot, data_dir: Path) -> None:
     page.show()
     qtbot.waitExposed(page)
     assert page.model.rowCount() == 40
-    assert page.count_label.text() == "共 40 件"
+    assert page.count_label.text() == "件数：40"
     first, last = page.visible_rows()
     assert first == 0 and 0 < last < 39
     changed: list[tuple[int, int]] = []
