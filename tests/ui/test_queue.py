@@ -232,3 +232,25 @@ def test_the_queue_names_a_not_accepted_case_s_reason(qtbot: QtBot, data_dir: Pa
     column = list(Column).index(Column.CATEGORY)
     assert model.index(0, column).data() == "宜通过12345热线反映"
     desk.close()
+
+
+def test_f6_and_f7_put_the_keyboard_on_the_page_they_open(qtbot: QtBot, data_dir: Path) -> None:
+    """Walkthrough finding: after F6 the keys went to the hidden intake form, so Down and
+    Enter did nothing."""
+    from tests.ui.conftest import LEAD, make_harness
+
+    harness = make_harness(qtbot, data_dir)
+    try:
+        register(harness.desk)
+        harness.login(qtbot, LEAD[0], LEAD[2])
+        features = harness.window.queue_features  # type: ignore[attr-defined]
+        features.queue_action.trigger()
+        page = features.queue_page
+        assert harness.window.focusWidget() is page.search
+        qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+        qtbot.keyClick(page.search, Qt.Key.Key_Down)
+        assert harness.window.focusWidget() is page.table
+        features.review_action.trigger()
+        assert harness.window.focusWidget() is features.review_page.day_edit
+    finally:
+        harness.close()

@@ -6,7 +6,7 @@ pages on the window's stack, a *Cases* menu, the alert banner above the pages, t
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, SignalInstance, Slot
+from PySide6.QtCore import QObject, Qt, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
@@ -81,6 +81,9 @@ class QueueFeatures(QObject):
 
     def show_queue(self) -> None:
         self.pages.setCurrentWidget(self.queue_page)
+        # The keys go to the search box (Down reaches the results), not to the hidden page.
+        self.queue_page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.queue_page.search.selectAll()
 
     def show_review(self) -> bool:
         """Open the review; refused (with a message) for a role without the permission."""
@@ -91,6 +94,7 @@ class QueueFeatures(QObject):
             )
             return False
         self.pages.setCurrentWidget(self.review_page)
+        self.review_page.day_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 
     def open_case(self, case_id: str) -> CaseDetailDialog:
