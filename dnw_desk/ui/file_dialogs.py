@@ -7,9 +7,10 @@ columns fit their content. A native dialog is left as the system draws it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QTreeView, QWidget
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QSplitter, QTreeView, QWidget
 
-DIALOG_SIZE = (920, 560)
+DIALOG_SIZE = (1040, 580)
+SIDEBAR_WIDTH = 160
 
 
 def file_dialog(
@@ -23,6 +24,9 @@ def file_dialog(
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     dialog.setViewMode(QFileDialog.ViewMode.Detail)
     dialog.resize(*DIALOG_SIZE)
+    for splitter in dialog.findChildren(QSplitter):
+        # The places list ("计算机", the home folder) is cut off at its default width.
+        splitter.setSizes([SIDEBAR_WIDTH, DIALOG_SIZE[0] - SIDEBAR_WIDTH])
     for tree in dialog.findChildren(QTreeView):
         header = tree.header()
         header.setStretchLastSection(False)

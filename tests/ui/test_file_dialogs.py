@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QTreeView
+from PySide6.QtWidgets import QApplication, QListView, QTreeView
 from pytestqt.qtbot import QtBot
 
 from dnw_desk.ui.file_dialogs import DIALOG_SIZE, file_dialog
@@ -39,5 +39,7 @@ def test_the_detail_columns_fit_their_content(
     last = header.count() - 1
     for column in range(header.count()):
         assert header.sectionSize(column) >= tree.sizeHintForColumn(column) - 1, column
+    sidebar = dialog.findChild(QListView, "sidebar")
+    assert sidebar is not None and sidebar.width() >= sidebar.sizeHintForColumn(0)
     # Nothing runs past the view's right edge.
     assert header.sectionPosition(last) + header.sectionSize(last) <= tree.viewport().width()
