@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install -e '.[desk,server,test]'
 	touch $(STAMP)
 
 # A local dnw-server (SQLite) is started beside the desk and the desk enrolled with it for the
