@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench screenshots dist clean
+.PHONY: run test lint typecheck pytest bench screenshots dist deb clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(STAMP)
 	DNW_LOCAL_SERVER=$(LOCAL_SERVER_PORT) $(BIN)/dnw-desk
 
 test: $(STAMP)
-	$(BIN)/ruff check dnw_desk tests bench
+	$(BIN)/ruff check dnw_desk tests bench packaging
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
@@ -36,6 +36,10 @@ dist: $(STAMP)
 	$(BIN)/pip install -q -e '.[dist]'
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller build.spec
 	QT_QPA_PLATFORM=offscreen dist/dnw-desk/dnw-desk --self-test
+
+# The Debian package for the counter PCs (Kylin, UOS): dist/dnw-desk_VERSION_ARCH.deb.
+deb: dist
+	$(BIN)/python packaging/deb/make_deb.py
 
 clean:
 	rm -rf build dist *.egg-info
