@@ -105,7 +105,9 @@ def build_deb(build: Path, out: Path, version: str, arch: str) -> Path:
         root = Path(tmp) / "root"
         stage(build, root, version, arch)
         subprocess.run(
-            ["dpkg-deb", "--build", "--root-owner-group", str(root), str(target)],
+            # gzip: fast to build on a CI runner and read by every dpkg (Kylin and UOS ship
+            # older ones than zstd needs).
+            ["dpkg-deb", "-Zgzip", "--build", "--root-owner-group", str(root), str(target)],
             check=True,
             stdout=subprocess.DEVNULL,
         )
