@@ -1,7 +1,8 @@
 """Composition root of the desk GUI: builds the objects and wires them.
 
-Start-up is in two steps so the window shows at once (DESIGN §11: cold start within 1.5 × a bare
-``QMainWindow``). First, on the GUI thread, only Qt and small modules: the Qt application (bundled
+Start-up is in two steps so the window shows at once (docs/architecture.md#performance-budgets:
+cold start within 1.5 × a bare ``QMainWindow``). First, on the GUI thread, only Qt and small
+modules: the Qt application (bundled
 CJK fonts registered, so Chinese renders on a PC with no Chinese fonts; Qt's own strings
 translated), the device settings (language, large font), and the main window with its login page,
 whose login field takes typing at once while the status bar says the database is opening. Then,

@@ -4,7 +4,7 @@ Message ids are English; Simplified Chinese (``zh_CN``) is the default language.
 plain ``.po`` files in ``resources/locale/<lang>/LC_MESSAGES/dnw_desk.po``, read directly so no
 build step is needed to compile ``.mo`` files. The reader is a small one of our own: the catalogue
 is read at every start before the window shows, and polib takes ~13 ms for it where this takes
-~2 (DESIGN §11); a test checks it reads exactly what polib reads.
+~2 (docs/architecture.md#performance-budgets); a test checks it reads exactly what polib reads.
 """
 
 from __future__ import annotations

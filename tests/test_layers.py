@@ -1,5 +1,5 @@
-"""The layer rule of DESIGN §10: the core never loads Qt (checked in a clean interpreter so a
-transitive import is caught too)."""
+"""The layer rule of docs/architecture.md#layers: the core never loads Qt (checked in a clean
+interpreter so a transitive import is caught too)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``dnw-desk calendar``: deadlines, coverage of a year, importing an override (DESIGN §4)."""
+"""``dnw-desk calendar``: deadlines, coverage of a year, importing an override
+(docs/rules.md#calendar)."""
 
 from __future__ import annotations
 

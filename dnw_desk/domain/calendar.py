@@ -1,4 +1,4 @@
-"""Which days the hall works: the three calendar layers of DESIGN §4.
+"""Which days the hall works: the three calendar layers of docs/rules.md#calendar.
 
 1. the override file (dated ``holiday``/``workday`` entries, ``complete_years``);
 2. the ``chinesecalendar`` package (official State Council schedules, raises outside its years);

@@ -28,7 +28,8 @@ TOP_LEVEL_KEYS = frozenset({"source", "version", "complete_years", "published", 
 ENTRY_TYPES = ("holiday", "workday")
 ENTRY_KEYS = frozenset({"date", "dates", "name", "note"})
 MIN_YEAR, MAX_YEAR = 1990, 2200
-# A year in complete_years must not leave a stretch this long without a working day (DESIGN §4).
+# A year in complete_years must not leave a stretch this long without a working day
+# (docs/rules.md#calendar).
 GUARD_DAYS = 60
 
 _LINE_IN_TOML_ERROR = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")

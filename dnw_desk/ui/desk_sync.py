@@ -1,4 +1,5 @@
-"""Sync beside the desk (DESIGN §9): the worker, its state in the status bar, the conflicts.
+"""Sync beside the desk (docs/rules.md#sync): the worker, its state in the status bar, the
+conflicts.
 
 When the desk is enrolled (a server URL and a stored credential), a ``SyncWorker`` thread pushes
 the outbox and pulls units' feedback; its reports come to the GUI thread by queued signals. A

@@ -1,4 +1,4 @@
-"""The task runner (CONVENTIONS 2): all I/O off the GUI thread.
+"""The task runner (docs/architecture.md#lanes): all I/O off the GUI thread.
 
 One single-thread executor owns database work (so there is one writer), another runs printing,
 a third the network. Results come back to the GUI thread through one queued signal. Tests use
