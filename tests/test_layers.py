@@ -3,8 +3,10 @@ interpreter so a transitive import is caught too)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +49,21 @@ def test_domain_does_not_load_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# What a module needs to touch files; the domain takes text and values, the store reads them.
+FILE_IO = re.compile(
+    r"\bopen\(|\bpathlib\b|\bimport os\b|\bshutil\b|\batomic_file\b"
+    r"|\.(read|write)_(text|bytes)\(|\.unlink\(|\.mkdir\("
+)
+
+
+def test_domain_does_no_file_io() -> None:
+    domain = Path(__file__).resolve().parents[1] / "dnw_desk" / "domain"
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(domain.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if FILE_IO.search(line)
+    ]
+    assert not found, "file I/O belongs in store/:\n" + "\n".join(found)
