@@ -67,3 +67,16 @@ def test_domain_does_no_file_io() -> None:
         if FILE_IO.search(line)
     ]
     assert not found, "file I/O belongs in store/:\n" + "\n".join(found)
+
+
+def test_nothing_imports_the_composition_root() -> None:
+    """``app.py`` is the top: the screens, the screenshot script and the commands build a desk
+    through ``ui/screens.py``, so a change to start-up touches nothing below it."""
+    package = Path(__file__).resolve().parents[1] / "dnw_desk"
+    upward = re.compile(r"from dnw_desk\.app import|import dnw_desk\.app\b")
+    found = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "cli.py" and upward.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
