@@ -54,10 +54,14 @@ def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) 
     """
     from dnw_desk.services.setup import apply_setup
     from dnw_desk.ui.setup_wizard import SetupWizard
+    from dnw_desk.ui.tasks import ignore_failure
 
     desk = ui.desk
     if set_up is None:
-        set_up = desk.settings.configured and ui.tasks.run(accounts.has_accounts).result()
+        set_up = (
+            desk.settings.configured
+            and ui.tasks.run(accounts.has_accounts, on_error=ignore_failure).result()
+        )
     if set_up:
         return True
     result = SetupWizard.ask(ui)
@@ -65,7 +69,7 @@ def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) 
         return False
 
     # The window cannot be used before this is stored, so wait for the DB lane here.
-    ui.tasks.run(lambda: apply_setup(desk, accounts, result)).result()
+    ui.tasks.run(lambda: apply_setup(desk, accounts, result), on_error=ignore_failure).result()
     ui.local = replace(result.local, last_login=result.admin.login)
     if ui.printing is not None:
         ui.printing.configure(result.local.printer_uri, result.local.printer_profile)

@@ -228,7 +228,7 @@ class DeskSession(QObject):
             desk.reload()
             return Changes(settings=True)
 
-        self.ui.tasks.run(save, self.ui.bus.publish, self._settings_failed)
+        self.ui.tasks.run(save, on_error=self._settings_failed)
         self.save_local(local)
 
     def _settings_failed(self, error: BaseException) -> None:

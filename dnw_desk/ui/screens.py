@@ -68,7 +68,6 @@ def build_ui(
     ui = DeskUi(desk=desk, tasks=runner, bus=ChangeBus(), local=local, printing=printing)
     printing.desk = desk
     printing.actor_of = lambda: ui.actor
-    printing.sig_changes.connect(ui.bus.publish)
     return ui, AccountService(desk.db, desk.clock)
 
 

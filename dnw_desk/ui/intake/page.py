@@ -222,7 +222,6 @@ class IntakePage(QWidget):
         self.ui.tasks.run(lambda: drafts.discard_draft(self.ui.desk.data_dir), lane="file")
         self.form.clear()
         self.repeat_panel.show_cases([], 0)
-        self.ui.bus.publish(saved.changes)
         self._print_last(copy=1)
         self.sig_saved.emit(saved)
 
