@@ -54,8 +54,9 @@ def current_language() -> str:
 
 
 def _(message: str) -> str:
-    """Translate ``message`` into the current language."""
-    return _current.gettext(message)
+    """Translate ``message`` into the current language. The empty string stays empty (gettext
+    would answer it with the catalogue's header)."""
+    return _current.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -69,7 +70,7 @@ def N_(message: str) -> str:
 
 def translate_in(language: str, message: str) -> str:
     """Translate into a given language without changing the current one (receipts, reports)."""
-    return translations(language).gettext(message)
+    return translations(language).gettext(message) if message else message
 
 
 set_language(DEFAULT_LANGUAGE)

@@ -112,3 +112,17 @@ def test_chinese_has_one_plural_form() -> None:
     assert isinstance(zh, gettext.GNUTranslations) and isinstance(en, gettext.GNUTranslations)
     assert [zh.plural(n) for n in (0, 1, 5)] == [0, 0, 0]
     assert [en.plural(n) for n in (0, 1, 5)] == [1, 0, 1]
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_empty_string_translates_to_itself(language: str) -> None:
+    """gettext answers "" with the catalogue's header (it showed as a label of the form)."""
+    from dnw_desk import i18n
+
+    assert i18n.translate_in(language, "") == ""
+    previous = i18n.current_language()
+    i18n.set_language(language)
+    try:
+        assert i18n._("") == ""
+    finally:
+        i18n.set_language(previous)
