@@ -1,4 +1,4 @@
-"""The intake fields are declared once (``FIELDS`` and ``LAYOUT`` in ui/intake/form.py); every
+"""The intake fields are declared once (``FIELDS`` and ``LAYOUT`` in ui/intake/fields.py); every
 face of each one — box, label, place in the form and the tab order, registration attribute,
 draft — follows from the table."""
 
@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from dnw_desk.domain.registration import Complainant, ComplainantKind, Matter
 from dnw_desk.i18n import _
 from dnw_desk.services.settings import BusinessSettings
-from dnw_desk.ui.intake.form import CONTROLS, FIELDS, LAYOUT, NOT_TABBED, IntakeForm
+from dnw_desk.ui.intake.fields import CONTROLS, FIELDS, LAYOUT, NOT_TABBED
+from dnw_desk.ui.intake.form import IntakeForm
 
 
 def make_form(qtbot: QtBot) -> IntakeForm:
