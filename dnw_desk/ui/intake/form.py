@@ -1,5 +1,5 @@
-"""The intake form's fields (docs/rules.md#registration): complainant, category with its evidence,
-matter.
+"""The intake form (docs/rules.md#registration): complainant, category with its evidence, matter,
+built from the fields declared in ``ui/intake/fields.py`` (``FIELDS``, ``LAYOUT``).
 
 Pure input: it validates the personal data as the clerk types (the validators are pure functions,
 no I/O), fills birth date and sex from the ID number, builds a ``Registration`` and marks the
