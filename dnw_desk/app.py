@@ -2,10 +2,10 @@
 
 Start-up is in two steps so the window shows at once (docs/architecture.md#performance-budgets:
 cold start within 1.5 × a bare ``QMainWindow``). First, on the GUI thread, only Qt and small
-modules: the Qt application (bundled
-CJK fonts registered, so Chinese renders on a PC with no Chinese fonts; Qt's own strings
-translated), the device settings (language, large font), and the main window with its login page,
-whose login field takes typing at once while the status bar says the database is opening. Then,
+modules: the Qt application (bundled CJK fonts registered, so Chinese renders on a PC with no
+Chinese fonts; Qt's own strings translated), the device settings (language, large font), and the
+main window with its login page, whose login field takes typing at once while the status bar says
+the database is opening. Then,
 on the task runner's DB lane: the data dir (lock, database, migrations, SQLAlchemy), the first
 queries, and the imports of the screens. Back on the GUI thread the first-run wizard shows if the
 desk is not set up, the screens are built and *Log in* is enabled. A failure to open (another
