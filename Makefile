@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench screenshots dist deb clean
+.PHONY: run test lint typecheck pytest bench screenshots dist deb clean messages catalogues
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,25 +14,46 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -e '.[desk,server,test]'
 	touch $(STAMP)
 
+# Translations: the .po files in resources/locale/ are the source (in git); the .mo files the
+# desk reads are compiled from them here (not in git). `make messages` extracts the message ids
+# from the code (Babel; the keywords are the desk's gettext functions, `tr`/`_t` take the message
+# second) and merges them into the Chinese catalogue, dropping the ones no code uses.
+LOCALE := resources/locale
+PO_FILES := $(wildcard $(LOCALE)/*/LC_MESSAGES/dnw_desk.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+MESSAGE_KEYWORDS := -k N_ -k tr:2 -k _t:2
+
+$(LOCALE)/%/LC_MESSAGES/dnw_desk.mo: $(LOCALE)/%/LC_MESSAGES/dnw_desk.po $(STAMP)
+	$(BIN)/pybabel -q compile -D dnw_desk -l $* -i $< -o $@
+
+catalogues: $(MO_FILES)
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(MESSAGE_KEYWORDS) --sort-by-file -o $(LOCALE)/dnw_desk.pot dnw_desk
+	@# An empty template would empty the catalogue: refuse it.
+	@grep -q '^msgid "[^"]' $(LOCALE)/dnw_desk.pot || { echo "no messages extracted"; exit 1; }
+	$(BIN)/pybabel update -D dnw_desk -l zh_CN -i $(LOCALE)/dnw_desk.pot -d $(LOCALE) \
+		--no-fuzzy-matching --ignore-obsolete
+
 # A local dnw-server (SQLite) is started beside the desk and the desk enrolled with it for the
 # hall and window it is set up for (after the setup wizard on a first start, again whenever an
 # admin changes them), so register -> sync -> scan the QR -> status page works out of the box.
 # The leading "-" lets the desk start offline if the server cannot.
 LOCAL_SERVER_PORT ?= 8765
-run: $(STAMP)
+run: $(STAMP) catalogues
 	-$(BIN)/python -m dnw_desk.server.devserver --port $(LOCAL_SERVER_PORT)
 	DNW_LOCAL_SERVER=$(LOCAL_SERVER_PORT) $(BIN)/dnw-desk
 
-test: $(STAMP)
+test: $(STAMP) catalogues
 	$(BIN)/ruff check dnw_desk tests bench packaging
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(STAMP) catalogues
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py $(BENCH)
 
 # The packaged desk (PyInstaller onedir) in dist/dnw-desk/, then its self-test.
-dist: $(STAMP)
+dist: $(STAMP) catalogues
 	$(BIN)/pip install -q -e '.[dist]'
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller build.spec
 	QT_QPA_PLATFORM=offscreen dist/dnw-desk/dnw-desk --self-test
@@ -46,6 +67,6 @@ clean:
 
 # Every intake-desk screen rendered under Xvfb into docs/screenshots/ (apt-get install xvfb
 # libxcb-cursor0 when xvfb-run is missing).
-screenshots: $(STAMP)
+screenshots: $(STAMP) catalogues
 	@command -v xvfb-run >/dev/null || { echo "xvfb-run is missing: apt-get install xvfb libxcb-cursor0"; exit 1; }
 	xvfb-run -a -s "-screen 0 1920x1200x24" $(BIN)/python -m dnw_desk.ui.screenshots --out docs/screenshots

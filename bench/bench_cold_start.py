@@ -1,5 +1,6 @@
-"""Cold start to a usable main window with 100 000 cases stored (DESIGN §11: ≤ 1.5 × a bare
-PySide6 ``QMainWindow`` start measured in the same run).
+"""Cold start to a usable main window with 100 000 cases stored
+(docs/architecture.md#performance-budgets: ≤ 1.5 × a bare PySide6 ``QMainWindow`` start measured in
+the same run).
 
 Both are fresh interpreters started as subprocesses, timed from spawn until they print a marker
 from the first turn of their event loop after the window was shown (the desk through

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/bench_deadline_recompute.py [--cases N] [--no-store]``.
 
-Figures, each against a floor measured in the same run (DESIGN §11):
+Figures, each against a floor measured in the same run (docs/architecture.md#performance-budgets):
 
 * ``deadline_recompute`` — a fresh ``DeadlineCalculator`` over a new calendar (override installed,
   package caches cleared, so the year tables are built inside the timing) computes the Civil Code

@@ -1,4 +1,5 @@
-"""Receipt rendering (DESIGN §11, issue 4): raster image p95 ≤ 50 ms, PDF p95 ≤ 100 ms.
+"""Receipt rendering (docs/architecture.md#performance-budgets, issue 4): raster image p95 ≤ 50 ms,
+PDF p95 ≤ 100 ms.
 
 Floors, measured in the same run:
 

@@ -1,4 +1,5 @@
-"""Register 10 000 cases into a data dir that already holds 100 000 (DESIGN §11: p95 ≤ 5 ms).
+"""Register 10 000 cases into a data dir that already holds 100 000
+(docs/architecture.md#performance-budgets: p95 ≤ 5 ms).
 
 Floor: a raw ``sqlite3`` single-row INSERT transaction (BEGIN IMMEDIATE … COMMIT) with the same
 PRAGMAs on the same file, so the fsync cost of ``synchronous=FULL`` is in both.

@@ -1,4 +1,4 @@
-"""Sync to the central server on PostgreSQL (DESIGN §11).
+"""Sync to the central server on PostgreSQL (docs/architecture.md#performance-budgets).
 
 1. Push 10 000 operations (5 000 cases: registered + referred) over HTTP to a ``dnw-server``
    process, in batches of 500, and compare ops/s with a raw psycopg ``executemany`` of the same

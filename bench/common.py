@@ -1,8 +1,9 @@
 """Shared pieces of the benchmarks: percentiles, the result row, the 100 000-case data dir.
 
 Every benchmark measures a *floor* in the same run (the cheapest thing that does the same kind
-of work on this machine) and reports ``ratio = figure / floor`` beside the DESIGN §11 budget, so
-a shared, noisy machine still gives comparable numbers.
+of work on this machine) and reports ``ratio = figure / floor`` beside the budget
+(docs/architecture.md#performance-budgets), so a shared, noisy machine still gives comparable
+numbers.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Each benchmark runs in its own interpreter (so Qt, caches and memory of one do not colour
 another) and hands its rows back as JSON; the table shows figure, the floor measured in the same
-run, their ratio and the DESIGN §11 budget, and ``bench/results.json`` keeps them.
+run, their ratio and the budget (docs/architecture.md#performance-budgets), and
+``bench/results.json`` keeps them.
 """
 
 from __future__ import annotations

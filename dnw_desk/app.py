@@ -1,10 +1,11 @@
 """Composition root of the desk GUI: builds the objects and wires them.
 
-Start-up is in two steps so the window shows at once (DESIGN §11: cold start within 1.5 × a bare
-``QMainWindow``). First, on the GUI thread, only Qt and small modules: the Qt application (bundled
-CJK fonts registered, so Chinese renders on a PC with no Chinese fonts; Qt's own strings
-translated), the device settings (language, large font), and the main window with its login page,
-whose login field takes typing at once while the status bar says the database is opening. Then,
+Start-up is in two steps so the window shows at once (docs/architecture.md#performance-budgets:
+cold start within 1.5 × a bare ``QMainWindow``). First, on the GUI thread, only Qt and small
+modules: the Qt application (bundled CJK fonts registered, so Chinese renders on a PC with no
+Chinese fonts; Qt's own strings translated), the device settings (language, large font), and the
+main window with its login page, whose login field takes typing at once while the status bar says
+the database is opening. Then,
 on the task runner's DB lane: the data dir (lock, database, migrations, SQLAlchemy), the first
 queries, and the imports of the screens. Back on the GUI thread the first-run wizard shows if the
 desk is not set up, the screens are built and *Log in* is enabled. A failure to open (another
@@ -34,146 +35,15 @@ if TYPE_CHECKING:
     from dnw_desk.local_settings import LocalSettings
     from dnw_desk.services.accounts import AccountService
     from dnw_desk.services.desk import Desk
-    from dnw_desk.store.schema import InstanceLock
+    from dnw_desk.store.schema import DatabaseDamaged, InstanceLock
     from dnw_desk.ui.context import DeskUi
-    from dnw_desk.ui.desk_session import DeskSession
     from dnw_desk.ui.main_window import MainWindow
+    from dnw_desk.ui.screens import Screens
     from dnw_desk.ui.tasks import TaskRunner
 
 EXIT_WHEN_READY_ENV = "DNW_EXIT_WHEN_READY"
 READY_MARKER = "DNW-READY"
 LOGIN_READY_MARKER = "DNW-LOGIN-READY"
-LARGE_FONT_SCALE = 1.3
-
-
-def setup_qt_look(
-    app: QApplication, language: str, large_font: bool, fonts_in_background: bool = False
-) -> None:
-    """Fonts, Qt's own translations and the style sheet; call once, before any window.
-
-    ``fonts_in_background``: register the bundled fonts (26 MB of files, ~10 ms) on a thread
-    (QFontDatabase is thread-safe) instead of before the first window; the application font
-    names them already, and Qt picks them up when they are in.
-    """
-    import threading
-
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-    from PySide6.QtGui import QFont
-
-    from dnw_desk.printing.fonts import bundled_families, register_qt_fonts
-    from dnw_desk.ui.widgets import APP_STYLE
-
-    if fonts_in_background:
-        threading.Thread(target=register_qt_fonts, name="dnw-fonts", daemon=True).start()
-        bundled = bundled_families()
-    else:
-        bundled = register_qt_fonts()
-    font = QFont(app.font())
-    # The system face first (it looks native), then the bundled fonts for what it lacks.
-    font.setFamilies([font.family(), *[f for f in bundled if f != font.family()]])
-    if large_font:
-        size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-        font.setPointSizeF(size * LARGE_FONT_SCALE)
-    app.setFont(font)
-    translator = QTranslator(app)
-    qt_language = "zh_CN" if language == "zh_CN" else "en"
-    path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{qt_language}", path):
-        app.installTranslator(translator)
-    if qt_language == "zh_CN":
-        from dnw_desk.ui.qt_gaps import QtGapsTranslator
-
-        app.installTranslator(QtGapsTranslator(app))  # last installed is asked first
-    QLocale.setDefault(
-        QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English)
-    )
-    app.setStyleSheet(APP_STYLE)
-
-
-def build_ui(
-    desk: Desk, local: LocalSettings, tasks: Any | None = None
-) -> tuple[DeskUi, AccountService]:
-    """The UI context for one open desk (also used by tests and the screenshot script)."""
-    from dnw_desk.printing.db_store import DatabaseJobStore
-    from dnw_desk.services.accounts import AccountService
-    from dnw_desk.ui.changes import ChangeBus
-    from dnw_desk.ui.context import DeskUi
-    from dnw_desk.ui.print_jobs import PrintJobs
-    from dnw_desk.ui.tasks import TaskRunner
-
-    runner = tasks if tasks is not None else TaskRunner()
-    printing = PrintJobs(
-        runner,
-        desk.data_dir,
-        local.printer_uri,
-        local.printer_profile,
-        desk.clock,
-        store=DatabaseJobStore(desk.db),
-    )
-    ui = DeskUi(desk=desk, tasks=runner, bus=ChangeBus(), local=local, printing=printing)
-    printing.desk = desk
-    printing.actor_of = lambda: ui.actor
-    printing.sig_changes.connect(ui.bus.publish)
-    return ui, AccountService(desk.db, desk.clock)
-
-
-def build_window(ui: DeskUi, accounts: AccountService) -> tuple[MainWindow, DeskSession]:
-    """A main window for an open desk, with all its screens (tests, screenshots)."""
-    from dnw_desk.ui.main_window import MainWindow
-
-    window = MainWindow()
-    return window, build_session(window, ui, accounts)
-
-
-def build_session(window: MainWindow, ui: DeskUi, accounts: AccountService) -> DeskSession:
-    """Give the (possibly already shown) main window the open desk and its screens."""
-    from dnw_desk.ui.desk_session import DeskSession
-    from dnw_desk.ui.queue.install import install as install_queue
-
-    # Building the screens moves the window's focus to hidden fields: where the clerk was
-    # already typing on the login page is given back afterwards, or the next keys go nowhere.
-    typing_in = window.focusWidget()
-    window.attach(ui)
-    session = DeskSession(window, ui, accounts)
-    # The queue, case detail, alerts and review (issue 6): pages, a menu and the alert banner.
-    window.queue_features = install_queue(  # type: ignore[attr-defined]
-        window, ui, session.sig_actor_changed
-    )
-    # Dialogs (case detail, previews) are hidden while no one is logged in.
-    from dnw_desk.ui.privacy import PrivacyCurtain
-
-    window.privacy = PrivacyCurtain(session.sig_actor_changed, window)  # type: ignore[attr-defined]
-    # Sync state in the status bar, conflicts for the shift lead; the daily backup. Both start
-    # with ``start_background`` (the worker and the copy are I/O, not part of building).
-    from dnw_desk.ui.daily_backup import DailyBackup
-    from dnw_desk.ui.desk_sync import DeskSync
-
-    window.desk_sync = DeskSync(  # type: ignore[attr-defined]
-        window, ui, session.sig_actor_changed, session.menu
-    )
-    window.daily_backup = DailyBackup(ui, window.statusBar(), window)  # type: ignore[attr-defined]
-    if ui.printing is not None:
-        # Jobs a previous run left queued print now; failed ones are listed for retry.
-        ui.printing.start()
-    if typing_in is not None and session.login_page.isAncestorOf(typing_in):
-        typing_in.setFocus()
-    return session
-
-
-def start_background(window: MainWindow) -> None:
-    """After the screens are built: the sync worker (if enrolled) and the daily backup."""
-    window.desk_sync.start()  # type: ignore[attr-defined]
-    window.daily_backup.start()  # type: ignore[attr-defined]
-
-
-def stop_background(window: MainWindow) -> None:
-    """Before the database closes: the sync thread ends, no further backup checks."""
-    desk_sync = getattr(window, "desk_sync", None)
-    if desk_sync is not None:
-        desk_sync.shutdown()
-    daily_backup = getattr(window, "daily_backup", None)
-    if daily_backup is not None:
-        daily_backup.stop()
 
 
 def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) -> bool:
@@ -184,10 +54,14 @@ def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) 
     """
     from dnw_desk.services.setup import apply_setup
     from dnw_desk.ui.setup_wizard import SetupWizard
+    from dnw_desk.ui.tasks import ignore_failure
 
     desk = ui.desk
     if set_up is None:
-        set_up = desk.settings.configured and ui.tasks.run(accounts.has_accounts).result()
+        set_up = (
+            desk.settings.configured
+            and ui.tasks.run(accounts.has_accounts, on_error=ignore_failure).result()
+        )
     if set_up:
         return True
     result = SetupWizard.ask(ui)
@@ -195,7 +69,7 @@ def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) 
         return False
 
     # The window cannot be used before this is stored, so wait for the DB lane here.
-    ui.tasks.run(lambda: apply_setup(desk, accounts, result)).result()
+    ui.tasks.run(lambda: apply_setup(desk, accounts, result), on_error=ignore_failure).result()
     ui.local = replace(result.local, last_login=result.admin.login)
     if ui.printing is not None:
         ui.printing.configure(result.local.printer_uri, result.local.printer_profile)
@@ -239,7 +113,8 @@ def open_data_dir(data_dir: Path, restore_from: Path | None = None) -> Opened:
     import dnw_desk.ui.desk_session
     import dnw_desk.ui.desk_sync
     import dnw_desk.ui.print_jobs
-    import dnw_desk.ui.queue.install  # noqa: F401
+    import dnw_desk.ui.queue.install
+    import dnw_desk.ui.screens  # noqa: F401
 
     return Opened(desk, lock, set_up)
 
@@ -262,7 +137,7 @@ class DeskStart:
         self.exit_when_ready = bool(os.environ.get(EXIT_WHEN_READY_ENV))
         self.opened: Opened | None = None
         self.ui: DeskUi | None = None
-        self.session: DeskSession | None = None
+        self.screens: Screens | None = None
         self.future: Future[Any] | None = None
         self.restored_from: list[Path] = []
 
@@ -278,18 +153,20 @@ class DeskStart:
     def on_opened(self, opened: Opened) -> None:
         self.opened = opened
         try:
+            from dnw_desk.ui.screens import build_screens, build_ui
+
             ui, accounts = build_ui(opened.desk, self.local, self.tasks)
             self.ui = ui
             self.window.statusBar().clearMessage()  # open: no more "opening the database"
             if not first_run(ui, accounts, opened.set_up):
                 self.app.exit(1)
                 return
-            self.session = build_session(self.window, ui, accounts)
+            self.screens = build_screens(self.window, ui, accounts)
             if self.exit_when_ready:
                 print(LOGIN_READY_MARKER, flush=True)
                 self.app.quit()
                 return
-            start_background(self.window)
+            self.screens.start_background()
         except Exception as exc:  # never leave a window whose login cannot be enabled
             self.on_open_failed(exc)
 
@@ -316,11 +193,11 @@ class DeskStart:
             QMessageBox.critical(self.window, _("dnw-desk cannot start"), message)
         self.app.exit(2)
 
-    def on_database_damaged(self, error: BaseException) -> None:
+    def on_database_damaged(self, error: DatabaseDamaged) -> None:
         """Offer the newest backup (once: a backup that is damaged too is not offered again)."""
         from dnw_desk.ui.damaged_dialog import DamagedDatabaseDialog
 
-        backup: Path | None = getattr(error, "backup", None)
+        backup = error.backup
         message = str(error)
         if backup in self.restored_from:
             message += " " + _(
@@ -344,10 +221,11 @@ class DeskStart:
 
     def shut_down(self) -> None:
         """After the event loop: keep the draft and the geometry, stop the workers, close."""
-        ui, session = self.ui, self.session
-        if session is not None and not session.intake.form.is_empty():
-            session.intake.save_draft_now()
-        stop_background(self.window)
+        ui, screens = self.ui, self.screens
+        if screens is not None:
+            if not screens.session.intake.form.is_empty():
+                screens.session.intake.save_draft_now()
+            screens.stop_background()
         if ui is not None:
             geometry = bytes(self.window.saveGeometry().toBase64().data()).decode()
             ui.local = replace(ui.local, geometry=geometry)
@@ -382,9 +260,9 @@ def start_window(local: LocalSettings) -> MainWindow:
     from dnw_desk.ui.main_window import MainWindow
 
     window = MainWindow()
-    window.login_page = LoginPage()  # type: ignore[attr-defined]
-    window.pages.addWidget(window.login_page)  # type: ignore[attr-defined]
-    window.login_page.show_login(local.last_login)  # type: ignore[attr-defined]
+    page = LoginPage()
+    window.adopt_login_page(page)
+    page.show_login(local.last_login)
     return window
 
 
@@ -418,6 +296,8 @@ def run_desk(data_dir: Path) -> int:
     # A small JSON file, read before any window: the language and font size of every screen.
     local = load_local_settings(data_dir) if data_dir.is_dir() else LocalSettings()
     set_language(local.language)
+    from dnw_desk.ui.look import setup_qt_look
+
     setup_qt_look(app, local.language, local.large_font, fonts_in_background=True)
     window = start_window(local)
     window.show_opening()

@@ -73,9 +73,10 @@ def resolve_data_dir(args: argparse.Namespace) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Starting the desk (no command) is the common case and is timed (DESIGN §11): it needs
-    # only the global options, not every command module and its argparse set-up. Anything
-    # left over (a command, -h) is parsed by the whole parser.
+    # Starting the desk (no command) is the common case and is timed
+    # (docs/architecture.md#performance-budgets): it needs only the global options, not every
+    # command module and its argparse set-up. Anything left over (a command, -h) is parsed by
+    # the whole parser.
     args, rest = build_parser(with_commands=False).parse_known_args(argv)
     if rest:
         args = build_parser().parse_args(argv)

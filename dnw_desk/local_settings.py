@@ -1,4 +1,4 @@
-"""Device-local settings, declared once with types and defaults (CONVENTIONS 7).
+"""Device-local settings, declared once with types and defaults (docs/architecture.md#layers).
 
 These belong to this PC, not to the hall, so they do not live in the database and never sync:
 the printer address, window geometry, the large-font switch and the display language. Stored as

@@ -1,7 +1,8 @@
 """``dnw-desk --self-test``: prove this installation (often the frozen build) can do its job.
 
 In a temporary data dir: create and migrate the database, register a case, render its receipt to
-PNG and to a python-escpos ``Dummy`` printer, write the PDF, and check the bundled fonts. One
+PNG and to a python-escpos ``Dummy`` printer, write the PDF, check the bundled fonts and the
+compiled translations. One
 PASS/FAIL line per step; exit 0 only when every step passed.
 """
 
@@ -131,6 +132,14 @@ def _steps(run: _Run) -> list[tuple[str, Callable[[], str]]]:
             raise RuntimeError(f"no glyph for {missing}")
         return "CJK, Ext-B and Latin covered"
 
+    def catalogue() -> str:
+        from dnw_desk.i18n import DEFAULT_LANGUAGE, catalogue_path, translate_in
+
+        # A build without the compiled catalogue would show every screen in English.
+        if translate_in(DEFAULT_LANGUAGE, "Acknowledgement receipt") == "Acknowledgement receipt":
+            raise RuntimeError(f"no compiled catalogue at {catalogue_path(DEFAULT_LANGUAGE)}")
+        return f"{DEFAULT_LANGUAGE} compiled"
+
     return [
         ("database created and migrated", database),
         ("case registered", register),
@@ -138,4 +147,5 @@ def _steps(run: _Run) -> list[tuple[str, Callable[[], str]]]:
         ("receipt sent to a Dummy ESC/POS printer", receipt_escpos),
         ("receipt PDF written", receipt_pdf),
         ("fonts", fonts),
+        ("translations", catalogue),
     ]

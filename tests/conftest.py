@@ -9,10 +9,31 @@ from pathlib import Path
 import pytest
 
 from dnw_desk import i18n
+from dnw_desk.paths import resources_dir
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The server's data key (personal data at rest) for every test server, in process or not.
 os.environ.setdefault("DNW_DATA_KEY", "dXMal5TltS7O9lBQrFkE9WeEOI11Xcp3X4xP4W4CzCs=")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The compiled catalogues the desk reads (``make`` compiles them; a bare ``pytest`` in a
+    fresh checkout has none yet, or older than their ``.po``): compiled here, then reread."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in resources_dir().glob("locale/*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as source:
+            catalog = read_po(source, locale=po_path.parts[-3])
+        partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as target:
+            write_mo(target, catalog)
+        partial.replace(mo_path)
+    i18n.translations.cache_clear()
+    i18n.set_language(i18n.current_language())
 
 
 @pytest.fixture

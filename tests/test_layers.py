@@ -1,10 +1,12 @@
-"""The layer rule of DESIGN §10: the core never loads Qt (checked in a clean interpreter so a
-transitive import is caught too)."""
+"""The layer rule of docs/architecture.md#layers: the core never loads Qt (checked in a clean
+interpreter so a transitive import is caught too)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +49,34 @@ def test_domain_does_not_load_sqlalchemy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# What a module needs to touch files; the domain takes text and values, the store reads them.
+FILE_IO = re.compile(
+    r"\bopen\(|\bpathlib\b|\bimport os\b|\bshutil\b|\batomic_file\b"
+    r"|\.(read|write)_(text|bytes)\(|\.unlink\(|\.mkdir\("
+)
+
+
+def test_domain_does_no_file_io() -> None:
+    domain = Path(__file__).resolve().parents[1] / "dnw_desk" / "domain"
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(domain.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if FILE_IO.search(line)
+    ]
+    assert not found, "file I/O belongs in store/:\n" + "\n".join(found)
+
+
+def test_nothing_imports_the_composition_root() -> None:
+    """``app.py`` is the top: the screens, the screenshot script and the commands build a desk
+    through ``ui/screens.py``, so a change to start-up touches nothing below it."""
+    package = Path(__file__).resolve().parents[1] / "dnw_desk"
+    upward = re.compile(r"from dnw_desk\.app import|import dnw_desk\.app\b")
+    found = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "cli.py" and upward.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

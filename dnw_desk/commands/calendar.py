@@ -1,4 +1,5 @@
-"""``dnw-desk calendar``: deadlines, coverage of a year, importing an override (DESIGN §4)."""
+"""``dnw-desk calendar``: deadlines, coverage of a year, importing an override
+(docs/rules.md#calendar)."""
 
 from __future__ import annotations
 
@@ -62,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _deadline(args: argparse.Namespace) -> int:
     from dnw_desk.clock import to_hall_time
-    from dnw_desk.domain.calendar import CalendarGuardError, load_calendar
+    from dnw_desk.domain.calendar import CalendarGuardError
     from dnw_desk.domain.deadlines import DeadlineCalculator, DeadlineRule
     from dnw_desk.domain.working_time import OpeningHours
+    from dnw_desk.store.calendar_file import load_calendar
 
     try:
         referred_at = to_hall_time(datetime.fromisoformat(args.when.strip()))
@@ -96,7 +98,7 @@ def _deadline(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dnw_desk.domain.calendar import load_calendar
+    from dnw_desk.store.calendar_file import load_calendar
 
     calendar = load_calendar(args.data_dir)
     _warn_broken_override(calendar.override_error)
@@ -123,11 +125,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from dnw_desk.domain.calendar import WorkingCalendar, load_calendar
-    from dnw_desk.domain.calendar_override import (
-        OverrideError,
+    from dnw_desk.domain.calendar import WorkingCalendar
+    from dnw_desk.domain.calendar_override import OverrideError
+    from dnw_desk.store.calendar_file import (
         install_override,
         installed_override_path,
+        load_calendar,
         read_override,
     )
     from dnw_desk.store.database import StoreError

@@ -1,4 +1,4 @@
-"""The alert ladder for pending feedback (DESIGN §4), as pure functions.
+"""The alert ladder for pending feedback (docs/rules.md#alerts), as pure functions.
 
 none → reminder (蓝色提醒, half the working time used) → warning (黄色预警, ≤ 2 working hours left)
 → overdue (红色逾期, past the deadline) → escalated (督办, overdue by a further working day, or

@@ -1,4 +1,4 @@
-"""Which days the hall works: the three calendar layers of DESIGN §4.
+"""Which days the hall works: the three calendar layers of docs/rules.md#calendar.
 
 1. the override file (dated ``holiday``/``workday`` entries, ``complete_years``);
 2. the ``chinesecalendar`` package (official State Council schedules, raises outside its years);
@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import metadata
-from pathlib import Path
 from typing import Literal
 
 from dnw_desk.domain.calendar_override import (
     CalendarOverride,
     OverrideError,
-    installed_override_path,
-    read_override,
 )
 from dnw_desk.i18n import _
 
@@ -196,19 +193,3 @@ class WorkingCalendar:
             "provisional (weekends and statutory holidays only). When the State Council publishes "
             "its notice on the {year} holidays, import it as a calendar override."
         ).format(year=next_year)
-
-
-def load_calendar(data_dir: Path) -> WorkingCalendar:
-    """The calendar with the data dir's installed override, if there is one.
-
-    A broken installed file (edited by hand) does not stop the desk: the calendar runs without it
-    and carries the error so the admin screen can show it.
-    """
-    path = installed_override_path(data_dir)
-    if not path.exists():
-        return WorkingCalendar()
-    try:
-        return WorkingCalendar(read_override(path))
-    except OverrideError as exc:
-        log.error("ignoring the installed calendar override: %s", exc)
-        return WorkingCalendar(override_error=exc)

@@ -17,18 +17,16 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from dnw_desk.atomic_file import write_atomically
 from dnw_desk.i18n import _
 
-OVERRIDE_FILENAME = "calendar-override.toml"
 TOP_LEVEL_KEYS = frozenset({"source", "version", "complete_years", "published", "note"})
 ENTRY_TYPES = ("holiday", "workday")
 ENTRY_KEYS = frozenset({"date", "dates", "name", "note"})
 MIN_YEAR, MAX_YEAR = 1990, 2200
-# A year in complete_years must not leave a stretch this long without a working day (DESIGN §4).
+# A year in complete_years must not leave a stretch this long without a working day
+# (docs/rules.md#calendar).
 GUARD_DAYS = 60
 
 _LINE_IN_TOML_ERROR = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
@@ -125,49 +123,6 @@ def parse_override(text: str, filename: str = "") -> CalendarOverride:
             _("not valid TOML: {problem}").format(problem=problem), line, filename
         ) from None
     return _Validator(text, data, filename).run()
-
-
-# A year's schedule is a few kilobytes; more is the wrong file (or /dev/zero), refused before
-# it fills the memory.
-MAX_OVERRIDE_BYTES = 1024 * 1024
-
-
-def read_override(path: Path) -> CalendarOverride:
-    return parse_override(_read_capped(path), str(path))
-
-
-def _read_capped(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_OVERRIDE_BYTES + 1)
-        if len(data) > MAX_OVERRIDE_BYTES:
-            raise OverrideError(
-                _("the file is larger than {limit} KB; a calendar override is a few KB").format(
-                    limit=MAX_OVERRIDE_BYTES // 1024
-                ),
-                None,
-                str(path),
-            )
-        return data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OverrideError(
-            _("cannot read the file: {reason}").format(reason=exc), None, str(path)
-        ) from None
-
-
-def installed_override_path(data_dir: Path) -> Path:
-    return data_dir / OVERRIDE_FILENAME
-
-
-def install_override(data_dir: Path, source_file: Path) -> CalendarOverride:
-    """Validate ``source_file`` and install it atomically as the data dir's override.
-
-    Nothing changes unless validation passes, and the installed file is replaced atomically.
-    """
-    text = _read_capped(source_file)  # read once: what is validated is what is installed
-    override = parse_override(text, str(source_file))
-    write_atomically(installed_override_path(data_dir), text.encode("utf-8"))
-    return override
 
 
 class _Validator:

@@ -1,4 +1,5 @@
-"""A case is an append-only timeline of events; its status is a fold over them (DESIGN §2).
+"""A case is an append-only timeline of events; its status is a fold over them
+(docs/rules.md#lifecycle).
 
 ``apply_event`` is the single place that knows which step may follow which. Services call it
 before they write an event, so an illegal step never reaches the database, and readers fold the

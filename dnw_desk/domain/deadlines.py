@@ -1,4 +1,4 @@
-"""Feedback deadlines (DESIGN §4).
+"""Feedback deadlines (docs/rules.md#deadlines).
 
 Default rule, Civil Code arts. 201/203: a period counted in days starts the next day and, where
 there are business hours, ends at closing time, so the deadline is the hall's **closing time on the

@@ -1,4 +1,4 @@
-"""Masking of personal data for lists, receipts, exports and reports (DESIGN §7).
+"""Masking of personal data for lists, receipts, exports and reports (docs/rules.md#privacy).
 
 Only personal data is masked: a person's name, ID number and phone. Enterprise names and credit
 codes identify organisations and stay visible. ``contains_unmasked_pii`` lets tests across the

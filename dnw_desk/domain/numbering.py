@@ -1,4 +1,4 @@
-"""Receipt numbers (DESIGN §3) and the verification codes printed next to them.
+"""Receipt numbers (docs/rules.md#numbering) and the verification codes printed next to them.
 
 A number reads ``AH08-20261124-0007K``: hall code, window (at least two digits), date, the
 window's daily serial and a check letter. The serial itself is allocated by the store.

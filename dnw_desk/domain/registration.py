@@ -1,4 +1,4 @@
-"""What the clerk enters at the counter (DESIGN §2), and its
+"""What the clerk enters at the counter (docs/rules.md#registration), and its
 
 ``validate_registration`` checks every field and returns a normalised copy, or raises
 ``FieldErrors`` naming each wrong field with its own message — so the form can mark them all and
@@ -53,7 +53,8 @@ class Category:
     label_en: str = ""
 
 
-# Which evidence Anhui's four categories ask for (DESIGN §1); halls may configure their own.
+# Which evidence Anhui's four categories ask for (docs/rules.md#the-job); halls may configure their
+# own.
 DEFAULT_EVIDENCE: dict[str, tuple[Evidence, ...]] = {
     "1": (Evidence.APPLICATION,),
     "2": (Evidence.EARLIER_VISITS,),

@@ -1,4 +1,4 @@
-"""Staff roles (DESIGN §7) and what each may do."""
+"""Staff roles (docs/rules.md#privacy) and what each may do."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The validators of DESIGN §6 in one place: import this module, not the parts.
+"""The validators (docs/rules.md#validation) in one place: import this module, not the parts.
 
 Each ``validate_*`` returns a ``Check`` (``valid``, ``normalized``, ``message``, ``warnings``)
 and never raises for bad input; ``Check.require()`` raises ``ValidationError`` for callers that

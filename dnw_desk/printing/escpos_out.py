@@ -9,19 +9,22 @@ buffers and some refuse images taller than ~1000 dots), then cut.
 Text mode, for printers with Chinese firmware: ``ESC @``, ``FS &`` (Chinese character mode), each
 line encoded GB18030 and sent raw. python-escpos' ``text()`` is not used: its code-page guessing
 mangles full-width punctuation and a lone ``¥``. A line the printer's font cannot hold (outside
-the BMP, private use, or not encodable) goes as a small image. Lines wrap by display columns.
+the BMP, private use, or not encodable) goes as a small image. Lines wrap by the columns the
+printer gives the encoded bytes (a two-byte sequence prints double width).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from escpos.printer import Dummy
 from PySide6.QtGui import QImage
 
+from dnw_desk.printing.flow import field_lines, largest_fitting
 from dnw_desk.printing.layout import Align, Block, Field, Gap, Layout, QrCode, Rule, Style, Text
 from dnw_desk.printing.raster import DOTS_58MM, DOTS_80MM, DOTS_TM_T88, render, to_pil
-from dnw_desk.printing.textwrap_cjk import display_width, tokens, wrap_columns
+from dnw_desk.printing.textwrap_cjk import encoded_width, wrap
 
 ESC_INIT = b"\x1b\x40"  # ESC @
 FS_CHINESE_ON = b"\x1c\x26"  # FS &
@@ -93,6 +96,18 @@ class _TextModeWriter:
         self.profile = profile
         self.printer = Dummy(profile=profile.escpos_profile)
 
+    def width(self, text: str) -> int:
+        """Columns on this printer: counted by the bytes it is sent, not by Unicode widths."""
+        return encoded_width(text, self.profile.text_encoding)
+
+    def width_at(self, size: int) -> Callable[[str], float]:
+        """The measure at a ``GS !`` size: double width (0x1_) doubles every column."""
+        factor = 2 if size & 0xF0 else 1
+        return lambda text: self.width(text) * factor
+
+    def wrap(self, text: str, columns: int) -> list[str]:
+        return wrap(text, columns, self.width)
+
     def raw(self, data: bytes) -> None:
         self.printer._raw(data)
 
@@ -117,9 +132,9 @@ class _TextModeWriter:
             size = 0
             if block.style in (Style.TITLE, Style.HEADING, Style.CASE_NUMBER):
                 # Double width and height when it fits, else double height only.
-                size = 0x11 if display_width(block.text) * 2 <= cols else 0x01
+                size = largest_fitting(block.text, cols, (0x11, 0x01), lambda n: self.width_at(n))
             width = cols // 2 if size == 0x11 else cols
-            for line in wrap_columns(block.text, width):
+            for line in self.wrap(block.text, width):
                 self.line(line, block.align, size, block.bold)
         elif isinstance(block, Field):
             self._field(block)
@@ -142,19 +157,14 @@ class _TextModeWriter:
             self.raw(ESC_ALIGN + b"\x00")
 
     def _field(self, block: Field) -> None:
-        cols = self.profile.columns
-        label_cols = display_width(block.label)
-        available = cols - label_cols
-        if label_cols > cols * 0.45 or any(
-            display_width(token) > available for token in tokens(block.value)
-        ):
+        planned = field_lines(block, self.profile.columns, self.width, self.width)
+        if planned.stacked:
             self.line(block.label, Align.LEFT)
-            for line in wrap_columns(block.value, cols):
+            for line in planned.values:
                 self.line(line, Align.LEFT, bold=block.bold)
             return
-        lines = wrap_columns(block.value, available) or [""]
-        indent = " " * label_cols
-        for index, line in enumerate(lines):
+        indent = " " * int(planned.indent)
+        for index, line in enumerate(planned.values):
             prefix = block.label if index == 0 else indent
             if block.bold:
                 # Label plain, value bold: two writes on the same printed line.

@@ -1,7 +1,8 @@
 """One device-independent layout for receipts, reprints, slips and the test page.
 
 A layout is a list of blocks (text, label/value fields, rules, a QR code). The raster, text-mode
-and PDF renderers each wrap and draw it with their own measurements. Personal data is masked here,
+and PDF renderers break its lines with one planner (``printing.flow``) over their own measure
+function, then position and draw them. Personal data is masked here,
 once, so no renderer can print it in full.
 """
 

@@ -8,7 +8,7 @@ line is split into runs by which bundled font has the glyph (``fonts.font_for_ch
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,10 +18,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from dnw_desk.printing.flow import field_lines, largest_fitting
 from dnw_desk.printing.fonts import CJK, LATIN, BundledFont, font_for_char
 from dnw_desk.printing.layout import Align, Block, Field, Gap, Layout, QrCode, Rule, Style, Text
 from dnw_desk.printing.raster import DOTS_80MM, RasterMetrics, qr_matrix
-from dnw_desk.printing.textwrap_cjk import tokens, wrap
+from dnw_desk.printing.textwrap_cjk import wrap
 
 DOT: float = 0.125 * mm  # one thermal-printer dot
 
@@ -102,8 +103,12 @@ class _Planner:
         if isinstance(block, Text):
             size = self.size(block.style)
             if block.style is Style.CASE_NUMBER:
-                while size > 2 * mm and text_width(block.text, size, block.bold) > self.inner:
-                    size -= 2 * DOT
+                size = largest_fitting(
+                    block.text,
+                    self.inner,
+                    _shrinking(size, 2 * DOT, 2 * mm),
+                    lambda candidate: _measure(candidate, block.bold),
+                )
             for line in wrap(block.text, self.inner, lambda s: text_width(s, size, block.bold)):
                 self._line(line, size, block.bold, block.align, self.margin)
         elif isinstance(block, Field):
@@ -131,23 +136,27 @@ class _Planner:
 
     def _field(self, block: Field) -> None:
         size = self.size(Style.BODY)
-        label_width = text_width(block.label, size)
-        available = self.inner - label_width
-
-        def measure(s: str) -> float:
-            return text_width(s, size, block.bold)
-
-        if label_width > self.inner * 0.45 or any(
-            measure(token) > available for token in tokens(block.value)
-        ):
+        planned = field_lines(block, self.inner, _measure(size, False), _measure(size, block.bold))
+        if planned.stacked:
             self._line(block.label, size, False, Align.LEFT, self.margin)
-            for line in wrap(block.value, self.inner, measure):
+            for line in planned.values:
                 self._line(line, size, block.bold, Align.LEFT, self.margin)
             return
-        lines = wrap(block.value, available, measure) or [""]
         self.items.append(_Line(self.margin, self.y, size, False, block.label))
-        for line in lines:
-            self._line(line, size, block.bold, Align.LEFT, self.margin + label_width)
+        for line in planned.values:
+            self._line(line, size, block.bold, Align.LEFT, self.margin + planned.indent)
+
+
+def _measure(size: float, bold: bool) -> Callable[[str], float]:
+    return lambda text: text_width(text, size, bold)
+
+
+def _shrinking(size: float, step: float, smallest: float) -> Iterator[float]:
+    """``size``, then smaller by ``step`` while above ``smallest``."""
+    yield size
+    while size > smallest:
+        size -= step
+        yield size
 
 
 def _draw_text(canvas: Canvas, item: _Line, page_height: float) -> None:

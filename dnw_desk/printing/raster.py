@@ -16,9 +16,10 @@ import qrcode
 from PySide6.QtCore import QPointF, QRect
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
+from dnw_desk.printing.flow import field_lines, largest_fitting
 from dnw_desk.printing.fonts import qt_font
 from dnw_desk.printing.layout import Align, Block, Field, Gap, Layout, QrCode, Rule, Style, Text
-from dnw_desk.printing.textwrap_cjk import tokens, wrap
+from dnw_desk.printing.textwrap_cjk import wrap
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -139,12 +140,14 @@ class _Planner:
 
     def _text(self, block: Text) -> None:
         size = self.m.sizes[block.style]
-        font, fm, measure = self.font(size, block.bold)
         if block.style is Style.CASE_NUMBER:
-            # The case number stays on one line: shrink it until it fits.
-            while size > 16 and measure(block.text) > self.inner:
-                size -= 2
-                font, fm, measure = self.font(size, block.bold)
+            size = largest_fitting(
+                block.text,
+                self.inner,
+                range(size, 15, -2),
+                lambda candidate: self.font(candidate, block.bold)[2],
+            )
+        font, fm, measure = self.font(size, block.bold)
         for line in wrap(block.text, self.inner, measure):
             self._line(line, font, fm, measure(line), block.align, float(self.m.margin))
 
@@ -164,27 +167,20 @@ class _Planner:
         size = self.m.sizes[Style.BODY]
         label_font, fm, label_measure = self.font(size, False)
         value_font, _, value_measure = self.font(size, block.bold)
-        label_width = label_measure(block.label)
+        planned = field_lines(block, self.inner, label_measure, value_measure)
         left = float(self.m.margin)
-        if label_width > self.inner * 0.45:
-            self._line(block.label, label_font, fm, label_width, Align.LEFT, left)
-            for line in wrap(block.value, self.inner, value_measure):
+        if planned.stacked:
+            self._line(block.label, label_font, fm, label_measure(block.label), Align.LEFT, left)
+            for line in planned.values:
                 self._line(line, value_font, fm, 0, Align.LEFT, left)
             return
-        available = self.inner - label_width
-        if any(value_measure(token) > available for token in tokens(block.value)):
-            # A word (an ID number, a URL) that would be cut next to the label: stack instead.
-            self._line(block.label, label_font, fm, label_width, Align.LEFT, left)
-            for line in wrap(block.value, self.inner, value_measure):
-                self._line(line, value_font, fm, 0, Align.LEFT, left)
-            return
-        lines = wrap(block.value, available, value_measure) or [""]
-        self._line(lines[0], value_font, fm, 0, Align.LEFT, left + label_width)
-        first = self.ops[-1]
-        assert isinstance(first, _TextOp)
-        self.ops.append(_TextOp(left, first.baseline, label_font, block.label))
-        for line in lines[1:]:
-            self._line(line, value_font, fm, 0, Align.LEFT, left + label_width)
+        first, *rest = planned.values
+        self._line(first, value_font, fm, 0, Align.LEFT, left + planned.indent)
+        first_op = self.ops[-1]
+        assert isinstance(first_op, _TextOp)
+        self.ops.append(_TextOp(left, first_op.baseline, label_font, block.label))
+        for line in rest:
+            self._line(line, value_font, fm, 0, Align.LEFT, left + planned.indent)
 
     def _qr(self, block: QrCode) -> None:
         matrix = qr_matrix(block.payload)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import cache
 
 # Punctuation that must not begin a line / must not end one.
 NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉’”…—·,.;:?!)]}%％～")
@@ -25,6 +26,23 @@ def char_columns(char: str) -> int:
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a printer's text mode (CJK and full-width forms count 2)."""
     return sum(char_columns(char) for char in text)
+
+
+@cache
+def encoded_columns(char: str, encoding: str = "gb18030") -> int:
+    """Columns ``char`` takes on a printer in its Chinese text mode: the firmware prints every
+    multi-byte sequence as one double-width glyph, whatever Unicode says of its width (“ ” … — ·
+    × → are narrow in Unicode, two bytes in GB18030). A character the encoding lacks never goes
+    as text, so its display width stands in."""
+    try:
+        return 1 if len(char.encode(encoding)) == 1 else 2
+    except UnicodeEncodeError:
+        return char_columns(char)
+
+
+def encoded_width(text: str, encoding: str = "gb18030") -> int:
+    """Columns ``text`` takes on a printer in its Chinese text mode, measured by its encoding."""
+    return sum(encoded_columns(char, encoding) for char in text)
 
 
 def _is_breakable_char(char: str) -> bool:

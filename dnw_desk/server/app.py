@@ -1,4 +1,4 @@
-"""The FastAPI application factory of the central server (DESIGN §9)."""
+"""The FastAPI application factory of the central server (docs/rules.md#sync)."""
 
 from __future__ import annotations
 

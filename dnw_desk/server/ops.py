@@ -1,4 +1,4 @@
-"""Applying operations: pushed desk events and units' feedback (DESIGN §9).
+"""Applying operations: pushed desk events and units' feedback (docs/rules.md#sync).
 
 A batch is validated in memory against the folded timelines (``dnw_desk.domain.case`` — the same
 rules as the desk), then written with a handful of ``executemany`` statements in one transaction:
@@ -321,7 +321,8 @@ def _apply(
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert a batch's rows. On PostgreSQL a batch goes through COPY (one stream, inside the
     same transaction): pipelined executemany costs a round of parsing per row and made pushes
-    several times slower than the raw insert they are measured against (DESIGN §11)."""
+    several times slower than the raw insert they are measured against
+    (docs/architecture.md#performance-budgets)."""
     if not rows:
         return
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:

@@ -28,7 +28,7 @@ from dnw_desk.domain.numbering import (
     parse_case_number,
     verification_codes_match,
 )
-from dnw_desk.i18n import translate_in
+from dnw_desk.i18n import N_, translate_in
 from dnw_desk.server.halls import all_halls, name_of
 from dnw_desk.server.tables import case_events, cases
 
@@ -143,12 +143,14 @@ def _page(
     path: str,
     hall_name: str | None = None,
 ) -> str:
-    window = _t(lang, "Could-not-get-it-done complaint window")
-    subtitle = f"{html.escape(hall_name)} · {window}" if hall_name else window
     other = "en" if lang == "zh_CN" else "zh_CN"
     label = "English" if other == "en" else "中文"
     href = html.escape(f"{path}?{urlencode({**switch_query, 'lang': other})}")
     html_lang = "zh-CN" if lang == "zh_CN" else "en"
+    # Translations outside the f-strings, where message extraction finds them.
+    window = _t(lang, "Could-not-get-it-done complaint window")
+    subtitle = f"{html.escape(hall_name)} · {window}" if hall_name else window
+    no_personal_data = _t(lang, "This page shows no personal data.")
     return (
         f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -156,7 +158,7 @@ def _page(
         f"<title>{title}</title><style>{_STYLE}</style></head><body>"
         f'<header><span class="lang"><a href="{href}" hreflang="{other}">{label}</a></span>'
         f"<h1>{title}</h1><p>{subtitle}</p></header>"
-        f'<main>{body}<p class="note">{_t(lang, "This page shows no personal data.")}</p>'
+        f'<main>{body}<p class="note">{no_personal_data}</p>'
         "</main></body></html>"
     )
 
@@ -169,15 +171,14 @@ def render_case(case: PublicCase, lang: str, code: str) -> str:
         f"<dt>{_t(lang, 'Responsible unit')}</dt><dd>{unit}</dd>",
     ]
     if case.deadline is not None and case.status not in (Status.NOT_ACCEPTED, Status.CLOSED):
-        provisional = (
-            f'<div class="note warn">{_t(lang, "Provisional: the holiday calendar for that year is not yet official.")}</div>'  # noqa: E501
-            if case.deadline_provisional
-            else ""
-        )
-        rows.append(
-            f"<dt>{_t(lang, 'Feedback due by')}</dt>"
-            f"<dd><time>{_when(case.deadline)}</time>{provisional}</dd>"
-        )
+        provisional = ""
+        if case.deadline_provisional:
+            warning = _t(
+                lang, "Provisional: the holiday calendar for that year is not yet official."
+            )
+            provisional = f'<div class="note warn">{warning}</div>'
+        due_by = _t(lang, "Feedback due by")
+        rows.append(f"<dt>{due_by}</dt><dd><time>{_when(case.deadline)}</time>{provisional}</dd>")
     if case.opinion_kind:
         try:
             kind = _t(lang, OPINION_LABELS[OpinionKind(case.opinion_kind)])
@@ -185,17 +186,19 @@ def render_case(case: PublicCase, lang: str, code: str) -> str:
             kind = _t(lang, OPINION_LABELS[OpinionKind.OTHER])
         rows.append(f"<dt>{_t(lang, 'Handling opinion')}</dt><dd>{kind}</dd>")
     if case.on_time is not None:
-        verdict = "Feedback given on time" if case.on_time else "Feedback given late"
-        rows.append(f"<dt>{_t(lang, 'Feedback')}</dt><dd>{_t(lang, verdict)}</dd>")
+        verdict = N_("Feedback given on time") if case.on_time else N_("Feedback given late")
+        feedback = _t(lang, "Feedback")
+        rows.append(f"<dt>{feedback}</dt><dd>{_t(lang, verdict)}</dd>")
     steps = "".join(
         f"<li>{_t(lang, EVENT_LABELS[kind])}<time>{_when(at)}</time></li>"
         for kind, at in case.steps
     )
+    number_label, steps_title = _t(lang, "Case number"), _t(lang, "Steps so far")
     body = (
-        f'<section class="card"><div class="note">{_t(lang, "Case number")}</div>'
+        f'<section class="card"><div class="note">{number_label}</div>'
         f'<div class="number">{html.escape(case.number)}</div><dl>{"".join(rows)}</dl></section>'
         f'<section class="card"><h2 style="font-size:1rem;margin:0">'
-        f"{_t(lang, 'Steps so far')}</h2><ol>{steps}</ol></section>"
+        f"{steps_title}</h2><ol>{steps}</ol></section>"
     )
     path = f"/status/{quote(case.number, safe='')}"
     return _page(lang, _t(lang, "Case progress"), body, {"code": code}, path, case.hall_name)
@@ -249,11 +252,13 @@ def render_locked(lang: str) -> str:
 
 
 def _form(lang: str) -> str:
+    number, as_printed = _t(lang, "Case number"), _t(lang, "As printed on your receipt")
+    code, look_up = _t(lang, "Verification code"), _t(lang, "Look up")
     return (
         '<form class="card" method="get" action="/status/lookup">'
-        f'<label>{_t(lang, "Case number")}<input name="number" autocomplete="off" '
-        f'placeholder="{_t(lang, "As printed on your receipt")}"></label>'
-        f'<label>{_t(lang, "Verification code")}<input name="code" autocomplete="off"></label>'
+        f'<label>{number}<input name="number" autocomplete="off" '
+        f'placeholder="{as_printed}"></label>'
+        f'<label>{code}<input name="code" autocomplete="off"></label>'
         f'<input type="hidden" name="lang" value="{html.escape(lang)}">'
-        f"<button>{_t(lang, 'Look up')}</button></form>"
+        f"<button>{look_up}</button></form>"
     )

@@ -2,7 +2,7 @@
 
 Events are the system of record; ``cases`` caches the fold of each timeline (status, unit,
 deadline) for the public views. ``revision_counter`` is one row, updated inside every writing
-transaction, so revisions are unique per event and issued in commit order (DESIGN §9).
+transaction, so revisions are unique per event and issued in commit order (docs/rules.md#sync).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, func, insert, not_, or_, select, update
@@ -22,6 +23,7 @@ from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
 from dnw_desk.domain.case import PENDING_FEEDBACK
 from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.services.changes import Changes
 from dnw_desk.store.database import Database
 from dnw_desk.store.review_tables import alert_notifications
 from dnw_desk.store.tables import cases, to_utc_text
@@ -59,6 +61,12 @@ class AlertTick:
     at: datetime
     notifications: tuple[Notification, ...]
     level_changed: frozenset[str]  # case ids whose cached level moved
+
+    @cached_property
+    def changes(self) -> Changes:
+        """The cases whose cached level moved (the queue shows and filters on it); one object,
+        so the screen that ran the tick knows its own publication."""
+        return Changes(case_ids=self.level_changed)
 
 
 def pending_case(

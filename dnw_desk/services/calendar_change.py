@@ -1,4 +1,4 @@
-"""After a calendar change, recompute the deadlines of open cases (DESIGN §4, issue 3).
+"""After a calendar change, recompute the deadlines of open cases (docs/rules.md#calendar, issue 3).
 
 One write transaction for all cases. A case whose deadline (or provisional flag) changes gets a
 ``deadline_recomputed`` event on its timeline, an outbox operation (the server shows deadlines

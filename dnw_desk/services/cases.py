@@ -1,7 +1,7 @@
 """Use cases on the case timeline: register, refuse, and record every later step.
 
 Each call is one write transaction holding the case row, its event(s), the outbox op(s) and the
-audit entries (DESIGN §3, §7, §9): either all of it is saved or none of it.
+audit entries (docs/rules.md#numbering, #privacy, #sync): either all of it is saved or none of it.
 """
 
 from __future__ import annotations

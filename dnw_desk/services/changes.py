@@ -1,4 +1,5 @@
-"""What a use case changed, so each screen reloads only what it shows (CONVENTIONS 3)."""
+"""What a use case changed, so each screen reloads only what it shows
+(docs/architecture.md#data-flow)."""
 
 from __future__ import annotations
 

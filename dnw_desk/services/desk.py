@@ -13,11 +13,12 @@ from pathlib import Path
 
 from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.alerts import AlertThresholds
-from dnw_desk.domain.calendar import WorkingCalendar, load_calendar
+from dnw_desk.domain.calendar import WorkingCalendar
 from dnw_desk.domain.deadlines import DeadlineCalculator, DeadlineRule
 from dnw_desk.domain.working_time import OpeningHours
 from dnw_desk.services.cases import CaseService, Terminal
 from dnw_desk.services.settings import BusinessSettings, load_settings
+from dnw_desk.store.calendar_file import load_calendar
 from dnw_desk.store.database import Database
 from dnw_desk.store.schema import InstanceLock, ensure_data_dir, open_database
 

@@ -1,4 +1,5 @@
-"""Every handling step of DESIGN §2 as a form: its fields, their validation, the recorded event.
+"""Every handling step (docs/rules.md#lifecycle) as a form: its fields, their validation, the
+recorded event.
 
 The case detail screen builds its dialogs from ``ACTION_FORMS`` and calls ``HandlingService``;
 the workflow itself (which step may follow which) stays in ``domain.case``. Validation messages

@@ -1,4 +1,4 @@
-"""From a saved case to what its receipt or not-accepted slip shows (DESIGN §5).
+"""From a saved case to what its receipt or not-accepted slip shows (docs/rules.md#receipts).
 
 Plain data mapping, no Qt and no I/O: the desk calls it on the GUI thread with the settings and the
 case row it already holds, and the print queue stores the result as the job's payload. Personal data

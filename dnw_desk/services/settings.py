@@ -1,4 +1,4 @@
-"""Business settings, declared once with types and defaults (CONVENTIONS 7).
+"""Business settings, declared once with types and defaults (docs/architecture.md#layers).
 
 They live in the database's ``settings`` table (so they travel with the data and can sync);
 device-local settings (printer, window geometry) live in ``dnw_desk.local_settings``. Services

@@ -1,4 +1,4 @@
-"""The ``accounts`` table: local staff accounts of this terminal (DESIGN §7).
+"""The ``accounts`` table: local staff accounts of this terminal (docs/rules.md#privacy).
 
 Registered on the shared MetaData (``dnw_desk.store.registry`` imports this module), created by
 migration ``0003``. Only the salted password hash is stored, never the password.

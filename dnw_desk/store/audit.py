@@ -1,4 +1,4 @@
-"""The hash-chained audit log (DESIGN §7).
+"""The hash-chained audit log (docs/rules.md#privacy).
 
 ``hash = SHA-256(prev_hash || canonical row)``; an entry is written in the same transaction as the
 action it records. Ids are assigned here (not by SQLite) because they are part of the hashed row,

@@ -200,7 +200,8 @@ def cases_by_identity(
     credit_code: str = "",
     since: datetime,
 ) -> list[CaseRow]:
-    """Earlier cases of the same person or enterprise (repeat visitors, DESIGN §2)."""
+    """Earlier cases of the same person or enterprise (repeat visitors,
+    docs/rules.md#registration)."""
     matches = [
         column == value
         for column, value in (

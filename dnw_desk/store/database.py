@@ -1,4 +1,5 @@
-"""The SQLite file: connections with the PRAGMAs of DESIGN §8, and the single writer.
+"""The SQLite file: connections with the PRAGMAs of docs/rules.md#local-store, and the single
+writer.
 
 Two engines on one file. The *writer* has exactly one connection, guarded by a lock, and every
 write transaction starts with ``BEGIN IMMEDIATE`` so it holds SQLite's write lock from its first

@@ -1,4 +1,4 @@
-"""The ``print_jobs`` table: the persisted print queue (DESIGN §5).
+"""The ``print_jobs`` table: the persisted print queue (docs/rules.md#receipts).
 
 A job is written before anything is sent to the printer, so a crash or an unplugged printer
 loses nothing: the job stays *queued* or *failed* with its reason until it prints.

@@ -40,7 +40,8 @@ class DatabaseDamaged(StoreError):
 
 @dataclass
 class InstanceLock:
-    """One running desk per data dir (DESIGN §8). Released on exit, also after a crash."""
+    """One running desk per data dir (docs/rules.md#local-store). Released on exit, also after a
+    crash."""
 
     data_dir: Path
     _lock: FileLock | None = None

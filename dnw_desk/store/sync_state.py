@@ -1,4 +1,4 @@
-"""The desk's sync bookkeeping (DESIGN §9), on the shared MetaData.
+"""The desk's sync bookkeeping (docs/rules.md#sync), on the shared MetaData.
 
 ``sync_state`` holds small named values: the server URL, the terminal id, where the credential
 is kept, the pull cursor, and when the last sync succeeded or the desk went offline.

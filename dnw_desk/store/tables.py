@@ -77,7 +77,7 @@ cases = Table(
     Column("category", String(16), nullable=False),
     Column("service_item", Text, nullable=False),
     Column("lead_unit", Text),
-    # Complainant (personal data; purged after retention, see DESIGN §7).
+    # Complainant (personal data; purged after retention, see docs/rules.md#privacy).
     Column("complainant_kind", String(12), nullable=False),
     Column("complainant_name", Text),
     Column("phone", String(20)),

@@ -1,4 +1,5 @@
-"""The desk's side of sync (DESIGN §9): push the outbox, pull units' events, report a status.
+"""The desk's side of sync (docs/rules.md#sync): push the outbox, pull units' events, report a
+status.
 
 Push sends pending ops in outbox order, in batches, and marks a batch sent in one local
 transaction only after the server's answer names every op in it: a lost request or a lost

@@ -1,13 +1,13 @@
-"""The shift lead's settling of sync conflicts (DESIGN §9), Qt-free.
+"""The shift lead's settling of sync conflicts (docs/rules.md#sync), Qt-free.
 
 A conflict is kept with both versions: the desk's (the refused op, or the local timeline a pulled
 event did not fit) and the server's. Settling one records the shift lead's decision — keep the
 desk's version or accept the server's — in the chained audit log and closes it. Neither choice
-rewrites a timeline: the desk's events stay as they were committed (append-only, DESIGN §9), and
-the server keeps its record; the decision is what the hall answers for.
+rewrites a timeline: the desk's events stay as they were committed (append-only,
+docs/rules.md#sync), and the server keeps its record; the decision is what the hall answers for.
 
 ``masked`` prepares either version for the screen: personal data (names, ID numbers, phones,
-birth dates) masked as everywhere else (DESIGN §7), also inside free text.
+birth dates) masked as everywhere else (docs/rules.md#privacy), also inside free text.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ crossing (``services.alerts`` decides what is new, and remembers it across resta
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from dnw_desk.services.changes import Changes
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.widgets import button, hbox
 
+log = logging.getLogger(__name__)
 TICK_MS = 60_000
 BANNER_STYLES = {
     AlertLevel.REMINDER: "background:#d6e6fb; border:1px solid #7aa7e6; color:#10294d;",
@@ -128,7 +130,7 @@ class AlertCenter(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.on_timer_timeout)
         self._running = False
-        self._publishing = False
+        self._own_changes: Changes | None = None  # the last tick's, published by the runner
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -149,12 +151,7 @@ class AlertCenter(QObject):
 
     def _on_tick(self, tick: AlertTick) -> None:
         self._running = False
-        if tick.level_changed:
-            self._publishing = True
-            try:
-                self.ui.bus.publish(Changes(case_ids=tick.level_changed))
-            finally:
-                self._publishing = False
+        self._own_changes = tick.changes  # the runner publishes them after this returns
         if not tick.notifications:
             return
         self.shown = tick.notifications
@@ -167,7 +164,9 @@ class AlertCenter(QObject):
         self.sig_notified.emit(tick)
 
     def _on_failed(self, error: BaseException) -> None:
+        # The next tick tries again; the banner keeps what it shows.
         self._running = False
+        log.error("the alert tick failed: %s", error)
 
     @Slot()
     def on_timer_timeout(self) -> None:
@@ -177,20 +176,34 @@ class AlertCenter(QObject):
     def on_banner_snooze(self) -> None:
         shown, self.shown = self.shown, ()
         self.banner.retract()
-        self.ui.tasks.run(lambda: self.service.snooze(shown))
+        self.ui.tasks.run(
+            lambda: self.service.snooze(shown), on_error=lambda e: self._not_recorded(shown, e)
+        )
 
     @Slot()
     def on_banner_dismiss(self) -> None:
         shown, self.shown = self.shown, ()
         self.banner.retract()
         actor = self.ui.actor.audit_name if self.ui.actor else "desk"
-        self.ui.tasks.run(lambda: self.service.acknowledge(shown, actor))
+        self.ui.tasks.run(
+            lambda: self.service.acknowledge(shown, actor),
+            on_error=lambda e: self._not_recorded(shown, e),
+        )
+
+    def _not_recorded(self, shown: tuple[Notification, ...], error: BaseException) -> None:
+        """The snooze or acknowledgement was not saved: the alert is still due, so it comes
+        back (unless a newer one replaced it meanwhile) and the user is told why."""
+        log.error("alert snooze/acknowledgement not saved: %s", error)
+        if not self.shown:
+            self.shown = shown
+            self.banner.show_notifications(shown)
+        self.ui.tasks.report(error)
 
     @Slot(object)
     def on_bus_changed(self, changes: Changes) -> None:
         # A step on a case (an extension, feedback) can change its level at once; our own
         # "levels moved" publication must not start another tick.
-        if changes.cases and not self._publishing:
+        if changes.cases and changes is not self._own_changes:
             self.refresh()
 
 

@@ -368,7 +368,6 @@ class CaseDetailDialog(QDialog):
 
     def _saved(self, saved: Any) -> None:
         self._notice(_("Saved."))
-        self.ui.bus.publish(saved.changes)
         self.sig_saved.emit(saved)
         self.load()
 

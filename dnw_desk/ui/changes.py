@@ -1,4 +1,4 @@
-"""One app-wide signal that carries what a use case changed (CONVENTIONS 3)."""
+"""One app-wide signal that carries what a use case changed (docs/architecture.md#data-flow)."""
 
 from __future__ import annotations
 

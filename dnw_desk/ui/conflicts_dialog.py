@@ -1,4 +1,4 @@
-"""The shift lead's list of sync conflicts, with both versions side by side (DESIGN §9).
+"""The shift lead's list of sync conflicts, with both versions side by side (docs/rules.md#sync).
 
 A conflict is an op the server refused (409) or a unit's event the desk could not fold into its
 timeline. The lead reads the desk's version and the server's (personal data masked) and settles

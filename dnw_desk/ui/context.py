@@ -28,3 +28,7 @@ class DeskUi:
     actor: Actor | None = None
     # The print seam (receipts, slips, the test page); built by the composition root.
     printing: PrintJobs | None = None
+
+    def __post_init__(self) -> None:
+        # The runner publishes what a task's result says changed, on this desk's bus.
+        self.tasks.bus = self.bus

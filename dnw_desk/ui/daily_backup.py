@@ -1,4 +1,4 @@
-"""The daily safety copy of the database while the desk runs (DESIGN §8, issue 8).
+"""The daily safety copy of the database while the desk runs (docs/rules.md#local-store, issue 8).
 
 Once after the data dir opened, then every hour: ``backup_if_due`` on the DB lane takes a copy
 when the newest backup is a day old. A failure (a full disk) is told in the status bar and the

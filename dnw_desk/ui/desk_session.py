@@ -1,8 +1,9 @@
 """Who is at the counter: login per shift, the idle lock, settings, and the intake screen.
 
 Installed into the main window by the composition root (``install``): it adds the login and
-intake pages to the window's stack, a *Desk* menu and the printer state in the status bar, so the
-shared ``MainWindow`` needs no knowledge of accounts or locking.
+intake pages to the window's stack, drives the *Desk* menu's actions (declared in ``ui/menus.py``)
+and shows the printer state in the status bar, so the shared ``MainWindow`` needs no knowledge of
+accounts or locking.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import logging
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
@@ -44,7 +44,7 @@ class DeskSession(QObject):
         self.pages = window.pages
         # The start-up window shows its login page before the database is open (the clerk may
         # be typing in it already): take that one over instead of building another.
-        adopted: LoginPage | None = getattr(window, "login_page", None)
+        adopted = window.login_page
         self.login_page = adopted if adopted is not None else LoginPage()
         self.login_page.attach(ui, accounts)
         self.intake = IntakePage(ui)
@@ -68,34 +68,12 @@ class DeskSession(QObject):
         self.show_login(keep_typed=adopted is not None)
 
     def _build_menu(self) -> None:
-        menu = QMenu(_("&Desk"), self.window)
-        menu.setObjectName("deskMenu")
-        self.register_action = QAction(_("&New registration"), self.window)
-        self.register_action.setShortcut(QKeySequence("F2"))
-        self.lock_action = QAction(_("&Lock"), self.window)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.logout_action = QAction(_("Log &out (end of shift)"), self.window)
-        self.settings_action = QAction(_("&Settings…"), self.window)
-        self.settings_action.setObjectName("settingsAction")
-        for action in (
-            self.register_action,
-            None,
-            self.lock_action,
-            self.logout_action,
-            None,
-            self.settings_action,
-        ):
-            if action is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(action)
-        bar = self.window.menuBar()
-        help_menu = getattr(self.window, "help_menu", None)
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), menu)
-        else:
-            bar.addMenu(menu)
-        self.menu = menu
+        menus = self.window.menus
+        self.menu = menus.menu("desk")
+        self.register_action = menus.action("register")
+        self.lock_action = menus.action("lock")
+        self.logout_action = menus.action("logout")
+        self.settings_action = menus.action("settings")
 
     def _connect_signals(self) -> None:
         self.login_page.sig_logged_in.connect(self.on_login_page_logged_in)
@@ -139,18 +117,11 @@ class DeskSession(QObject):
             self.settings_action,
         ):
             action.setEnabled(False)
-        for action in self.window.menuBar().actions():
-            menu = action.menu()
-            if (
-                menu is not None
-                and menu is not self.menu
-                and action.text() not in (_("&File"), _("&Help"))
-            ):
-                action.setEnabled(False)
+        self.window.menus.set_enabled(False)
+        self.menu.menuAction().setEnabled(True)  # its actions are switched one by one
 
     def _uncover(self) -> None:
-        for action in self.window.menuBar().actions():
-            action.setEnabled(True)
+        self.window.menus.set_enabled(True)
         actor = self.ui.actor
         assert actor is not None
         self.register_action.setEnabled(may(actor.role, Permission.REGISTER))
@@ -256,7 +227,7 @@ class DeskSession(QObject):
             desk.reload()
             return Changes(settings=True)
 
-        self.ui.tasks.run(save, self.ui.bus.publish, self._settings_failed)
+        self.ui.tasks.run(save, on_error=self._settings_failed)
         self.save_local(local)
 
     def _settings_failed(self, error: BaseException) -> None:

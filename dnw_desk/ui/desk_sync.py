@@ -1,4 +1,5 @@
-"""Sync beside the desk (DESIGN §9): the worker, its state in the status bar, the conflicts.
+"""Sync beside the desk (docs/rules.md#sync): the worker, its state in the status bar, the
+conflicts.
 
 When the desk is enrolled (a server URL and a stored credential), a ``SyncWorker`` thread pushes
 the outbox and pulls units' feedback; its reports come to the GUI thread by queued signals. A
@@ -19,8 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
@@ -66,10 +66,9 @@ class DeskSync(QObject):
 
     def __init__(
         self,
-        window: QMainWindow,
+        window: MainWindow,
         ui: DeskUi,
         actor_changed: SignalInstance | None = None,
-        menu: QMenu | None = None,
         *,
         interval: float = SYNC_INTERVAL_S,
     ) -> None:
@@ -84,18 +83,11 @@ class DeskSync(QObject):
         self._published: Changes | None = None
         self.widget = SyncStatusWidget()
         window.statusBar().insertPermanentWidget(1, self.widget)
-        self.sync_action = QAction(_("S&ync now"), window)
-        self.sync_action.setObjectName("syncNowAction")
-        self.conflicts_action = QAction(_("Sync &conflicts…"), window)
-        self.conflicts_action.setObjectName("syncConflictsAction")
-        if menu is not None:
-            menu.addSeparator()
-            menu.addAction(self.sync_action)
-            menu.addAction(self.conflicts_action)
+        self.sync_action = window.menus.action("sync_now")
+        self.conflicts_action = window.menus.action("sync_conflicts")
         self._connect_signals(actor_changed)
         self.on_session_actor_changed(ui.actor)
-        if isinstance(window, MainWindow):
-            window.quit_checks.append(self.unsynced_summary)
+        window.quit_checks.append(self.unsynced_summary)
 
     def unsynced_summary(self) -> str | None:
         """For the exit question: changes not on the server yet (as last seen)."""

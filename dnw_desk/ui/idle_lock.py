@@ -1,4 +1,4 @@
-"""Lock the counter after N idle minutes (DESIGN §7).
+"""Lock the counter after N idle minutes (docs/rules.md#privacy).
 
 An application-wide event filter counts keys, clicks and mouse movement as activity and restarts
 one single-shot timer; when it runs out, ``sig_idle`` asks the main window to lock.

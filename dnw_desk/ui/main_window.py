@@ -10,15 +10,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from dnw_desk import __version__
 from dnw_desk.i18n import _
+from dnw_desk.ui.menus import MenuBar
 
 if TYPE_CHECKING:
     from dnw_desk.services.changes import Changes
     from dnw_desk.ui.context import DeskUi
+    from dnw_desk.ui.login_page import LoginPage
 
 
 class MainWindow(QMainWindow):
@@ -28,6 +30,8 @@ class MainWindow(QMainWindow):
         # Each says what would be left undone by quitting now (None: nothing); from memory
         # only, since the GUI thread does no I/O.
         self.quit_checks: list[Callable[[], str | None]] = []
+        # Shown by the start-up window before the database is open (``adopt_login_page``).
+        self.login_page: LoginPage | None = None
         self.setWindowTitle(_("Could-Not-Get-It-Done Window"))
         self.setMinimumSize(1024, 640)
         self.pages = QStackedWidget(self)
@@ -57,14 +61,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Opening the database…"))
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&File"))
-        self.quit_action = QAction(_("E&xit"), self)
+        self.menus = MenuBar(self)
+        self.quit_action = self.menus.action("quit")
         self.quit_action.triggered.connect(self.on_quit_triggered)
-        file_menu.addAction(self.quit_action)
-        self.help_menu = self.menuBar().addMenu(_("&Help"))
-        about = QAction(_("&About dnw-desk"), self)
-        about.triggered.connect(self.on_about_triggered)
-        self.help_menu.addAction(about)
+        self.menus.action("about").triggered.connect(self.on_about_triggered)
+
+    def adopt_login_page(self, page: LoginPage) -> None:
+        """The login page shown before the database is open; the session takes it over."""
+        self.login_page = page
+        self.pages.addWidget(page)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

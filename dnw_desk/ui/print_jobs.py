@@ -184,9 +184,6 @@ class PrintJobs(QObject):
     sig_jobs_changed = Signal(object)
     """The open jobs (queued, printing, failed) as a list of ``PrintJob``, oldest first."""
 
-    sig_changes = Signal(object)
-    """``Changes`` from recording a ``receipt_printed`` event (for the app-wide bus)."""
-
     sig_worker_done = Signal(object)
     """Internal: the worker thread finished a job: ``(PrintJob, outputs)``, queued to the GUI."""
 
@@ -466,10 +463,9 @@ class PrintJobs(QObject):
                 case_id, EventType.RECEIPT_PRINTED, actor, {"copy": copy}
             ).changes
 
+        # The runner publishes the changes; a failure is only logged: the receipt did print.
         self.tasks.run(
-            record,
-            self.sig_changes.emit,
-            lambda error: log.warning("receipt_printed not recorded: %s", error),
+            record, on_error=lambda error: log.warning("receipt_printed not recorded: %s", error)
         )
 
     def _refresh_open_jobs(self) -> None:

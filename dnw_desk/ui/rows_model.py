@@ -1,5 +1,6 @@
-"""A read-only table over a list of rows with a declarative column list (CONVENTIONS 4), for the
-small tables that are loaded whole (a case's timeline, the sync conflicts). Big tables page in
+"""A read-only table over a list of rows with a declarative column list
+(docs/architecture.md#layers), for the small tables that are loaded whole (a case's timeline, the
+sync conflicts). Big tables page in
 SQL instead (``ui/queue/model.py``)."""
 
 from __future__ import annotations

@@ -98,12 +98,13 @@ def fill_intake(page: object) -> None:
 
 
 def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) -> list[Path]:
-    from dnw_desk.app import build_ui, build_window, setup_qt_look
     from dnw_desk.services.receipts import receipt_data, slip_data
     from dnw_desk.services.reference_data import refusal_reasons
+    from dnw_desk.ui.look import setup_qt_look
     from dnw_desk.ui.not_accepted_dialog import NotAcceptedDialog
     from dnw_desk.ui.print_jobs import render_document
     from dnw_desk.ui.receipt_preview_dialog import ReceiptPreviewDialog
+    from dnw_desk.ui.screens import build_ui, build_window
     from dnw_desk.ui.settings_dialog import SettingsDialog
     from dnw_desk.ui.setup_wizard import SetupWizard
 
@@ -117,7 +118,8 @@ def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) 
         ui, accounts = build_ui(
             desk, LocalSettings(printer_uri="dummy", language=language), ImmediateTaskRunner()
         )
-        window, session = build_window(ui, accounts)
+        window, screens = build_window(ui, accounts)
+        session = screens.session
         window.resize(1366, 768)
         if full:
             session.login_page.show_login("wang")
@@ -128,7 +130,7 @@ def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) 
         fill_intake(page)
         page.lookup_earlier_visits()
         shooter.shoot(window, f"intake-filled{suffix}")
-        shoot_handling(shooter, window, session, accounts, ui, suffix, Path(tmp))
+        shoot_handling(shooter, window, screens, accounts, ui, suffix, Path(tmp))
         if full:
             form = page.form
             form.edits["id_number"].setText(VALID_ID[:-1] + "8")
@@ -172,7 +174,7 @@ def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) 
                 wizard.restart()
                 shooter.shoot(wizard, f"setup-{step}")
             wizard.close()
-            shoot_sync(shooter, window, session, accounts, ui)
+            shoot_sync(shooter, window, screens, accounts, ui)
             from dnw_desk.ui.damaged_dialog import DamagedDatabaseDialog
 
             damaged = damaged_error(Path(tmp) / "damaged-demo")
@@ -249,7 +251,7 @@ def demo_conflicts(desk: Desk) -> None:
         )
 
 
-def shoot_sync(shooter: Shooter, window: Any, session: Any, accounts: Any, ui: Any) -> None:
+def shoot_sync(shooter: Shooter, window: Any, screens: Any, accounts: Any, ui: Any) -> None:
     """The sync state in the status bar (offline, with conflicts) and the lead's dialog."""
     from datetime import timedelta
 
@@ -259,18 +261,18 @@ def shoot_sync(shooter: Shooter, window: Any, session: Any, accounts: Any, ui: A
 
     desk = ui.desk
     demo_conflicts(desk)
-    session.on_login_page_logged_in(accounts.authenticate("li", "lead-pass"))
+    screens.session.on_login_page_logged_in(accounts.authenticate("li", "lead-pass"))
     since = desk.clock() - timedelta(minutes=47)
     status = SyncStatus("offline", pending=4, conflicts=2, offline_since=since)
-    window.desk_sync.widget.show_view(SyncView(status, "https://dnw.example.gov.cn", desk.clock()))
+    screens.sync.widget.show_view(SyncView(status, "https://dnw.example.gov.cn", desk.clock()))
     shooter.shoot(window, "sync-offline-conflicts")
     shooter.shoot_dialog(ConflictsDialog(ui, window), "sync-conflicts")
-    window.desk_sync.widget.show_view(SyncView(SyncStatus("synced", last_synced_at=since)))
+    screens.sync.widget.show_view(SyncView(SyncStatus("synced", last_synced_at=since)))
     shooter.shoot(window, "sync-synced")
 
 
 def shoot_handling(
-    shooter: Shooter, window: Any, session: Any, accounts: Any, ui: Any, suffix: str, tmp: Path
+    shooter: Shooter, window: Any, screens: Any, accounts: Any, ui: Any, suffix: str, tmp: Path
 ) -> None:
     """A clerk's case with its proof attached, the queue, and the shift lead's review."""
     from dnw_desk.services.attachments import attach_files, blobs_of
@@ -291,7 +293,7 @@ def shoot_handling(
     shooter.shoot_dialog(detail, f"case-detail{suffix}")
     viewer = AttachmentViewer(proof.name, proof.read_bytes(), window)
     shooter.shoot_dialog(viewer, f"attachment-viewer{suffix}")
-    features = window.queue_features
+    session, features = screens.session, screens.queue
     features.show_queue()
     shooter.shoot(window, f"queue{suffix}")
     session.on_login_page_logged_in(accounts.authenticate("li", "lead-pass"))

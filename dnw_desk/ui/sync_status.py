@@ -1,4 +1,5 @@
-"""The sync state in the status bar (DESIGN §9: synced / N pending / offline since … / error).
+"""The sync state in the status bar (docs/rules.md#sync: synced / N pending / offline since … /
+error).
 
 One line from ``SyncStatus.text()`` coloured by state, a tooltip with the detail (server, last
 sync, pending ops, the error), *Sync now*, and — for a shift lead when there are any — a button

@@ -130,7 +130,8 @@ class EnterMovesOn(QObject):
         if event.type() != QEvent.Type.KeyPress:
             return bool(super().eventFilter(watched, event))
         # Imported here: the first use of PySide6's ``Qt`` namespace builds all its enums
-        # (~20 ms), and the login page shows before anything else needs it (DESIGN §11).
+        # (~20 ms), and the login page shows before anything else needs it
+        # (docs/architecture.md#performance-budgets).
         from PySide6.QtCore import Qt
 
         if (

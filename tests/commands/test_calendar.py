@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dnw_desk.commands import calendar as calendar_command
-from dnw_desk.domain.calendar_override import installed_override_path
 from dnw_desk.paths import resource_path
+from dnw_desk.store.calendar_file import installed_override_path
 
 EXAMPLE = resource_path("calendar", "override-example.toml")
 

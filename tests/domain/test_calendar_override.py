@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from dnw_desk.domain.calendar import WorkingCalendar, load_calendar
-from dnw_desk.domain.calendar_override import (
-    OverrideError,
-    install_override,
-    installed_override_path,
-    parse_override,
-    read_override,
-)
+from dnw_desk.domain.calendar import WorkingCalendar
+from dnw_desk.domain.calendar_override import OverrideError, parse_override
 from dnw_desk.i18n import set_language
 from dnw_desk.paths import resource_path
+from dnw_desk.store.calendar_file import (
+    install_override,
+    installed_override_path,
+    load_calendar,
+    read_override,
+)
 
 GOOD = """\
 source = "国务院办公厅关于2027年部分节假日安排的通知"

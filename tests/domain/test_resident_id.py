@@ -193,7 +193,7 @@ def test_document_kinds(first_17: str, kind: IdKind) -> None:
 
 
 def test_stdnum_rejects_what_we_accept() -> None:
-    # The reason DESIGN §6 keeps python-stdnum to cross-checks only.
+    # The reason docs/rules.md#validation keeps python-stdnum to cross-checks only.
     permit = with_check("81000019900101123")
     assert validate_resident_id(permit, today=TODAY).valid
     assert not ric.is_valid(permit)

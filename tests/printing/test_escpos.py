@@ -39,7 +39,8 @@ def test_text_mode_sends_fs_and_and_complete_gb18030(gui_app: QGuiApplication) -
 
 
 def test_full_width_punctuation_and_yen_survive() -> None:
-    stream = text_job(_layout(PUNCTUATION, "收费 ¥0.00（免费） ￥"), profile_named("58mm"))
+    # 38 columns as the printer counts them: one line on 80 mm paper.
+    stream = text_job(_layout(PUNCTUATION, "收费 ¥0.00（免费） ￥"), profile_named("80mm"))
     texts, _ = split_text_mode(stream)
     decoded = [run.decode("gb18030") for run in texts]
     assert PUNCTUATION in decoded
@@ -86,3 +87,34 @@ def test_raster_job_in_strips_then_cut(gui_app: QGuiApplication) -> None:
     header = stream.index(b"\x1dv0")
     assert stream[header + 4 : header + 6] == (576 // 8).to_bytes(2, "little")
     assert stream.rstrip(b"\x00").endswith(b"\x1dV") or b"\x1dV" in stream[-8:]
+
+
+# Narrow in Unicode (East Asian width "A" or "N"), but two bytes in GB18030: a printer in Chinese
+# mode prints them double width.
+TWO_BYTE_NARROW = "“”…—·×→"
+
+
+def test_text_mode_lines_fit_the_printer_counted_in_encoded_bytes() -> None:
+    from dnw_desk.printing.layout import Field
+
+    profile = profile_named("58mm")
+    text = ("“办不成事”反映……张三·李四 3×2 → 窗口—" * 3).strip()
+    layout = Layout(
+        DocumentKind.TEST,
+        "zh_CN",
+        (Text(text), Field("说明：", text), Field("Note ×→", "ok “quoted” — done")),
+    )
+    texts, _ = split_text_mode(text_job(layout, profile))
+    assert texts
+    # Each printed line in bytes is its width in half-width cells (1 byte ASCII, 2 bytes else).
+    too_wide = [run for run in texts if len(run.rstrip(b"\n")) > profile.columns]
+    assert too_wide == []
+
+
+def test_two_byte_punctuation_counts_two_columns() -> None:
+    from dnw_desk.printing.textwrap_cjk import encoded_width
+
+    for char in TWO_BYTE_NARROW:
+        assert encoded_width(char) == 2, char
+    assert encoded_width("AH08 ") == 5 and encoded_width("受理") == 4
+    assert encoded_width("¥") == 2  # four bytes in GB18030, one glyph

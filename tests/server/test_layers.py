@@ -1,4 +1,5 @@
-"""The server and the sync client never load Qt (DESIGN §10), not even transitively."""
+"""The server and the sync client never load Qt (docs/architecture.md#layers), not even
+transitively."""
 
 from __future__ import annotations
 

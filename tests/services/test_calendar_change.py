@@ -1,4 +1,4 @@
-"""Recomputing open cases' deadlines after a calendar change (issue 3, DESIGN §4)."""
+"""Recomputing open cases' deadlines after a calendar change (issue 3, docs/rules.md#calendar)."""
 
 from __future__ import annotations
 

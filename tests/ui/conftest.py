@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from dnw_desk.app import build_ui, build_window
 from dnw_desk.clock import HALL_TZ, FakeClock
 from dnw_desk.domain.roles import Actor, Role
 from dnw_desk.local_settings import LocalSettings
@@ -22,6 +21,7 @@ from dnw_desk.services.settings import load_settings, save_settings
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.desk_session import DeskSession
 from dnw_desk.ui.main_window import MainWindow
+from dnw_desk.ui.screens import Screens, build_ui, build_window
 from dnw_desk.ui.tasks import ImmediateTaskRunner
 
 ADMIN = ("admin", "0800", "admin-pass")
@@ -35,8 +35,12 @@ class DeskHarness:
     ui: DeskUi
     accounts: AccountService
     window: MainWindow
-    session: DeskSession
+    screens: Screens
     clock: FakeClock
+
+    @property
+    def session(self) -> DeskSession:
+        return self.screens.session
 
     def login(self, qtbot: QtBot, login: str, password: str) -> None:
         page = self.session.login_page
@@ -76,7 +80,7 @@ def make_harness(qtbot: QtBot, data_dir: Path, printer_uri: str = "dummy") -> De
     clock = FakeClock(datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
     desk = configured_desk(data_dir, clock)
     ui, accounts = build_ui(desk, LocalSettings(printer_uri=printer_uri), ImmediateTaskRunner())
-    window, session = build_window(ui, accounts)
+    window, screens = build_window(ui, accounts)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
@@ -85,7 +89,7 @@ def make_harness(qtbot: QtBot, data_dir: Path, printer_uri: str = "dummy") -> De
     # fixture) is not always activated by the offscreen platform on its own.
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return DeskHarness(desk, ui, accounts, window, session, clock)
+    return DeskHarness(desk, ui, accounts, window, screens, clock)
 
 
 @pytest.fixture

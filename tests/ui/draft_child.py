@@ -15,16 +15,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main(data_dir: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from dnw_desk.app import build_ui, build_window
     from dnw_desk.clock import HALL_TZ, FakeClock
     from dnw_desk.local_settings import LocalSettings
     from dnw_desk.services.drafts import draft_path
+    from dnw_desk.ui.screens import build_ui, build_window
     from tests.ui.conftest import CLERK, configured_desk
 
     app = QApplication([])
     desk = configured_desk(data_dir, FakeClock(datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)))
     ui, accounts = build_ui(desk, LocalSettings(printer_uri="dummy"))  # the real TaskRunner
-    window, session = build_window(ui, accounts)
+    window, screens = build_window(ui, accounts)
+    session = screens.session
     window.show()
     session.on_login_page_logged_in(accounts.authenticate(CLERK[0], CLERK[2]))
     form = session.intake.form

@@ -130,7 +130,7 @@ def test_a_clerk_s_whole_case_and_the_shift_lead_s_review_by_keyboard(
 
 
 def _clerk_registers_and_handles(qtbot: QtBot, harness: DeskHarness) -> None:
-    session, window = harness.session, harness.window
+    session = harness.session
     log_in(qtbot, harness, CLERK[0], CLERK[2])
     form = session.intake.form
 
@@ -162,7 +162,7 @@ def _clerk_registers_and_handles(qtbot: QtBot, harness: DeskHarness) -> None:
 
     # The queue (F6), the case in it, opened with Return.
     key(qtbot, Qt.Key.Key_F6)
-    features = window.queue_features  # type: ignore[attr-defined]
+    features = harness.screens.queue
     page = features.queue_page
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     tab_to(qtbot, page.table)
@@ -210,12 +210,12 @@ def _clerk_registers_and_handles(qtbot: QtBot, harness: DeskHarness) -> None:
 
 
 def _shift_lead_reviews_and_exports(qtbot: QtBot, harness: DeskHarness, tmp_path: Path) -> None:
-    session, window = harness.session, harness.window
+    session = harness.session
     session.logout_action.trigger()  # 交班退出 (its menu entry)
     log_in(qtbot, harness, LEAD[0], LEAD[2])
     assert session.intake.last_case is None  # nothing of the clerk's case carries over
     key(qtbot, Qt.Key.Key_F7)
-    page = window.queue_features.review_page  # type: ignore[attr-defined]
+    page = harness.screens.queue.review_page
     qtbot.waitUntil(lambda: page.review is not None)
     assert page.tiles["registered"].value.text() == "1"
     assert page.tiles["pending"].value.text() == "0"

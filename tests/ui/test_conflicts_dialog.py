@@ -90,7 +90,7 @@ def _record_conflicts(harness: DeskHarness) -> str:
 
 
 def _sync(harness: DeskHarness) -> DeskSync:
-    return harness.window.desk_sync  # type: ignore[attr-defined,no-any-return]
+    return harness.screens.sync
 
 
 def test_the_lead_sees_both_versions_masked_and_settles_them(

@@ -37,7 +37,7 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def _sync(harness: DeskHarness) -> DeskSync:
-    return harness.window.desk_sync  # type: ignore[attr-defined,no-any-return]
+    return harness.screens.sync
 
 
 def test_not_enrolled_the_status_bar_says_so_and_no_worker_runs(

@@ -10,12 +10,12 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from dnw_desk.app import build_ui
 from dnw_desk.local_settings import LocalSettings
 from dnw_desk.printing.discovery import FoundPrinter
 from dnw_desk.printing.uri import Transport
 from dnw_desk.services.desk import open_desk
 from dnw_desk.ui.printer_picker import PrinterPicker
+from dnw_desk.ui.screens import build_ui
 from dnw_desk.ui.settings_dialog import SettingsDialog
 from dnw_desk.ui.setup_wizard import SetupWizard
 from dnw_desk.ui.tasks import ImmediateTaskRunner

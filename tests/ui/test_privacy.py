@@ -25,7 +25,7 @@ class TrayRecorder:
 
 
 def test_alert_banner_is_hidden_and_inert_while_locked(qtbot: QtBot, harness: DeskHarness) -> None:
-    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features = harness.screens.queue
     banner, tray = features.banner, TrayRecorder()
     features.alerts.tray = tray
     opened: list[str] = []
@@ -65,7 +65,7 @@ def test_alert_banner_is_hidden_and_inert_while_locked(qtbot: QtBot, harness: De
 def test_case_dialogs_step_aside_on_lock(qtbot: QtBot, harness: DeskHarness) -> None:
     case_id = register(harness.desk).case.id
     harness.login(qtbot, CLERK[0], CLERK[2])
-    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features = harness.screens.queue
     dialog = features.open_case(case_id)
     qtbot.waitExposed(dialog)
 

@@ -243,14 +243,14 @@ def test_f6_and_f7_put_the_keyboard_on_the_page_they_open(qtbot: QtBot, data_dir
     try:
         register(harness.desk)
         harness.login(qtbot, LEAD[0], LEAD[2])
-        features = harness.window.queue_features  # type: ignore[attr-defined]
-        features.queue_action.trigger()
+        features = harness.screens.queue
+        harness.window.menus.action("queue").trigger()
         page = features.queue_page
         assert harness.window.focusWidget() is page.search
         qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
         qtbot.keyClick(page.search, Qt.Key.Key_Down)
         assert harness.window.focusWidget() is page.table
-        features.review_action.trigger()
+        harness.window.menus.action("review").trigger()
         assert harness.window.focusWidget() is features.review_page.day_edit
     finally:
         harness.close()

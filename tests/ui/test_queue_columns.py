@@ -12,8 +12,8 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from dnw_desk.app import LARGE_FONT_SCALE
 from dnw_desk.i18n import set_language
+from dnw_desk.ui.look import LARGE_FONT_SCALE
 from dnw_desk.ui.queue.columns import SHARED_FLOOR_CHARS
 from dnw_desk.ui.queue.model import Column
 from tests.factories import register
@@ -50,7 +50,7 @@ def lead_desk(qtbot: QtBot, data_dir: Path, large_font: None) -> Iterator[DeskHa
 def test_large_font_at_1366_never_elides_the_key_columns(
     qtbot: QtBot, lead_desk: DeskHarness
 ) -> None:
-    features = lead_desk.window.queue_features  # type: ignore[attr-defined]
+    features = lead_desk.screens.queue
     features.show_queue()
     page = features.queue_page
     page.refresh()
@@ -71,7 +71,7 @@ def test_large_font_at_1366_never_elides_the_key_columns(
 
 
 def test_the_key_columns_grow_with_what_is_loaded(qtbot: QtBot, lead_desk: DeskHarness) -> None:
-    features = lead_desk.window.queue_features  # type: ignore[attr-defined]
+    features = lead_desk.screens.queue
     page = features.queue_page
     lead_desk.clock.advance(days=400)  # overdue by thousands of hours
     page.refresh()
@@ -88,7 +88,7 @@ def test_in_english_the_category_and_unit_stay_readable(qtbot: QtBot, data_dir: 
         harness = make_harness(qtbot, data_dir)
         register(harness.desk, lead_unit="省人力资源社会保障厅")
         harness.login(qtbot, LEAD[0], LEAD[2])
-        features = harness.window.queue_features  # type: ignore[attr-defined]
+        features = harness.screens.queue
         features.show_queue()
         page = features.queue_page
         page.refresh()

@@ -36,7 +36,7 @@ def test_a_clerk_cannot_open_the_review(qtbot: QtBot, harness: DeskHarness, monk
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
     harness.login(qtbot, CLERK[0], CLERK[2])
-    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features = harness.screens.queue
     assert not features.review_action.isEnabled()
     assert features.show_review() is False
     assert shown == ["只有值班长可以打开当日复盘。"]
@@ -51,7 +51,7 @@ def test_the_shift_lead_reviews_writes_the_handover_and_exports(
     register(harness.desk)
     register(harness.desk, lead_unit="省民政厅")
     harness.login(qtbot, LEAD[0], LEAD[2])
-    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features = harness.screens.queue
     assert features.review_action.isEnabled()
     assert features.show_review() is True
     page = features.review_page
@@ -117,7 +117,7 @@ def test_the_save_dialog_opens_in_documents_then_in_the_last_folder(
     from dnw_desk.ui.review import page as review_page
 
     harness.login(qtbot, LEAD[0], LEAD[2])
-    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features = harness.screens.queue
     features.show_review()
     page = features.review_page
     offered: list[str] = []
@@ -143,7 +143,7 @@ def test_an_unmasked_export_without_reason_marks_the_reason_field(
     from dnw_desk.ui.widgets import INVALID_PROPERTY
 
     harness.login(qtbot, LEAD[0], LEAD[2])
-    features = harness.window.queue_features  # type: ignore[attr-defined]
+    features = harness.screens.queue
     features.show_review()
     page = features.review_page
     page.unmasked_check.setChecked(True)

@@ -11,8 +11,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 from pytestqt.qtbot import QtBot
 
-from dnw_desk.app import LARGE_FONT_SCALE
 from dnw_desk.i18n import _
+from dnw_desk.ui.look import LARGE_FONT_SCALE
 from dnw_desk.ui.review.charts import MAX_BARS, BarChartView, integer_ticks
 
 SERIES = ["待反馈", "逾期", "退单"]

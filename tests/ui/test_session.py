@@ -10,13 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from dnw_desk.app import build_ui, first_run
+from dnw_desk.app import first_run
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.i18n import _
 from dnw_desk.local_settings import LocalSettings, load_local_settings
 from dnw_desk.services.accounts import AccountService
 from dnw_desk.services.desk import open_desk
 from dnw_desk.services.settings import load_settings
+from dnw_desk.ui.screens import build_ui
 from dnw_desk.ui.settings_dialog import SettingsDialog, SettingsResult
 from dnw_desk.ui.setup_wizard import SetupWizard
 from dnw_desk.ui.tasks import ImmediateTaskRunner

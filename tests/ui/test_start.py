@@ -33,7 +33,8 @@ def test_start_window_loads_no_database_nor_report_libraries() -> None:
         "build_parser(with_commands=False).parse_known_args([])\n"
         "build_parser()\n"  # even the whole command line stays light
         "from PySide6.QtWidgets import QApplication\n"
-        "from dnw_desk.app import setup_qt_look, start_window\n"
+        "from dnw_desk.app import start_window\n"
+        "from dnw_desk.ui.look import setup_qt_look\n"
         "from dnw_desk.local_settings import LocalSettings\n"
         "app = QApplication([])\n"
         "setup_qt_look(app, 'zh_CN', False, fonts_in_background=True)\n"
@@ -55,7 +56,8 @@ def test_login_typed_while_the_database_opens_is_kept(qtbot: QtBot, data_dir: Pa
     window = start_window(LocalSettings())
     qtbot.addWidget(window)
     window.show()
-    page = window.login_page  # type: ignore[attr-defined]
+    page = window.login_page
+    assert page is not None
     assert not page.login_button.isEnabled()
     window.activateWindow()
     qtbot.waitActive(window)
@@ -65,7 +67,7 @@ def test_login_typed_while_the_database_opens_is_kept(qtbot: QtBot, data_dir: Pa
     start = DeskStart(app, window, data_dir, LocalSettings())  # type: ignore[arg-type]
     start.start()
     try:
-        qtbot.waitUntil(lambda: start.session is not None, timeout=20_000)
+        qtbot.waitUntil(lambda: start.screens is not None, timeout=20_000)
         assert page.login_edit.text() == CLERK[0]
         assert page.login_button.isEnabled()
         # The keys go on where the clerk was typing, not to a hidden field built meanwhile.
@@ -73,7 +75,8 @@ def test_login_typed_while_the_database_opens_is_kept(qtbot: QtBot, data_dir: Pa
         qtbot.keyClicks(page.password_edit, CLERK[2])
         page.on_login_clicked()
         qtbot.waitUntil(lambda: start.ui is not None and start.ui.actor is not None)
-        assert start.session is not None and window.pages.currentWidget() is start.session.intake
+        assert start.screens is not None
+        assert window.pages.currentWidget() is start.screens.session.intake
     finally:
         start.shut_down()
 
@@ -159,6 +162,7 @@ def test_enter_pressed_while_the_database_opens_logs_in_once_it_is_open(
     start.start()
     try:
         qtbot.waitUntil(lambda: start.ui is not None and start.ui.actor is not None, timeout=20_000)
-        assert start.session is not None and window.pages.currentWidget() is start.session.intake
+        assert start.screens is not None
+        assert window.pages.currentWidget() is start.screens.session.intake
     finally:
         start.shut_down()

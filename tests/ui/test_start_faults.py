@@ -71,7 +71,7 @@ def test_a_damaged_database_is_restored_from_the_newest_backup(
     start, app = _starter(qtbot, data_dir)
     start.start()
     try:
-        qtbot.waitUntil(lambda: start.session is not None, timeout=20_000)
+        qtbot.waitUntil(lambda: start.screens is not None, timeout=20_000)
         assert app.codes == []
         ((message, offered),) = asked
         assert offered == backup and backup.name in message
@@ -80,7 +80,7 @@ def test_a_damaged_database_is_restored_from_the_newest_backup(
         assert start.ui is not None
         with start.ui.desk.db.read() as conn:
             assert conn.execute(select(cases.c.number)).scalars().all() == [kept]
-        assert start.session.login_page.login_button.isEnabled()
+        assert start.screens.session.login_page.login_button.isEnabled()
     finally:
         start.shut_down()
 
@@ -101,7 +101,7 @@ def test_a_damaged_database_without_backup_is_told_and_quits_non_zero(
     start.start()
     try:
         qtbot.waitUntil(lambda: app.codes != [], timeout=20_000)
-        assert app.codes == [2] and start.session is None
+        assert app.codes == [2] and start.screens is None
         ((message, offered),) = asked
         assert offered is None
         assert "no backup" in message or "没有可恢复的备份" in message

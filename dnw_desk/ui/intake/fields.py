@@ -1,14 +1,29 @@
-"""Input helpers of the intake form: dates typed as text, field rows with their messages."""
+"""The intake form's fields, declared once (``FIELDS``, ``LAYOUT``), and its input helpers: dates
+typed as text, field rows with their messages."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from dnw_desk.i18n import _
+from dnw_desk.domain.checks import Check
+from dnw_desk.domain.registration import ComplainantKind, Evidence
+from dnw_desk.domain.validation import (
+    validate_credit_code,
+    validate_name,
+    validate_phone,
+    validate_resident_id,
+)
+from dnw_desk.i18n import N_, _
 from dnw_desk.ui.widgets import error_label, mark_invalid, show_error, vbox
+
+if TYPE_CHECKING:
+    from dnw_desk.ui.intake.form import IntakeForm
 
 _DATE = re.compile(r"^\s*(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D*\s*$")
 _DATE_LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -74,3 +89,198 @@ class FieldRow:
 
     def setVisible(self, visible: bool) -> None:
         self.container.setVisible(visible)
+
+
+def _text(text: str) -> str:
+    return text
+
+
+def _stripped(text: str) -> str:
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class IntakeField:
+    """A typed field of the form, declared once: its box, label and placeholder, when it shows,
+    how it is checked as the clerk types, and what it gives the registration (the attribute of
+    the same name of ``Complainant`` or ``Matter``)."""
+
+    name: str
+    label: str  # msgid
+    placeholder: str  # msgid
+    part: Literal["complainant", "matter"]
+    long: bool = False  # several lines (Enter writes a new line, Tab moves on)
+    kind: ComplainantKind | None = None  # shown for this kind of complainant only
+    evidence: Evidence | None = None  # shown when the category asks for this evidence
+    # The live check of a non-empty value (the form gives the complainant kind and today).
+    check: Callable[[str, IntakeForm], Check] | None = None
+    complete_length: int | None = None  # this long, it is complete: its problems show at once
+    read: Callable[[str], Any] = _text  # the text as the registration's value
+    empty: Any = ""  # the registration's value while the field is hidden
+    enterprise_label: str = ""  # msgid, when it reads differently for an enterprise
+    enterprise_placeholder: str = ""
+
+
+FIELDS: tuple[IntakeField, ...] = (
+    IntakeField(
+        "name",
+        N_("Name"),
+        N_("Full name as on the ID card"),
+        "complainant",
+        check=lambda text, form: validate_name(text, enterprise=form.enterprise),
+        enterprise_label=N_("Enterprise name"),
+        enterprise_placeholder=N_("Registered name of the enterprise"),
+    ),
+    IntakeField(
+        "id_number",
+        N_("ID number"),
+        N_("18 characters; optional"),
+        "complainant",
+        kind=ComplainantKind.PERSON,
+        check=lambda text, form: validate_resident_id(text, today=form.today()),
+        complete_length=18,
+    ),
+    IntakeField(
+        "credit_code",
+        N_("Credit code"),
+        N_("Unified social credit code, 18 characters"),
+        "complainant",
+        kind=ComplainantKind.ENTERPRISE,
+        check=lambda text, _form: validate_credit_code(text),
+        complete_length=18,
+    ),
+    IntakeField(
+        "contact_person",
+        N_("Contact person"),
+        N_("Who speaks for the enterprise"),
+        "complainant",
+        kind=ComplainantKind.ENTERPRISE,
+        check=lambda text, _form: validate_name(text),
+    ),
+    IntakeField(
+        "phone",
+        N_("Phone"),
+        N_("Mobile or landline, e.g. 138 1234 5678"),
+        "complainant",
+        check=lambda text, _form: validate_phone(text),
+    ),
+    IntakeField(
+        "application_no",
+        N_("Application no."),
+        N_("Number of the original application"),
+        "matter",
+        evidence=Evidence.APPLICATION,
+    ),
+    IntakeField(
+        "application_date",
+        N_("Applied on"),
+        N_("YYYY-MM-DD"),
+        "matter",
+        evidence=Evidence.APPLICATION,
+        read=parse_date,
+        empty=None,
+    ),
+    IntakeField(
+        "earlier_visits",
+        N_("Earlier visits"),
+        N_("Dates of earlier visits, e.g. 2026-11-03, 2026-11-17"),
+        "matter",
+        evidence=Evidence.EARLIER_VISITS,
+        read=parse_date_list,
+        empty=(),
+    ),
+    IntakeField(
+        "ysj_place",
+        N_("Where (沪苏浙)"),
+        N_("e.g. 上海市浦东新区"),
+        "matter",
+        evidence=Evidence.YSJ_REFERENCE,
+    ),
+    IntakeField(
+        "ysj_item",
+        N_("Item there"),
+        N_("Name of the service there"),
+        "matter",
+        evidence=Evidence.YSJ_REFERENCE,
+    ),
+    IntakeField(
+        "service_item", N_("Service item"), N_("The service the complainant applied for"), "matter"
+    ),
+    IntakeField(
+        "service_code", N_("Item code"), N_("Item code, if known"), "matter", read=_stripped
+    ),
+    IntakeField(
+        "lead_unit",
+        N_("Responsible unit"),
+        N_("Type to search the hall's units"),
+        "matter",
+        read=_stripped,
+    ),
+    IntakeField(
+        "co_units",
+        N_("Co-units"),
+        N_("Other units, separated by commas; optional"),
+        "matter",
+        read=split_units,
+        empty=(),
+    ),
+    IntakeField(
+        "description",
+        N_("Description"),
+        N_("What happened, in the complainant's words"),
+        "matter",
+        long=True,
+    ),
+    IntakeField(
+        "request",
+        N_("Request (诉求)"),
+        N_("What the complainant asks for (诉求)"),
+        "matter",
+        long=True,
+    ),
+)
+FIELD = {field.name: field for field in FIELDS}
+TEXT_FIELDS = tuple(f.name for f in FIELDS if not f.long)
+LONG_TEXT_FIELDS = tuple(f.name for f in FIELDS if f.long)
+
+# The form's boxes, each top to bottom; this is also the tab order. A name of ``FIELDS``, or one
+# of the form's own controls (``CONTROLS``: the choices, the consent box, the category's hint).
+LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        N_("Complainant"),
+        ("kind", "name", "id_number", "credit_code", "contact_person", "phone", "consent"),
+    ),
+    (
+        N_("Category"),
+        (
+            "category",
+            "category_hint",
+            "application_no",
+            "application_date",
+            "earlier_visits",
+            "ysj_place",
+            "ysj_item",
+        ),
+    ),
+    (
+        N_("Matter"),
+        (
+            "service_item",
+            "service_code",
+            "lead_unit",
+            "co_units",
+            "channel",
+            "description",
+            "request",
+        ),
+    ),
+)
+# The controls' labels (msgids; "" for none). The hint is read, not typed: not in the tab order.
+CONTROLS = {
+    "kind": N_("Type"),
+    "consent": "",
+    "category": N_("Category"),
+    "category_hint": "",
+    "channel": N_("Channel"),
+}
+NOT_TABBED = frozenset({"category_hint"})

@@ -1,4 +1,5 @@
-"""The intake form's fields (DESIGN §2): complainant, category with its evidence, matter.
+"""The intake form (docs/rules.md#registration): complainant, category with its evidence, matter,
+built from the fields declared in ``ui/intake/fields.py`` (``FIELDS``, ``LAYOUT``).
 
 Pure input: it validates the personal data as the clerk types (the validators are pure functions,
 no I/O), fills birth date and sex from the ID number, builds a ``Registration`` and marks the
@@ -33,45 +34,25 @@ from dnw_desk.domain.registration import (
     Channel,
     Complainant,
     ComplainantKind,
-    Evidence,
     Matter,
     Registration,
 )
-from dnw_desk.domain.validation import (
-    validate_credit_code,
-    validate_name,
-    validate_phone,
-    validate_resident_id,
-)
 from dnw_desk.i18n import _, current_language
 from dnw_desk.ui.intake.fields import (
+    CONTROLS,
+    FIELD,
+    FIELDS,
+    LAYOUT,
+    LONG_TEXT_FIELDS,
+    NOT_TABBED,
+    TEXT_FIELDS,
     DateParseError,
     FieldRow,
+    IntakeField,
     parse_date,
     parse_date_list,
-    split_units,
 )
-from dnw_desk.ui.widgets import EnterMovesOn, hbox, hint_label
-
-TEXT_FIELDS = (
-    "name",
-    "id_number",
-    "credit_code",
-    "contact_person",
-    "phone",
-    "application_no",
-    "application_date",
-    "earlier_visits",
-    "ysj_place",
-    "ysj_item",
-    "service_item",
-    "service_code",
-    "lead_unit",
-    "co_units",
-)
-LONG_TEXT_FIELDS = ("description", "request")
-# Values this long are complete: show their problems even before the clerk leaves the field.
-COMPLETE_LENGTH = {"id_number": 18, "credit_code": 18}
+from dnw_desk.ui.widgets import EnterMovesOn, hbox, hint_label, vbox
 
 
 def category_text(category: Category) -> str:
@@ -96,7 +77,7 @@ class IntakeForm(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.today = today
+        self.today: Callable[[], date] = today
         self.categories: tuple[Category, ...] = tuple(categories)
         self.units: tuple[str, ...] = tuple(units)
         self.rows: dict[str, FieldRow] = {}
@@ -111,45 +92,34 @@ class IntakeForm(QWidget):
 
     # --- construction --------------------------------------------------------------------
 
-    def _line(self, name: str, placeholder: str = "", hint: QLabel | None = None) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(name)
-        edit.setPlaceholderText(placeholder)
-        edit.installEventFilter(self._enter)
-        self.edits[name] = edit
-        self.rows[name] = FieldRow(edit, hint)
-        return edit
+    def _field(self, field: IntakeField) -> QWidget:
+        editor: QLineEdit | QPlainTextEdit
+        if field.long:
+            editor = QPlainTextEdit()
+            editor.setTabChangesFocus(True)  # Tab leaves the box; Enter writes a new line
+            editor.setMinimumHeight(56)
+            editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            self.long_edits[field.name] = editor
+        else:
+            editor = QLineEdit()
+            editor.installEventFilter(self._enter)
+            self.edits[field.name] = editor
+        editor.setObjectName(field.name)
+        editor.setPlaceholderText(_(field.placeholder))
+        hint = {"id_number": self.id_info, "phone": self.phone_info}.get(field.name)
+        self.rows[field.name] = FieldRow(editor, hint)
+        self.labels[field.name] = QLabel(_(field.label))
+        return editor
 
-    def _long(self, name: str, placeholder: str) -> QPlainTextEdit:
-        edit = QPlainTextEdit()
-        edit.setObjectName(name)
-        edit.setPlaceholderText(placeholder)
-        edit.setTabChangesFocus(True)  # Tab leaves the box; Enter writes a new line
-        edit.setMinimumHeight(56)
-        edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.long_edits[name] = edit
-        self.rows[name] = FieldRow(edit)
-        return edit
-
-    def _build(self) -> None:
-        # Complainant
+    def _controls(self) -> dict[str, QWidget]:
+        """The form's own controls; each gets its label from ``CONTROLS``."""
         self.kind = QComboBox()
         self.kind.setObjectName("kind")
         self.kind.addItem(_("Person"), ComplainantKind.PERSON.value)
         self.kind.addItem(_("Enterprise"), ComplainantKind.ENTERPRISE.value)
-        self.kind.installEventFilter(self._enter)
-        self.id_info = hint_label()
-        self.phone_info = hint_label()
-        self._line("name", _("Full name as on the ID card"))
-        self._line("id_number", _("18 characters; optional"), self.id_info)
-        self._line("credit_code", _("Unified social credit code, 18 characters"))
-        self._line("contact_person", _("Who speaks for the enterprise"))
-        self._line("phone", _("Mobile or landline, e.g. 138 1234 5678"), self.phone_info)
         self.consent = QCheckBox(_("Agrees to be called back"))
         self.consent.setObjectName("consent_callback")
         self.consent.setChecked(True)
-
-        # Category and its evidence
         self.category = QComboBox()
         self.category.setObjectName("category")
         self.category.setSizeAdjustPolicy(
@@ -162,19 +132,59 @@ class IntakeForm(QWidget):
             self.category.setItemData(
                 self.category.count() - 1, category.label, Qt.ItemDataRole.ToolTipRole
             )
-        self.category.installEventFilter(self._enter)
         self.rows["category"] = FieldRow(self.category)
-        self._line("application_no", _("Number of the original application"))
-        self._line("application_date", _("YYYY-MM-DD"))
-        self._line("earlier_visits", _("Dates of earlier visits, e.g. 2026-11-03, 2026-11-17"))
-        self._line("ysj_place", _("e.g. 上海市浦东新区"))
-        self._line("ysj_item", _("Name of the service there"))
-        self.rows["ysj_reference"] = self.rows["ysj_place"]
+        self.category_hint = hint_label()
+        self.channel = QComboBox()
+        self.channel.setObjectName("channel")
+        for channel in (Channel.OFFLINE, Channel.ONLINE):
+            self.channel.addItem(_(CHANNEL_LABELS[channel]), channel.value)
+        for combo in (self.kind, self.category, self.channel):
+            combo.installEventFilter(self._enter)
+        return {
+            "kind": self.kind,
+            "consent": self.consent,
+            "category": self.category,
+            "category_hint": self.category_hint,
+            "channel": self.channel,
+        }
 
-        # Matter
-        self._line("service_item", _("The service the complainant applied for"))
-        self._line("service_code", _("Item code, if known"))
-        self._line("lead_unit", _("Type to search the hall's units"))
+    def _build(self) -> None:
+        self.id_info = hint_label()
+        self.phone_info = hint_label()
+        self.labels: dict[str, QLabel] = {}
+        editors = {field.name: self._field(field) for field in FIELDS}
+        controls = self._controls()
+        # Errors about the 沪苏浙 reference as a whole are shown at its place.
+        self.rows["ysj_reference"] = self.rows["ysj_place"]
+        self._complete_units()
+
+        boxes: list[QGroupBox] = []
+        chain: list[QWidget] = []
+        for title, names in LAYOUT:
+            form = self._form()
+            for name in names:
+                if name in controls:
+                    row = self.rows.get(name)
+                    form.addRow(_(CONTROLS[name]), row.container if row else controls[name])
+                    if name not in NOT_TABBED:
+                        chain.append(controls[name])
+                else:
+                    form.addRow(self.labels[name], self.rows[name].container)
+                    chain.append(editors[name])
+            box = QGroupBox(_(title))
+            box.setLayout(form)
+            boxes.append(box)
+        self.name_label = self.labels["name"]
+        complainant, evidence, matter = boxes
+
+        left_column = QWidget()
+        left_column.setLayout(vbox(complainant, evidence, None))
+        self.setLayout(hbox(left_column, matter, spacing=10))
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.last_field: QWidget = chain[-1]
+
+    def _complete_units(self) -> None:
         self.unit_model = QStringListModel(list(self.units), self)
         self.unit_completer = QCompleter(self.unit_model, self)
         self.unit_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -182,61 +192,9 @@ class IntakeForm(QWidget):
         self.unit_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.unit_completer.setMaxVisibleItems(12)
         self.edits["lead_unit"].setCompleter(self.unit_completer)
-        self._line("co_units", _("Other units, separated by commas; optional"))
         self.co_completer = QCompleter(self.unit_model, self)
         self.co_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.co_completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.channel = QComboBox()
-        self.channel.setObjectName("channel")
-        for channel in (Channel.OFFLINE, Channel.ONLINE):
-            self.channel.addItem(_(CHANNEL_LABELS[channel]), channel.value)
-        self.channel.installEventFilter(self._enter)
-        self._long("description", _("What happened, in the complainant's words"))
-        self._long("request", _("What the complainant asks for (诉求)"))
-
-        left = QGroupBox(_("Complainant"))
-        complainant_form = self._form()
-        complainant_form.addRow(_("Type"), self.kind)
-        self.name_label = QLabel(_("Name"))
-        complainant_form.addRow(self.name_label, self.rows["name"].container)
-        complainant_form.addRow(_("ID number"), self.rows["id_number"].container)
-        complainant_form.addRow(_("Credit code"), self.rows["credit_code"].container)
-        complainant_form.addRow(_("Contact person"), self.rows["contact_person"].container)
-        complainant_form.addRow(_("Phone"), self.rows["phone"].container)
-        complainant_form.addRow("", self.consent)
-        left.setLayout(complainant_form)
-        self.complainant_form = complainant_form
-
-        evidence = QGroupBox(_("Category"))
-        evidence_form = self._form()
-        evidence_form.addRow(_("Category"), self.rows["category"].container)
-        self.category_hint = hint_label()
-        evidence_form.addRow("", self.category_hint)
-        evidence_form.addRow(_("Application no."), self.rows["application_no"].container)
-        evidence_form.addRow(_("Applied on"), self.rows["application_date"].container)
-        evidence_form.addRow(_("Earlier visits"), self.rows["earlier_visits"].container)
-        evidence_form.addRow(_("Where (沪苏浙)"), self.rows["ysj_place"].container)
-        evidence_form.addRow(_("Item there"), self.rows["ysj_item"].container)
-        evidence.setLayout(evidence_form)
-        self.evidence_form = evidence_form
-
-        matter = QGroupBox(_("Matter"))
-        matter_form = self._form()
-        matter_form.addRow(_("Service item"), self.rows["service_item"].container)
-        matter_form.addRow(_("Item code"), self.rows["service_code"].container)
-        matter_form.addRow(_("Responsible unit"), self.rows["lead_unit"].container)
-        matter_form.addRow(_("Co-units"), self.rows["co_units"].container)
-        matter_form.addRow(_("Channel"), self.channel)
-        matter_form.addRow(_("Description"), self.rows["description"].container)
-        matter_form.addRow(_("Request (诉求)"), self.rows["request"].container)
-        matter.setLayout(matter_form)
-
-        from dnw_desk.ui.widgets import vbox
-
-        left_column = QWidget()
-        left_column.setLayout(vbox(left, evidence, None))
-        self.setLayout(hbox(left_column, matter, spacing=10))
-        self._set_tab_order()
 
     def _form(self) -> QFormLayout:
         form = QFormLayout()
@@ -244,33 +202,6 @@ class IntakeForm(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setVerticalSpacing(4)
         return form
-
-    def _set_tab_order(self) -> None:
-        chain: list[QWidget] = [
-            self.kind,
-            self.edits["name"],
-            self.edits["id_number"],
-            self.edits["credit_code"],
-            self.edits["contact_person"],
-            self.edits["phone"],
-            self.consent,
-            self.category,
-            self.edits["application_no"],
-            self.edits["application_date"],
-            self.edits["earlier_visits"],
-            self.edits["ysj_place"],
-            self.edits["ysj_item"],
-            self.edits["service_item"],
-            self.edits["service_code"],
-            self.edits["lead_unit"],
-            self.edits["co_units"],
-            self.channel,
-            self.long_edits["description"],
-            self.long_edits["request"],
-        ]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
-        self.last_field: QWidget = chain[-1]
 
     def _connect_signals(self) -> None:
         self.kind.currentIndexChanged.connect(self.on_kind_changed)
@@ -298,49 +229,40 @@ class IntakeForm(QWidget):
         code = self.category.currentData()
         return next((c for c in self.categories if c.code == code), None)
 
+    def shown(self, field: IntakeField) -> bool:
+        """Whether the field applies to this complainant and category."""
+        if field.kind is not None and (field.kind is ComplainantKind.ENTERPRISE) != self.enterprise:
+            return False
+        if field.evidence is not None:
+            selected = self.selected_category()
+            return selected is not None and field.evidence in selected.evidence
+        return True
+
     def registration(self) -> Registration:
         """The form as a Registration; raises ``FieldErrors`` for dates it cannot read."""
         from dnw_desk.domain.errors import FieldErrors
 
         errors: dict[str, str] = {}
-        application_date = None
-        earlier: tuple[date, ...] = ()
-        try:
-            application_date = parse_date(self.text("application_date"))
-        except DateParseError as exc:
-            errors["application_date"] = str(exc)
-        try:
-            earlier = parse_date_list(self.text("earlier_visits"))
-        except DateParseError as exc:
-            errors["earlier_visits"] = str(exc)
+        values: dict[str, Any] = {}
+        for field in FIELDS:
+            try:
+                value = field.read(self.text(field.name))
+            except DateParseError as exc:  # also for a hidden field, as the clerk typed it
+                errors[field.name] = str(exc)
+                continue
+            values[field.name] = value if self.shown(field) else field.empty
         if errors:
             raise FieldErrors(errors)
-        selected = self.selected_category()
-        evidence = selected.evidence if selected else ()
-        enterprise = self.enterprise
+        part = {f.name: f.part for f in FIELDS}
         complainant = Complainant(
-            kind=ComplainantKind.ENTERPRISE if enterprise else ComplainantKind.PERSON,
-            name=self.text("name"),
-            phone=self.text("phone"),
-            id_number="" if enterprise else self.text("id_number"),
-            credit_code=self.text("credit_code") if enterprise else "",
-            contact_person=self.text("contact_person") if enterprise else "",
+            kind=ComplainantKind.ENTERPRISE if self.enterprise else ComplainantKind.PERSON,
             consent_callback=self.consent.isChecked(),
+            **{name: v for name, v in values.items() if part[name] == "complainant"},
         )
         matter = Matter(
             category=str(self.category.currentData() or ""),
-            service_item=self.text("service_item"),
-            lead_unit=self.text("lead_unit").strip(),
-            service_code=self.text("service_code").strip(),
-            co_units=split_units(self.text("co_units")),
             channel=Channel(self.channel.currentData()),
-            application_no=self.text("application_no") if Evidence.APPLICATION in evidence else "",
-            application_date=application_date if Evidence.APPLICATION in evidence else None,
-            earlier_visits=earlier if Evidence.EARLIER_VISITS in evidence else (),
-            ysj_place=self.text("ysj_place") if Evidence.YSJ_REFERENCE in evidence else "",
-            ysj_item=self.text("ysj_item") if Evidence.YSJ_REFERENCE in evidence else "",
-            description=self.text("description"),
-            request=self.text("request"),
+            **{name: v for name, v in values.items() if part[name] == "matter"},
         )
         return Registration(complainant, matter)
 
@@ -440,24 +362,23 @@ class IntakeForm(QWidget):
     def errors_shown(self) -> dict[str, str]:
         return {n: r.error.text() for n, r in self.rows.items() if r.error.text()}
 
+    def _show_fields(self) -> None:
+        for field in FIELDS:
+            shown = self.shown(field)
+            self.rows[field.name].setVisible(shown)
+            self.labels[field.name].setVisible(shown)
+
     @Slot()
     def on_kind_changed(self) -> None:
         enterprise = self.enterprise
-        self.name_label.setText(_("Enterprise name") if enterprise else _("Name"))
-        self.edits["name"].setPlaceholderText(
-            _("Registered name of the enterprise")
-            if enterprise
-            else _("Full name as on the ID card")
-        )
-        for name, visible in (
-            ("id_number", not enterprise),
-            ("credit_code", enterprise),
-            ("contact_person", enterprise),
-        ):
-            self.rows[name].setVisible(visible)
-            label = self.complainant_form.labelForField(self.rows[name].container)
-            if label is not None:
-                label.setVisible(visible)
+        for field in FIELDS:
+            if field.enterprise_label:
+                label = field.enterprise_label if enterprise else field.label
+                self.labels[field.name].setText(_(label))
+            if field.enterprise_placeholder:
+                placeholder = field.enterprise_placeholder if enterprise else field.placeholder
+                self.edits[field.name].setPlaceholderText(_(placeholder))
+        self._show_fields()
         self._validate_live("name")
         self._emit_identity()
         self.on_any_changed()
@@ -465,22 +386,12 @@ class IntakeForm(QWidget):
     @Slot()
     def on_category_changed(self) -> None:
         category = self.selected_category()
-        evidence = category.evidence if category else ()
         english = current_language() == "en" and category is not None and category.label_en
         self.category_hint.setText(
             (category.label_en if english else category.label) if category else ""
         )
         self.category_hint.setVisible(category is not None)
-        for names, needed in (
-            (("application_no", "application_date"), Evidence.APPLICATION in evidence),
-            (("earlier_visits",), Evidence.EARLIER_VISITS in evidence),
-            (("ysj_place", "ysj_item"), Evidence.YSJ_REFERENCE in evidence),
-        ):
-            for name in names:
-                self.rows[name].setVisible(needed)
-                label = self.evidence_form.labelForField(self.rows[name].container)
-                if label is not None:
-                    label.setVisible(needed)
+        self._show_fields()
         if category is not None:
             self.rows["category"].set_error("")
         self.on_any_changed()
@@ -517,17 +428,10 @@ class IntakeForm(QWidget):
 
     def _check(self, name: str) -> Check | None:
         text = self.text(name)
-        if name == "name":
-            return validate_name(text, enterprise=self.enterprise) if text.strip() else None
-        if name == "id_number":
-            return validate_resident_id(text, today=self.today()) if text.strip() else None
-        if name == "credit_code":
-            return validate_credit_code(text) if text.strip() else None
-        if name == "contact_person":
-            return validate_name(text) if text.strip() else None
-        if name == "phone":
-            return validate_phone(text) if text.strip() else None
-        return None
+        field = FIELD.get(name)
+        if field is None or field.check is None or not text.strip():
+            return None
+        return field.check(text, self)
 
     def _validate_live(self, name: str) -> None:
         row = self.rows[name]
@@ -542,7 +446,8 @@ class IntakeForm(QWidget):
             # Nothing to check as you type: any message from a save goes once the field changes.
             row.set_error("")
             return
-        complete = len(self.text(name).strip()) >= COMPLETE_LENGTH.get(name, 10**6)
+        limit = FIELD[name].complete_length
+        complete = limit is not None and len(self.text(name).strip()) >= limit
         if check.valid:
             row.set_error("")
         elif row.touched or complete:

@@ -250,7 +250,6 @@ class IntakePage(QWidget):
         self.form.clear()
         self._set_proof([])
         self.repeat_panel.show_cases([], 0)
-        self.ui.bus.publish(saved.changes)
         self._print_last(copy=1)
         self.sig_saved.emit(saved)
 

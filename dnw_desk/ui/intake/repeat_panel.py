@@ -1,4 +1,5 @@
-"""Earlier visits of the same person or enterprise, shown beside the form (DESIGN §2)."""
+"""Earlier visits of the same person or enterprise, shown beside the form
+(docs/rules.md#registration)."""
 
 from __future__ import annotations
 

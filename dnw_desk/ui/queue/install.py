@@ -1,20 +1,21 @@
 """Puts the queue, the case detail, the alerts and the review into the main window.
 
 The shared ``MainWindow`` calls ``install`` once; everything of this feature lives here: two
-pages on the window's stack, a *Cases* menu, the alert banner above the pages, the tray icon.
+pages on the window's stack, the *Cases* menu's actions, the alert banner above the pages, the
+tray icon.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, SignalInstance, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.ui.alerts import AlertBanner, AlertCenter, system_tray
 from dnw_desk.ui.case_detail import CaseDetailDialog
 from dnw_desk.ui.context import DeskUi
+from dnw_desk.ui.main_window import MainWindow
 from dnw_desk.ui.queue.page import QueuePage
 from dnw_desk.ui.review.page import ReviewPage
 from dnw_desk.ui.widgets import vbox
@@ -23,7 +24,7 @@ from dnw_desk.ui.widgets import vbox
 class QueueFeatures(QObject):
     def __init__(
         self,
-        window: QMainWindow,
+        window: MainWindow,
         ui: DeskUi,
         actor_changed: SignalInstance | None = None,
         *,
@@ -32,7 +33,7 @@ class QueueFeatures(QObject):
         super().__init__(window)
         self.window = window
         self.ui = ui
-        self.pages = window.pages  # type: ignore[attr-defined]
+        self.pages = window.pages
         self.queue_page = QueuePage(ui)
         self.review_page = ReviewPage(ui)
         self.pages.addWidget(self.queue_page)
@@ -58,22 +59,12 @@ class QueueFeatures(QObject):
         self.window.setCentralWidget(container)
 
     def _build_menu(self) -> None:
-        menu = QMenu(_("&Cases"), self.window)
-        bar = self.window.menuBar()
-        help_menu = getattr(self.window, "help_menu", None)
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), menu)
-        else:
-            bar.addMenu(menu)
-        self.queue_action = QAction(_("&Queue"), self)
-        self.queue_action.setShortcut(QKeySequence("F6"))
+        menus = self.window.menus
+        self.menu = menus.menu("cases")
+        self.queue_action = menus.action("queue")
         self.queue_action.triggered.connect(self.on_queue_action_triggered)
-        self.review_action = QAction(_("&Review of the day"), self)
-        self.review_action.setShortcut(QKeySequence("F7"))
+        self.review_action = menus.action("review")
         self.review_action.triggered.connect(self.on_review_action_triggered)
-        menu.addAction(self.queue_action)
-        menu.addAction(self.review_action)
-        self.menu = menu
 
     def _connect_signals(self) -> None:
         self.queue_page.sig_open_case.connect(self.on_queue_page_open_case)
@@ -139,7 +130,7 @@ class QueueFeatures(QObject):
 
 
 def install(
-    window: QMainWindow,
+    window: MainWindow,
     ui: DeskUi,
     actor_changed: SignalInstance | None = None,
     *,

@@ -1,4 +1,4 @@
-"""A read-only Open311 GeoReport v2 view of the cases (DESIGN §9), without personal data.
+"""A read-only Open311 GeoReport v2 view of the cases (docs/rules.md#sync), without personal data.
 
 ``service_request_id`` is the case number, ``service_code`` the category, ``agency_responsible``
 the unit, ``expected_datetime`` the deadline and ``status_notes`` the status and the *kind* of

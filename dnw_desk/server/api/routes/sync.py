@@ -34,7 +34,8 @@ def fingerprint(source: str, op_fingerprint_hex: str) -> str:
 
 
 def _check_owned(terminal: TerminalRecord, index: int, op: Op) -> None:
-    """DESIGN §3: the server rejects a number that does not belong to the pushing terminal."""
+    """docs/rules.md#numbering: the server rejects a number that does not belong to the pushing
+    terminal."""
     try:
         number = parse_case_number(op.case_no)
     except CaseNumberError as exc:

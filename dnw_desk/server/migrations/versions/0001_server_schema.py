@@ -133,7 +133,7 @@ def upgrade() -> None:
         )
 
     # ### end Alembic commands ###
-    # The single revision counter row (DESIGN §9): every writing transaction bumps it.
+    # The single revision counter row (docs/rules.md#sync): every writing transaction bumps it.
     counter = sa.table(
         "revision_counter", sa.column("id", sa.Integer), sa.column("value", sa.BigInteger)
     )
