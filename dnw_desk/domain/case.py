@@ -1,4 +1,5 @@
-"""A case is an append-only timeline of events; its status is a fold over them (DESIGN §2).
+"""A case is an append-only timeline of events; its status is a fold over them (see the README's
+"Case lifecycle").
 
 ``apply_event`` is the single place that knows which step may follow which. Services call it
 before they write an event, so an illegal step never reaches the database, and readers fold the
@@ -7,36 +8,17 @@ stored events to get the same state back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from dnw_desk.domain.errors import WorkflowError
+from dnw_desk.domain.event_types import ANY_TIME_EVENTS
+from dnw_desk.domain.event_types import EVENT_LABELS as EVENT_LABELS
+from dnw_desk.domain.event_types import EventType as EventType
 from dnw_desk.i18n import N_, _
-
-
-class EventType(StrEnum):
-    REGISTERED = "registered"
-    NOT_ACCEPTED = "not_accepted"
-    REFERRED = "referred"
-    UNIT_ACCEPTED = "unit_accepted"
-    UNIT_RETURNED = "unit_returned"
-    OPINION_GIVEN = "opinion_given"
-    COMPLAINANT_INFORMED = "complainant_informed"
-    WINDOW_INFORMED = "window_informed"
-    EXTENSION_GRANTED = "extension_granted"
-    ESCALATED = "escalated"
-    CALLBACK = "callback"
-    REDO = "redo"
-    CLOSED = "closed"
-    NOTE = "note"
-    RECEIPT_PRINTED = "receipt_printed"
-    PII_VIEWED = "pii_viewed"
-    # The calendar changed (an override was imported): the deadline is computed again from the
-    # same referral moment. Data: deadline, deadline_provisional, calendar_version, rule, previous.
-    DEADLINE_RECOMPUTED = "deadline_recomputed"
 
 
 class Status(StrEnum):
@@ -63,31 +45,9 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CLOSED: N_("Closed"),
 }
 
-EVENT_LABELS: dict[EventType, str] = {
-    EventType.REGISTERED: N_("Registered"),
-    EventType.NOT_ACCEPTED: N_("Not accepted"),
-    EventType.REFERRED: N_("Referred to unit"),
-    EventType.UNIT_ACCEPTED: N_("Unit accepted"),
-    EventType.UNIT_RETURNED: N_("Unit returned the case"),
-    EventType.OPINION_GIVEN: N_("Handling opinion given"),
-    EventType.COMPLAINANT_INFORMED: N_("Complainant informed"),
-    EventType.WINDOW_INFORMED: N_("Window informed"),
-    EventType.EXTENSION_GRANTED: N_("Extension granted"),
-    EventType.ESCALATED: N_("Escalated"),
-    EventType.CALLBACK: N_("Callback"),
-    EventType.REDO: N_("Reopened for redo"),
-    EventType.CLOSED: N_("Closed"),
-    EventType.NOTE: N_("Note"),
-    EventType.RECEIPT_PRINTED: N_("Receipt printed"),
-    EventType.PII_VIEWED: N_("Personal data viewed"),
-    EventType.DEADLINE_RECOMPUTED: N_("Deadline recomputed after a calendar change"),
-}
-
 # Statuses in which the unit still owes its feedback: the countdown runs.
 PENDING_FEEDBACK = frozenset({Status.REFERRED, Status.ACCEPTED, Status.OPINION_GIVEN})
 OPEN_STATUSES = frozenset(set(Status) - {Status.NOT_ACCEPTED, Status.CLOSED})
-# Events that may be added whatever the status (they change nothing in the workflow).
-ANY_TIME_EVENTS = frozenset({EventType.NOTE, EventType.RECEIPT_PRINTED, EventType.PII_VIEWED})
 
 
 class Satisfaction(StrEnum):
@@ -101,7 +61,13 @@ class Satisfaction(StrEnum):
 
     @property
     def is_unsatisfied(self) -> bool:
+        """差评: only the two lowest levels."""
         return self in (Satisfaction.UNSATISFIED, Satisfaction.VERY_UNSATISFIED)
+
+    @property
+    def counts_satisfied(self) -> bool:
+        """The satisfied share: everything that is not 差评 (基本满意 included)."""
+        return not self.is_unsatisfied
 
 
 SATISFACTION_LABELS: dict[Satisfaction, str] = {
@@ -140,6 +106,35 @@ class Event:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+class Decision(StrEnum):
+    """A window's or shift lead's answer to a unit's return, extension request or appeal."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+DECISION_LABELS: dict[Decision, str] = {
+    Decision.ACCEPTED: N_("Accept"),
+    Decision.REJECTED: N_("Reject"),
+}
+
+# The alert levels a ``level_crossed`` event records (the names of domain.alerts.AlertLevel).
+CARD_LEVELS = ("reminder", "warning", "overdue", "escalated")
+
+
+@dataclass(frozen=True)
+class HeldReturn:
+    """A unit's return waiting for the window's review, with what a rejection restores."""
+
+    unit: str
+    at: datetime
+    deadline: datetime | None
+    deadline_provisional: bool
+    clock_started_at: datetime | None
+    accepted: bool  # the unit had signed for the case
+    reviewed: bool = False  # accepted by the window: the case is to be referred again
+
+
 @dataclass(frozen=True)
 class CaseState:
     """What the timeline says about a case at its last event."""
@@ -160,6 +155,22 @@ class CaseState:
     redo_count: int = 0
     closed_at: datetime | None = None
     receipt_copies: int = 0
+    callback_consent: bool = True
+    co_units: tuple[str, ...] = ()
+    co_opinions: tuple[str, ...] = ()  # co-units that gave their part on the current clock
+    held_return: HeldReturn | None = None
+    late_returns: tuple[str, ...] = ()  # units that returned the case after their deadline
+    extension_request: datetime | None = None  # the deadline a unit asked for, undecided
+    deadline_untold: bool = False  # extended, and the complainant not yet told
+    callback_skipped: bool = False
+    rectification_unit: str | None = None
+    rectification_deadline: datetime | None = None
+    rectification_reported_at: datetime | None = None
+    rectification_called_back: bool = False
+    appeal_pending: bool = False
+    rating_voided: bool = False  # an appeal was upheld: the bad rating does not count
+    answer_rejections: int = 0
+    cards: frozenset[str] = frozenset()  # alert levels recorded on the current clock
 
     @property
     def fed_back_at(self) -> datetime | None:
@@ -185,6 +196,42 @@ class CaseState:
     def awaiting_feedback(self) -> bool:
         return self.status in PENDING_FEEDBACK
 
+    @property
+    def rectification_open(self) -> bool:
+        """A 差评's rectification not yet ended by its report and a new callback."""
+        return self.rectification_unit is not None and not self.rectification_called_back
+
+    @property
+    def return_to_review(self) -> bool:
+        return self.held_return is not None and not self.held_return.reviewed
+
+    @property
+    def window_tasks(self) -> tuple[str, ...]:
+        """What the window owes on this case now (the queue's "waiting on the window")."""
+        if not self.is_open:
+            return ()
+        tasks = []
+        if self.return_to_review:
+            tasks.append("return_review")
+        if self.extension_request is not None:
+            tasks.append("extension_decision")
+        if self.status is Status.OPINION_GIVEN and self.complainant_informed_at is None:
+            tasks.append("answer_check")
+        if self.deadline_untold:
+            tasks.append("tell_new_deadline")
+        if self.appeal_pending:
+            tasks.append("appeal_decision")
+        return tuple(tasks)
+
+
+WINDOW_TASK_LABELS: dict[str, str] = {
+    "return_review": N_("A return to review"),
+    "extension_decision": N_("An extension request to decide"),
+    "answer_check": N_("An answer to judge"),
+    "tell_new_deadline": N_("Tell the complainant the new deadline"),
+    "appeal_decision": N_("An appeal to decide"),
+}
+
 
 def _refuse(event: Event, state: CaseState | None, why: str) -> WorkflowError:
     status = _(STATUS_LABELS[state.status]) if state else _("no case yet")
@@ -195,10 +242,34 @@ def _refuse(event: Event, state: CaseState | None, why: str) -> WorkflowError:
     )
 
 
+def _moment(raw: Any) -> datetime | None:
+    return datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+
+
 def _deadline_of(event: Event) -> tuple[datetime | None, bool]:
-    raw = event.data.get("deadline")
-    deadline = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-    return deadline, bool(event.data.get("deadline_provisional", False))
+    return _moment(event.data.get("deadline")), bool(event.data.get("deadline_provisional", False))
+
+
+def _text(event: Event, key: str) -> str:
+    value = event.data.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _require_text(state: CaseState, event: Event, key: str, why: str) -> str:
+    text = _text(event, key)
+    if not text:
+        raise _refuse(event, state, why)
+    return text
+
+
+def _decision(state: CaseState, event: Event) -> Decision:
+    try:
+        decision = Decision(str(event.data.get("decision")))
+    except ValueError:
+        raise _refuse(event, state, _("the decision is missing or unknown")) from None
+    if decision is Decision.REJECTED:
+        _require_text(state, event, "reason", _("a rejection needs a reason"))
+    return decision
 
 
 def apply_event(state: CaseState | None, event: Event) -> CaseState:
@@ -206,7 +277,7 @@ def apply_event(state: CaseState | None, event: Event) -> CaseState:
     if event.type is EventType.REGISTERED:
         if state is not None:
             raise _refuse(event, state, _("a case is registered only once"))
-        return CaseState(status=Status.REGISTERED, registered_at=event.at)
+        return _registered(event)
     if state is None:
         raise _refuse(event, state, _("the case must be registered first"))
     if event.at < state.registered_at:
@@ -217,8 +288,21 @@ def apply_event(state: CaseState | None, event: Event) -> CaseState:
         return state
     if state.status in (Status.CLOSED, Status.NOT_ACCEPTED):
         raise _refuse(event, state, _("the case is finished"))
-    handler = _TRANSITIONS[event.type]
+    handler = TRANSITIONS[event.type]
     return handler(state, event)
+
+
+def _registered(event: Event) -> CaseState:
+    complainant = event.data.get("complainant")
+    matter = event.data.get("matter")
+    consent = complainant.get("consent_callback", True) if isinstance(complainant, dict) else True
+    co_units = matter.get("co_units", ()) if isinstance(matter, dict) else ()
+    return CaseState(
+        status=Status.REGISTERED,
+        registered_at=event.at,
+        callback_consent=bool(consent),
+        co_units=tuple(str(unit) for unit in co_units or ()),
+    )
 
 
 def _not_accepted(state: CaseState, event: Event) -> CaseState:
@@ -228,20 +312,29 @@ def _not_accepted(state: CaseState, event: Event) -> CaseState:
 
 
 def _referred(state: CaseState, event: Event) -> CaseState:
+    # Referring a returned case again accepts its return (timelines from before return review
+    # have no review step).
     if state.status not in (Status.REGISTERED, Status.RETURNED):
         raise _refuse(event, state, _("the case is already with a unit"))
-    unit = str(event.data.get("unit") or "").strip()
-    if not unit:
-        raise _refuse(event, state, _("a responsible unit is required"))
+    unit = _require_text(state, event, "unit", _("a responsible unit is required"))
     deadline, provisional = _deadline_of(event)
+    co_units = event.data.get("co_units")
     return replace(
         state,
         status=Status.REFERRED,
         lead_unit=unit,
+        co_units=tuple(str(u) for u in co_units if u != unit)
+        if isinstance(co_units, list)
+        else tuple(u for u in state.co_units if u != unit),
+        co_opinions=(),
         clock_started_at=event.at,
         deadline=deadline,
         deadline_provisional=provisional,
         accepted=False,
+        held_return=None,
+        extension_request=None,
+        deadline_untold=False,
+        cards=frozenset(),
     )
 
 
@@ -255,21 +348,78 @@ def _unit_returned(state: CaseState, event: Event) -> CaseState:
     if state.status not in (Status.REFERRED, Status.ACCEPTED):
         raise _refuse(event, state, _("only a case with a unit can be returned"))
     unit = str(event.data.get("unit") or state.lead_unit or "")
+    late = state.deadline is not None and event.at > state.deadline
     return replace(
         state,
         status=Status.RETURNED,
         returns=(*state.returns, unit),
+        late_returns=(*state.late_returns, unit) if late else state.late_returns,
+        held_return=HeldReturn(
+            unit,
+            event.at,
+            state.deadline,
+            state.deadline_provisional,
+            state.clock_started_at,
+            state.accepted,
+        ),
         lead_unit=None,
         clock_started_at=None,
         deadline=None,
         accepted=False,
+        extension_request=None,
+        deadline_untold=False,
+    )
+
+
+def _return_reviewed(state: CaseState, event: Event) -> CaseState:
+    held = state.held_return
+    if state.status is not Status.RETURNED or held is None or held.reviewed:
+        raise _refuse(event, state, _("there is no return waiting for review"))
+    if _decision(state, event) is Decision.ACCEPTED:
+        return replace(state, held_return=replace(held, reviewed=True))
+    # Rejected: the same unit again, with its original deadline (the clock did not stop).
+    return replace(
+        state,
+        status=Status.ACCEPTED if held.accepted else Status.REFERRED,
+        lead_unit=held.unit,
+        clock_started_at=held.clock_started_at,
+        deadline=held.deadline,
+        deadline_provisional=held.deadline_provisional,
+        accepted=held.accepted,
+        held_return=None,
     )
 
 
 def _opinion_given(state: CaseState, event: Event) -> CaseState:
     if state.status not in (Status.REFERRED, Status.ACCEPTED):
         raise _refuse(event, state, _("the case has no unit handling it"))
-    return replace(state, status=Status.OPINION_GIVEN, opinion_at=event.at)
+    return replace(state, status=Status.OPINION_GIVEN, opinion_at=event.at, extension_request=None)
+
+
+def _co_unit_opinion(state: CaseState, event: Event) -> CaseState:
+    if state.status not in PENDING_FEEDBACK:
+        raise _refuse(event, state, _("co-units give their part while the case is with the unit"))
+    unit = _text(event, "unit")
+    if unit not in state.co_units:
+        raise _refuse(event, state, _("“{unit}” is not a co-unit of this case").format(unit=unit))
+    _require_text(state, event, "text", _("the co-unit's opinion is required"))
+    co_opinions = state.co_opinions if unit in state.co_opinions else (*state.co_opinions, unit)
+    return replace(state, co_opinions=co_opinions)
+
+
+def _answer_rejected(state: CaseState, event: Event) -> CaseState:
+    if state.status is not Status.OPINION_GIVEN:
+        raise _refuse(event, state, _("only a handling opinion can be sent back"))
+    _require_text(state, event, "reason", _("say why the answer is inadequate"))
+    # 补办: the unit answers again; the deadline stays where it was.
+    return replace(
+        state,
+        status=Status.ACCEPTED if state.accepted else Status.REFERRED,
+        opinion_at=None,
+        complainant_informed_at=None,
+        window_informed_at=None,
+        answer_rejections=state.answer_rejections + 1,
+    )
 
 
 def _informed(state: CaseState, event: Event) -> CaseState:
@@ -288,15 +438,58 @@ def _informed(state: CaseState, event: Event) -> CaseState:
     return state
 
 
-def _extension_granted(state: CaseState, event: Event) -> CaseState:
-    if state.status not in PENDING_FEEDBACK:
-        raise _refuse(event, state, _("only a case awaiting feedback can be extended"))
-    deadline, provisional = _deadline_of(event)
+def _later_deadline(state: CaseState, event: Event, deadline: datetime | None) -> datetime:
     if deadline is None:
         raise _refuse(event, state, _("a new deadline is required"))
     if state.deadline is not None and deadline <= state.deadline:
         raise _refuse(event, state, _("the new deadline must be later than the current one"))
-    return replace(state, deadline=deadline, deadline_provisional=provisional)
+    return deadline
+
+
+def _extension_requested(state: CaseState, event: Event) -> CaseState:
+    if state.status not in (Status.REFERRED, Status.ACCEPTED):
+        raise _refuse(event, state, _("only the unit handling the case can ask for more time"))
+    if state.extension_request is not None:
+        raise _refuse(event, state, _("an extension request is already waiting for a decision"))
+    _require_text(state, event, "reason", _("an extension request needs a reason"))
+    deadline = _later_deadline(state, event, _deadline_of(event)[0])
+    return replace(state, extension_request=deadline)
+
+
+def _extension_decided(state: CaseState, event: Event) -> CaseState:
+    if state.extension_request is None or state.status not in PENDING_FEEDBACK:
+        raise _refuse(event, state, _("there is no extension request to decide"))
+    if _decision(state, event) is Decision.REJECTED:
+        return replace(state, extension_request=None)
+    deadline, provisional = _deadline_of(event)
+    deadline = _later_deadline(state, event, deadline or state.extension_request)
+    return replace(
+        state,
+        deadline=deadline,
+        deadline_provisional=provisional,
+        extension_request=None,
+        deadline_untold=True,
+    )
+
+
+def _extension_granted(state: CaseState, event: Event) -> CaseState:
+    if state.status not in PENDING_FEEDBACK:
+        raise _refuse(event, state, _("only a case awaiting feedback can be extended"))
+    deadline, provisional = _deadline_of(event)
+    deadline = _later_deadline(state, event, deadline)
+    return replace(
+        state,
+        deadline=deadline,
+        deadline_provisional=provisional,
+        extension_request=None,
+        deadline_untold=True,
+    )
+
+
+def _new_deadline_informed(state: CaseState, event: Event) -> CaseState:
+    if not state.deadline_untold:
+        raise _refuse(event, state, _("no new deadline is waiting to be told"))
+    return replace(state, deadline_untold=False)
 
 
 def _escalated(state: CaseState, event: Event) -> CaseState:
@@ -305,14 +498,100 @@ def _escalated(state: CaseState, event: Event) -> CaseState:
     return replace(state, escalated=True)
 
 
+def _level_crossed(state: CaseState, event: Event) -> CaseState:
+    level = _text(event, "level")
+    if level not in CARD_LEVELS:
+        raise _refuse(event, state, _("the alert level is missing or unknown"))
+    if state.status not in PENDING_FEEDBACK:
+        raise _refuse(event, state, _("alert levels are recorded while feedback is pending"))
+    if level in state.cards:
+        raise _refuse(event, state, _("this alert level is already recorded"))
+    cards = state.cards | {level}
+    return replace(state, cards=cards, escalated=state.escalated or level == "escalated")
+
+
 def _callback(state: CaseState, event: Event) -> CaseState:
-    if state.status is not Status.FED_BACK:
+    again = state.status is Status.CALLED_BACK and (
+        state.rectification_reported_at is not None and not state.rectification_called_back
+    )
+    if state.status is not Status.FED_BACK and not again:
         raise _refuse(event, state, _("a callback follows the feedback to both parties"))
+    if not state.callback_consent:
+        raise _refuse(
+            event, state, _("the complainant did not agree to be called back; record that instead")
+        )
     try:
         satisfaction = Satisfaction(str(event.data.get("satisfaction")))
     except ValueError:
         raise _refuse(event, state, _("the satisfaction level is missing or unknown")) from None
-    return replace(state, status=Status.CALLED_BACK, satisfaction=satisfaction)
+    state = replace(state, status=Status.CALLED_BACK, satisfaction=satisfaction)
+    if again:
+        # The callback after the rectification report ends the rectification.
+        state = replace(state, rectification_called_back=True, rating_voided=False)
+    return state
+
+
+def _callback_skipped(state: CaseState, event: Event) -> CaseState:
+    if state.status is not Status.FED_BACK:
+        raise _refuse(event, state, _("a callback follows the feedback to both parties"))
+    if state.callback_consent:
+        raise _refuse(event, state, _("the complainant agreed to be called back"))
+    return replace(state, callback_skipped=True)
+
+
+def _bad_rating(state: CaseState) -> bool:
+    return (
+        state.status is Status.CALLED_BACK
+        and state.satisfaction is not None
+        and state.satisfaction.is_unsatisfied
+        and not state.rating_voided
+    )
+
+
+def _rectification_opened(state: CaseState, event: Event) -> CaseState:
+    if not _bad_rating(state) or state.rectification_open:
+        raise _refuse(event, state, _("a rectification follows a bad rating"))
+    deadline = _deadline_of(event)[0]
+    if deadline is None:
+        raise _refuse(event, state, _("a new deadline is required"))
+    unit = _text(event, "unit") or state.lead_unit or ""
+    return replace(
+        state,
+        rectification_unit=unit,
+        rectification_deadline=deadline,
+        rectification_reported_at=None,
+        rectification_called_back=False,
+    )
+
+
+def _rectification_reported(state: CaseState, event: Event) -> CaseState:
+    if not state.rectification_open or state.rectification_reported_at is not None:
+        raise _refuse(event, state, _("there is no rectification waiting for its report"))
+    _require_text(state, event, "text", _("the rectification report is required"))
+    return replace(state, rectification_reported_at=event.at)
+
+
+def _rating_appealed(state: CaseState, event: Event) -> CaseState:
+    if not _bad_rating(state) or state.appeal_pending:
+        raise _refuse(event, state, _("only a bad rating can be appealed, once at a time"))
+    _require_text(state, event, "reason", _("an appeal needs a reason"))
+    return replace(state, appeal_pending=True)
+
+
+def _appeal_decided(state: CaseState, event: Event) -> CaseState:
+    if not state.appeal_pending:
+        raise _refuse(event, state, _("there is no appeal to decide"))
+    if _decision(state, event) is Decision.REJECTED:
+        return replace(state, appeal_pending=False)
+    # Upheld: the rating does not count against the unit and its rectification ends.
+    return replace(
+        state,
+        appeal_pending=False,
+        rating_voided=True,
+        rectification_unit=None,
+        rectification_deadline=None,
+        rectification_reported_at=None,
+    )
 
 
 def _redo(state: CaseState, event: Event) -> CaseState:
@@ -334,6 +613,8 @@ def _redo(state: CaseState, event: Event) -> CaseState:
         satisfaction=None,
         escalated=False,
         redo_count=state.redo_count + 1,
+        cards=frozenset(),
+        co_opinions=(),
     )
 
 
@@ -351,24 +632,76 @@ def _deadline_recomputed(state: CaseState, event: Event) -> CaseState:
 def _closed(state: CaseState, event: Event) -> CaseState:
     if state.status not in (Status.FED_BACK, Status.CALLED_BACK):
         raise _refuse(event, state, _("a case is closed after the feedback"))
+    if state.rectification_open or state.appeal_pending:
+        raise _refuse(event, state, _("its rectification or appeal is not finished"))
     return replace(state, status=Status.CLOSED, closed_at=event.at)
 
 
-_TRANSITIONS = {
+Transition = Callable[[CaseState, Event], CaseState]
+
+# Every event type that is not bookkeeping (``any_time`` in the event table) has one.
+TRANSITIONS: dict[EventType, Transition] = {
     EventType.NOT_ACCEPTED: _not_accepted,
     EventType.REFERRED: _referred,
     EventType.UNIT_ACCEPTED: _unit_accepted,
     EventType.UNIT_RETURNED: _unit_returned,
+    EventType.RETURN_REVIEWED: _return_reviewed,
     EventType.OPINION_GIVEN: _opinion_given,
+    EventType.CO_UNIT_OPINION: _co_unit_opinion,
+    EventType.ANSWER_REJECTED: _answer_rejected,
     EventType.COMPLAINANT_INFORMED: _informed,
     EventType.WINDOW_INFORMED: _informed,
+    EventType.EXTENSION_REQUESTED: _extension_requested,
+    EventType.EXTENSION_DECIDED: _extension_decided,
     EventType.EXTENSION_GRANTED: _extension_granted,
+    EventType.NEW_DEADLINE_INFORMED: _new_deadline_informed,
     EventType.ESCALATED: _escalated,
+    EventType.LEVEL_CROSSED: _level_crossed,
     EventType.CALLBACK: _callback,
+    EventType.CALLBACK_SKIPPED: _callback_skipped,
+    EventType.RECTIFICATION_OPENED: _rectification_opened,
+    EventType.RECTIFICATION_REPORTED: _rectification_reported,
+    EventType.RATING_APPEALED: _rating_appealed,
+    EventType.APPEAL_DECIDED: _appeal_decided,
     EventType.REDO: _redo,
     EventType.CLOSED: _closed,
     EventType.DEADLINE_RECOMPUTED: _deadline_recomputed,
 }
+
+
+# The furthest a set deadline may lie after the step that sets it: a deadline beyond is not a
+# working day of any calendar the hall uses (the working-day search gives up at 60 working days).
+DEADLINE_HORIZON = timedelta(days=120)
+_SETS_DEADLINE = frozenset(
+    {
+        EventType.REFERRED,
+        EventType.REDO,
+        EventType.EXTENSION_REQUESTED,
+        EventType.EXTENSION_DECIDED,
+        EventType.EXTENSION_GRANTED,
+        EventType.RECTIFICATION_OPENED,
+    }
+)
+
+
+def deadline_problem(event: Event) -> str | None:
+    """Why the deadline a step sets lies outside the calendar (None when it does not, or the
+    step sets none). The server refuses such a step before it reaches the fold."""
+    if event.type not in _SETS_DEADLINE:
+        return None
+    try:
+        deadline = _moment(event.data.get("deadline"))
+    except (TypeError, ValueError):
+        return "the deadline is not an ISO 8601 time"
+    if deadline is None:
+        return None
+    if deadline.tzinfo is None:
+        return "the deadline has no time zone"
+    if deadline <= event.at:
+        return "the deadline is not after the step that sets it"
+    if deadline - event.at > DEADLINE_HORIZON:
+        return f"the deadline is more than {DEADLINE_HORIZON.days} days after the step"
+    return None
 
 
 def fold(events: Iterable[Event]) -> CaseState:

@@ -1,4 +1,4 @@
-"""Every handling step of DESIGN §2 as a form: its fields, their validation, the recorded event.
+"""Every handling step as a form: its fields, their validation, the recorded event.
 
 The case detail screen builds its dialogs from ``ACTION_FORMS`` and calls ``HandlingService``;
 the workflow itself (which step may follow which) stays in ``domain.case``. Validation messages
@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from dnw_desk.clock import Clock, system_clock, to_hall_time
 from dnw_desk.domain.case import (
+    DECISION_LABELS,
     OPINION_LABELS,
     SATISFACTION_LABELS,
     CaseState,
+    Decision,
     Event,
     EventType,
     Satisfaction,
@@ -26,6 +28,7 @@ from dnw_desk.domain.case import (
     fold,
 )
 from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
+from dnw_desk.domain.event_types import EVENT_SPECS, FORM_EVENTS, ON_BEHALF_EVENTS
 from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
 from dnw_desk.domain.phone import display_phone
 from dnw_desk.domain.roles import Actor, Permission, may
@@ -100,6 +103,11 @@ def _choices(labels: Mapping[Any, str]) -> tuple[tuple[str, str], ...]:
     return tuple((str(value), label) for value, label in labels.items())
 
 
+_DECISION = FieldSpec("decision", N_("Decision"), "choice", choices=_choices(DECISION_LABELS))
+_WHY = FieldSpec("reason", N_("Reason (required to reject)"), "multiline", required=False)
+
+# The fields of each step that has a form (``form`` in the event table; a test checks both
+# agree). Steps with no form are recorded by the desk itself or by their own screens.
 ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
     EventType.REFERRED: (
         FieldSpec("unit", N_("Responsible unit"), "unit"),
@@ -107,9 +115,17 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
     ),
     EventType.UNIT_ACCEPTED: (FieldSpec("by", N_("Accepted by (unit staff)")),),
     EventType.UNIT_RETURNED: (FieldSpec("reason", N_("Reason for the return"), "multiline"),),
+    EventType.RETURN_REVIEWED: (_DECISION, _WHY),
     EventType.OPINION_GIVEN: (
         FieldSpec("kind", N_("Kind of opinion"), "choice", choices=_choices(OPINION_LABELS)),
         FieldSpec("text", N_("Handling opinion"), "multiline"),
+    ),
+    EventType.CO_UNIT_OPINION: (
+        FieldSpec("unit", N_("Co-unit"), "unit"),
+        FieldSpec("text", N_("The co-unit's opinion"), "multiline"),
+    ),
+    EventType.ANSWER_REJECTED: (
+        FieldSpec("reason", N_("Why the answer is inadequate"), "multiline"),
     ),
     EventType.COMPLAINANT_INFORMED: (
         FieldSpec("channel", N_("Told by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
@@ -121,9 +137,23 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
         FieldSpec("at", N_("Informed at"), "datetime"),
         FieldSpec("by", N_("Unit contact")),
     ),
+    EventType.EXTENSION_REQUESTED: (
+        FieldSpec("deadline", N_("Proposed deadline"), "datetime"),
+        FieldSpec("reason", N_("Reason for the extension"), "multiline"),
+    ),
+    EventType.EXTENSION_DECIDED: (
+        _DECISION,
+        FieldSpec("deadline", N_("Approved deadline"), "datetime", required=False),
+        _WHY,
+    ),
     EventType.EXTENSION_GRANTED: (
         FieldSpec("deadline", N_("New deadline"), "datetime"),
         FieldSpec("reason", N_("Reason for the extension"), "multiline"),
+    ),
+    EventType.NEW_DEADLINE_INFORMED: (
+        FieldSpec("channel", N_("Told by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
+        FieldSpec("at", N_("Informed at"), "datetime"),
+        FieldSpec("by", N_("Informed by")),
     ),
     EventType.ESCALATED: (
         FieldSpec("to", N_("Escalated to")),
@@ -132,39 +162,58 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
     EventType.CALLBACK: (
         FieldSpec("at", N_("Called back at"), "datetime"),
         FieldSpec("channel", N_("Reached by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
+        FieldSpec("by", N_("Called by"), required=False),
         FieldSpec(
             "satisfaction", N_("Satisfaction"), "choice", choices=_choices(SATISFACTION_LABELS)
         ),
         FieldSpec("comment", N_("Comment"), "multiline", required=False),
     ),
+    EventType.CALLBACK_SKIPPED: (FieldSpec("note", N_("Note"), "multiline", required=False),),
+    EventType.RECTIFICATION_REPORTED: (
+        FieldSpec("text", N_("Rectification report"), "multiline"),
+    ),
+    EventType.RATING_APPEALED: (FieldSpec("reason", N_("Grounds of the appeal"), "multiline"),),
+    EventType.APPEAL_DECIDED: (_DECISION, _WHY),
     EventType.REDO: (FieldSpec("reason", N_("Reason for the redo"), "multiline"),),
     EventType.CLOSED: (FieldSpec("note", N_("Note"), "multiline", required=False),),
     EventType.NOTE: (FieldSpec("text", N_("Note"), "multiline"),),
 }
 
-# The order of the buttons on the case detail screen.
-HANDLING_ACTIONS: tuple[EventType, ...] = tuple(ACTION_FORMS)
+# The order of the buttons on the case detail screen: the event table's order.
+HANDLING_ACTIONS: tuple[EventType, ...] = FORM_EVENTS
 
 ACTION_TITLES: dict[EventType, str] = {
     EventType.REFERRED: N_("Refer to a unit"),
     EventType.UNIT_ACCEPTED: N_("Unit accepted"),
     EventType.UNIT_RETURNED: N_("Unit returned it"),
+    EventType.RETURN_REVIEWED: N_("Review the return"),
     EventType.OPINION_GIVEN: N_("Record the opinion"),
+    EventType.CO_UNIT_OPINION: N_("Co-unit's opinion"),
+    EventType.ANSWER_REJECTED: N_("Send the answer back"),
     EventType.COMPLAINANT_INFORMED: N_("Complainant informed"),
     EventType.WINDOW_INFORMED: N_("Window informed"),
+    EventType.EXTENSION_REQUESTED: N_("Unit asks for more time"),
+    EventType.EXTENSION_DECIDED: N_("Decide the extension request"),
     EventType.EXTENSION_GRANTED: N_("Grant an extension"),
+    EventType.NEW_DEADLINE_INFORMED: N_("New deadline told"),
     EventType.ESCALATED: N_("Escalate"),
     EventType.CALLBACK: N_("Record the callback"),
+    EventType.CALLBACK_SKIPPED: N_("No callback: no consent"),
+    EventType.RECTIFICATION_REPORTED: N_("Rectification report"),
+    EventType.RATING_APPEALED: N_("Unit appeals the rating"),
+    EventType.APPEAL_DECIDED: N_("Decide the appeal"),
     EventType.REDO: N_("Reopen for redo"),
     EventType.CLOSED: N_("Close the case"),
     EventType.NOTE: N_("Add a note"),
 }
 
-_PERMISSION = {EventType.EXTENSION_GRANTED: Permission.GRANT_EXTENSION}
-
 
 def permission_for(event_type: EventType) -> Permission:
-    return _PERMISSION.get(event_type, Permission.HANDLE)
+    """The permission the event table names for recording this step at the desk."""
+    permission = EVENT_SPECS[event_type].permission
+    if permission is None:
+        raise DomainError(_("This step is recorded by the desk itself."))
+    return permission
 
 
 def _parse_moment(raw: Any) -> datetime | None:
@@ -179,7 +228,21 @@ def _parse_moment(raw: Any) -> datetime | None:
 
 
 # Steps whose form says when they happened (the event's moment, not the saving's).
-_TIMED_STEPS = (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED, EventType.CALLBACK)
+_TIMED_STEPS = (
+    EventType.COMPLAINANT_INFORMED,
+    EventType.WINDOW_INFORMED,
+    EventType.CALLBACK,
+    EventType.NEW_DEADLINE_INFORMED,
+)
+# Of those, the ones dated after the handling opinion.
+_AFTER_OPINION = (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED, EventType.CALLBACK)
+_DEADLINE_STEPS = (
+    EventType.EXTENSION_GRANTED,
+    EventType.EXTENSION_REQUESTED,
+    EventType.EXTENSION_DECIDED,
+)
+# Decisions whose rejection needs a reason.
+_DECISIONS = (EventType.RETURN_REVIEWED, EventType.EXTENSION_DECIDED, EventType.APPEAL_DECIDED)
 
 
 def _minute(moment: datetime) -> datetime:
@@ -270,32 +333,63 @@ def validate_action(
     if event_type in _TIMED_STEPS and "at" in data:
         at = data.pop("at")
         assert isinstance(at, datetime)
+        opinion_at = state.opinion_at if event_type in _AFTER_OPINION else None
         if _minute(at) > _minute(now):
             errors["at"] = _("The moment cannot be in the future.")
-        elif state.opinion_at is not None and _minute(at) < _minute(state.opinion_at):
+        elif opinion_at is not None and _minute(at) < _minute(opinion_at):
             errors["at"] = _("The parties are informed after the handling opinion was given.")
-        elif state.opinion_at is not None:
-            at = max(at, state.opinion_at)
+        elif opinion_at is not None:
+            at = max(at, opinion_at)
         at = min(at, now)
-    if event_type is EventType.EXTENSION_GRANTED and "deadline" in data:
+    rejected = data.get("decision") == Decision.REJECTED.value
+    if event_type in _DECISIONS and rejected and not data.get("reason"):
+        errors["reason"] = _("Give the reason for the rejection.")
+    if event_type is EventType.EXTENSION_DECIDED and rejected:
+        data.pop("deadline", None)
+    elif event_type is EventType.EXTENSION_DECIDED and "deadline" not in data:
+        if state.extension_request is None:
+            errors["deadline"] = _("Choose the approved deadline.")
+        else:
+            data["deadline"] = state.extension_request
+    if event_type in _DEADLINE_STEPS and "deadline" in data:
         deadline = data["deadline"]
         problem = _check_extension(deadline, state, now, working_time)
         if problem is not None:
             errors["deadline"] = problem
         data["deadline"] = deadline.isoformat()
         data["deadline_provisional"] = False
-    if event_type is EventType.UNIT_RETURNED or event_type is EventType.OPINION_GIVEN:
+    if event_type is EventType.CO_UNIT_OPINION and data.get("unit") not in state.co_units:
+        errors["unit"] = _("Choose one of the case's co-units ({units}).").format(
+            units="、".join(state.co_units) or "—"
+        )
+    if event_type is EventType.CALLBACK_SKIPPED:
+        data["reason"] = "no_consent"
+    if event_type in ON_BEHALF_EVENTS and event_type is not EventType.CO_UNIT_OPINION:
         data.setdefault("unit", state.lead_unit or "")
     if errors:
         raise FieldErrors(errors)
     return data, at
 
 
+_FAR = "9999-12-31T00:00:00+08:00"
 _PROBE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.REFERRED: {"unit": "?"},
-    EventType.EXTENSION_GRANTED: {"deadline": "9999-12-31T00:00:00+08:00"},
+    EventType.RETURN_REVIEWED: {"decision": Decision.ACCEPTED.value},
+    EventType.ANSWER_REJECTED: {"reason": "?"},
+    EventType.EXTENSION_REQUESTED: {"deadline": _FAR, "reason": "?"},
+    EventType.EXTENSION_DECIDED: {"decision": Decision.REJECTED.value, "reason": "?"},
+    EventType.EXTENSION_GRANTED: {"deadline": _FAR},
     EventType.CALLBACK: {"satisfaction": Satisfaction.SATISFIED.value},
+    EventType.RECTIFICATION_REPORTED: {"text": "?"},
+    EventType.RATING_APPEALED: {"reason": "?"},
+    EventType.APPEAL_DECIDED: {"decision": Decision.REJECTED.value, "reason": "?"},
 }
+
+
+def _probe_data(event_type: EventType, state: CaseState) -> dict[str, Any]:
+    if event_type is EventType.CO_UNIT_OPINION:
+        return {"unit": state.co_units[0] if state.co_units else "", "text": "?"}
+    return _PROBE_DATA.get(event_type, {})
 
 
 def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, bool]:
@@ -308,7 +402,7 @@ def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, b
         allowed = actor is not None and may(actor.role, permission_for(event_type))
         if allowed:
             probe = Event(
-                "probe", "probe", event_type, probe_at, "probe", _PROBE_DATA.get(event_type, {})
+                "probe", "probe", event_type, probe_at, "probe", _probe_data(event_type, state)
             )
             try:
                 apply_event(state, probe)
@@ -378,11 +472,13 @@ class HandlingService:
         units: Sequence[str],
         clock: Clock = system_clock,
         working_time: WorkingTime | None = None,
+        rectification_days: int = 5,
     ):
         self.cases = cases
         self.units = tuple(units)
         self.clock = clock
         self.working_time = working_time
+        self.rectification_days = rectification_days
 
     def view(self, case_id: str) -> CaseView:
         with self.cases.db.read() as conn:
@@ -417,8 +513,34 @@ class HandlingService:
         events = self.cases.events(case_id)
         if not events:
             raise DomainError(_("No case with this id."))
-        data, at = self.plan(fold(events), event_type, actor, values, self.clock())
-        return self.cases.record(case_id, event_type, actor, data, at=at)
+        state = fold(events)
+        now = self.clock()
+        data, at = self.plan(state, event_type, actor, values, now)
+        return self.cases.record(
+            case_id, event_type, actor, data, at=at, then=self.follow_ups(event_type, data, now)
+        )
+
+    def follow_ups(
+        self, event_type: EventType, data: Mapping[str, Any], now: datetime
+    ) -> list[tuple[EventType, dict[str, Any]]]:
+        """Steps the desk records by itself right after this one: a bad rating (差评) opens
+        its rectification (整改) with a deadline ``rectification_days`` working days later."""
+        if event_type is not EventType.CALLBACK:
+            return []
+        try:
+            bad = Satisfaction(str(data.get("satisfaction"))).is_unsatisfied
+        except ValueError:
+            return []
+        if not bad:
+            return []
+        return [(EventType.RECTIFICATION_OPENED, self.rectification_data(now))]
+
+    def rectification_data(self, now: datetime) -> dict[str, Any]:
+        if self.working_time is None:
+            deadline = now + timedelta(days=self.rectification_days)
+        else:
+            deadline = self.working_time.closing_times_after(now, self.rectification_days)[-1]
+        return {"deadline": deadline.isoformat(), "days": self.rectification_days}
 
     def plan(
         self,
@@ -434,6 +556,13 @@ class HandlingService:
         data, at = validate_action(event_type, values, state, now, self.units, self.working_time)
         if event_type is EventType.EXTENSION_GRANTED:
             data["approved_by"] = actor.audit_name
+        if event_type in _DECISIONS:
+            data["decided_by"] = actor.audit_name
+        if event_type is EventType.CALLBACK and not data.get("by"):
+            data["by"] = actor.audit_name
+        if event_type in ON_BEHALF_EVENTS:
+            # A unit's step that the window records (the unit phoned in): marked so.
+            data["recorded_by_window"] = True
         return data, at
 
     def reprint_of(self, case_id: str) -> tuple[CaseRow, int]:
@@ -465,4 +594,10 @@ class HandlingService:
 
 
 def handling_for(desk: Desk) -> HandlingService:
-    return HandlingService(desk.cases, desk.settings.units, desk.clock, desk.deadlines.working_time)
+    return HandlingService(
+        desk.cases,
+        desk.settings.units,
+        desk.clock,
+        desk.deadlines.working_time,
+        desk.settings.rectification_days,
+    )

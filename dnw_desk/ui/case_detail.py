@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
 from dnw_desk.domain.errors import DomainError, FieldErrors
-from dnw_desk.domain.roles import Permission, may
+from dnw_desk.domain.event_types import EVENT_SPECS
+from dnw_desk.domain.roles import ROLE_LABELS, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.cases import PermissionDenied
@@ -287,12 +288,12 @@ class CaseDetailDialog(QDialog):
         if possible:
             return ""
         actor = self.ui.actor
-        if event_type is EventType.EXTENSION_GRANTED and (
-            actor is None or not may(actor.role, Permission.GRANT_EXTENSION)
-        ):
-            return _("Only a shift lead can grant an extension.")
-        if actor is None or not may(actor.role, Permission.HANDLE):
-            return _("Your role may not handle cases.")
+        spec = EVENT_SPECS[event_type]
+        if actor is None or actor.role not in spec.desk_roles:
+            if spec.permission is Permission.HANDLE:
+                return _("Your role may not handle cases.")
+            roles = "、".join(_(ROLE_LABELS[role]) for role in sorted(spec.desk_roles))
+            return _("Only these roles may record this step: {roles}.").format(roles=roles)
         return _("Not possible while the case is “{status}”.").format(
             status=status_text(self.view.status if self.view else "")
         )
