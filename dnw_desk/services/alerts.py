@@ -22,6 +22,8 @@ from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
 from dnw_desk.domain.case import PENDING_FEEDBACK
 from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.services.cards import record_cards
+from dnw_desk.services.cases import CaseService
 from dnw_desk.store.database import Database
 from dnw_desk.store.review_tables import alert_notifications
 from dnw_desk.store.tables import cases, to_utc_text
@@ -75,11 +77,13 @@ class AlertService:
         working_time: WorkingTime,
         thresholds: AlertThresholds | None = None,
         clock: Clock = system_clock,
+        cards: CaseService | None = None,
     ) -> None:
         self.db = db
         self.working_time = working_time
         self.thresholds = thresholds or AlertThresholds()
         self.clock = clock
+        self.cards = cards  # records each level reached on the timeline (services.cards)
 
     def level_of(
         self,
@@ -95,7 +99,11 @@ class AlertService:
         return level_at(case, now, self.working_time, self.thresholds)
 
     def refresh(self) -> AlertTick:
-        """One tick: update cached levels and record (and return) new crossings."""
+        """One tick: record the cards due on the timelines, update cached levels and record
+        (and return) new crossings."""
+        carded: list[str] = []
+        if self.cards is not None:
+            carded = record_cards(self.cards, self.working_time, self.thresholds)
         now = self.clock()
         with self.db.write() as conn:
             notified = _notified_levels(conn)
@@ -158,7 +166,8 @@ class AlertService:
                     [_key(n) for n in found],
                 )
             found.extend(_due_snoozes(conn, now))
-        return AlertTick(now, tuple(found), frozenset(m["case_id"] for m in moved))
+        changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
+        return AlertTick(now, tuple(found), changed)
 
     def snooze(
         self, notifications: Iterable[Notification], delay: timedelta = DEFAULT_SNOOZE
@@ -191,7 +200,9 @@ class AlertService:
 
 
 def alerts_for(desk: Desk) -> AlertService:
-    return AlertService(desk.db, desk.deadlines.working_time, desk.alert_thresholds, desk.clock)
+    return AlertService(
+        desk.db, desk.deadlines.working_time, desk.alert_thresholds, desk.clock, desk.cases
+    )
 
 
 def _key(notification: Notification) -> dict[str, object]:

@@ -19,7 +19,7 @@ from dnw_desk.clock import HALL_TZ, Clock, system_clock
 from dnw_desk.domain import complainant_search
 from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
 from dnw_desk.domain.deadlines import DeadlineResult
-from dnw_desk.domain.errors import DomainError
+from dnw_desk.domain.errors import DomainError, WorkflowError
 from dnw_desk.domain.event_types import EVENT_SPECS
 from dnw_desk.domain.numbering import format_case_number, new_verification_code
 from dnw_desk.domain.registration import Category, Registration, validate_registration
@@ -61,6 +61,7 @@ class Saved:
 
 
 Step = tuple[EventType, dict[str, Any]]
+SYSTEM_ACTOR = "system:desk"  # who records the steps the desk takes by itself
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,43 @@ class CaseService:
             str(uuid.uuid4()), events[0].case_id, event_type, when, actor.audit_name, payload
         )
         return event, apply_event(before, event)
+
+    def record_automatic(
+        self, steps: Sequence[tuple[str, EventType, dict[str, Any], datetime]]
+    ) -> list[str]:
+        """Steps the desk records by itself (``automatic`` in the event table), each at its own
+        moment — e.g. an alert level crossed while no desk was open — in one transaction, by
+        ``SYSTEM_ACTOR``. A step the workflow refuses now (another desk step came first) is
+        left out. Returns the ids of the cases written."""
+        by_case: dict[str, list[tuple[EventType, dict[str, Any], datetime]]] = {}
+        for case_id, event_type, data, at in steps:
+            if not EVENT_SPECS[event_type].automatic:
+                raise DomainError(_("This step is recorded by the desk itself."))
+            by_case.setdefault(case_id, []).append((event_type, data, at))
+        now = self.clock()
+        written: list[str] = []
+        with self.db.write() as conn:
+            for case_id, planned in by_case.items():
+                events = cases_repo.load_events(conn, case_id)
+                if not events:
+                    continue
+                state = fold(events)
+                new: list[Event] = []
+                for event_type, data, at in planned:
+                    event = Event(
+                        str(uuid.uuid4()), case_id, event_type, min(at, now), SYSTEM_ACTOR, data
+                    )
+                    try:
+                        state = apply_event(state, event)
+                    except WorkflowError:
+                        continue
+                    new.append(event)
+                if not new:
+                    continue
+                self._write_events(conn, new, len(events) + 1, _number_of(events), now)
+                cases_repo.store_state(conn, case_id, state, len(events) + len(new), now, None)
+                written.append(case_id)
+        return written
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -169,9 +169,7 @@ ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
         FieldSpec("comment", N_("Comment"), "multiline", required=False),
     ),
     EventType.CALLBACK_SKIPPED: (FieldSpec("note", N_("Note"), "multiline", required=False),),
-    EventType.RECTIFICATION_REPORTED: (
-        FieldSpec("text", N_("Rectification report"), "multiline"),
-    ),
+    EventType.RECTIFICATION_REPORTED: (FieldSpec("text", N_("Rectification report"), "multiline"),),
     EventType.RATING_APPEALED: (FieldSpec("reason", N_("Grounds of the appeal"), "multiline"),),
     EventType.APPEAL_DECIDED: (_DECISION, _WHY),
     EventType.REDO: (FieldSpec("reason", N_("Reason for the redo"), "multiline"),),
@@ -539,7 +537,10 @@ class HandlingService:
         if self.working_time is None:
             deadline = now + timedelta(days=self.rectification_days)
         else:
-            deadline = self.working_time.closing_times_after(now, self.rectification_days)[-1]
+            # Counted from the next day, as the feedback deadline is (Civil Code art. 201).
+            days = self.rectification_days
+            closings = self.working_time.closing_times_after(now, days + 1)
+            deadline = [c for c in closings if c.date() > now.date()][:days][-1]
         return {"deadline": deadline.isoformat(), "days": self.rectification_days}
 
     def plan(

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, func, insert, or_, select
 
 from dnw_desk.clock import HALL_TZ, Clock, system_clock
+from dnw_desk.domain.accountability import Mark, UnitMark, unit_marks
 from dnw_desk.domain.alerts import AlertLevel
-from dnw_desk.domain.case import PENDING_FEEDBACK, Satisfaction, Status
+from dnw_desk.domain.case import PENDING_FEEDBACK, Event, EventType, Satisfaction, Status
 from dnw_desk.domain.errors import FieldErrors
 from dnw_desk.domain.masking import mask_id_number, mask_person_name, mask_phone
 from dnw_desk.domain.roles import Actor, Permission
@@ -46,6 +47,40 @@ SATISFACTION_SCORE = {
     Satisfaction.VERY_UNSATISFIED: 1,
 }
 UNASSIGNED = ""  # the unit key of cases with no unit (registered, returned)
+# Each timeline mark and the UnitFigures field that counts it.
+MARK_FIELDS: dict[Mark, str] = {
+    Mark.LATE_RETURN: "late_returns",
+    Mark.RETURN_ACCEPTED: "returns_accepted",
+    Mark.RETURN_REJECTED: "returns_rejected",
+    Mark.EXTENSION_REQUESTED: "extensions_requested",
+    Mark.EXTENSION_GRANTED: "extensions_granted",
+    Mark.YELLOW_CARD: "yellow_cards",
+    Mark.RED_CARD: "red_cards",
+    Mark.ESCALATED: "escalations",
+    Mark.BAD_RATING: "bad_ratings",
+    Mark.RECTIFICATION_ON_TIME: "rectifications_on_time",
+    Mark.RECTIFICATION_LATE: "rectifications_late",
+    Mark.ANSWER_REJECTED: "answers_rejected",
+    Mark.CO_UNIT_LATE: "co_unit_late",
+}
+# The event types that can make a mark: a case with none of them in the period has none.
+MARKING_EVENTS = sorted(
+    kind.value
+    for kind in (
+        EventType.UNIT_RETURNED,
+        EventType.RETURN_REVIEWED,
+        EventType.EXTENSION_REQUESTED,
+        EventType.EXTENSION_DECIDED,
+        EventType.EXTENSION_GRANTED,
+        EventType.LEVEL_CROSSED,
+        EventType.ESCALATED,
+        EventType.CALLBACK,
+        EventType.APPEAL_DECIDED,
+        EventType.RECTIFICATION_REPORTED,
+        EventType.ANSWER_REJECTED,
+        EventType.CO_UNIT_OPINION,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -121,8 +156,40 @@ class UnitFigures:
     average_hours: float | None  # working hours from referral to feedback
     returns: int
     callbacks: int
-    satisfied: int  # very satisfied + satisfied
+    satisfied: int  # every level but 差评 (基本满意 included)
     score: float | None  # mean on the five-level scale, 5 = very satisfied
+    # From the timelines (domain.accountability); see ``penalty`` for how they weigh.
+    late_returns: int = 0  # returned after the deadline: also counted in ``overdue``
+    returns_accepted: int = 0
+    returns_rejected: int = 0
+    extensions_requested: int = 0
+    extensions_granted: int = 0
+    yellow_cards: int = 0
+    red_cards: int = 0
+    escalations: int = 0  # 督办
+    bad_ratings: int = 0  # 差评, unless an appeal was upheld
+    rectifications_on_time: int = 0
+    rectifications_late: int = 0
+    answers_rejected: int = 0  # 补办
+    co_unit_parts: int = 0  # opinions given as a co-unit
+    co_unit_late: int = 0  # of those, after the deadline: also counted in ``overdue``
+
+    @property
+    def penalty(self) -> int:
+        """The bulletin's ranking score, worst first: 3 per overdue case (late feedback, still
+        pending past the deadline, returned late, a co-unit's part late) and per 督办, 2 per red
+        card, per return rejected by the window, per 差评 and per rectification late, 1 per
+        yellow card, per other return, per answer sent back (补办) and per extension granted."""
+        other_returns = self.returns - self.returns_rejected
+        return (
+            3 * (self.overdue + self.escalations)
+            + 2
+            * (self.red_cards + self.returns_rejected + self.bad_ratings + self.rectifications_late)
+            + self.yellow_cards
+            + other_returns
+            + self.answers_rejected
+            + self.extensions_granted
+        )
 
     @property
     def on_time_rate(self) -> float | None:
@@ -145,6 +212,7 @@ class UnitBulletin:
         callbacks = sum(u.callbacks for u in scored)
         timed = [u for u in self.units if u.average_hours is not None]
         fed = sum(u.fed_back for u in timed)
+        marks = {name: sum(getattr(u, name) for u in self.units) for name in MARK_FIELDS.values()}
         return UnitFigures(
             _("Total"),
             sum(u.referrals for u in self.units),
@@ -156,6 +224,7 @@ class UnitBulletin:
             sum(u.callbacks for u in self.units),
             sum(u.satisfied for u in self.units),
             sum((u.score or 0) * u.callbacks for u in scored) / callbacks if callbacks else None,
+            **marks,
         )
 
 
@@ -425,6 +494,7 @@ class ReviewService:
                     case_events.c.at < end,
                 )
             ).all()
+            marks = marks_between(conn, start, end)
         per: dict[str, dict[str, Any]] = defaultdict(
             lambda: {"fed": 0, "on_time": 0, "late": 0, "hours": [], "cb": 0, "sat": 0, "score": 0}
         )
@@ -446,28 +516,39 @@ class ReviewService:
             unit = per[callback.lead_unit or UNASSIGNED]
             unit["cb"] += 1
             unit["score"] += SATISFACTION_SCORE[level]
-            if not level.is_unsatisfied and level is not Satisfaction.NEUTRAL:
+            if level.counts_satisfied:
                 unit["sat"] += 1
-        keys = set(referrals) | set(per) | set(late_pending) | set(returned)
+        counted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for mark in marks:
+            counted[mark.unit][MARK_FIELDS.get(mark.mark, "")] += 1
+            if mark.mark is Mark.CO_UNIT_ON_TIME or mark.mark is Mark.CO_UNIT_LATE:
+                counted[mark.unit]["co_unit_parts"] += 1
+        keys = set(referrals) | set(per) | set(late_pending) | set(returned) | set(counted)
         units = []
         for key in keys:
             unit = per[key]
             hours = unit["hours"]
+            own = counted[key]
+            extra = {name: own.get(name, 0) for name in (*MARK_FIELDS.values(), "co_unit_parts")}
             units.append(
                 UnitFigures(
                     key or _("(no unit)"),
                     referrals.get(key, 0),
                     unit["fed"],
                     unit["on_time"],
-                    unit["late"] + late_pending.get(key, 0),
+                    unit["late"]
+                    + late_pending.get(key, 0)
+                    + own.get("late_returns", 0)
+                    + own.get("co_unit_late", 0),
                     sum(hours) / len(hours) if hours else None,
                     returned.get(key, 0),
                     unit["cb"],
                     unit["sat"],
                     unit["score"] / unit["cb"] if unit["cb"] else None,
+                    **extra,
                 )
             )
-        units.sort(key=lambda u: (-u.overdue, -u.returns, -u.referrals, u.unit))
+        units.sort(key=lambda u: (-u.penalty, -u.overdue, -u.returns, -u.referrals, u.unit))
         return UnitBulletin(start.date(), tuple(units), now)
 
 
@@ -515,6 +596,37 @@ def _returns_by_unit(conn: Connection, start: datetime, end: datetime) -> dict[s
         )
         .group_by(_event_unit()),
     )
+
+
+def marks_between(conn: Connection, start: datetime, end: datetime) -> list[UnitMark]:
+    """The accountability marks made in [start, end), from the timelines of the cases that
+    had a marking step then (folded whole: a mark depends on what came before)."""
+    ids = list(
+        conn.execute(
+            select(case_events.c.case_id)
+            .where(
+                case_events.c.type.in_(MARKING_EVENTS),
+                case_events.c.at >= start,
+                case_events.c.at < end,
+            )
+            .distinct()
+        ).scalars()
+    )
+    marks: list[UnitMark] = []
+    for offset in range(0, len(ids), 500):
+        timelines: dict[str, list[Event]] = defaultdict(list)
+        query = (
+            select(case_events)
+            .where(case_events.c.case_id.in_(ids[offset : offset + 500]))
+            .order_by(case_events.c.case_id, case_events.c.seq)
+        )
+        for row in conn.execute(query):
+            timelines[row.case_id].append(
+                Event(row.id, row.case_id, EventType(row.type), row.at, row.actor, row.data)
+            )
+        for events in timelines.values():
+            marks.extend(m for m in unit_marks(events) if start <= m.at < end)
+    return marks
 
 
 def _latest_note(conn: Connection, day: date) -> HandoverNote | None:

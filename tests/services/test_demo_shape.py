@@ -71,6 +71,7 @@ def real(tmp_path_factory: pytest.TempPathFactory, demo):  # type: ignore[no-unt
         advice=refusal["advice"],
         units=settings.units,
     ).case.id
+
     def registered(consent: bool) -> str:
         data = closed_events[0].data
         data = {**data, "complainant": {**data["complainant"], "consent_callback": consent}}
