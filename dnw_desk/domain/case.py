@@ -292,6 +292,16 @@ def apply_event(state: CaseState | None, event: Event) -> CaseState:
     return handler(state, event)
 
 
+def apply_new_event(state: CaseState | None, event: Event) -> CaseState:
+    """``apply_event`` for a step being recorded now, with the rules that came after the first
+    release: they bind new steps, while a timeline recorded before them still folds."""
+    if event.type is EventType.CALLBACK and state is not None and not state.callback_consent:
+        raise _refuse(
+            event, state, _("the complainant did not agree to be called back; record that instead")
+        )
+    return apply_event(state, event)
+
+
 def _registered(event: Event) -> CaseState:
     complainant = event.data.get("complainant")
     matter = event.data.get("matter")
@@ -516,10 +526,6 @@ def _callback(state: CaseState, event: Event) -> CaseState:
     )
     if state.status is not Status.FED_BACK and not again:
         raise _refuse(event, state, _("a callback follows the feedback to both parties"))
-    if not state.callback_consent:
-        raise _refuse(
-            event, state, _("the complainant did not agree to be called back; record that instead")
-        )
     try:
         satisfaction = Satisfaction(str(event.data.get("satisfaction")))
     except ValueError:

@@ -11,6 +11,7 @@ instead of held in memory. An extension or a redo moves the deadline and starts 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,6 +55,7 @@ class Notification:
     unit: str | None
     service_item: str
     reminder: bool = False  # a snoozed notification coming back
+    task: str = ""  # a window task (CaseState.window_tasks) rather than a level crossing
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ class AlertService:
                     .values(snoozed_until=None),
                     [_key(n) for n in found],
                 )
+            found.extend(_new_window_tasks(conn, now))
             found.extend(_due_snoozes(conn, now))
         changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
         return AlertTick(now, tuple(found), changed)
@@ -228,6 +231,67 @@ def _pending_select() -> Select[Any]:
         cases.c.deadline.is_not(None),
         cases.c.referred_at.is_not(None),
     )
+
+
+TASK_LEVEL = AlertLevel.WARNING  # the banner's colour for a case waiting on the window
+
+
+def _task_cycle(row: Any) -> str:
+    # One notification per task: a new return, a new deadline make a new one.
+    deadline = to_utc_text(row.deadline) if row.deadline is not None else ""
+    key = f"{row.window_task}:{row.returns}:{deadline}".encode()
+    return "task:" + hashlib.sha256(key).hexdigest()[:27]  # the column holds 32 characters
+
+
+def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
+    """Cases that wait on the window (a return to review, an extension to decide, a new
+    deadline to tell, …) and were not notified yet: one notification each."""
+    rows = conn.execute(
+        select(
+            cases.c.id,
+            cases.c.number,
+            cases.c.window_task,
+            cases.c.returns,
+            cases.c.deadline,
+            cases.c.lead_unit,
+            cases.c.service_item,
+        ).where(cases.c.window_task.is_not(None))
+    ).all()
+    if not rows:
+        return []
+    done = {
+        (case_id, cycle)
+        for case_id, cycle in conn.execute(
+            select(alert_notifications.c.case_id, alert_notifications.c.cycle).where(
+                alert_notifications.c.case_id.in_([row.id for row in rows]),
+                alert_notifications.c.cycle.like("task:%"),
+            )
+        )
+    }
+    found = [
+        Notification(
+            row.id,
+            row.number,
+            TASK_LEVEL,
+            AlertLevel.NONE,
+            row.deadline or now,
+            _task_cycle(row),
+            row.lead_unit,
+            row.service_item,
+            task=str(row.window_task),
+        )
+        for row in rows
+        if (row.id, _task_cycle(row)) not in done
+    ]
+    if found:
+        conn.execute(
+            insert(alert_notifications),
+            [
+                {"case_id": n.case_id, "cycle": n.cycle, "level": int(n.level), "notified_at": now}
+                for n in found
+            ],
+        )
+    return found
 
 
 def _notified_levels(conn: Connection) -> dict[tuple[str, str], int]:

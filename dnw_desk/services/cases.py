@@ -17,7 +17,14 @@ from sqlalchemy import Connection
 
 from dnw_desk.clock import HALL_TZ, Clock, system_clock
 from dnw_desk.domain import complainant_search
-from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
+from dnw_desk.domain.case import (
+    CaseState,
+    Event,
+    EventType,
+    apply_event,
+    apply_new_event,
+    fold,
+)
 from dnw_desk.domain.deadlines import DeadlineResult
 from dnw_desk.domain.errors import DomainError, WorkflowError
 from dnw_desk.domain.event_types import EVENT_SPECS
@@ -330,7 +337,7 @@ class CaseService:
         event = Event(
             str(uuid.uuid4()), events[0].case_id, event_type, when, actor.audit_name, payload
         )
-        return event, apply_event(before, event)
+        return event, apply_new_event(before, event)
 
     def record_automatic(
         self, steps: Sequence[tuple[str, EventType, dict[str, Any], datetime]]

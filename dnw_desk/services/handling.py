@@ -24,7 +24,7 @@ from dnw_desk.domain.case import (
     Event,
     EventType,
     Satisfaction,
-    apply_event,
+    apply_new_event,
     fold,
 )
 from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
@@ -403,7 +403,7 @@ def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, b
                 "probe", "probe", event_type, probe_at, "probe", _probe_data(event_type, state)
             )
             try:
-                apply_event(state, probe)
+                apply_new_event(state, probe)
             except WorkflowError:
                 allowed = False
         result[event_type] = allowed

@@ -11,7 +11,15 @@ import pytest
 
 from dnw_desk.clock import HALL_TZ, FakeClock
 from dnw_desk.domain.accountability import Mark, unit_marks
-from dnw_desk.domain.case import Event, EventType, Satisfaction, Status, deadline_problem, fold
+from dnw_desk.domain.case import (
+    Event,
+    EventType,
+    Satisfaction,
+    Status,
+    apply_new_event,
+    deadline_problem,
+    fold,
+)
 from dnw_desk.domain.errors import WorkflowError
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -172,8 +180,11 @@ def test_neutral_counts_as_satisfied_and_only_the_two_lowest_are_bad() -> None:
 
 def test_a_callback_without_consent_is_refused_and_recorded_as_no_callback() -> None:
     tl = Timeline(consent=False).refer().fed_back()
+    callback = _ev(tl, EventType.CALLBACK, satisfaction="satisfied")
     with pytest.raises(WorkflowError, match="did not agree"):
-        fold([*tl.events, _ev(tl, EventType.CALLBACK, satisfaction="satisfied")])
+        apply_new_event(tl.state, callback)
+    # A callback recorded before the rule existed still folds (history is never refused).
+    assert fold([*tl.events, callback]).satisfaction is Satisfaction.SATISFIED
     tl.add(EventType.CALLBACK_SKIPPED, 10, reason="no_consent")
     assert tl.state.callback_skipped
     tl.add(EventType.CLOSED, 1)

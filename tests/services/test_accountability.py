@@ -178,3 +178,24 @@ def test_a_return_after_the_deadline_shows_in_the_bulletin_as_overdue(data_dir: 
     # The late return counts overdue, and the rejected case is back with the unit, still late.
     assert unit.overdue >= 1
     desk.close()
+
+
+def test_cases_waiting_on_the_window_have_their_own_queue_and_raise_the_banner(
+    data_dir: Path,
+) -> None:
+    from dnw_desk.services.queue import QueueQuery, QueueService, QueueView
+
+    desk, clock = desk_at(data_dir, datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
+    handling = handling_for(desk)
+    returned = register(desk).case.id
+    register(desk)  # with its unit: nothing for the window to do
+    handling.perform(returned, EventType.UNIT_RETURNED, CLERK, {"reason": "非本单位"})
+    queue = QueueService(desk.db)
+    page = queue.page(QueueQuery(view=QueueView.WINDOW), clock().date(), 0, 50)
+    assert [row.id for row in page.rows] == [returned]
+    tick = alerts_for(desk).refresh()
+    assert [(n.case_id, n.task) for n in tick.notifications] == [(returned, "return_review")]
+    assert alerts_for(desk).refresh().notifications == ()  # once
+    handling.perform(returned, EventType.RETURN_REVIEWED, CLERK, {"decision": "accepted"})
+    assert queue.page(QueueQuery(view=QueueView.WINDOW), clock().date(), 0, 50).rows == ()
+    desk.close()
