@@ -606,7 +606,8 @@ def _redo(state: CaseState, event: Event) -> CaseState:
     ):
         raise _refuse(event, state, _("only an unsatisfied callback reopens the case"))
     deadline, provisional = _deadline_of(event)
-    # 重办: the same unit starts again with a new clock; earlier feedback no longer counts.
+    # 重办: the same unit starts again with a new clock; earlier feedback no longer counts. The
+    # redo takes the place of the bad rating's rectification (its new feedback and callback).
     return replace(
         state,
         status=Status.REFERRED,
@@ -621,6 +622,10 @@ def _redo(state: CaseState, event: Event) -> CaseState:
         redo_count=state.redo_count + 1,
         cards=frozenset(),
         co_opinions=(),
+        rectification_unit=None,
+        rectification_deadline=None,
+        rectification_reported_at=None,
+        appeal_pending=False,
     )
 
 

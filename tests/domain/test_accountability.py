@@ -274,3 +274,11 @@ def test_an_inadequate_answer_goes_back_and_the_clock_keeps_running() -> None:
     assert state.status is Status.ACCEPTED and state.opinion_at is None
     assert state.deadline == DEADLINE and state.clock_started_at == T0 + timedelta(minutes=1)
     assert tl.marks() == [(POLICE, Mark.ANSWER_REJECTED)]
+
+
+def test_a_redo_takes_the_place_of_the_rectification() -> None:
+    tl = Timeline().refer().fed_back()
+    tl.add(EventType.CALLBACK, 60, satisfaction="unsatisfied")
+    tl.add(EventType.RECTIFICATION_OPENED, 0, deadline=(tl.clock() + timedelta(days=7)).isoformat())
+    tl.add(EventType.REDO, 10, deadline=(tl.clock() + timedelta(days=1)).isoformat())
+    assert tl.state.status is Status.REFERRED and not tl.state.rectification_open

@@ -39,8 +39,8 @@ DEBOUNCE_MS = 200  # typing in the search box re-queries after this pause
 VIEWS = (
     (QueueView.OPEN, N_("Open cases")),
     (QueueView.TODAY, N_("Today's cases")),
-    (QueueView.WINDOW, N_("Waiting on the window")),
     (QueueView.ALL, N_("All cases")),
+    (QueueView.WINDOW, N_("Waiting on the window")),
 )
 
 
