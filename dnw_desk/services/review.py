@@ -24,7 +24,7 @@ from dnw_desk.domain.errors import FieldErrors
 from dnw_desk.domain.masking import mask_id_number, mask_person_name, mask_phone
 from dnw_desk.domain.roles import Actor, Permission
 from dnw_desk.domain.working_time import WorkingTime
-from dnw_desk.i18n import _
+from dnw_desk.i18n import N_, _
 from dnw_desk.services.cases import day_range, require
 from dnw_desk.services.people import actor_label
 from dnw_desk.services.reference_data import CategoryNames, category_names
@@ -62,6 +62,22 @@ MARK_FIELDS: dict[Mark, str] = {
     Mark.RECTIFICATION_LATE: "rectifications_late",
     Mark.ANSWER_REJECTED: "answers_rejected",
     Mark.CO_UNIT_LATE: "co_unit_late",
+}
+# How each counted mark is titled in reports (msgids), in report order.
+MARK_LABELS: dict[str, str] = {
+    "late_returns": N_("Late returns"),
+    "returns_accepted": N_("Returns accepted"),
+    "returns_rejected": N_("Returns rejected"),
+    "extensions_requested": N_("Extensions requested"),
+    "extensions_granted": N_("Extensions granted"),
+    "yellow_cards": N_("Yellow cards"),
+    "red_cards": N_("Red cards"),
+    "escalations": N_("Escalations (督办)"),
+    "bad_ratings": N_("Bad ratings (差评)"),
+    "rectifications_on_time": N_("Rectifications on time"),
+    "rectifications_late": N_("Rectifications late"),
+    "answers_rejected": N_("Answers sent back (补办)"),
+    "co_unit_late": N_("Co-unit parts late"),
 }
 # The event types that can make a mark: a case with none of them in the period has none.
 MARKING_EVENTS = sorted(
@@ -124,6 +140,8 @@ class DayReview:
     by_unit: tuple[Breakdown, ...]
     handover: HandoverNote | None
     generated_at: datetime
+    # The day's accountability marks (domain.accountability), by UnitFigures field name.
+    marks: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -297,6 +315,7 @@ class ReviewService:
                 .group_by(_event_unit()),
             )
             returned = _returns_by_unit(conn, start, end)
+            day_marks = marks_between(conn, start, end)
             pending = conn.execute(
                 select(
                     cases.c.category,
@@ -360,7 +379,11 @@ class ReviewService:
                 key=lambda b: (-b.overdue, -b.pending, -b.registered, b.label),
             )
         )
-        return DayReview(figures, by_category, by_unit, note, now)
+        marks = dict.fromkeys(MARK_FIELDS.values(), 0)
+        for mark in day_marks:
+            if mark.mark in MARK_FIELDS:
+                marks[MARK_FIELDS[mark.mark]] += 1
+        return DayReview(figures, by_category, by_unit, note, now, marks)
 
     # --- handover note -----------------------------------------------------------------------
 
