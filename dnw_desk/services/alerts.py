@@ -334,6 +334,8 @@ def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
             cases.c.deadline,
             cases.c.lead_unit,
             cases.c.service_item,
+            cases.c.window_task,
+            cases.c.returns,
         )
         .join(cases, cases.c.id == alert_notifications.c.case_id)
         .where(
@@ -347,7 +349,13 @@ def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
     for row in conn.execute(query):
         keys.append({"k_case": row.case_id, "k_cycle": row.cycle, "k_level": row.level})
         current = parse_level(row.current)
-        same_cycle = row.deadline is not None and to_utc_text(row.deadline) == row.cycle
+        task = ""
+        if row.cycle.startswith("task:"):
+            # A window task reminds again while it is still the same task, not yet done.
+            same_cycle = row.window_task is not None and _task_cycle(row) == row.cycle
+            current, task = TASK_LEVEL, str(row.window_task)
+        else:
+            same_cycle = row.deadline is not None and to_utc_text(row.deadline) == row.cycle
         if same_cycle and current >= row.level:
             due.append(
                 Notification(
@@ -355,11 +363,12 @@ def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
                     row.number,
                     current,
                     AlertLevel(row.level),
-                    row.deadline,
+                    row.deadline or now,
                     row.cycle,
                     row.lead_unit,
                     row.service_item,
                     reminder=True,
+                    task=task,
                 )
             )
     if keys:

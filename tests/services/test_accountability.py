@@ -199,3 +199,29 @@ def test_cases_waiting_on_the_window_have_their_own_queue_and_raise_the_banner(
     handling.perform(returned, EventType.RETURN_REVIEWED, CLERK, {"decision": "accepted"})
     assert queue.page(QueueQuery(view=QueueView.WINDOW), clock().date(), 0, 50).rows == ()
     desk.close()
+
+
+def test_the_desk_reminds_to_tell_the_new_deadline_until_it_is_recorded(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir, datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
+    case_id = register(desk).case.id
+    later = "2026-11-27T17:30:00+08:00"
+    handling_for(desk).perform(
+        case_id, EventType.EXTENSION_GRANTED, SHIFT_LEAD, {"deadline": later, "reason": "需核查"}
+    )
+    alerts = alerts_for(desk)
+    [told] = alerts.refresh().notifications
+    assert told.task == "tell_new_deadline"
+    alerts.snooze([told])
+    clock.advance(minutes=20)
+    [again] = alerts.refresh().notifications
+    assert again.task == "tell_new_deadline" and again.reminder
+    handling_for(desk).perform(
+        case_id,
+        EventType.NEW_DEADLINE_INFORMED,
+        CLERK,
+        {"channel": "sms", "at": clock().isoformat(), "by": "王五"},
+    )
+    alerts.snooze([again])
+    clock.advance(minutes=20)
+    assert alerts.refresh().notifications == ()  # recorded: no more reminders
+    desk.close()
