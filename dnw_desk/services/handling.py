@@ -31,6 +31,7 @@ from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
 from dnw_desk.domain.event_types import EVENT_SPECS, FORM_EVENTS, ON_BEHALF_EVENTS
 from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
 from dnw_desk.domain.phone import display_phone
+from dnw_desk.domain.registration import split_units
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
@@ -111,6 +112,7 @@ _WHY = FieldSpec("reason", N_("Reason (required to reject)"), "multiline", requi
 ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
     EventType.REFERRED: (
         FieldSpec("unit", N_("Responsible unit"), "unit"),
+        FieldSpec("co_units", N_("Co-units (separated by commas; optional)"), required=False),
         FieldSpec("note", N_("Note"), "multiline", required=False),
     ),
     EventType.UNIT_ACCEPTED: (FieldSpec("by", N_("Accepted by (unit staff)")),),
@@ -356,6 +358,14 @@ def validate_action(
             errors["deadline"] = problem
         data["deadline"] = deadline.isoformat()
         data["deadline_provisional"] = False
+    if event_type is EventType.REFERRED and "co_units" in data:
+        co_units = [u for u in split_units(str(data["co_units"])) if u != data.get("unit")]
+        unknown = [u for u in co_units if units and u not in units]
+        if unknown:
+            errors["co_units"] = _("“{unit}” is not in the hall's unit list.").format(
+                unit=unknown[0]
+            )
+        data["co_units"] = co_units
     if event_type is EventType.CO_UNIT_OPINION and data.get("unit") not in state.co_units:
         errors["unit"] = _("Choose one of the case's co-units ({units}).").format(
             units="、".join(state.co_units) or "—"

@@ -225,3 +225,32 @@ def test_the_desk_reminds_to_tell_the_new_deadline_until_it_is_recorded(data_dir
     clock.advance(minutes=20)
     assert alerts.refresh().notifications == ()  # recorded: no more reminders
     desk.close()
+
+
+def test_a_referral_names_co_units_whose_part_counts_for_each(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir, datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
+    handling = handling_for(desk)
+    case_id = register(desk).case.id
+    handling.perform(case_id, EventType.UNIT_RETURNED, CLERK, {"reason": "需多部门"})
+    handling.perform(case_id, EventType.RETURN_REVIEWED, CLERK, {"decision": "accepted"})
+    with pytest.raises(FieldErrors) as wrong:
+        handling.perform(
+            case_id, EventType.REFERRED, CLERK, {"unit": UNIT, "co_units": "省教育厅、不存在厅"}
+        )
+    assert "不存在厅" in wrong.value.errors["co_units"]
+    handling.perform(
+        case_id, EventType.REFERRED, CLERK, {"unit": UNIT, "co_units": "省教育厅、省民政厅"}
+    )
+    assert handling.view(case_id).state.co_units == ("省教育厅", "省民政厅")
+    clock.advance(hours=1)
+    handling.perform(
+        case_id, EventType.CO_UNIT_OPINION, CLERK, {"unit": "省教育厅", "text": "协办意见"}
+    )
+    clock.now = datetime(2026, 11, 26, 10, 0, tzinfo=HALL_TZ)  # after the deadline
+    handling.perform(
+        case_id, EventType.CO_UNIT_OPINION, CLERK, {"unit": "省民政厅", "text": "协办意见"}
+    )
+    bulletin = {u.unit: u for u in review_for(desk).unit_bulletin(date(2026, 11, 1)).units}
+    assert bulletin["省教育厅"].co_unit_parts == 1 and bulletin["省教育厅"].co_unit_late == 0
+    assert bulletin["省民政厅"].co_unit_late == 1 and bulletin["省民政厅"].overdue == 1
+    desk.close()

@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from dnw_desk.domain.registration import split_units as split_units  # the intake form's
 from dnw_desk.i18n import _
 from dnw_desk.ui.widgets import error_label, mark_invalid, show_error, vbox
 
@@ -44,10 +45,6 @@ def parse_date_list(text: str) -> tuple[date, ...]:
             if day is not None:
                 days.append(day)
     return tuple(days)
-
-
-def split_units(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in re.split(r"[,，、;；\n]+", text) if part.strip())
 
 
 class FieldRow:
