@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from dnw_desk.domain.case import CaseState, Decision, Event, EventType, Satisfaction, apply_event
+from dnw_desk.domain.case import (
+    RECTIFICATION_TRACK,
+    CaseState,
+    Decision,
+    Event,
+    EventType,
+    Satisfaction,
+    apply_event,
+)
 
 
 class Mark(StrEnum):
@@ -82,6 +90,11 @@ def unit_marks(events: Iterable[Event]) -> list[UnitMark]:
             add(before.lead_unit, Mark.EXTENSION_GRANTED)
         elif kind is EventType.LEVEL_CROSSED:
             card = _CARDS.get(str(event.data.get("level")))
+            if event.data.get("track") == RECTIFICATION_TRACK:
+                # A card on the rectification's own ladder is the rectification unit's.
+                if card is not None:
+                    add(before.rectification_unit, card)
+                continue
             if card is Mark.ESCALATED and before.escalated:
                 card = None  # escalated by hand already on this clock
             if card is not None:

@@ -164,6 +164,7 @@ class CaseState:
     deadline_untold: bool = False  # extended, and the complainant not yet told
     callback_skipped: bool = False
     rectification_unit: str | None = None
+    rectification_opened_at: datetime | None = None
     rectification_deadline: datetime | None = None
     rectification_reported_at: datetime | None = None
     rectification_called_back: bool = False
@@ -171,6 +172,7 @@ class CaseState:
     rating_voided: bool = False  # an appeal was upheld: the bad rating does not count
     answer_rejections: int = 0
     cards: frozenset[str] = frozenset()  # alert levels recorded on the current clock
+    # (a rectification's own ladder as "rectification:<level>", on its own deadline)
 
     @property
     def fed_back_at(self) -> datetime | None:
@@ -200,6 +202,11 @@ class CaseState:
     def rectification_open(self) -> bool:
         """A 差评's rectification not yet ended by its report and a new callback."""
         return self.rectification_unit is not None and not self.rectification_called_back
+
+    @property
+    def rectification_running(self) -> bool:
+        """A rectification whose report is still due: its own alert ladder runs."""
+        return self.rectification_open and self.rectification_reported_at is None
 
     @property
     def return_to_review(self) -> bool:
@@ -508,10 +515,21 @@ def _escalated(state: CaseState, event: Event) -> CaseState:
     return replace(state, escalated=True)
 
 
+RECTIFICATION_TRACK = "rectification"
+
+
 def _level_crossed(state: CaseState, event: Event) -> CaseState:
     level = _text(event, "level")
     if level not in CARD_LEVELS:
         raise _refuse(event, state, _("the alert level is missing or unknown"))
+    if _text(event, "track") == RECTIFICATION_TRACK:
+        # The rectification's own ladder, on its own deadline.
+        if not state.rectification_running:
+            raise _refuse(event, state, _("there is no rectification waiting for its report"))
+        key = f"{RECTIFICATION_TRACK}:{level}"
+        if key in state.cards:
+            raise _refuse(event, state, _("this alert level is already recorded"))
+        return replace(state, cards=state.cards | {key})
     if state.status not in PENDING_FEEDBACK:
         raise _refuse(event, state, _("alert levels are recorded while feedback is pending"))
     if level in state.cards:
@@ -564,6 +582,8 @@ def _rectification_opened(state: CaseState, event: Event) -> CaseState:
     return replace(
         state,
         rectification_unit=unit,
+        rectification_opened_at=event.at,
+        cards=frozenset(c for c in state.cards if not c.startswith(RECTIFICATION_TRACK)),
         rectification_deadline=deadline,
         rectification_reported_at=None,
         rectification_called_back=False,

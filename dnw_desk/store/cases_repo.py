@@ -333,6 +333,10 @@ def state_values(state: CaseState, event_count: int, now: datetime) -> dict[str,
         "escalated": state.escalated,
         "returns": len(state.returns),
         "window_task": state.window_tasks[0] if state.window_tasks else None,
+        "rectification_from": state.rectification_opened_at
+        if state.rectification_running
+        else None,
+        "rectification_due": state.rectification_deadline if state.rectification_running else None,
         "fed_back_at": state.fed_back_at,
         "on_time": state.on_time,
         "closed_at": state.closed_at,

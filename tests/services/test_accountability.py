@@ -254,3 +254,37 @@ def test_a_referral_names_co_units_whose_part_counts_for_each(data_dir: Path) ->
     assert bulletin["省教育厅"].co_unit_parts == 1 and bulletin["省教育厅"].co_unit_late == 0
     assert bulletin["省民政厅"].co_unit_late == 1 and bulletin["省民政厅"].overdue == 1
     desk.close()
+
+
+def test_a_rectification_has_its_own_alert_ladder(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir, datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
+    case_id = register(desk).case.id
+    _fed_back(desk, clock, case_id)
+    clock.advance(minutes=10)
+    handling_for(desk).perform(
+        case_id,
+        EventType.CALLBACK,
+        CLERK,
+        {"at": clock().isoformat(), "channel": "phone", "satisfaction": "very_unsatisfied"},
+    )
+    # Due Tuesday 1 December 17:30; on Thursday 3 December it is two working days overdue.
+    clock.now = datetime(2026, 12, 3, 9, 30, tzinfo=HALL_TZ)
+    alerts_for(desk).refresh()
+    alerts_for(desk).refresh()
+    cards = [e for e in desk.cases.events(case_id) if e.type is EventType.LEVEL_CROSSED]
+    rectification = [e for e in cards if e.data.get("track") == "rectification"]
+    assert [e.data["level"] for e in rectification] == [
+        "reminder",
+        "warning",
+        "overdue",
+        "escalated",
+    ]
+    assert rectification[2].at == datetime(2026, 12, 1, 17, 30, tzinfo=HALL_TZ)
+    clock.advance(minutes=5)
+    handling_for(desk).perform(case_id, EventType.RECTIFICATION_REPORTED, CLERK, {"text": "已整改"})
+    alerts_for(desk).refresh()
+    assert [e.type for e in desk.cases.events(case_id)].count(EventType.LEVEL_CROSSED) == len(cards)
+    bulletin = review_for(desk).unit_bulletin(date(2026, 12, 1))
+    [unit] = [u for u in bulletin.units if u.unit == UNIT]
+    assert (unit.red_cards, unit.escalations, unit.rectifications_late) == (1, 1, 1)
+    desk.close()

@@ -1,11 +1,13 @@
-"""what a case waits for from the window (a return to review, an extension to decide, …)
+"""what a case waits for from the window (a return to review, an extension to decide, …) and
+a running rectification's start and deadline
 
 Revision ID: 0009
 Revises: 0008
 
-A cached column of the fold (``CaseState.window_tasks``, the first of them), filled for the
-open cases already stored by folding their timelines: a return recorded before return review
-existed is now a return to review.
+Cached columns of the fold (``CaseState.window_tasks``, the first of them; the rectification
+columns stay empty: no rectification existed before), filled for the open cases already stored
+by folding their timelines: a return recorded before return review existed is now a return to
+review.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ def upgrade() -> None:
 
     with op.batch_alter_table("cases") as batch:
         batch.add_column(sa.Column("window_task", sa.String(length=24), nullable=True))
+        batch.add_column(sa.Column("rectification_from", sa.String(length=32), nullable=True))
+        batch.add_column(sa.Column("rectification_due", sa.String(length=32), nullable=True))
     conn = op.get_bind()
     open_ids = list(
         conn.execute(sa.select(cases.c.id).where(cases.c.status.not_in(FINISHED))).scalars()
@@ -58,4 +62,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("cases") as batch:
+        batch.drop_column("rectification_due")
+        batch.drop_column("rectification_from")
         batch.drop_column("window_task")
