@@ -9,6 +9,7 @@ saying why, and the service refuses them anyway. A masked field is shown in full
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -152,6 +153,8 @@ class CaseDetailDialog(QDialog):
             line.setFixedHeight(line.fontMetrics().height() + 4)
         self.reprint_button = button(_("Reprint the receipt"), self.on_reprint_clicked)
         self.reprint_button.setObjectName("detailReprint")
+        self.notice_button = button(_("Supervision notice (PDF)"), self.on_notice_clicked)
+        self.notice_button.setObjectName("detailSupervisionNotice")
         close = button(_("Close"), self.accept)
         self.details = QFormLayout()
         self.details.setObjectName("caseDetails")
@@ -175,7 +178,7 @@ class CaseDetailDialog(QDialog):
                 grid,
                 self.message,
                 self.notice,
-                hbox(self.reprint_button, None, close),
+                hbox(self.reprint_button, self.notice_button, None, close),
                 margin=12,
             )
         )
@@ -229,6 +232,12 @@ class CaseDetailDialog(QDialog):
             actor is not None
             and self.ui.printing is not None
             and Status(view.status) is not Status.NOT_ACCEPTED
+        )
+        self.notice_button.setEnabled(
+            actor is not None and may(actor.role, Permission.HANDLE) and view.state.escalated
+        )
+        self.notice_button.setToolTip(
+            "" if view.state.escalated else _("Only an escalated case (督办) has a notice.")
         )
         possible = possible_actions(view.state, actor)
         for event_type, action in self.action_buttons.items():
@@ -374,6 +383,33 @@ class CaseDetailDialog(QDialog):
             return
         self.ui.printing.print_receipt(self.ui.desk.settings, case, copy)
         self._notice(_("Reprint sent to the printer (copy {copy}).").format(copy=copy))
+
+    # --- supervision notice (督办单) -----------------------------------------------------------
+
+    def supervision_path(self, number: str) -> Path:
+        """Where the notice is written: the folder of the last export, else Documents."""
+        from dnw_desk.ui.review.page import export_folder
+
+        return export_folder(self.ui.local.export_dir) / f"督办单-{number}.pdf"
+
+    @Slot()
+    def on_notice_clicked(self) -> None:
+        actor = self.ui.actor
+        if self.view is None or actor is None:
+            return
+        from dnw_desk.reports import jobs
+
+        desk, number = self.ui.desk, self.view.number
+        path = self.supervision_path(number)
+
+        def write() -> Path:
+            jobs.supervision_pdf(desk, number, path, actor=actor)
+            return path
+
+        self.ui.tasks.run(write, self._notice_written, self._refused, lane="file")
+
+    def _notice_written(self, path: Path) -> None:
+        self._notice(_("Supervision notice saved to {path}").format(path=path))
 
     # --- unmasking -----------------------------------------------------------------------------
 

@@ -329,3 +329,20 @@ def test_a_message_does_not_move_the_buttons(qtbot, opened) -> None:  # type: ig
     dialog._notice("已保存。")
     qtbot.wait(10)
     assert button.mapTo(dialog, button.rect().topLeft()) == before
+
+
+def test_an_escalated_case_saves_its_supervision_notice(
+    qtbot, opened, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    ui, _clock, open_as = opened
+    ui.local = replace(ui.local, export_dir=str(tmp_path))
+    dialog = open_as(CLERK)
+    assert not dialog.notice_button.isEnabled()  # not escalated yet
+    click_step(qtbot, dialog, monkeypatch, EventType.ESCALATED, {"to": "效能办", "note": "催办"})
+    assert dialog.notice_button.isEnabled()
+    qtbot.mouseClick(dialog.notice_button, Qt.MouseButton.LeftButton)
+    written = list(tmp_path.glob("督办单-*.pdf"))
+    assert len(written) == 1 and written[0].stat().st_size > 0
+    qtbot.waitUntil(lambda: str(written[0]) in dialog.notice.text(), timeout=2000)
