@@ -5,12 +5,16 @@ with 403 and a reason what a unit may not send."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import EventType, Status
+from dnw_desk.server.tables import case_events as server_events
+from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import handling_for
 from dnw_desk.services.review import review_for
@@ -67,6 +71,19 @@ def test_a_late_return_through_the_feedback_api_counts_overdue_for_the_unit(
         )
         assert far.status_code == 403 and "120 days" in far.json()["detail"]
 
+        # The desk opens on Thursday morning: the cards earned since are recorded and pushed.
+        desk.clock.now = datetime(2026, 11, 26, 9, 30, tzinfo=HALL_TZ)  # type: ignore[attr-defined]
+        alerts_for(desk).refresh()
+        assert client.sync_once().status.conflicts == 0
+        with live_server.db.read() as conn:
+            levels = [
+                data.get("level")
+                for data in conn.execute(
+                    select(server_events.c.data).where(server_events.c.type == "level_crossed")
+                ).scalars()
+            ]
+        assert levels == ["reminder", "warning", "overdue"]
+
         returned = _post(
             live_server, server_tokens, feedback(number, "unit_returned", at=AFTER_DEADLINE)
         )
@@ -85,11 +102,12 @@ def test_a_late_return_through_the_feedback_api_counts_overdue_for_the_unit(
         [unit] = [u for u in bulletin.units if u.unit == UNIT]
         assert unit.returns == 1 and unit.late_returns == 1
         assert unit.overdue == 1
+        assert (unit.yellow_cards, unit.red_cards) == (1, 1)
         assert bulletin.units[0].unit == UNIT  # ranked worst
 
         # The window rejects the return: back to the unit with its original deadline, and the
         # decision syncs to the server.
-        desk.clock.now = desk.clock.now.replace(day=26, hour=11)  # type: ignore[attr-defined]
+        desk.clock.now = datetime(2026, 11, 26, 11, 0, tzinfo=HALL_TZ)  # type: ignore[attr-defined]
         handling_for(desk).perform(
             saved.case.id,
             EventType.RETURN_REVIEWED,
