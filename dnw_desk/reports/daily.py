@@ -26,8 +26,9 @@ from dnw_desk.reports.pdf_common import (
     table,
 )
 from dnw_desk.reports.progress import atomic_output
+from dnw_desk.services.bulletin import MARK_LABELS
 from dnw_desk.services.reference_data import category_tag
-from dnw_desk.services.review import MARK_LABELS, DayReview, LedgerRow
+from dnw_desk.services.review import DayReview, LedgerRow
 
 # Ledger columns on paper (indexes into LEDGER_COLUMNS) and their widths in mm (landscape A4);
 # None: the phone column, sized to its longest value, and the two wrapping text columns that
