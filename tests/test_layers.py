@@ -42,7 +42,8 @@ def test_core_packages_do_not_load_qt(extra: list[str]) -> None:
 def test_domain_does_not_load_sqlalchemy() -> None:
     code = (
         "import sys, dnw_desk.domain.case, dnw_desk.domain.registration, "
-        "dnw_desk.domain.deadlines, dnw_desk.domain.alerts, dnw_desk.domain.validation\n"
+        "dnw_desk.domain.deadlines, dnw_desk.domain.alerts, dnw_desk.domain.validation, "
+        "dnw_desk.domain.accountability, dnw_desk.domain.event_types\n"
         "print(sorted(m for m in sys.modules if m.startswith('sqlalchemy')))\n"
     )
     result = subprocess.run(

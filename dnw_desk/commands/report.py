@@ -1,4 +1,5 @@
-"""``dnw-desk report``: the day ledger PDF and the monthly per-unit bulletin."""
+"""``dnw-desk report``: the day ledger PDF, the monthly per-unit bulletin and the supervision
+notice (督办单) of an escalated case."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ def register(subparsers: Any) -> None:
     units = commands.add_parser("units", help=_("the monthly per-unit bulletin"))
     units.add_argument("--month", type=parse_month, required=True, help=_("YYYY-MM"))
     units.add_argument("--out", type=Path, required=True, help=_("a .pdf or .xlsx file"))
+    notice = commands.add_parser(
+        "supervision", help=_("the supervision notice (督办单) of an escalated case")
+    )
+    notice.add_argument("--case", required=True, help=_("the case number"))
+    notice.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
 
 
 def parse_day(text: str) -> date:
@@ -58,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
     from dnw_desk.services.desk import open_desk
     from dnw_desk.store.database import StoreError
 
-    if args.report_command not in ("daily", "units"):
-        print(_("Choose a report: daily or units."), file=sys.stderr)
+    if args.report_command not in ("daily", "units", "supervision"):
+        print(_("Choose a report: daily, units or supervision."), file=sys.stderr)
         return 2
     from dnw_desk.commands.outputs import missing_folder
 
@@ -86,6 +92,13 @@ def run(args: argparse.Namespace) -> int:
             print(
                 _("Wrote the day ledger of {day} ({count} cases) to {path}").format(
                     day=day.isoformat(), count=count, path=args.out
+                )
+            )
+        elif args.report_command == "supervision":
+            unit = jobs.supervision_pdf(desk, args.case, args.out)
+            print(
+                _("Wrote the supervision notice of {number} for {unit} to {path}").format(
+                    number=args.case, unit=unit, path=args.out
                 )
             )
         else:

@@ -16,6 +16,8 @@ from dnw_desk.clock import to_hall_time
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_
 
+ZERO = timedelta(0)
+
 
 class AlertLevel(IntEnum):
     NONE = 0
@@ -89,6 +91,32 @@ def level_at(
     if total > timedelta(0) and total - left >= total * limits.reminder_fraction:
         return AlertLevel.REMINDER
     return AlertLevel.NONE
+
+
+def level_moments(
+    case: PendingCase,
+    working_time: WorkingTime,
+    thresholds: AlertThresholds | None = None,
+) -> dict[AlertLevel, datetime]:
+    """When the case reaches each level of the ladder by the clock alone (not by hand): the
+    moment a crossing happened, also when no desk was open to see it. Overdue starts at the
+    deadline itself (it is the first moment after it that ``level_at`` calls overdue)."""
+    limits = thresholds or AlertThresholds()
+    referred = to_hall_time(case.referred_at)
+    deadline = to_hall_time(case.deadline)
+    total = working_time.between(referred, deadline)
+    moments = {
+        AlertLevel.REMINDER: working_time.add(referred, total * limits.reminder_fraction),
+        AlertLevel.WARNING: working_time.add(referred, max(total - limits.warning_left, ZERO)),
+        AlertLevel.OVERDUE: deadline,
+        AlertLevel.ESCALATED: working_time.add(
+            deadline, working_time.hours.day_length * limits.escalate_after_working_days
+        ),
+    }
+    return {
+        level: min(moment, deadline) if level < AlertLevel.OVERDUE else moment
+        for level, moment in moments.items()
+    }
 
 
 def crossings(

@@ -7,6 +7,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -117,6 +118,11 @@ class Registration:
             }
         )
         return cls(complainant, matter, dict(data.get("derived", {})))
+
+
+def split_units(text: str) -> tuple[str, ...]:
+    """Unit names as typed in one line: separated by commas, 、, semicolons or new lines."""
+    return tuple(part.strip() for part in re.split(r"[,，、;；\n]+", text) if part.strip())
 
 
 def _date_or_none(value: str | None) -> date | None:

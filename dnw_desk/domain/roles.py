@@ -20,7 +20,8 @@ ROLE_LABELS = {Role.CLERK: N_("Clerk"), Role.SHIFT_LEAD: N_("Shift lead"), Role.
 class Permission(StrEnum):
     REGISTER = "register"
     HANDLE = "handle"  # record feedback, notes, callbacks
-    GRANT_EXTENSION = "grant_extension"
+    GRANT_EXTENSION = "grant_extension"  # and decide a unit's extension request
+    DECIDE_APPEAL = "decide_appeal"  # a unit's appeal (申诉) against a bad rating
     REVIEW = "review"  # the shift lead's review and ledger
     UNMASK = "unmask"
     ADMINISTER = "administer"  # settings, accounts, calendar, enrolment
@@ -33,6 +34,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REGISTER,
             Permission.HANDLE,
             Permission.GRANT_EXTENSION,
+            Permission.DECIDE_APPEAL,
             Permission.REVIEW,
             Permission.UNMASK,
         }

@@ -26,6 +26,7 @@ from dnw_desk.reports.pdf_common import (
     table,
 )
 from dnw_desk.reports.progress import atomic_output
+from dnw_desk.services.bulletin import MARK_LABELS
 from dnw_desk.services.reference_data import category_tag
 from dnw_desk.services.review import DayReview, LedgerRow
 
@@ -71,6 +72,8 @@ def write_daily_pdf(
                 "subtitle",
             ),
             _figures_table(review),
+            Spacer(1, 2 * mm),
+            _pairs_table(accountability_pairs(review.marks)),
             Spacer(1, 4 * mm),
             _charts(review, PAGE[0] - 2 * MARGIN),
             para(_("Handover note"), "heading", bold=True),
@@ -101,6 +104,29 @@ def _figures_table(review: DayReview) -> Table:
         (_("Fed back today"), str(f.fed_back)),
         (_("On-time rate"), percent(f.on_time_rate)),
     )
+    return _pairs_table(pairs)
+
+
+# The day's accountability marks on paper (fields of UnitFigures, titled by MARK_LABELS).
+DAY_MARKS = (
+    "late_returns",
+    "returns_accepted",
+    "returns_rejected",
+    "extensions_requested",
+    "extensions_granted",
+    "yellow_cards",
+    "red_cards",
+    "escalations",
+    "bad_ratings",
+    "rectifications_on_time",
+)
+
+
+def accountability_pairs(marks: dict[str, int]) -> list[tuple[str, str]]:
+    return [(_(MARK_LABELS[name]), str(marks.get(name, 0))) for name in DAY_MARKS]
+
+
+def _pairs_table(pairs: Sequence[tuple[str, str]]) -> Table:
     data = [[para(label, "body") for label, _v in pairs], [para(v, "figure") for _l, v in pairs]]
     result = Table(data, colWidths=[(PAGE[0] - 2 * MARGIN) / len(pairs)] * len(pairs))
     result.setStyle(

@@ -131,3 +131,32 @@ def ledger_export(
             title=f"{desk.settings.hall_name} · {title}",
         )
     return outcome.rows
+
+
+def supervision_pdf(desk: Desk, number: str, out: Path, *, actor: Actor | None = None) -> str:
+    """Write the 督办单 of an escalated case (by its number); returns the unit it goes to."""
+    from dnw_desk.reports.supervision import write_supervision_pdf
+    from dnw_desk.services.reference_data import category_names
+    from dnw_desk.services.supervision import supervision_sheet
+    from dnw_desk.store import cases_repo
+
+    if out.suffix.lower() != ".pdf":
+        raise ValueError(_("The supervision notice is written as a .pdf file."))
+    if actor is not None:
+        require(actor, Permission.HANDLE)
+    with desk.db.read() as conn:
+        row = cases_repo.get_case_by_number(conn, number)
+    if row is None:
+        raise ValueError(_("No case has the number {number}.").format(number=number))
+    sheet = supervision_sheet(
+        desk.db,
+        row.id,
+        desk.clock(),
+        desk.deadlines.working_time,
+        category_names(desk.settings.categories),
+    )
+    settings = desk.settings
+    write_supervision_pdf(
+        sheet, out, hall_name=settings.hall_name, window_name=settings.window_name
+    )
+    return sheet.unit

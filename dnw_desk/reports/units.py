@@ -11,7 +11,7 @@ from dnw_desk.i18n import N_, _
 from dnw_desk.reports.chart import Bar, bar_chart
 from dnw_desk.reports.pdf_common import MARGIN, PAGE, document, footer, para, percent, stamp, table
 from dnw_desk.reports.progress import atomic_output
-from dnw_desk.services.review import UnitBulletin, UnitFigures
+from dnw_desk.services.bulletin import MARK_LABELS, UnitBulletin, UnitFigures
 
 UNIT_COLUMNS = (
     N_("Responsible unit"),
@@ -44,6 +44,15 @@ def unit_cells(unit: UnitFigures) -> list[str | int]:
     ]
 
 
+# The accountability table: each counted mark (UnitFigures field, title), then the ranking score.
+MARK_COLUMNS = tuple(MARK_LABELS.items())
+PENALTY_COLUMN = N_("Penalty score")
+
+
+def mark_cells(unit: UnitFigures) -> list[str | int]:
+    return [unit.unit, *(getattr(unit, name) for name, _label in MARK_COLUMNS), unit.penalty]
+
+
 def bulletin_title(bulletin: UnitBulletin) -> str:
     return _("Per-unit bulletin for {month}").format(month=f"{bulletin.month:%Y-%m}")
 
@@ -60,12 +69,29 @@ def write_units_pdf(bulletin: UnitBulletin, out: Path, *, hall_name: str) -> Non
             para(title, "title", bold=True),
             para(
                 _(
-                    "Printed {moment}. Sorted by overdue cases, then returns. Times count "
+                    "Printed {moment}. Ranked by penalty score, worst first. Times count "
                     "working hours only."
                 ).format(moment=stamp(bulletin.generated_at)),
                 "subtitle",
             ),
             table([_(c) for c in UNIT_COLUMNS], rows, widths, numeric_from=1),
+            para(_("Accountability by unit"), "heading", bold=True),
+            table(
+                [_("Responsible unit"), *(_(t) for _n, t in MARK_COLUMNS), _(PENALTY_COLUMN)],
+                [mark_cells(u) for u in bulletin.units] + [mark_cells(bulletin.totals)],
+                [62 * mm] + [(width - 62 * mm) / (len(MARK_COLUMNS) + 1)] * (len(MARK_COLUMNS) + 1),
+                numeric_from=1,
+            ),
+            para(
+                _(
+                    "Penalty score: 3 per overdue case (late feedback, pending past the "
+                    "deadline, returned late, a co-unit's part late) and per escalation (督办); 2 "
+                    "per red card, per return rejected by the window, per bad rating (差评) and "
+                    "per late rectification; 1 per yellow card, per other return, per answer "
+                    "sent back (补办) and per extension granted."
+                ),
+                "subtitle",
+            ),
             # The heading moves to the next page with its chart rather than end a page alone.
             KeepTogether(
                 [
@@ -87,6 +113,7 @@ def write_units_pdf(bulletin: UnitBulletin, out: Path, *, hall_name: str) -> Non
 def write_units_xlsx(bulletin: UnitBulletin, out: Path, *, hall_name: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -96,6 +123,7 @@ def write_units_xlsx(bulletin: UnitBulletin, out: Path, *, hall_name: str) -> No
     sheet["A1"].font = Font(bold=True, size=13)
     header = [_(c) for c in UNIT_COLUMNS]
     header[4], header[9] = _("On-time rate (%)"), _("Satisfied (%)")
+    header += [_(title) for _name, title in MARK_COLUMNS] + [_(PENALTY_COLUMN)]
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -105,8 +133,8 @@ def write_units_xlsx(bulletin: UnitBulletin, out: Path, *, hall_name: str) -> No
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 34
-    for letter in "BCDEFGHIJK":
-        sheet.column_dimensions[letter].width = 13
+    for index in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 13
     sheet.freeze_panes = "B3"
     with atomic_output(out) as temp:
         book.save(temp)
@@ -127,4 +155,6 @@ def _xlsx_values(unit: UnitFigures) -> list[object]:
         unit.callbacks,
         None if unit.satisfied_rate is None else round(unit.satisfied_rate * 100, 1),
         None if unit.score is None else round(unit.score, 2),
+        *(getattr(unit, name) for name, _label in MARK_COLUMNS),
+        unit.penalty,
     ]

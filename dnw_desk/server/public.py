@@ -15,14 +15,8 @@ from urllib.parse import quote, urlencode
 from sqlalchemy import Connection, select
 
 from dnw_desk.clock import HALL_TZ
-from dnw_desk.domain.case import (
-    EVENT_LABELS,
-    OPINION_LABELS,
-    STATUS_LABELS,
-    EventType,
-    OpinionKind,
-    Status,
-)
+from dnw_desk.domain.case import OPINION_LABELS, STATUS_LABELS, OpinionKind, Status
+from dnw_desk.domain.event_types import EVENT_LABELS, PUBLIC_EVENTS, EventType, known_wire_type
 from dnw_desk.domain.numbering import (
     CaseNumberError,
     parse_case_number,
@@ -33,16 +27,6 @@ from dnw_desk.server.halls import all_halls, name_of
 from dnw_desk.server.tables import case_events, cases
 
 LANGUAGES = ("zh_CN", "en")
-# Steps that are bookkeeping, not progress the citizen cares about.
-HIDDEN_STEPS = frozenset(
-    {
-        EventType.NOTE,
-        EventType.RECEIPT_PRINTED,
-        EventType.PII_VIEWED,
-        EventType.DEADLINE_RECOMPUTED,
-        EventType.ATTACHMENT_ADDED,
-    }
-)
 _DUMMY_CODE = "ZZZZZZ"
 
 
@@ -98,10 +82,12 @@ def lookup(conn: Connection, number_text: str, code: str) -> PublicCase | None:
         deadline_provisional=bool(row.deadline_provisional),
         on_time=row.on_time,
         opinion_kind=row.opinion_kind,
+        # An allow-list (the event table's ``public``): a step not declared public, or of a
+        # type this server does not know, is never shown to citizens.
         steps=tuple(
-            (EventType(step.type), step.at)
+            (kind, step.at)
             for step in steps
-            if EventType(step.type) not in HIDDEN_STEPS
+            if (kind := known_wire_type(step.type)) is not None and kind in PUBLIC_EVENTS
         ),
     )
 

@@ -11,6 +11,7 @@ instead of held in memory. An extension or a redo moves the deadline and starts 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
 from dnw_desk.domain.case import PENDING_FEEDBACK
 from dnw_desk.domain.working_time import WorkingTime
+from dnw_desk.services.cards import record_cards
+from dnw_desk.services.cases import CaseService
 from dnw_desk.services.changes import Changes
 from dnw_desk.store.database import Database
 from dnw_desk.store.review_tables import alert_notifications
@@ -54,6 +57,7 @@ class Notification:
     unit: str | None
     service_item: str
     reminder: bool = False  # a snoozed notification coming back
+    task: str = ""  # a window task (CaseState.window_tasks) rather than a level crossing
 
 
 @dataclass(frozen=True)
@@ -83,11 +87,13 @@ class AlertService:
         working_time: WorkingTime,
         thresholds: AlertThresholds | None = None,
         clock: Clock = system_clock,
+        cards: CaseService | None = None,
     ) -> None:
         self.db = db
         self.working_time = working_time
         self.thresholds = thresholds or AlertThresholds()
         self.clock = clock
+        self.cards = cards  # records each level reached on the timeline (services.cards)
 
     def level_of(
         self,
@@ -103,7 +109,11 @@ class AlertService:
         return level_at(case, now, self.working_time, self.thresholds)
 
     def refresh(self) -> AlertTick:
-        """One tick: update cached levels and record (and return) new crossings."""
+        """One tick: record the cards due on the timelines, update cached levels and record
+        (and return) new crossings."""
+        carded: list[str] = []
+        if self.cards is not None:
+            carded = record_cards(self.cards, self.working_time, self.thresholds)
         now = self.clock()
         with self.db.write() as conn:
             notified = _notified_levels(conn)
@@ -165,8 +175,10 @@ class AlertService:
                     .values(snoozed_until=None),
                     [_key(n) for n in found],
                 )
+            found.extend(_new_window_tasks(conn, now))
             found.extend(_due_snoozes(conn, now))
-        return AlertTick(now, tuple(found), frozenset(m["case_id"] for m in moved))
+        changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
+        return AlertTick(now, tuple(found), changed)
 
     def snooze(
         self, notifications: Iterable[Notification], delay: timedelta = DEFAULT_SNOOZE
@@ -199,7 +211,9 @@ class AlertService:
 
 
 def alerts_for(desk: Desk) -> AlertService:
-    return AlertService(desk.db, desk.deadlines.working_time, desk.alert_thresholds, desk.clock)
+    return AlertService(
+        desk.db, desk.deadlines.working_time, desk.alert_thresholds, desk.clock, desk.cases
+    )
 
 
 def _key(notification: Notification) -> dict[str, object]:
@@ -225,6 +239,67 @@ def _pending_select() -> Select[Any]:
         cases.c.deadline.is_not(None),
         cases.c.referred_at.is_not(None),
     )
+
+
+TASK_LEVEL = AlertLevel.WARNING  # the banner's colour for a case waiting on the window
+
+
+def _task_cycle(row: Any) -> str:
+    # One notification per task: a new return, a new deadline make a new one.
+    deadline = to_utc_text(row.deadline) if row.deadline is not None else ""
+    key = f"{row.window_task}:{row.returns}:{deadline}".encode()
+    return "task:" + hashlib.sha256(key).hexdigest()[:27]  # the column holds 32 characters
+
+
+def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
+    """Cases that wait on the window (a return to review, an extension to decide, a new
+    deadline to tell, …) and were not notified yet: one notification each."""
+    rows = conn.execute(
+        select(
+            cases.c.id,
+            cases.c.number,
+            cases.c.window_task,
+            cases.c.returns,
+            cases.c.deadline,
+            cases.c.lead_unit,
+            cases.c.service_item,
+        ).where(cases.c.window_task.is_not(None))
+    ).all()
+    if not rows:
+        return []
+    done = {
+        (case_id, cycle)
+        for case_id, cycle in conn.execute(
+            select(alert_notifications.c.case_id, alert_notifications.c.cycle).where(
+                alert_notifications.c.case_id.in_([row.id for row in rows]),
+                alert_notifications.c.cycle.like("task:%"),
+            )
+        )
+    }
+    found = [
+        Notification(
+            row.id,
+            row.number,
+            TASK_LEVEL,
+            AlertLevel.NONE,
+            row.deadline or now,
+            _task_cycle(row),
+            row.lead_unit,
+            row.service_item,
+            task=str(row.window_task),
+        )
+        for row in rows
+        if (row.id, _task_cycle(row)) not in done
+    ]
+    if found:
+        conn.execute(
+            insert(alert_notifications),
+            [
+                {"case_id": n.case_id, "cycle": n.cycle, "level": int(n.level), "notified_at": now}
+                for n in found
+            ],
+        )
+    return found
 
 
 def _notified_levels(conn: Connection) -> dict[tuple[str, str], int]:
@@ -267,6 +342,8 @@ def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
             cases.c.deadline,
             cases.c.lead_unit,
             cases.c.service_item,
+            cases.c.window_task,
+            cases.c.returns,
         )
         .join(cases, cases.c.id == alert_notifications.c.case_id)
         .where(
@@ -280,7 +357,13 @@ def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
     for row in conn.execute(query):
         keys.append({"k_case": row.case_id, "k_cycle": row.cycle, "k_level": row.level})
         current = parse_level(row.current)
-        same_cycle = row.deadline is not None and to_utc_text(row.deadline) == row.cycle
+        task = ""
+        if row.cycle.startswith("task:"):
+            # A window task reminds again while it is still the same task, not yet done.
+            same_cycle = row.window_task is not None and _task_cycle(row) == row.cycle
+            current, task = TASK_LEVEL, str(row.window_task)
+        else:
+            same_cycle = row.deadline is not None and to_utc_text(row.deadline) == row.cycle
         if same_cycle and current >= row.level:
             due.append(
                 Notification(
@@ -288,11 +371,12 @@ def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
                     row.number,
                     current,
                     AlertLevel(row.level),
-                    row.deadline,
+                    row.deadline or now,
                     row.cycle,
                     row.lead_unit,
                     row.service_item,
                     reminder=True,
+                    task=task,
                 )
             )
     if keys:

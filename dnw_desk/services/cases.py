@@ -17,9 +17,17 @@ from sqlalchemy import Connection
 
 from dnw_desk.clock import HALL_TZ, Clock, system_clock
 from dnw_desk.domain import complainant_search
-from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
+from dnw_desk.domain.case import (
+    CaseState,
+    Event,
+    EventType,
+    apply_event,
+    apply_new_event,
+    fold,
+)
 from dnw_desk.domain.deadlines import DeadlineResult
-from dnw_desk.domain.errors import DomainError
+from dnw_desk.domain.errors import DomainError, WorkflowError
+from dnw_desk.domain.event_types import EVENT_SPECS
 from dnw_desk.domain.numbering import format_case_number, new_verification_code
 from dnw_desk.domain.registration import Category, Registration, validate_registration
 from dnw_desk.domain.roles import Actor, Permission, may
@@ -60,6 +68,7 @@ class Saved:
 
 
 Step = tuple[EventType, dict[str, Any]]
+SYSTEM_ACTOR = "system:desk"  # who records the steps the desk takes by itself
 
 
 @dataclass(frozen=True)
@@ -251,27 +260,43 @@ class CaseService:
         data: Mapping[str, Any] | None = None,
         *,
         at: datetime | None = None,
+        then: Sequence[Step] = (),
     ) -> Saved:
-        """Append one event after checking the role and the workflow."""
+        """Append one event after checking the role and the workflow; ``then``: steps the
+        desk records by itself right after it, in the same transaction."""
         now = self.clock()
         with self.db.write() as conn:
             events = cases_repo.load_events(conn, case_id)
             if not events:
                 raise CaseNotFound(_("No case with this id."))
             event, state = self.next_event(events, event_type, actor, data, at=at, now=now)
+            new = [event]
+            for follow_type, follow_data in then:
+                follow, state = self.next_event(
+                    [*events, *new],
+                    follow_type,
+                    actor,
+                    follow_data,
+                    at=None,
+                    now=max(now, new[-1].at),
+                    state=state,
+                    automatic=True,
+                )
+                new.append(follow)
             number = _number_of(events)
-            self._write_events(conn, [event], len(events) + 1, number, now)
+            self._write_events(conn, new, len(events) + 1, number, now)
             cases_repo.store_state(
                 conn,
                 case_id,
                 state,
-                len(events) + 1,
+                len(events) + len(new),
                 now,
                 _calendar_version([(event_type, event.data)]),
             )
             row = cases_repo.get_case(conn, case_id)
         assert row is not None
-        return Saved(row, (event.event_id,), Changes(case_ids=frozenset({case_id})))
+        ids = tuple(e.event_id for e in new)
+        return Saved(row, ids, Changes(case_ids=frozenset({case_id})))
 
     def next_event(
         self,
@@ -283,17 +308,18 @@ class CaseService:
         at: datetime | None,
         now: datetime,
         state: CaseState | None = None,
+        automatic: bool = False,
     ) -> tuple[Event, CaseState]:
         """The event ``record`` appends to ``events`` at ``now``, and the state after it
-        (no I/O; ``state``: the fold of ``events``, when the caller has it)."""
+        (no I/O; ``state``: the fold of ``events``, when the caller has it). ``automatic``:
+        a step the desk records by itself (the event table says which), after ``actor``'s."""
         if event_type is EventType.REGISTERED:
             raise DomainError(_("Use registration to create a case."))
-        require(
-            actor,
-            Permission.GRANT_EXTENSION
-            if event_type is EventType.EXTENSION_GRANTED
-            else Permission.HANDLE,
-        )
+        spec = EVENT_SPECS[event_type]
+        if automatic != spec.automatic:
+            raise DomainError(_("This step is recorded by the desk itself."))
+        if spec.permission is not None:
+            require(actor, spec.permission)
         when = at or now
         if when > now + timedelta(minutes=1):
             raise DomainError(_("An event cannot be dated in the future."))
@@ -311,7 +337,44 @@ class CaseService:
         event = Event(
             str(uuid.uuid4()), events[0].case_id, event_type, when, actor.audit_name, payload
         )
-        return event, apply_event(before, event)
+        return event, apply_new_event(before, event)
+
+    def record_automatic(
+        self, steps: Sequence[tuple[str, EventType, dict[str, Any], datetime]]
+    ) -> list[str]:
+        """Steps the desk records by itself (``automatic`` in the event table), each at its own
+        moment — e.g. an alert level crossed while no desk was open — in one transaction, by
+        ``SYSTEM_ACTOR``. A step the workflow refuses now (another desk step came first) is
+        left out. Returns the ids of the cases written."""
+        by_case: dict[str, list[tuple[EventType, dict[str, Any], datetime]]] = {}
+        for case_id, event_type, data, at in steps:
+            if not EVENT_SPECS[event_type].automatic:
+                raise DomainError(_("This step is recorded by the desk itself."))
+            by_case.setdefault(case_id, []).append((event_type, data, at))
+        now = self.clock()
+        written: list[str] = []
+        with self.db.write() as conn:
+            for case_id, planned in by_case.items():
+                events = cases_repo.load_events(conn, case_id)
+                if not events:
+                    continue
+                state = fold(events)
+                new: list[Event] = []
+                for event_type, data, at in planned:
+                    event = Event(
+                        str(uuid.uuid4()), case_id, event_type, min(at, now), SYSTEM_ACTOR, data
+                    )
+                    try:
+                        state = apply_event(state, event)
+                    except WorkflowError:
+                        continue
+                    new.append(event)
+                if not new:
+                    continue
+                self._write_events(conn, new, len(events) + 1, _number_of(events), now)
+                cases_repo.store_state(conn, case_id, state, len(events) + len(new), now, None)
+                written.append(case_id)
+        return written
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -252,6 +252,19 @@ class _Timeline:
         )
         self.events.append(event)
         self.recorded.append((event, when))
+        for follow_type, follow_data in self.handling.follow_ups(event_type, data, when):
+            follow, self.state = self.cases.next_event(
+                self.events,
+                follow_type,
+                actor,
+                follow_data,
+                at=None,
+                now=when,
+                state=self.state,
+                automatic=True,
+            )
+            self.events.append(follow)
+            self.recorded.append((follow, when))
         return True
 
 
@@ -276,6 +289,8 @@ def _lifecycle(
         if not tl.add(EventType.UNIT_RETURNED, at, actor, reason="不属于本单位职责"):
             return
         at = later(at, 5, 40)
+        if not tl.add(EventType.RETURN_REVIEWED, at, actor, decision="accepted"):
+            return
         unit = rng.choice([u for u in units if u != unit])
         if not tl.add(EventType.REFERRED, at, actor, unit=unit):
             return
@@ -304,6 +319,11 @@ def _lifecycle(
     if not tl.add(EventType.WINDOW_INFORMED, at, actor, at=at, by="单位联络员"):
         return
     at = later(at, 120, 900)
+    if not tl.state.callback_consent:
+        if not tl.add(EventType.CALLBACK_SKIPPED, at, actor):
+            return
+        tl.add(EventType.CLOSED, later(at, 10, 300), actor)
+        return
     satisfaction = rng.choices(SATISFACTIONS, SATISFACTION_WEIGHTS)[0]
     if not tl.add(
         EventType.CALLBACK,
@@ -315,6 +335,15 @@ def _lifecycle(
         comment="",
     ):
         return
+    if tl.state.rectification_open:  # 差评: the unit rectifies, then a new callback
+        at = later(at, 240, 1800)
+        if not tl.add(EventType.RECTIFICATION_REPORTED, at, actor, text="已完成整改"):
+            return
+        at = later(at, 60, 600)
+        if not tl.add(
+            EventType.CALLBACK, at, actor, at=at, channel="phone", satisfaction="satisfied"
+        ):
+            return
     tl.add(EventType.CLOSED, later(at, 10, 300), actor)
 
 

@@ -1,7 +1,8 @@
 """Every handling step (docs/rules.md#lifecycle) as a form: its fields, their validation, the
 recorded event.
 
-The case detail screen builds its dialogs from ``ACTION_FORMS`` and calls ``HandlingService``;
+The case detail screen builds its dialogs from ``ACTION_FORMS`` (declared in
+``services.action_forms``, re-exported here) and calls ``HandlingService``;
 the workflow itself (which step may follow which) stays in ``domain.case``. Validation messages
 are per field (``FieldErrors``) so the dialog can show them beside the inputs.
 """
@@ -13,25 +14,36 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from dnw_desk.clock import Clock, system_clock, to_hall_time
 from dnw_desk.domain.case import (
-    OPINION_LABELS,
-    SATISFACTION_LABELS,
     CaseState,
+    Decision,
     Event,
     EventType,
     Satisfaction,
-    apply_event,
+    apply_new_event,
     fold,
 )
 from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
+from dnw_desk.domain.event_types import ON_BEHALF_EVENTS
 from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
 from dnw_desk.domain.phone import display_phone
+from dnw_desk.domain.registration import split_units
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
+from dnw_desk.services.action_forms import ACTION_FORMS as ACTION_FORMS
+from dnw_desk.services.action_forms import ACTION_TITLES as ACTION_TITLES
+from dnw_desk.services.action_forms import CHANNEL_LABELS as CHANNEL_LABELS
+from dnw_desk.services.action_forms import HANDLING_ACTIONS as HANDLING_ACTIONS
+from dnw_desk.services.action_forms import NOTE_MAX as NOTE_MAX
+from dnw_desk.services.action_forms import REASON_MIN as REASON_MIN
+from dnw_desk.services.action_forms import FieldKind as FieldKind
+from dnw_desk.services.action_forms import FieldSpec as FieldSpec
+from dnw_desk.services.action_forms import InformChannel as InformChannel
+from dnw_desk.services.action_forms import permission_for as permission_for
 from dnw_desk.services.case_details import Detail, registration_details, registration_of
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.services.people import actor_label
@@ -41,29 +53,6 @@ from dnw_desk.store.cases_repo import CaseRow
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
-
-FieldKind = Literal["text", "multiline", "choice", "datetime", "unit"]
-NOTE_MAX = 2000
-REASON_MIN = 2
-
-
-class InformChannel(StrEnum):
-    PHONE = "phone"
-    SMS = "sms"
-    IN_PERSON = "in_person"
-    LETTER = "letter"
-    ONLINE = "online"
-    OTHER = "other"
-
-
-CHANNEL_LABELS = {
-    InformChannel.PHONE: N_("Phone call"),
-    InformChannel.SMS: N_("Text message"),
-    InformChannel.IN_PERSON: N_("In person"),
-    InformChannel.LETTER: N_("Letter"),
-    InformChannel.ONLINE: N_("Online platform"),
-    InformChannel.OTHER: N_("Other"),
-}
 
 
 class MaskedField(StrEnum):
@@ -88,86 +77,6 @@ MASKED_FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    label: str  # msgid
-    kind: FieldKind = "text"
-    required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()  # (value, label msgid)
-
-
-def _choices(labels: Mapping[Any, str]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(value), label) for value, label in labels.items())
-
-
-ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
-    EventType.REFERRED: (
-        FieldSpec("unit", N_("Responsible unit"), "unit"),
-        FieldSpec("note", N_("Note"), "multiline", required=False),
-    ),
-    EventType.UNIT_ACCEPTED: (FieldSpec("by", N_("Accepted by (unit staff)")),),
-    EventType.UNIT_RETURNED: (FieldSpec("reason", N_("Reason for the return"), "multiline"),),
-    EventType.OPINION_GIVEN: (
-        FieldSpec("kind", N_("Kind of opinion"), "choice", choices=_choices(OPINION_LABELS)),
-        FieldSpec("text", N_("Handling opinion"), "multiline"),
-    ),
-    EventType.COMPLAINANT_INFORMED: (
-        FieldSpec("channel", N_("Told by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
-        FieldSpec("at", N_("Informed at"), "datetime"),
-        FieldSpec("by", N_("Informed by")),
-        FieldSpec("note", N_("Note"), "multiline", required=False),
-    ),
-    EventType.WINDOW_INFORMED: (
-        FieldSpec("at", N_("Informed at"), "datetime"),
-        FieldSpec("by", N_("Unit contact")),
-    ),
-    EventType.EXTENSION_GRANTED: (
-        FieldSpec("deadline", N_("New deadline"), "datetime"),
-        FieldSpec("reason", N_("Reason for the extension"), "multiline"),
-    ),
-    EventType.ESCALATED: (
-        FieldSpec("to", N_("Escalated to")),
-        FieldSpec("note", N_("Note"), "multiline", required=False),
-    ),
-    EventType.CALLBACK: (
-        FieldSpec("at", N_("Called back at"), "datetime"),
-        FieldSpec("channel", N_("Reached by way of"), "choice", choices=_choices(CHANNEL_LABELS)),
-        FieldSpec(
-            "satisfaction", N_("Satisfaction"), "choice", choices=_choices(SATISFACTION_LABELS)
-        ),
-        FieldSpec("comment", N_("Comment"), "multiline", required=False),
-    ),
-    EventType.REDO: (FieldSpec("reason", N_("Reason for the redo"), "multiline"),),
-    EventType.CLOSED: (FieldSpec("note", N_("Note"), "multiline", required=False),),
-    EventType.NOTE: (FieldSpec("text", N_("Note"), "multiline"),),
-}
-
-# The order of the buttons on the case detail screen.
-HANDLING_ACTIONS: tuple[EventType, ...] = tuple(ACTION_FORMS)
-
-ACTION_TITLES: dict[EventType, str] = {
-    EventType.REFERRED: N_("Refer to a unit"),
-    EventType.UNIT_ACCEPTED: N_("Unit accepted"),
-    EventType.UNIT_RETURNED: N_("Unit returned it"),
-    EventType.OPINION_GIVEN: N_("Record the opinion"),
-    EventType.COMPLAINANT_INFORMED: N_("Complainant informed"),
-    EventType.WINDOW_INFORMED: N_("Window informed"),
-    EventType.EXTENSION_GRANTED: N_("Grant an extension"),
-    EventType.ESCALATED: N_("Escalate"),
-    EventType.CALLBACK: N_("Record the callback"),
-    EventType.REDO: N_("Reopen for redo"),
-    EventType.CLOSED: N_("Close the case"),
-    EventType.NOTE: N_("Add a note"),
-}
-
-_PERMISSION = {EventType.EXTENSION_GRANTED: Permission.GRANT_EXTENSION}
-
-
-def permission_for(event_type: EventType) -> Permission:
-    return _PERMISSION.get(event_type, Permission.HANDLE)
-
-
 def _parse_moment(raw: Any) -> datetime | None:
     if isinstance(raw, datetime):
         return to_hall_time(raw)
@@ -180,7 +89,21 @@ def _parse_moment(raw: Any) -> datetime | None:
 
 
 # Steps whose form says when they happened (the event's moment, not the saving's).
-_TIMED_STEPS = (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED, EventType.CALLBACK)
+_TIMED_STEPS = (
+    EventType.COMPLAINANT_INFORMED,
+    EventType.WINDOW_INFORMED,
+    EventType.CALLBACK,
+    EventType.NEW_DEADLINE_INFORMED,
+)
+# Of those, the ones dated after the handling opinion.
+_AFTER_OPINION = (EventType.COMPLAINANT_INFORMED, EventType.WINDOW_INFORMED, EventType.CALLBACK)
+_DEADLINE_STEPS = (
+    EventType.EXTENSION_GRANTED,
+    EventType.EXTENSION_REQUESTED,
+    EventType.EXTENSION_DECIDED,
+)
+# Decisions whose rejection needs a reason.
+_DECISIONS = (EventType.RETURN_REVIEWED, EventType.EXTENSION_DECIDED, EventType.APPEAL_DECIDED)
 
 
 def _minute(moment: datetime) -> datetime:
@@ -271,32 +194,71 @@ def validate_action(
     if event_type in _TIMED_STEPS and "at" in data:
         at = data.pop("at")
         assert isinstance(at, datetime)
+        opinion_at = state.opinion_at if event_type in _AFTER_OPINION else None
         if _minute(at) > _minute(now):
             errors["at"] = _("The moment cannot be in the future.")
-        elif state.opinion_at is not None and _minute(at) < _minute(state.opinion_at):
+        elif opinion_at is not None and _minute(at) < _minute(opinion_at):
             errors["at"] = _("The parties are informed after the handling opinion was given.")
-        elif state.opinion_at is not None:
-            at = max(at, state.opinion_at)
+        elif opinion_at is not None:
+            at = max(at, opinion_at)
         at = min(at, now)
-    if event_type is EventType.EXTENSION_GRANTED and "deadline" in data:
+    rejected = data.get("decision") == Decision.REJECTED.value
+    if event_type in _DECISIONS and rejected and not data.get("reason"):
+        errors["reason"] = _("Give the reason for the rejection.")
+    if event_type is EventType.EXTENSION_DECIDED and rejected:
+        data.pop("deadline", None)
+    elif event_type is EventType.EXTENSION_DECIDED and "deadline" not in data:
+        if state.extension_request is None:
+            errors["deadline"] = _("Choose the approved deadline.")
+        else:
+            data["deadline"] = state.extension_request
+    if event_type in _DEADLINE_STEPS and "deadline" in data:
         deadline = data["deadline"]
         problem = _check_extension(deadline, state, now, working_time)
         if problem is not None:
             errors["deadline"] = problem
         data["deadline"] = deadline.isoformat()
         data["deadline_provisional"] = False
-    if event_type is EventType.UNIT_RETURNED or event_type is EventType.OPINION_GIVEN:
+    if event_type is EventType.REFERRED and "co_units" in data:
+        co_units = [u for u in split_units(str(data["co_units"])) if u != data.get("unit")]
+        unknown = [u for u in co_units if units and u not in units]
+        if unknown:
+            errors["co_units"] = _("“{unit}” is not in the hall's unit list.").format(
+                unit=unknown[0]
+            )
+        data["co_units"] = co_units
+    if event_type is EventType.CO_UNIT_OPINION and data.get("unit") not in state.co_units:
+        errors["unit"] = _("Choose one of the case's co-units ({units}).").format(
+            units="、".join(state.co_units) or "—"
+        )
+    if event_type is EventType.CALLBACK_SKIPPED:
+        data["reason"] = "no_consent"
+    if event_type in ON_BEHALF_EVENTS and event_type is not EventType.CO_UNIT_OPINION:
         data.setdefault("unit", state.lead_unit or "")
     if errors:
         raise FieldErrors(errors)
     return data, at
 
 
+_FAR = "9999-12-31T00:00:00+08:00"
 _PROBE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.REFERRED: {"unit": "?"},
-    EventType.EXTENSION_GRANTED: {"deadline": "9999-12-31T00:00:00+08:00"},
+    EventType.RETURN_REVIEWED: {"decision": Decision.ACCEPTED.value},
+    EventType.ANSWER_REJECTED: {"reason": "?"},
+    EventType.EXTENSION_REQUESTED: {"deadline": _FAR, "reason": "?"},
+    EventType.EXTENSION_DECIDED: {"decision": Decision.REJECTED.value, "reason": "?"},
+    EventType.EXTENSION_GRANTED: {"deadline": _FAR},
     EventType.CALLBACK: {"satisfaction": Satisfaction.SATISFIED.value},
+    EventType.RECTIFICATION_REPORTED: {"text": "?"},
+    EventType.RATING_APPEALED: {"reason": "?"},
+    EventType.APPEAL_DECIDED: {"decision": Decision.REJECTED.value, "reason": "?"},
 }
+
+
+def _probe_data(event_type: EventType, state: CaseState) -> dict[str, Any]:
+    if event_type is EventType.CO_UNIT_OPINION:
+        return {"unit": state.co_units[0] if state.co_units else "", "text": "?"}
+    return _PROBE_DATA.get(event_type, {})
 
 
 def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, bool]:
@@ -309,10 +271,10 @@ def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, b
         allowed = actor is not None and may(actor.role, permission_for(event_type))
         if allowed:
             probe = Event(
-                "probe", "probe", event_type, probe_at, "probe", _PROBE_DATA.get(event_type, {})
+                "probe", "probe", event_type, probe_at, "probe", _probe_data(event_type, state)
             )
             try:
-                apply_event(state, probe)
+                apply_new_event(state, probe)
             except WorkflowError:
                 allowed = False
         result[event_type] = allowed
@@ -379,11 +341,13 @@ class HandlingService:
         units: Sequence[str],
         clock: Clock = system_clock,
         working_time: WorkingTime | None = None,
+        rectification_days: int = 5,
     ):
         self.cases = cases
         self.units = tuple(units)
         self.clock = clock
         self.working_time = working_time
+        self.rectification_days = rectification_days
 
     def view(self, case_id: str) -> CaseView:
         with self.cases.db.read() as conn:
@@ -418,8 +382,37 @@ class HandlingService:
         events = self.cases.events(case_id)
         if not events:
             raise DomainError(_("No case with this id."))
-        data, at = self.plan(fold(events), event_type, actor, values, self.clock())
-        return self.cases.record(case_id, event_type, actor, data, at=at)
+        state = fold(events)
+        now = self.clock()
+        data, at = self.plan(state, event_type, actor, values, now)
+        return self.cases.record(
+            case_id, event_type, actor, data, at=at, then=self.follow_ups(event_type, data, now)
+        )
+
+    def follow_ups(
+        self, event_type: EventType, data: Mapping[str, Any], now: datetime
+    ) -> list[tuple[EventType, dict[str, Any]]]:
+        """Steps the desk records by itself right after this one: a bad rating (差评) opens
+        its rectification (整改) with a deadline ``rectification_days`` working days later."""
+        if event_type is not EventType.CALLBACK:
+            return []
+        try:
+            bad = Satisfaction(str(data.get("satisfaction"))).is_unsatisfied
+        except ValueError:
+            return []
+        if not bad:
+            return []
+        return [(EventType.RECTIFICATION_OPENED, self.rectification_data(now))]
+
+    def rectification_data(self, now: datetime) -> dict[str, Any]:
+        if self.working_time is None:
+            deadline = now + timedelta(days=self.rectification_days)
+        else:
+            # Counted from the next day, as the feedback deadline is (Civil Code art. 201).
+            days = self.rectification_days
+            closings = self.working_time.closing_times_after(now, days + 1)
+            deadline = [c for c in closings if c.date() > now.date()][:days][-1]
+        return {"deadline": deadline.isoformat(), "days": self.rectification_days}
 
     def plan(
         self,
@@ -435,6 +428,13 @@ class HandlingService:
         data, at = validate_action(event_type, values, state, now, self.units, self.working_time)
         if event_type is EventType.EXTENSION_GRANTED:
             data["approved_by"] = actor.audit_name
+        if event_type in _DECISIONS:
+            data["decided_by"] = actor.audit_name
+        if event_type is EventType.CALLBACK and not data.get("by"):
+            data["by"] = actor.audit_name
+        if event_type in ON_BEHALF_EVENTS:
+            # A unit's step that the window records (the unit phoned in): marked so.
+            data["recorded_by_window"] = True
         return data, at
 
     def reprint_of(self, case_id: str) -> tuple[CaseRow, int]:
@@ -466,4 +466,10 @@ class HandlingService:
 
 
 def handling_for(desk: Desk) -> HandlingService:
-    return HandlingService(desk.cases, desk.settings.units, desk.clock, desk.deadlines.working_time)
+    return HandlingService(
+        desk.cases,
+        desk.settings.units,
+        desk.clock,
+        desk.deadlines.working_time,
+        desk.settings.rectification_days,
+    )

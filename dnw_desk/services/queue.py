@@ -31,6 +31,7 @@ from dnw_desk.store.tables import cases
 class QueueView(StrEnum):
     OPEN = "open"  # every case not finished
     TODAY = "today"  # registered today, whatever its status
+    WINDOW = "window"  # open cases waiting on the window (a return to review, …)
     ALL = "all"
 
 
@@ -58,7 +59,9 @@ class QueueQuery:
 
     def effective_filter(self, today: date) -> CaseFilter:
         flt = self.filter
-        if self.view is QueueView.OPEN:
+        if self.view is QueueView.WINDOW:
+            flt = replace(flt, waiting_on_window=True)
+        if self.view in (QueueView.OPEN, QueueView.WINDOW):
             statuses = (
                 [s for s in flt.statuses if s in OPEN_VALUES] if flt.statuses else OPEN_VALUES
             )

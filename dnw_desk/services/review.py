@@ -11,19 +11,30 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select
 
-from dnw_desk.clock import HALL_TZ, Clock, system_clock
+from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.alerts import AlertLevel
-from dnw_desk.domain.case import PENDING_FEEDBACK, Satisfaction, Status
+from dnw_desk.domain.case import Status
 from dnw_desk.domain.errors import FieldErrors
 from dnw_desk.domain.masking import mask_id_number, mask_person_name, mask_phone
 from dnw_desk.domain.roles import Actor, Permission
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
+from dnw_desk.services.bulletin import (
+    MARK_FIELDS,
+    PENDING_VALUES,
+    UNASSIGNED,
+    UnitBulletin,
+    event_unit,
+    grouped,
+    marks_between,
+    returns_by_unit,
+    unit_bulletin,
+)
 from dnw_desk.services.cases import day_range, require
 from dnw_desk.services.people import actor_label
 from dnw_desk.services.reference_data import CategoryNames, category_names
@@ -37,15 +48,6 @@ if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
 
 LevelFn = Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel]
-PENDING_VALUES = sorted(status.value for status in PENDING_FEEDBACK)
-SATISFACTION_SCORE = {
-    Satisfaction.VERY_SATISFIED: 5,
-    Satisfaction.SATISFIED: 4,
-    Satisfaction.NEUTRAL: 3,
-    Satisfaction.UNSATISFIED: 2,
-    Satisfaction.VERY_UNSATISFIED: 1,
-}
-UNASSIGNED = ""  # the unit key of cases with no unit (registered, returned)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class DayReview:
     by_unit: tuple[Breakdown, ...]
     handover: HandoverNote | None
     generated_at: datetime
+    # The day's accountability marks (domain.accountability), by UnitFigures field name.
+    marks: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,54 +116,6 @@ class LedgerRow:
 
 
 @dataclass(frozen=True)
-class UnitFigures:
-    unit: str
-    referrals: int
-    fed_back: int
-    on_time: int
-    overdue: int  # fed back late in the month, or still pending past a deadline in the month
-    average_hours: float | None  # working hours from referral to feedback
-    returns: int
-    callbacks: int
-    satisfied: int  # very satisfied + satisfied
-    score: float | None  # mean on the five-level scale, 5 = very satisfied
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.fed_back if self.fed_back else None
-
-    @property
-    def satisfied_rate(self) -> float | None:
-        return self.satisfied / self.callbacks if self.callbacks else None
-
-
-@dataclass(frozen=True)
-class UnitBulletin:
-    month: date  # first day
-    units: tuple[UnitFigures, ...]
-    generated_at: datetime
-
-    @property
-    def totals(self) -> UnitFigures:
-        scored = [u for u in self.units if u.score is not None]
-        callbacks = sum(u.callbacks for u in scored)
-        timed = [u for u in self.units if u.average_hours is not None]
-        fed = sum(u.fed_back for u in timed)
-        return UnitFigures(
-            _("Total"),
-            sum(u.referrals for u in self.units),
-            sum(u.fed_back for u in self.units),
-            sum(u.on_time for u in self.units),
-            sum(u.overdue for u in self.units),
-            sum((u.average_hours or 0) * u.fed_back for u in timed) / fed if fed else None,
-            sum(u.returns for u in self.units),
-            sum(u.callbacks for u in self.units),
-            sum(u.satisfied for u in self.units),
-            sum((u.score or 0) * u.callbacks for u in scored) / callbacks if callbacks else None,
-        )
-
-
-@dataclass(frozen=True)
 class ExportRequest:
     """What a ledger export covers; ``reason`` is required when ``masked`` is False."""
 
@@ -171,12 +127,6 @@ class ExportRequest:
 
     def range(self) -> tuple[datetime, datetime]:
         return day_range(self.first_day)[0], day_range(self.last_day)[1]
-
-
-def month_range(month: date) -> tuple[datetime, datetime]:
-    start = datetime(month.year, month.month, 1, tzinfo=HALL_TZ)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return start, following
 
 
 @dataclass
@@ -198,7 +148,7 @@ class ReviewService:
         now = self.clock()
         start, end = day_range(day)
         with self.db.read() as conn:
-            registered = _grouped(
+            registered = grouped(
                 conn,
                 select(cases.c.category, func.count())
                 .where(cases.c.registered_at >= start, cases.c.registered_at < end)
@@ -217,17 +167,18 @@ class ReviewService:
                 cases.c.fed_back_at < end,
                 cases.c.on_time.is_(True),
             )
-            referred = _grouped(
+            referred = grouped(
                 conn,
-                select(_event_unit(), func.count())
+                select(event_unit(), func.count())
                 .where(
                     case_events.c.type == "referred",
                     case_events.c.at >= start,
                     case_events.c.at < end,
                 )
-                .group_by(_event_unit()),
+                .group_by(event_unit()),
             )
-            returned = _returns_by_unit(conn, start, end)
+            returned = returns_by_unit(conn, start, end)
+            day_marks = marks_between(conn, start, end)
             pending = conn.execute(
                 select(
                     cases.c.category,
@@ -291,7 +242,11 @@ class ReviewService:
                 key=lambda b: (-b.overdue, -b.pending, -b.registered, b.label),
             )
         )
-        return DayReview(figures, by_category, by_unit, note, now)
+        marks = dict.fromkeys(MARK_FIELDS.values(), 0)
+        for mark in day_marks:
+            if mark.mark in MARK_FIELDS:
+                marks[MARK_FIELDS[mark.mark]] += 1
+        return DayReview(figures, by_category, by_unit, note, now, marks)
 
     # --- handover note -----------------------------------------------------------------------
 
@@ -387,88 +342,7 @@ class ReviewService:
     # --- the monthly bulletin ------------------------------------------------------------------
 
     def unit_bulletin(self, month: date) -> UnitBulletin:
-        start, end = month_range(month)
-        now = self.clock()
-        with self.db.read() as conn:
-            referrals = _grouped(
-                conn,
-                select(_event_unit(), func.count())
-                .where(
-                    case_events.c.type.in_(["referred", "redo"]),
-                    case_events.c.at >= start,
-                    case_events.c.at < end,
-                )
-                .group_by(_event_unit()),
-            )
-            fed = conn.execute(
-                select(
-                    cases.c.lead_unit, cases.c.referred_at, cases.c.fed_back_at, cases.c.on_time
-                ).where(cases.c.fed_back_at >= start, cases.c.fed_back_at < end)
-            ).all()
-            late_pending = _grouped(
-                conn,
-                select(cases.c.lead_unit, func.count())
-                .where(
-                    cases.c.status.in_(PENDING_VALUES),
-                    cases.c.deadline >= start,
-                    cases.c.deadline < min(end, now),
-                )
-                .group_by(cases.c.lead_unit),
-            )
-            returned = _returns_by_unit(conn, start, end)
-            callbacks = conn.execute(
-                select(cases.c.lead_unit, case_events.c.data)
-                .join(cases, cases.c.id == case_events.c.case_id)
-                .where(
-                    case_events.c.type == "callback",
-                    case_events.c.at >= start,
-                    case_events.c.at < end,
-                )
-            ).all()
-        per: dict[str, dict[str, Any]] = defaultdict(
-            lambda: {"fed": 0, "on_time": 0, "late": 0, "hours": [], "cb": 0, "sat": 0, "score": 0}
-        )
-        for row in fed:
-            unit = per[row.lead_unit or UNASSIGNED]
-            unit["fed"] += 1
-            if row.on_time:
-                unit["on_time"] += 1
-            else:
-                unit["late"] += 1
-            if row.referred_at is not None:
-                spent = self.working_time.between(row.referred_at, row.fed_back_at)
-                unit["hours"].append(spent.total_seconds() / 3600)
-        for callback in callbacks:
-            try:
-                level = Satisfaction(callback.data.get("satisfaction"))
-            except ValueError:
-                continue
-            unit = per[callback.lead_unit or UNASSIGNED]
-            unit["cb"] += 1
-            unit["score"] += SATISFACTION_SCORE[level]
-            if not level.is_unsatisfied and level is not Satisfaction.NEUTRAL:
-                unit["sat"] += 1
-        keys = set(referrals) | set(per) | set(late_pending) | set(returned)
-        units = []
-        for key in keys:
-            unit = per[key]
-            hours = unit["hours"]
-            units.append(
-                UnitFigures(
-                    key or _("(no unit)"),
-                    referrals.get(key, 0),
-                    unit["fed"],
-                    unit["on_time"],
-                    unit["late"] + late_pending.get(key, 0),
-                    sum(hours) / len(hours) if hours else None,
-                    returned.get(key, 0),
-                    unit["cb"],
-                    unit["sat"],
-                    unit["score"] / unit["cb"] if unit["cb"] else None,
-                )
-            )
-        units.sort(key=lambda u: (-u.overdue, -u.returns, -u.referrals, u.unit))
-        return UnitBulletin(start.date(), tuple(units), now)
+        return unit_bulletin(self.db, self.working_time, month, self.clock())
 
 
 def review_for(desk: Desk) -> ReviewService:
@@ -489,31 +363,6 @@ def review_for(desk: Desk) -> ReviewService:
 def _count(conn: Connection, *conditions: Any) -> int:
     return int(
         conn.execute(select(func.count()).select_from(cases).where(*conditions)).scalar_one()
-    )
-
-
-def _event_unit() -> Any:
-    return func.json_extract(case_events.c.data, "$.unit")
-
-
-def _grouped(conn: Connection, query: Any) -> dict[str, int]:
-    """``SELECT key, count(*) … GROUP BY key`` as a dict; a missing key is UNASSIGNED."""
-    counts: dict[str, int] = defaultdict(int)
-    for key, count in conn.execute(query):
-        counts[key or UNASSIGNED] += int(count)
-    return dict(counts)
-
-
-def _returns_by_unit(conn: Connection, start: datetime, end: datetime) -> dict[str, int]:
-    return _grouped(
-        conn,
-        select(_event_unit(), func.count())
-        .where(
-            case_events.c.type == "unit_returned",
-            case_events.c.at >= start,
-            case_events.c.at < end,
-        )
-        .group_by(_event_unit()),
     )
 
 

@@ -37,6 +37,7 @@ class BusinessSettings:
     idle_lock_minutes: int = 10
     repeat_visit_days: int = 90
     retention_days: int = 365
+    rectification_days: int = 5  # working days a unit has for its 整改 after a bad rating
     status_url_base: str = "http://127.0.0.1:8765"
     hotline: str = "12345"
     receipt_language: str = "zh_CN"

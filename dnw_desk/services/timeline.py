@@ -10,16 +10,19 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from dnw_desk.domain.alerts import AlertLevel
 from dnw_desk.domain.attachments import AttachmentInfo, describe
 from dnw_desk.domain.case import (
-    EVENT_LABELS,
+    DECISION_LABELS,
     OPINION_LABELS,
     SATISFACTION_LABELS,
+    Decision,
     Event,
     EventType,
     OpinionKind,
     Satisfaction,
 )
+from dnw_desk.domain.event_types import EVENT_LABELS
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.handling import (
     CHANNEL_LABELS,
@@ -30,6 +33,8 @@ from dnw_desk.services.handling import (
 
 # Fields of event data that are shown, in this order, with their labels.
 _SHOWN = (
+    ("decision", N_("Decision")),
+    ("level", N_("Level")),
     ("unit", N_("Unit")),
     ("kind", N_("Kind")),
     ("text", N_("Text")),
@@ -54,9 +59,13 @@ def _value(key: str, value: Any) -> str:
             return _(CHANNEL_LABELS[InformChannel(value)])
         if key == "satisfaction":
             return _(SATISFACTION_LABELS[Satisfaction(value)])
+        if key == "decision":
+            return _(DECISION_LABELS[Decision(value)])
+        if key == "level":
+            return _(AlertLevel[str(value).upper()].label)
         if key == "field":
             return _(MASKED_FIELD_LABELS[MaskedField(value)])
-    except ValueError:
+    except (ValueError, KeyError):
         return str(value)
     if key == "deadline" and isinstance(value, str):
         try:
@@ -80,6 +89,8 @@ def summarise(event: Event) -> str:
         for key, title in _SHOWN
         if data.get(key) not in (None, "")
     ]
+    if data.get("recorded_by_window"):
+        parts.append(_("recorded by the window for the unit"))
     return "; ".join(parts)
 
 

@@ -56,6 +56,7 @@ class CaseRow:
     fed_back_at: datetime | None
     on_time: bool | None
     closed_at: datetime | None
+    window_task: str | None = None
 
 
 CASE_ROW_COLUMNS = [cases.c[f.name] for f in fields(CaseRow)]
@@ -75,6 +76,7 @@ class CaseFilter:
     registered_from: datetime | None = None  # inclusive
     registered_to: datetime | None = None  # exclusive
     text: str = ""
+    waiting_on_window: bool = False  # only cases with a window task (CaseState.window_tasks)
     # Cases whose complainant ``text`` names (found with ``cases_for_complainant_keys``): they
     # match as well as the cases whose text does.
     complainant_case_ids: Sequence[str] = ()
@@ -92,6 +94,8 @@ def _conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
         conds.append(cases.c.lead_unit == flt.unit)
     if flt.clerk_no:
         conds.append(cases.c.clerk_no == flt.clerk_no)
+    if flt.waiting_on_window:
+        conds.append(cases.c.window_task.is_not(None))
     if flt.registered_from:
         conds.append(cases.c.registered_at >= flt.registered_from)
     if flt.registered_to:
@@ -329,6 +333,11 @@ def state_values(state: CaseState, event_count: int, now: datetime) -> dict[str,
         "deadline_provisional": state.deadline_provisional,
         "escalated": state.escalated,
         "returns": len(state.returns),
+        "window_task": state.window_tasks[0] if state.window_tasks else None,
+        "rectification_from": state.rectification_opened_at
+        if state.rectification_running
+        else None,
+        "rectification_due": state.rectification_deadline if state.rectification_running else None,
         "fed_back_at": state.fed_back_at,
         "on_time": state.on_time,
         "closed_at": state.closed_at,

@@ -100,6 +100,10 @@ cases = Table(
     Column("event_count", Integer, nullable=False, default=0),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("pii_purged_at", UtcDateTime),
+    Column("window_task", String(24)),  # what the case waits for from the window, if anything
+    # A running rectification (整改): its start and deadline, for its own alert ladder.
+    Column("rectification_from", UtcDateTime),
+    Column("rectification_due", UtcDateTime),
     UniqueConstraint("hall", "window", "day", "serial", name="uq_cases_serial"),
     Index("ix_cases_status_deadline", "status", "deadline"),
     Index("ix_cases_registered_at", "registered_at"),

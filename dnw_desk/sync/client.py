@@ -41,6 +41,7 @@ from dnw_desk.sync.wire import (
     MAX_BATCH,
     PULL_PATH,
     PUSH_PATH,
+    UNKNOWN_EVENT_TYPE,
     WHOAMI_PATH,
     PulledEvent,
     PullResponse,
@@ -382,6 +383,12 @@ class SyncClient:
             try:
                 page = PullResponse.model_validate_json(response.content)
             except ValidationError as exc:
+                if any(error["type"] == UNKNOWN_EVENT_TYPE for error in exc.errors()):
+                    # Newer than this desk: the cursor stays, so nothing is skipped.
+                    raise SyncFailure(
+                        "error",
+                        _("The server sent a step this desk does not know: upgrade this desk."),
+                    ) from exc
                 raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
             case_ids = self._apply_page(cursor, page)
             applied += len(case_ids)
@@ -437,7 +444,25 @@ def _raise_for(response: httpx.Response) -> None:
         raise SyncFailure("error", _("The server says this terminal may not send these cases."))
     if code in (408, 425, 429) or code >= 500:
         raise SyncFailure("offline", _("The server is not available right now."))
+    if code == 422 and _names_unknown_event_type(response):
+        raise SyncFailure(
+            "error",
+            _(
+                "The server is older than this desk and does not know one of its steps: "
+                "upgrade the server first. Nothing is lost: the steps wait in the outbox."
+            ),
+        )
     raise SyncFailure("error", _("The server refused the request ({status}).").format(status=code))
+
+
+def _names_unknown_event_type(response: httpx.Response) -> bool:
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(detail, list) and any(
+        isinstance(item, dict) and item.get("type") == UNKNOWN_EVENT_TYPE for item in detail
+    )
 
 
 def _apply_pulled(conn: Any, pulled: PulledEvent, now: datetime) -> bool:

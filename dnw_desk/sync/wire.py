@@ -15,9 +15,10 @@ import math
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from dnw_desk.domain.case import EventType
+from dnw_desk.domain.event_types import EventType, known_wire_type
 
 API_PREFIX = "/api/v1"
 PUSH_PATH = f"{API_PREFIX}/sync/push"
@@ -105,6 +106,24 @@ def _aware_in_range(value: datetime) -> datetime:
     return value
 
 
+UNKNOWN_EVENT_TYPE = "unknown_event_type"
+
+
+def _known_event_type(value: Any) -> Any:
+    """An event type this version does not know is refused with its own error type and a
+    reason that says what to do (a newer desk meets an older server: upgrade the server
+    first, see the README), not pydantic's list of the enum's values."""
+    if isinstance(value, str) and known_wire_type(value) is None:
+        raise PydanticCustomError(
+            UNKNOWN_EVENT_TYPE,
+            "this server does not know the event type {type}: the sender is newer than the "
+            "server; upgrade the server first (README, 'Upgrading')",
+            {"type": _safe(value)},
+        )
+    return value
+
+
+KnownEventType = Annotated[EventType, BeforeValidator(_known_event_type)]
 Text = Annotated[str, AfterValidator(_no_nul)]
 Uuid = Annotated[str, Field(pattern=UUID_PATTERN)]
 Moment = Annotated[datetime, AfterValidator(_aware_in_range)]
@@ -116,7 +135,7 @@ class WireModel(BaseModel):
 
 class EventIn(WireModel):
     id: Uuid
-    type: EventType
+    type: KnownEventType
     at: Moment
     actor: Annotated[Text, Field(min_length=1, max_length=64)]
     data: dict[str, Any] = Field(default_factory=dict)
@@ -208,22 +227,14 @@ class TerminalInfo(WireModel):
     label: str = ""
 
 
-FeedbackType = Literal[
-    "unit_accepted",
-    "unit_returned",
-    "opinion_given",
-    "complainant_informed",
-    "window_informed",
-    "note",
-]
-
-
 class FeedbackRequest(WireModel):
-    """A unit's (or the provincial platform's) step on a case; ``op_id`` makes retries safe."""
+    """A unit's (or the provincial platform's) step on a case; ``op_id`` makes retries safe.
+    Which types a unit may post is the event table's ``unit_may_post`` (the route answers 403
+    with the reason for the others)."""
 
     op_id: Uuid
     case_no: Annotated[Text, Field(min_length=1, max_length=32)]
-    type: FeedbackType
+    type: KnownEventType
     at: Moment
     by: Annotated[Text, Field(min_length=1, max_length=48)]
     data: dict[str, Any] = Field(default_factory=dict)

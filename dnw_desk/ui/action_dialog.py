@@ -97,9 +97,11 @@ class ActionDialog(QDialog):
             box.addItem(_("— choose —"), "")
             if spec.kind == "unit":
                 box.setEditable(True)
-                for unit in self.units:
+                # A co-unit's opinion comes from one of the case's co-units.
+                co_unit = self.event_type is EventType.CO_UNIT_OPINION
+                for unit in self.state.co_units if co_unit else self.units:
                     box.addItem(unit, unit)
-                if self.state.lead_unit:
+                if self.state.lead_unit and not co_unit:
                     box.setCurrentIndex(max(box.findData(self.state.lead_unit), 0))
             else:
                 for value, text in spec.choices:

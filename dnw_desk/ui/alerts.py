@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QSystemTrayIcon, QWidget
 
 from dnw_desk.domain.alerts import AlertLevel
+from dnw_desk.domain.case import WINDOW_TASK_LABELS
 from dnw_desk.i18n import _
 from dnw_desk.services.alerts import AlertTick, Notification, alerts_for
 from dnw_desk.services.changes import Changes
@@ -37,7 +38,7 @@ class Notifier(Protocol):
 def describe(notifications: Sequence[Notification]) -> tuple[str, str]:
     """(title, text) for one banner / tray message about these crossings. No personal data."""
     top = max(notifications, key=lambda n: (n.level, -n.deadline.timestamp()))
-    level = _(top.level.label)
+    level = _(WINDOW_TASK_LABELS[top.task]) if top.task else _(top.level.label)
     detail = _("{number} · {unit} · due {deadline}").format(
         number=top.number,
         unit=top.unit or _("(no unit)"),

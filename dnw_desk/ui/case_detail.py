@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from dnw_desk.domain.attachments import AttachmentInfo
 from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
 from dnw_desk.domain.errors import DomainError, FieldErrors
-from dnw_desk.domain.roles import Permission, may
+from dnw_desk.domain.event_types import EVENT_SPECS
+from dnw_desk.domain.roles import ROLE_LABELS, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.attachments import attach_files, attachments_of, blobs_of, content_of
@@ -161,6 +162,8 @@ class CaseDetailDialog(QDialog):
             line.setFixedHeight(line.fontMetrics().height() + 4)
         self.reprint_button = button(_("Reprint the receipt"), self.on_reprint_clicked)
         self.reprint_button.setObjectName("detailReprint")
+        self.notice_button = button(_("Supervision notice (PDF)"), self.on_notice_clicked)
+        self.notice_button.setObjectName("detailSupervisionNotice")
         close = button(_("Close"), self.accept)
         self.attachments = AttachmentList(self)
         self.attachments.sig_add_requested.connect(self.on_attach_requested)
@@ -197,7 +200,7 @@ class CaseDetailDialog(QDialog):
                 grid,
                 self.message,
                 self.notice,
-                hbox(self.reprint_button, None, close),
+                hbox(self.reprint_button, self.notice_button, None, close),
                 margin=12,
             )
         )
@@ -258,6 +261,12 @@ class CaseDetailDialog(QDialog):
             and self.ui.printing is not None
             and Status(view.status) is not Status.NOT_ACCEPTED
         )
+        self.notice_button.setEnabled(
+            actor is not None and may(actor.role, Permission.HANDLE) and view.state.escalated
+        )
+        self.notice_button.setToolTip(
+            "" if view.state.escalated else _("Only an escalated case (督办) has a notice.")
+        )
         possible = possible_actions(view.state, actor)
         for event_type, action in self.action_buttons.items():
             action.setEnabled(possible[event_type])
@@ -316,12 +325,12 @@ class CaseDetailDialog(QDialog):
         if possible:
             return ""
         actor = self.ui.actor
-        if event_type is EventType.EXTENSION_GRANTED and (
-            actor is None or not may(actor.role, Permission.GRANT_EXTENSION)
-        ):
-            return _("Only a shift lead can grant an extension.")
-        if actor is None or not may(actor.role, Permission.HANDLE):
-            return _("Your role may not handle cases.")
+        spec = EVENT_SPECS[event_type]
+        if actor is None or actor.role not in spec.desk_roles:
+            if spec.permission is Permission.HANDLE:
+                return _("Your role may not handle cases.")
+            roles = "、".join(_(ROLE_LABELS[role]) for role in sorted(spec.desk_roles))
+            return _("Only these roles may record this step: {roles}.").format(roles=roles)
         return _("Not possible while the case is “{status}”.").format(
             status=status_text(self.view.status if self.view else "")
         )
@@ -438,6 +447,33 @@ class CaseDetailDialog(QDialog):
             return
         self.ui.printing.print_receipt(self.ui.desk.settings, case, copy)
         self._notice(_("Reprint sent to the printer (copy {copy}).").format(copy=copy))
+
+    # --- supervision notice (督办单) -----------------------------------------------------------
+
+    def supervision_path(self, number: str) -> Path:
+        """Where the notice is written: the folder of the last export, else Documents."""
+        from dnw_desk.ui.review.page import export_folder
+
+        return export_folder(self.ui.local.export_dir) / f"督办单-{number}.pdf"
+
+    @Slot()
+    def on_notice_clicked(self) -> None:
+        actor = self.ui.actor
+        if self.view is None or actor is None:
+            return
+        from dnw_desk.reports import jobs
+
+        desk, number = self.ui.desk, self.view.number
+        path = self.supervision_path(number)
+
+        def write() -> Path:
+            jobs.supervision_pdf(desk, number, path, actor=actor)
+            return path
+
+        self.ui.tasks.run(write, self._notice_written, self._refused, lane="file")
+
+    def _notice_written(self, path: Path) -> None:
+        self._notice(_("Supervision notice saved to {path}").format(path=path))
 
     # --- unmasking -----------------------------------------------------------------------------
 

@@ -40,6 +40,10 @@ def test_first_revision_database_upgrades_intact(data_dir: Path) -> None:
     backups = list((data_dir / "backups").glob("*before-upgrade-from-0001*"))
     assert len(backups) == 1 and _snapshot(backups[0]) == before
     after = _snapshot(desk.db.path)
+    # Columns added by later revisions come after the original ones (cached folds, e.g. what
+    # a case waits for from the window): the original columns stay byte for byte.
+    width = len(before["cases"][0])
+    after["cases"] = [row[:width] for row in after["cases"]]
     baseline = after["audit_log"][len(before["audit_log"]) :]
     after["audit_log"] = after["audit_log"][: len(before["audit_log"])]
     assert after == before  # every row of every table, byte for byte

@@ -18,9 +18,10 @@ from dnw_desk.domain.case import EventType
 from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.reports import jobs
 from dnw_desk.reports.progress import CancelToken, ExportCancelled
+from dnw_desk.services.bulletin import UnitBulletin, UnitFigures
 from dnw_desk.services.cases import PermissionDenied
 from dnw_desk.services.handling import handling_for
-from dnw_desk.services.review import ExportRequest, UnitBulletin, UnitFigures
+from dnw_desk.services.review import ExportRequest
 from tests.factories import CLERK, SHIFT_LEAD, TODAY, VALID_ID, desk_at, register
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)

@@ -71,39 +71,64 @@ def real(tmp_path_factory: pytest.TempPathFactory, demo):  # type: ignore[no-unt
         advice=refusal["advice"],
         units=settings.units,
     ).case.id
-    saved = desk.cases.register(
-        Registration.from_data(closed_events[0].data),
-        CLERK,
-        categories=settings.categories,
-        units=settings.units,
-    ).case.id
+
+    def registered(consent: bool) -> str:
+        data = closed_events[0].data
+        data = {**data, "complainant": {**data["complainant"], "consent_callback": consent}}
+        return desk.cases.register(
+            Registration.from_data(data),
+            CLERK,
+            categories=settings.categories,
+            units=settings.units,
+        ).case.id
+
+    saved = registered(True)
+    unconsenting = registered(False)
     handling = handling_for(desk)
-    steps: list[tuple[EventType, dict[str, Any]]] = [
-        (EventType.UNIT_RETURNED, {"reason": "不属于本单位职责"}),
-        (EventType.REFERRED, {"unit": settings.units[1]}),
-        (EventType.UNIT_ACCEPTED, {"by": "单位联络员"}),
-        (EventType.ESCALATED, {"to": "带班负责人", "note": "逾期督办"}),
+    feedback: list[tuple[EventType, dict[str, Any]]] = [
         (EventType.OPINION_GIVEN, {"kind": "handled", "text": "已按规定办理并答复"}),
         (EventType.COMPLAINANT_INFORMED, {"channel": "phone", "at": None, "by": "单位联络员"}),
         (EventType.WINDOW_INFORMED, {"at": None, "by": "单位联络员"}),
+    ]
+    steps: list[tuple[EventType, dict[str, Any]]] = [
+        (EventType.UNIT_RETURNED, {"reason": "不属于本单位职责"}),
+        (EventType.RETURN_REVIEWED, {"decision": "accepted"}),
+        (EventType.REFERRED, {"unit": settings.units[1]}),
+        (EventType.UNIT_ACCEPTED, {"by": "单位联络员"}),
+        (EventType.ESCALATED, {"to": "带班负责人", "note": "逾期督办"}),
+        *feedback,
         (
             EventType.CALLBACK,
-            {"at": None, "channel": "phone", "satisfaction": "satisfied", "comment": ""},
+            {"at": None, "channel": "phone", "satisfaction": "unsatisfied", "comment": ""},
         ),
+        (EventType.RECTIFICATION_REPORTED, {"text": "已完成整改"}),
+        (EventType.CALLBACK, {"at": None, "channel": "phone", "satisfaction": "satisfied"}),
         (EventType.CLOSED, {}),
     ]
-    for event_type, values in steps:
-        clock.advance(minutes=10)
-        if "at" in values:
-            values = {**values, "at": clock()}
-        actor = SHIFT_LEAD if event_type is EventType.ESCALATED else CLERK
-        handling.perform(saved, event_type, actor, values)
-    yield desk, refused, saved
+    for case_id, path in (
+        (saved, steps),
+        (
+            unconsenting,
+            [
+                (EventType.UNIT_ACCEPTED, {"by": "单位联络员"}),
+                *feedback,
+                (EventType.CALLBACK_SKIPPED, {}),
+                (EventType.CLOSED, {}),
+            ],
+        ),
+    ):
+        for event_type, values in path:
+            clock.advance(minutes=10)
+            if "at" in values:
+                values = {**values, "at": clock()}
+            actor = SHIFT_LEAD if event_type is EventType.ESCALATED else CLERK
+            handling.perform(case_id, event_type, actor, values)
+    yield desk, refused, saved, unconsenting
     desk.close()
 
 
 def test_a_not_accepted_demo_case_is_filed_as_the_intake_files_it(demo, real) -> None:  # type: ignore[no-untyped-def]
-    real_desk, refused, _saved = real
+    real_desk, refused, _saved, _unconsenting = real
     with demo.db.read() as conn:
         rows = conn.execute(select(cases.c.id).where(cases.c.status == "not_accepted")).all()
         assert rows
@@ -126,10 +151,10 @@ def test_a_not_accepted_demo_case_is_filed_as_the_intake_files_it(demo, real) ->
 
 
 def test_every_demo_event_has_the_shape_the_use_case_gives_it(demo, real) -> None:  # type: ignore[no-untyped-def]
-    real_desk, refused, saved = real
+    real_desk, refused, saved, unconsenting = real
     expected: dict[EventType, Any] = {}
     with real_desk.db.read() as conn:
-        for case_id in (refused, saved):
+        for case_id in (refused, saved, unconsenting):
             for event in cases_repo.load_events(conn, case_id):
                 expected.setdefault(event.type, _shape(event.data))
     seen: dict[EventType, set[str]] = defaultdict(set)
@@ -152,7 +177,7 @@ def test_every_demo_event_has_the_shape_the_use_case_gives_it(demo, real) -> Non
 
 
 def test_a_handled_demo_case_row_matches_the_use_case_row(demo, real) -> None:  # type: ignore[no-untyped-def]
-    real_desk, _refused, saved = real
+    real_desk, _refused, saved, _unconsenting = real
     with real_desk.db.read() as conn:
         real_row = _row(conn, saved)
     with demo.db.read() as conn:

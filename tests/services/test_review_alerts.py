@@ -100,8 +100,10 @@ def test_an_extension_starts_a_new_cycle(data_dir: Path) -> None:
     later = datetime(2026, 11, 27, 17, 30, tzinfo=HALL_TZ).isoformat()
     desk.cases.record(row.id, EventType.EXTENSION_GRANTED, SHIFT_LEAD, {"deadline": later})
     tick = alerts.refresh()
-    assert tick.notifications == ()
+    # No level crossing; the window is reminded to tell the complainant the new deadline.
+    assert [n.task for n in tick.notifications] == ["tell_new_deadline"]
     assert _cached_level(desk, row.id) == "none"
+    assert alerts.refresh().notifications == ()  # once
     clock.now = datetime(2026, 11, 27, 16, 0, tzinfo=HALL_TZ)
     assert [n.level for n in alerts.refresh().notifications] == [AlertLevel.WARNING]
 

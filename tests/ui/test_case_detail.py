@@ -74,6 +74,7 @@ def test_every_handling_step_through_the_detail(qtbot, opened, monkeypatch) -> N
         (EventType.NOTE, {"text": "单位称需调阅档案"}),
         (EventType.ESCALATED, {"to": "效能办", "note": "催办"}),
         (EventType.UNIT_RETURNED, {"reason": "不属本单位职责"}),
+        (EventType.RETURN_REVIEWED, {"decision": "accepted", "reason": ""}),
         (EventType.REFERRED, {"unit": "省民政厅", "note": "改派"}),
         (EventType.OPINION_GIVEN, {"kind": "handled", "text": "已受理并办结"}),
         (EventType.COMPLAINANT_INFORMED, {"channel": "phone", "at": now(), "by": "王"}),
@@ -86,7 +87,10 @@ def test_every_handling_step_through_the_detail(qtbot, opened, monkeypatch) -> N
     ]
     for step, values in script:
         click_step(qtbot, dialog, monkeypatch, step, values)
-        assert steps(dialog)[-1] is step
+        if step is EventType.CALLBACK:  # a bad rating opens its rectification by itself
+            assert steps(dialog)[-2:] == [step, EventType.RECTIFICATION_OPENED]
+        else:
+            assert steps(dialog)[-1] is step
     assert dialog.fact_labels["returns"].text() == "省公安厅 × 1"
     # After the redo: the whole cycle again, then close.
     for step, values in [
@@ -102,8 +106,9 @@ def test_every_handling_step_through_the_detail(qtbot, opened, monkeypatch) -> N
         for step, button in dialog.action_buttons.items()
         if step is not EventType.NOTE
     )
-    assert len(changes) == 14
-    assert dialog.timeline.rowCount() == 16  # registered + referred + 14 steps
+    assert len(changes) == 15
+    # registered + referred + 15 steps + the rectification the bad rating opened
+    assert dialog.timeline.rowCount() == 18
 
 
 def test_a_clerk_cannot_grant_an_extension(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +116,7 @@ def test_a_clerk_cannot_grant_an_extension(qtbot, opened) -> None:  # type: igno
     dialog = open_as(CLERK)
     button = dialog.action_buttons[EventType.EXTENSION_GRANTED]
     assert not button.isEnabled()
-    assert button.toolTip() == "只有值班长可以批准延期。"
+    assert button.toolTip() == "只有以下角色可以登记此步骤：值班长。"
     # Even when asked directly, the service refuses and the message says why.
     dialog.perform(
         EventType.EXTENSION_GRANTED, {"deadline": "2026-11-27T17:30:00+08:00", "reason": "需核查"}
@@ -336,3 +341,20 @@ def test_a_row_added_to_the_timeline_fits_its_wrapped_text(qtbot, opened, monkey
     last = dialog.timeline.rowCount() - 1
     qtbot.waitUntil(lambda: view.rowHeight(last) == view.sizeHintForRow(last), timeout=2000)
     assert view.rowHeight(last) > view.rowHeight(0)  # it wraps, and shows every line
+
+
+def test_an_escalated_case_saves_its_supervision_notice(
+    qtbot, opened, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    ui, _clock, open_as = opened
+    ui.local = replace(ui.local, export_dir=str(tmp_path))
+    dialog = open_as(CLERK)
+    assert not dialog.notice_button.isEnabled()  # not escalated yet
+    click_step(qtbot, dialog, monkeypatch, EventType.ESCALATED, {"to": "效能办", "note": "催办"})
+    assert dialog.notice_button.isEnabled()
+    qtbot.mouseClick(dialog.notice_button, Qt.MouseButton.LeftButton)
+    written = list(tmp_path.glob("督办单-*.pdf"))
+    assert len(written) == 1 and written[0].stat().st_size > 0
+    qtbot.waitUntil(lambda: str(written[0]) in dialog.notice.text(), timeout=2000)

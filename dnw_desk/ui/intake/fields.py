@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from dnw_desk.domain.checks import Check
 from dnw_desk.domain.registration import ComplainantKind, Evidence
+from dnw_desk.domain.registration import split_units as split_units  # the intake form's
 from dnw_desk.domain.validation import (
     validate_credit_code,
     validate_name,
@@ -59,10 +60,6 @@ def parse_date_list(text: str) -> tuple[date, ...]:
             if day is not None:
                 days.append(day)
     return tuple(days)
-
-
-def split_units(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in re.split(r"[,，、;；\n]+", text) if part.strip())
 
 
 class FieldRow:

@@ -40,6 +40,7 @@ VIEWS = (
     (QueueView.OPEN, N_("Open cases")),
     (QueueView.TODAY, N_("Today's cases")),
     (QueueView.ALL, N_("All cases")),
+    (QueueView.WINDOW, N_("Waiting on the window")),
 )
 
 

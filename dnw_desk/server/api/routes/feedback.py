@@ -1,5 +1,8 @@
-"""Units (or the provincial platform) post their steps on a case: accepted, returned, handling
-opinion, complainant and window informed. The desk pulls them into its timeline."""
+"""Units (or the provincial platform) post their steps on a case — the event types the event
+table marks ``unit_may_post``: accepted, returned, handling opinion, co-unit opinion, informed,
+extension request, rectification report, appeal, note. The desk pulls them into its timeline.
+Anything else (deciding a return, granting an extension, deciding an appeal) is the window's:
+403 with the reason."""
 
 from __future__ import annotations
 
@@ -9,14 +12,32 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from dnw_desk.domain.case import Event, EventType, OpinionKind, fold
+from dnw_desk.domain.case import Event, EventType, OpinionKind, deadline_problem, fold
+from dnw_desk.domain.event_types import UNIT_POSTABLE
 from dnw_desk.server.api.deps import DbDep, NowDep, UnitDep
 from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops
 from dnw_desk.sync.wire import FeedbackRequest, FeedbackResponse, OpResult, op_fingerprint
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 FEEDBACK_NAMESPACE = uuid.UUID("6f1c1e53-3a55-4d8e-9b1e-5d2f0c6a7e21")
-UNIT_EVENTS = frozenset({EventType.UNIT_ACCEPTED, EventType.UNIT_RETURNED, EventType.OPINION_GIVEN})
+# Why a unit may not post a step that is not ``unit_may_post`` (the default: the window's own).
+_NOT_FOR_UNITS = {
+    EventType.RETURN_REVIEWED: "a unit may not decide its own return: the window reviews it",
+    EventType.EXTENSION_DECIDED: "a unit may not grant itself an extension: a shift lead "
+    "decides its extension_requested",
+    EventType.EXTENSION_GRANTED: "a unit may not grant itself an extension: post "
+    "extension_requested with a reason and a proposed deadline",
+    EventType.APPEAL_DECIDED: "a unit may not decide its own appeal: a shift lead does",
+}
+# Steps whose ``data.unit`` names who acts; for the lead unit's own steps it is the credential.
+_OWN_UNIT_STEPS = UNIT_POSTABLE - {EventType.CO_UNIT_OPINION, EventType.NOTE}
+_REQUIRED_TEXT = {
+    EventType.UNIT_RETURNED: ("reason", "why the unit returns the case"),
+    EventType.EXTENSION_REQUESTED: ("reason", "why the unit needs more time"),
+    EventType.CO_UNIT_OPINION: ("text", "the co-unit's opinion"),
+    EventType.RECTIFICATION_REPORTED: ("text", "the rectification report"),
+    EventType.RATING_APPEALED: ("reason", "the grounds of the appeal"),
+}
 
 
 def _invalid(field: str, message: str) -> HTTPException:
@@ -37,10 +58,29 @@ def _check_data(kind: EventType, data: dict[str, Any]) -> None:
         channel = data.get("channel")
         if not isinstance(channel, str) or not channel.strip():
             raise _invalid("channel", "how the complainant was informed (phone, SMS, …)")
-    if kind is EventType.UNIT_RETURNED:
-        reason = data.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise _invalid("reason", "why the unit returns the case")
+    if kind in _REQUIRED_TEXT:
+        key, what = _REQUIRED_TEXT[kind]
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise _invalid(key, f"{what} is required")
+    if kind is EventType.EXTENSION_REQUESTED and not isinstance(data.get("deadline"), str):
+        raise _invalid("deadline", "the proposed deadline, an ISO 8601 time with its offset")
+
+
+def _unit_may_act(unit: str, kind: EventType, view: CaseView) -> str | None:
+    """Why this unit may not post this step on this case (None: it may)."""
+    state = view.state
+    if state is None:
+        return f"case {view.number} has no timeline"
+    if kind is EventType.CO_UNIT_OPINION:
+        return None if unit in state.co_units else f"{unit} is not a co-unit of {view.number}"
+    if kind is EventType.RECTIFICATION_REPORTED:
+        if state.rectification_unit == unit:
+            return None
+        return f"the rectification of {view.number} is not {unit}'s"
+    if state.lead_unit != unit:
+        return f"case {view.number} is not with {unit}"
+    return None
 
 
 @router.post(
@@ -54,10 +94,17 @@ def post_feedback(
     body: FeedbackRequest, unit: UnitDep, db: DbDep, now: NowDep, response: Response
 ) -> FeedbackResponse:
     kind = EventType(body.type)
+    if kind not in UNIT_POSTABLE:
+        reason = _NOT_FOR_UNITS.get(kind, f"a unit may not record {kind.value}: the window does")
+        raise Forbidden(reason)
     _check_data(kind, body.data)
-    data = {**body.data, "by": body.by}
-    if kind in UNIT_EVENTS and not unit.platform:
+    # A unit cannot claim that the window recorded its step.
+    data = {k: v for k, v in body.data.items() if k != "recorded_by_window"}
+    data["by"] = body.by
+    if kind in _OWN_UNIT_STEPS and not unit.platform:
         data["unit"] = unit.name  # the credential says who the unit is, not the body
+    if kind is EventType.CO_UNIT_OPINION and not unit.platform:
+        data["unit"] = unit.name
     item = Incoming(
         op_id=body.op_id,
         fingerprint=hashlib.sha256(f"{unit.source}|{op_fingerprint(body)}".encode()).hexdigest(),
@@ -83,12 +130,16 @@ def post_feedback(
                 code="unknown_case",
                 message="No case has this number.",
             )
+        problem = deadline_problem(incoming.event)
+        if problem is not None:
+            raise Forbidden(f"{problem} (case {view.number})")
         if unit.platform:
             return None
         if view.state is None and view.timeline:
             view.state = fold(view.timeline)
-        if view.state is None or view.state.lead_unit != unit.name:
-            raise Forbidden(f"case {view.number} is not with {unit.name}")
+        refusal = _unit_may_act(unit.name, kind, view)
+        if refusal is not None:
+            raise Forbidden(refusal)
         return None
 
     [result] = apply_ops(db, [item], authorise, now)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from dnw_desk.domain.case import Event
+from dnw_desk.domain.case import Event, deadline_problem
 from dnw_desk.domain.numbering import CaseNumberError, normalize_window, parse_case_number
 from dnw_desk.server.api.deps import DbDep, NowDep, TerminalDep
 from dnw_desk.server.credentials import TerminalRecord
@@ -92,6 +92,9 @@ def push(body: PushRequest, terminal: TerminalDep, db: DbDep, now: NowDep) -> Pu
     def authorise(item: Incoming, view: CaseView | None) -> OpResult | None:
         if view is not None and (view.hall, view.window) != (terminal.hall, terminal.window):
             raise Forbidden(f"case {view.number} belongs to another window")
+        problem = deadline_problem(item.event)
+        if problem is not None:
+            raise Forbidden(f"{problem} (case {item.case_no}, op {item.op_id})")
         return None
 
     return PushResponse(results=apply_ops(db, items, authorise, now))
