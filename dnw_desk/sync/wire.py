@@ -117,7 +117,7 @@ def _known_event_type(value: Any) -> Any:
         raise PydanticCustomError(
             UNKNOWN_EVENT_TYPE,
             "this server does not know the event type {type}: the sender is newer than the "
-            "server; upgrade the server first (README, 'Upgrading')",
+            "server; upgrade the server first (README, 'Event types and upgrading')",
             {"type": _safe(value)},
         )
     return value
