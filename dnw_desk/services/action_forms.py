@@ -46,6 +46,9 @@ class FieldSpec:
     kind: FieldKind = "text"
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()  # (value, label msgid)
+    # Marked "(optional)" on the form when not required; off for a field whose label already
+    # says when it is required (a reason needed only to reject).
+    optional_hint: bool = True
 
 
 def _choices(labels: Mapping[Any, str]) -> tuple[tuple[str, str], ...]:
@@ -53,7 +56,9 @@ def _choices(labels: Mapping[Any, str]) -> tuple[tuple[str, str], ...]:
 
 
 _DECISION = FieldSpec("decision", N_("Decision"), "choice", choices=_choices(DECISION_LABELS))
-_WHY = FieldSpec("reason", N_("Reason (required to reject)"), "multiline", required=False)
+_WHY = FieldSpec(
+    "reason", N_("Reason (required to reject)"), "multiline", required=False, optional_hint=False
+)
 
 # The fields of each step that has a form (``form`` in the event table; a test checks both
 # agree). Steps with no form are recorded by the desk itself or by their own screens.

@@ -39,6 +39,7 @@ from dnw_desk.services.handling import (
     extension_choices,
     validate_action,
 )
+from dnw_desk.services.queue import format_span
 from dnw_desk.ui.widgets import error_label, mark_invalid, show_error, vbox
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -70,7 +71,8 @@ class ActionDialog(QDialog):
             widget.setObjectName(f"field_{spec.name}")
             self.inputs[spec.name] = widget
             self.errors[spec.name] = error_label()
-            text = _(spec.label) + ("" if spec.required else " " + _("(optional)"))
+            optional = not spec.required and spec.optional_hint
+            text = _(spec.label) + (" " + _("(optional)") if optional else "")
             form.addRow(text, vbox(widget, self.errors[spec.name], spacing=2))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -129,11 +131,10 @@ class ActionDialog(QDialog):
         box = QComboBox()
         now = to_hall_time(self.clock())
         for moment, adds in extension_choices(self.state, now, working_time):
-            hours = f"{adds.total_seconds() / 3600:g}"
-            text = _("{moment} {weekday} (adds {hours} working hours)").format(
+            text = _("{moment} {weekday} (adds {span} of working time)").format(
                 moment=f"{moment:%Y-%m-%d %H:%M}",
                 weekday=_(WEEKDAYS[moment.weekday()]),
-                hours=hours,
+                span=format_span(adds),
             )
             box.addItem(text, moment.isoformat())
         return box

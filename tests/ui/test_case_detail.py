@@ -222,7 +222,7 @@ def test_the_dialogs_defaults_are_accepted(qtbot, opened) -> None:  # type: igno
     )
     qtbot.addWidget(extension)
     box = extension.inputs["deadline"]
-    assert box.currentText() == "2026-11-26 17:30 周四（增加 7 小时工作时间）"  # type: ignore[attr-defined]
+    assert box.currentText() == "2026-11-26 17:30 周四（增加工作时间 7小时00分）"  # type: ignore[attr-defined]
     assert all("周六" not in box.itemText(i) for i in range(box.count()))  # type: ignore[attr-defined]
     extension.inputs["reason"].setPlainText("需跨部门核查")  # type: ignore[attr-defined]
     extension.on_buttons_accepted()
