@@ -29,6 +29,9 @@ class LocalSettings:
     geometry: str = ""  # QMainWindow.saveGeometry(), base64
     last_login: str = ""
     export_dir: str = ""  # the folder the last export went to ("" → the user's Documents)
+    # The screen facing the citizen: "" = the first screen that is not the clerk's, "off" = none,
+    # else a screen's name as the system reports it (e.g. "HDMI-1").
+    citizen_screen: str = ""
 
 
 def settings_path(data_dir: Path) -> Path:

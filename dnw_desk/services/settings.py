@@ -40,6 +40,8 @@ class BusinessSettings:
     rectification_days: int = 5  # working days a unit has for its 整改 after a bad rating
     status_url_base: str = "http://127.0.0.1:8765"
     hotline: str = "12345"
+    # What the screen facing the citizen says while no one is at the counter.
+    citizen_promise: str = "对办不成事，我们负责到底"
     receipt_language: str = "zh_CN"
     configured: bool = False  # the first-run wizard has been completed
 

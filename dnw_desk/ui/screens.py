@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from dnw_desk.local_settings import LocalSettings
     from dnw_desk.services.accounts import AccountService
     from dnw_desk.services.desk import Desk
+    from dnw_desk.ui.citizen_screen import CitizenMirror
     from dnw_desk.ui.context import DeskUi
     from dnw_desk.ui.daily_backup import DailyBackup
     from dnw_desk.ui.desk_session import DeskSession
@@ -33,6 +34,8 @@ class Screens:
     privacy: PrivacyCurtain  # dialogs hidden while no one is logged in
     sync: DeskSync  # sync state in the status bar, conflicts for the shift lead
     backup: DailyBackup
+    # The second monitor facing the citizen; None on a PC with one screen (or switched off).
+    citizen: CitizenMirror | None = None
 
     def start_background(self) -> None:
         """After the screens are built: the sync worker (if enrolled) and the daily backup."""
@@ -81,6 +84,7 @@ def build_window(ui: DeskUi, accounts: AccountService) -> tuple[MainWindow, Scre
 
 def build_screens(window: MainWindow, ui: DeskUi, accounts: AccountService) -> Screens:
     """Give the (possibly already shown) main window the open desk and its screens."""
+    from dnw_desk.ui.citizen_screen import install_citizen_screen
     from dnw_desk.ui.daily_backup import DailyBackup
     from dnw_desk.ui.desk_session import DeskSession
     from dnw_desk.ui.desk_sync import DeskSync
@@ -99,6 +103,7 @@ def build_screens(window: MainWindow, ui: DeskUi, accounts: AccountService) -> S
         # Both start with ``start_background``: the worker and the copy are I/O, not building.
         sync=DeskSync(window, ui, session.sig_actor_changed),
         backup=DailyBackup(ui, window.statusBar(), window),
+        citizen=install_citizen_screen(ui, session),
     )
     if ui.printing is not None:
         # Jobs a previous run left queued print now; failed ones are listed for retry.

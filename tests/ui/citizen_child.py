@@ -1,0 +1,69 @@
+"""Run in a child process on Qt's offscreen platform with two screens (see
+test_citizen_screen.py): the desk with its citizen screen, one case typed and saved."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from dnw_desk.clock import HALL_TZ, FakeClock
+from dnw_desk.i18n import set_language
+from dnw_desk.local_settings import LocalSettings
+from dnw_desk.ui.screens import build_ui, build_window
+from dnw_desk.ui.tasks import ImmediateTaskRunner
+from tests.ui.conftest import CLERK, configured_desk
+
+
+def settle(app: QApplication, seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main(data_dir: str, out: str) -> None:
+    app = QApplication(sys.argv[:1])
+    set_language("zh_CN")  # as the desk starts (its default language)
+    desk = configured_desk(Path(data_dir), FakeClock(datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)))
+    ui, accounts = build_ui(desk, LocalSettings(printer_uri="dummy"), ImmediateTaskRunner())
+    window, screens = build_window(ui, accounts)
+    window.show()
+    result: dict[str, object] = {"screens": [s.name() for s in app.screens()]}
+    mirror = screens.citizen
+    assert mirror is not None, "no citizen screen on a two-screen PC"
+    citizen = mirror.window
+    settle(app)
+    result["citizen_on"] = citizen.screen().name()
+    result["citizen_geometry"] = list(citizen.geometry().getRect())
+    result["idle"] = citizen.texts()
+    screens.session.on_login_page_logged_in(accounts.authenticate(CLERK[0], CLERK[2]))
+    form = screens.session.intake.form
+    form.edits["name"].setText("李四")
+    form.edits["phone"].setText("13912345678")
+    form.suggest_category("3")
+    form.edits["service_item"].setText("社保转移")
+    form.edits["lead_unit"].setText("省公安厅")
+    settle(app)
+    result["typing"] = citizen.texts()
+    citizen.grab().save(str(Path(out).with_suffix(".typing.png")))
+    screens.session.intake.on_save_triggered()
+    settle(app)
+    result["saved"] = citizen.texts()
+    citizen.grab().save(str(Path(out).with_suffix(".png")))
+    screens.session.lock()
+    settle(app)
+    result["locked"] = citizen.texts()
+    Path(out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    window.close()
+    citizen.close()
+    ui.tasks.shutdown()
+    desk.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
