@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     unit_add.add_argument(
         "--platform", action="store_true", help="the provincial platform: may post for any unit"
     )
+    unit_add.add_argument(
+        "--hall",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a hall whose cases it may act on (repeat for several; required unless --platform)",
+    )
     unit_commands.add_parser("list", help="list unit credentials")
     unit_revoke = unit_commands.add_parser("revoke", help="revoke a unit credential")
     unit_revoke.add_argument("id", type=int)
@@ -254,12 +261,15 @@ def _units(args: argparse.Namespace, db: ServerDatabase) -> int:
     if args.action == "add":
         try:
             with db.write() as conn:
-                record, token = credentials.add_unit(conn, args.name, now, args.platform)
+                record, token = credentials.add_unit(
+                    conn, args.name, now, args.platform, halls=args.hall
+                )
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 2
         kind = "Platform credential" if record.platform else "Unit credential"
-        print(f"{kind} {record.id} for {record.name} created.")
+        served = "all halls" if record.platform else "hall(s) " + ", ".join(sorted(record.halls))
+        print(f"{kind} {record.id} for {record.name} ({served}) created.")
         print("Token (shown only once):")
         print(token)
         return 0
@@ -268,7 +278,8 @@ def _units(args: argparse.Namespace, db: ServerDatabase) -> int:
             for unit in credentials.list_units(conn):
                 state = f"revoked {_when(unit.revoked_at)}" if unit.revoked_at else "active"
                 kind = "platform" if unit.platform else "unit"
-                print(f"{unit.id}\t{unit.name}\t{kind}\t{state}")
+                halls = "*" if unit.platform else ",".join(sorted(unit.halls)) or "(no hall)"
+                print(f"{unit.id}\t{unit.name}\t{kind}\t{halls}\t{state}")
         return 0
     with db.write() as conn:
         revoked = credentials.revoke_unit(conn, args.id, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from dnw_desk.server.core.security import (
     new_token,
     token_hash,
 )
-from dnw_desk.server.tables import terminals, unit_credentials
+from dnw_desk.server.tables import terminals, unit_credential_halls, unit_credentials
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,27 @@ class UnitRecord:
     platform: bool
     created_at: datetime
     revoked_at: datetime | None
+    halls: frozenset[str] = frozenset()  # the halls whose cases it may act on (not the platform)
+
+    def serves(self, hall: str) -> bool:
+        return self.platform or hall in self.halls
 
     @property
     def source(self) -> str:
         return f"unit:{self.id}"
+
+
+def hall_refusal(unit: UnitRecord, number: str, hall: str) -> str:
+    if not unit.halls:
+        return (
+            f"this credential of {unit.name} serves no hall (issued before credentials were "
+            "bound to halls); ask the administrator for a new one (dnw-server units add "
+            "NAME --hall CODE)"
+        )
+    return (
+        f"case {number} is a case of hall {hall}; this credential of {unit.name} serves "
+        f"{', '.join(sorted(unit.halls))}"
+    )
 
 
 def normalise_terminal_binding(hall: str, window: str) -> tuple[str, str]:
@@ -149,20 +167,36 @@ def terminal_for_token(conn: Connection, token: str) -> TerminalRecord | None:
 
 
 def add_unit(
-    conn: Connection, name: str, now: datetime, platform: bool = False
+    conn: Connection,
+    name: str,
+    now: datetime,
+    platform: bool = False,
+    halls: Iterable[str] = (),
 ) -> tuple[UnitRecord, str]:
+    """A credential for unit ``name`` serving ``halls`` (hall codes; the platform serves all)."""
     name = name.strip()
     if not name:
         raise ValueError("a unit needs a name")
     if len(name) > MAX_UNIT_NAME:
         raise ValueError(f"A unit name is at most {MAX_UNIT_NAME} characters.")
+    served = frozenset(normalize_hall_code(hall) for hall in halls)
+    if not platform and not served:
+        raise ValueError(
+            "A unit credential serves at least one hall (--hall CODE): units of the same name "
+            "exist in every city."
+        )
     token = new_token(UNIT_PREFIX)
     unit_id = conn.execute(
         insert(unit_credentials)
         .values(name=name, platform=platform, token_hash=token_hash(token), created_at=now)
         .returning(unit_credentials.c.id)
     ).scalar_one()
-    return UnitRecord(int(unit_id), name, platform, now, None), token
+    if served and not platform:
+        conn.execute(
+            insert(unit_credential_halls),
+            [{"credential_id": unit_id, "hall": hall} for hall in sorted(served)],
+        )
+    return UnitRecord(int(unit_id), name, platform, now, None, served), token
 
 
 _UNIT_COLUMNS = [
@@ -174,9 +208,21 @@ _UNIT_COLUMNS = [
 ]
 
 
+def _halls_of(conn: Connection, ids: list[int]) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = {}
+    if ids:
+        rows = conn.execute(
+            select(unit_credential_halls).where(unit_credential_halls.c.credential_id.in_(ids))
+        )
+        for row in rows:
+            found.setdefault(row.credential_id, set()).add(row.hall)
+    return {key: frozenset(value) for key, value in found.items()}
+
+
 def list_units(conn: Connection) -> list[UnitRecord]:
-    rows = conn.execute(select(*_UNIT_COLUMNS).order_by(unit_credentials.c.id))
-    return [UnitRecord(**row._mapping) for row in rows]
+    rows = conn.execute(select(*_UNIT_COLUMNS).order_by(unit_credentials.c.id)).all()
+    halls = _halls_of(conn, [row.id for row in rows])
+    return [UnitRecord(**row._mapping, halls=halls.get(row.id, frozenset())) for row in rows]
 
 
 def revoke_unit(conn: Connection, unit_id: int, now: datetime) -> bool:
@@ -195,4 +241,6 @@ def unit_for_token(conn: Connection, token: str) -> UnitRecord | None:
             unit_credentials.c.revoked_at.is_(None),
         )
     ).first()
-    return UnitRecord(**row._mapping) if row else None
+    if row is None:
+        return None
+    return UnitRecord(**row._mapping, halls=_halls_of(conn, [row.id]).get(row.id, frozenset()))

@@ -57,6 +57,15 @@ unit_credentials = Table(
     Column("revoked_at", UtcDateTime),
 )
 
+# The halls a unit credential serves: a unit's name is not unique (every city has a 市场监管局),
+# so a credential acts only on cases of the halls it was issued for.
+unit_credential_halls = Table(
+    "unit_credential_halls",
+    metadata,
+    Column("credential_id", Integer, ForeignKey("unit_credentials.id"), primary_key=True),
+    Column("hall", String(8), primary_key=True),
+)
+
 cases = Table(
     "cases",
     metadata,

@@ -23,7 +23,7 @@ def _credentials(server_dir: Path) -> Credentials:
     try:
         with db.write() as conn:
             terminal, token = credentials.add_terminal(conn, "AH", "08", now)
-            _unit, unit = credentials.add_unit(conn, UNIT, now)
+            _unit, unit = credentials.add_unit(conn, UNIT, now, halls=["AH"])
     finally:
         db.dispose()
     return Credentials(token, terminal.id, "", unit, "", "")

@@ -88,8 +88,8 @@ def tokens(server_db: ServerDatabase) -> Credentials:
     with server_db.write() as conn:
         terminal, token = credentials.add_terminal(conn, "AH", "08", now)
         _other, other = credentials.add_terminal(conn, "AH", "09", now)
-        _unit, unit = credentials.add_unit(conn, UNIT, now)
-        _unit2, other_unit = credentials.add_unit(conn, "省教育厅", now)
+        _unit, unit = credentials.add_unit(conn, UNIT, now, halls=["AH"])
+        _unit2, other_unit = credentials.add_unit(conn, "省教育厅", now, halls=["AH"])
         _platform, platform = credentials.add_unit(conn, "省政务服务平台", now, platform=True)
     return Credentials(token, terminal.id, other, unit, other_unit, platform)
 

@@ -41,7 +41,9 @@ def test_init_terminals_and_units(server_env: Path, capsys: pytest.CaptureFixtur
     assert token.startswith("dnwt_") and len(token) > 40
     assert "AH/08" in out
     assert server_main(["terminals", "add", "--hall", "A-1", "--window", "8"]) == 2
-    assert server_main(["units", "add", "省公安厅"]) == 0
+    assert server_main(["units", "add", "省公安厅"]) == 2  # a unit serves named halls
+    assert "--hall" in capsys.readouterr().err
+    assert server_main(["units", "add", "省公安厅", "--hall", "ah", "--hall", "HF"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("dnwu_")
     assert server_main(["units", "add", "省政务服务平台", "--platform"]) == 0
     assert server_main(["terminals", "revoke", "1"]) == 0
@@ -51,7 +53,8 @@ def test_init_terminals_and_units(server_env: Path, capsys: pytest.CaptureFixtur
     listing = capsys.readouterr().out
     assert "revoked" in listing and token not in listing
     assert server_main(["units", "list"]) == 0
-    assert "platform" in capsys.readouterr().out
+    listing = capsys.readouterr().out
+    assert "platform" in listing and "AH,HF" in listing
 
 
 def test_halls_set_and_list(server_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -28,7 +28,7 @@ def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any, C
     now = datetime.now(UTC)
     with db.write() as conn:
         terminal, token = credentials.add_terminal(conn, "AH", "08", now)
-        _unit, unit = credentials.add_unit(conn, "省公安厅", now)
+        _unit, unit = credentials.add_unit(conn, "省公安厅", now, halls=["AH"])
     app = create_app(Settings(status_burst=100_000), db=db)
     yield (
         schemathesis.openapi.from_asgi("/openapi.json", app),

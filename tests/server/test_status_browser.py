@@ -71,7 +71,7 @@ def test_status_page_renders_on_a_phone_without_personal_data(
     now = datetime.now(UTC)
     with server.db.write() as conn:
         _terminal, token = credentials.add_terminal(conn, "AH", "08", now)
-        _unit, unit = credentials.add_unit(conn, "省公安厅", now)
+        _unit, unit = credentials.add_unit(conn, "省公安厅", now, halls=["AH"])
     desk, _clock = desk_at(data_dir)
     case = register(desk, id_number=VALID_ID, name="张𠮷祥").case
     with httpx.Client(base_url=server.url, timeout=10) as http:

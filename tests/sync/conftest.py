@@ -84,7 +84,7 @@ def server_tokens(live_server: LiveServer) -> Tokens:
     now = datetime.now(UTC)
     with live_server.db.write() as conn:
         terminal, token = credentials.add_terminal(conn, "AH", "08", now)
-        _unit, unit = credentials.add_unit(conn, UNIT, now)
+        _unit, unit = credentials.add_unit(conn, UNIT, now, halls=["AH"])
     return Tokens(token, terminal.id, unit)
 
 

@@ -16,6 +16,7 @@ from dnw_desk.store.blobs import BlobStore
 from dnw_desk.sync.client import SyncClient
 from dnw_desk.sync.wire import BLOB_PATH
 from tests.factories import CLERK, pdf_bytes, png_bytes, register
+from tests.server.conftest import UNIT
 from tests.sync.conftest import LiveServer, Tokens
 from tests.sync.helpers import FaultyTransport
 
@@ -56,9 +57,12 @@ def test_an_attachment_reaches_the_unit_and_no_one_else(
         assert fetched.headers["cache-control"] == "no-store"
     now = datetime.now(UTC)
     with live_server.db.write() as conn:
-        _other, other_unit = credentials.add_unit(conn, "省市场监管局", now)
+        _other, other_unit = credentials.add_unit(conn, "省市场监管局", now, halls=["AH"])
         _t, other_terminal = credentials.add_terminal(conn, "AH", "09", now)
+    with live_server.db.write() as conn:  # the same name, another city's hall
+        _same, same_name_elsewhere = credentials.add_unit(conn, UNIT, now, halls=["HF"])
     assert _get(live_server, path, other_unit).status_code == 403
+    assert _get(live_server, path, same_name_elsewhere).status_code == 403
     assert _get(live_server, path, other_terminal).status_code == 403
     assert (
         _get(

@@ -63,7 +63,9 @@ def test_the_worker_pushes_after_a_save_and_pulled_feedback_reaches_the_screens(
     try:
         with server.db.write() as conn:
             terminal, token = credentials.add_terminal(conn, "AH", "08", datetime.now(UTC))
-            _unit, unit_token = credentials.add_unit(conn, "省公安厅", datetime.now(UTC))
+            _unit, unit_token = credentials.add_unit(
+                conn, "省公安厅", datetime.now(UTC), halls=["AH"]
+            )
         tokens = Tokens(token, terminal.id, unit_token)
         store = CredentialStore(data_dir, use_keyring=False)
         enrol(harness.desk.db, data_dir, server.url, token, hall="AH", window="08", store=store)

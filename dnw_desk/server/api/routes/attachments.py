@@ -95,7 +95,9 @@ def download(
         if isinstance(caller, TerminalRecord):
             allowed = (case.hall, case.window) == (caller.hall, caller.window)
         else:
-            allowed = caller.platform or case.lead_unit == caller.name
+            allowed = caller.serves(case.hall) and (
+                caller.platform or case.lead_unit == caller.name
+            )
         if not allowed:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "This case is not yours.")
         found = read_blob(conn, sha256)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from dnw_desk.domain.case import Event, EventType, OpinionKind, deadline_problem, fold
 from dnw_desk.domain.event_types import UNIT_POSTABLE
 from dnw_desk.server.api.deps import DbDep, NowDep, UnitDep
+from dnw_desk.server.credentials import hall_refusal
 from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops
 from dnw_desk.sync.wire import FeedbackRequest, FeedbackResponse, OpResult, op_fingerprint
 
@@ -135,6 +136,8 @@ def post_feedback(
             raise Forbidden(f"{problem} (case {view.number})")
         if unit.platform:
             return None
+        if not unit.serves(view.hall):
+            raise Forbidden(hall_refusal(unit, view.number, view.hall))
         if view.state is None and view.timeline:
             view.state = fold(view.timeline)
         refusal = _unit_may_act(unit.name, kind, view)
