@@ -72,6 +72,10 @@ def public_urls(case: PublishedCase) -> list[str]:
         "&end_date=2027-01-01T00:00:00%2B08:00",
         f"/open311/v2/requests/{case.number}.json",
         f"/open311/v2/requests.json?service_request_id={case.number}",
+        # The same in XML, the format GeoReport v2 requires, and the discovery document.
+        f"/open311/v2/requests/{case.number}.xml",
+        f"/open311/v2/requests.xml?service_request_id={case.number}",
+        "/open311/v2/discovery.xml",
         "/openapi.json",
     ]
 
