@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 
 from dnw_desk.domain.case import EventType, Satisfaction, Status
 from dnw_desk.domain.registration import (
@@ -34,9 +34,8 @@ from dnw_desk.domain.roles import Actor, Role
 from dnw_desk.services.cases import NewCase, event_records
 from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import HandlingService, handling_for
-from dnw_desk.store import cases_repo, coverage
+from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import AuditEntry, append_audit_many
-from dnw_desk.store.tables import cases, daily_counters, outbox
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建国志强海燕晓东文博俊杰子涵梓萱浩然欣怡宇轩诗涵"  # noqa: E501
@@ -384,15 +383,7 @@ def generate(
     categories = settings.categories
     written_events = 0
     with desk.db.write() as conn:
-        counters = {
-            (row.day): row.last_serial
-            for row in conn.execute(
-                select(daily_counters).where(
-                    daily_counters.c.hall == settings.hall_code,
-                    daily_counters.c.window == settings.window_no,
-                )
-            )
-        }
+        counters = cases_repo.daily_serials(conn, settings.hall_code, settings.window_no)
     for batch_start in range(0, n_cases, BATCH_CASES):
         batch = moments[batch_start : batch_start + BATCH_CASES]
         with desk.db.write() as conn:
@@ -464,16 +455,10 @@ def _write_batch(
             ops, audit = event_records([(event, seq)], new.number, terminal, recorded_at)
             op_rows.extend({**op, "created_at": recorded_at} for op in ops)
             entries.extend(audit)
-    conn.execute(insert(cases), case_rows)
+    cases_repo.insert_cases(conn, case_rows)
     cases_repo.insert_complainant_keys(conn, key_rows)
     cases_repo.insert_event_rows(conn, event_rows)
-    coverage.cover(conn, cases_=[row["id"] for row in case_rows])
-    conn.execute(insert(outbox), op_rows)
+    cases_repo.enqueue_dated_ops(conn, op_rows)
     append_audit_many(conn, entries)
-    for key, last_serial in counters.items():
-        conn.exec_driver_sql(
-            "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = excluded.last_serial",
-            (terminal.hall, terminal.window, key, last_serial),
-        )
+    cases_repo.set_daily_serials(conn, terminal.hall, terminal.window, counters)
     return len(event_rows)
