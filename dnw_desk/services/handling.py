@@ -10,14 +10,16 @@ are per field (``FieldErrors``) so the dialog can show them beside the inputs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from dnw_desk.clock import Clock, system_clock, to_hall_time
+from dnw_desk.domain.alerts import AlertLevel
 from dnw_desk.domain.case import (
+    STATUS_LABELS,
     CaseState,
     Decision,
     Event,
@@ -27,11 +29,11 @@ from dnw_desk.domain.case import (
     fold,
 )
 from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
-from dnw_desk.domain.event_types import ON_BEHALF_EVENTS
+from dnw_desk.domain.event_types import EVENT_SPECS, ON_BEHALF_EVENTS
 from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
 from dnw_desk.domain.phone import display_phone
 from dnw_desk.domain.registration import split_units
-from dnw_desk.domain.roles import Actor, Permission, may
+from dnw_desk.domain.roles import ROLE_LABELS, Actor, Permission, may
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.action_forms import ACTION_FORMS as ACTION_FORMS
@@ -47,6 +49,7 @@ from dnw_desk.services.action_forms import permission_for as permission_for
 from dnw_desk.services.case_details import Detail, registration_details, registration_of
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.services.people import actor_label
+from dnw_desk.services.queue import Countdown, countdown_of
 from dnw_desk.store import accounts as accounts_repo
 from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
@@ -261,24 +264,83 @@ def _probe_data(event_type: EventType, state: CaseState) -> dict[str, Any]:
     return _PROBE_DATA.get(event_type, {})
 
 
-def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, bool]:
-    """Each handling step → whether the case's status allows it now. The workflow answers
-    (a dry run of ``apply_event``), so this never disagrees with what saving would say. Steps
-    the actor's role may not take are reported as not possible."""
-    result: dict[EventType, bool] = {}
+@dataclass(frozen=True)
+class Availability:
+    """Whether a handling step is possible now, and if not, why (translated, for a tooltip)."""
+
+    possible: bool
+    why_not: str = ""
+
+
+def action_availability(state: CaseState, actor: Actor | None) -> dict[EventType, Availability]:
+    """Each handling step → whether it is possible now, and why not. The role comes first (the
+    event table's permission), then the workflow (a dry run of ``apply_event``), so this never
+    disagrees with what saving would say."""
+    result: dict[EventType, Availability] = {}
     probe_at = max(state.registered_at, state.clock_started_at or state.registered_at)
     for event_type in HANDLING_ACTIONS:
-        allowed = actor is not None and may(actor.role, permission_for(event_type))
-        if allowed:
-            probe = Event(
-                "probe", "probe", event_type, probe_at, "probe", _probe_data(event_type, state)
-            )
-            try:
-                apply_new_event(state, probe)
-            except WorkflowError:
-                allowed = False
-        result[event_type] = allowed
+        if actor is None or not may(actor.role, permission_for(event_type)):
+            result[event_type] = Availability(False, _role_refusal(event_type))
+            continue
+        probe = Event(
+            "probe", "probe", event_type, probe_at, "probe", _probe_data(event_type, state)
+        )
+        try:
+            apply_new_event(state, probe)
+        except WorkflowError:
+            status = _(STATUS_LABELS[state.status])
+            why = _("Not possible while the case is “{status}”.").format(status=status)
+            result[event_type] = Availability(False, why)
+        else:
+            result[event_type] = Availability(True)
     return result
+
+
+def _role_refusal(event_type: EventType) -> str:
+    spec = EVENT_SPECS[event_type]
+    if spec.permission is Permission.HANDLE:
+        return _("Your role may not handle cases.")
+    roles = "、".join(_(ROLE_LABELS[role]) for role in sorted(spec.desk_roles))
+    return _("Only these roles may record this step: {roles}.").format(roles=roles)
+
+
+def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, bool]:
+    """Each handling step → whether the case's status allows it now. Steps the actor's role
+    may not take are reported as not possible."""
+    return {kind: found.possible for kind, found in action_availability(state, actor).items()}
+
+
+def case_countdown(
+    view: CaseView,
+    now: datetime,
+    working_time: WorkingTime,
+    level_of: Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel],
+) -> Countdown | None:
+    """The countdown of the case on the detail screen; None when no clock runs for it."""
+    return countdown_of(_ViewClock(view), now, working_time, level_of)
+
+
+@dataclass(frozen=True)
+class _ViewClock:
+    """A ``CaseView`` as ``countdown_of`` reads a case (its clock comes from the fold)."""
+
+    view: CaseView
+
+    @property
+    def status(self) -> str:
+        return self.view.status
+
+    @property
+    def referred_at(self) -> datetime | None:
+        return self.view.state.clock_started_at
+
+    @property
+    def deadline(self) -> datetime | None:
+        return self.view.deadline
+
+    @property
+    def escalated(self) -> bool:
+        return self.view.state.escalated
 
 
 def returns_by_unit(state: CaseState) -> Counter[str]:

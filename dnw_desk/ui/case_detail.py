@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from dnw_desk.domain.attachments import AttachmentInfo
-from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
+from dnw_desk.domain.case import EventType, Status
 from dnw_desk.domain.errors import DomainError, FieldErrors
-from dnw_desk.domain.event_types import EVENT_SPECS
-from dnw_desk.domain.roles import ROLE_LABELS, Permission, may
+from dnw_desk.domain.roles import Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.attachments import attach_files, attachments_of, blobs_of, content_of
@@ -43,12 +42,13 @@ from dnw_desk.services.handling import (
     CaseView,
     MaskedField,
     Revealed,
+    action_availability,
+    case_countdown,
     handling_for,
-    possible_actions,
     returns_by_unit,
     reveal_permission,
 )
-from dnw_desk.services.queue import QueueRow, countdown_of, format_countdown
+from dnw_desk.services.queue import format_countdown
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
@@ -267,10 +267,10 @@ class CaseDetailDialog(QDialog):
         self.notice_button.setToolTip(
             "" if view.state.escalated else _("Only an escalated case (督办) has a notice.")
         )
-        possible = possible_actions(view.state, actor)
+        availability = action_availability(view.state, actor)
         for event_type, action in self.action_buttons.items():
-            action.setEnabled(possible[event_type])
-            action.setToolTip(self._why_disabled(event_type, possible[event_type]))
+            action.setEnabled(availability[event_type].possible)
+            action.setToolTip(availability[event_type].why_not)
         self._keep_keyboard_focus()
 
     def _keep_keyboard_focus(self) -> None:
@@ -294,46 +294,9 @@ class CaseDetailDialog(QDialog):
             self.details.addRow(title, value)
 
     def _countdown_text(self, view: CaseView) -> str:
-        if Status(view.status) not in PENDING_FEEDBACK:
-            return "—"
-        row = QueueRow(
-            view.id,
-            view.number,
-            view.registered_at,
-            "",
-            view.category,
-            view.unit,
-            view.status,
-            view.clerk_no,
-            view.state.clock_started_at,
-            view.deadline,
-            view.deadline_provisional,
-            "none",
-            view.state.escalated,
-            len(view.state.returns),
-        )
         desk = self.ui.desk
-        countdown = countdown_of(
-            row,
-            desk.clock(),
-            desk.deadlines.working_time,
-            self.level_of,
-        )
+        countdown = case_countdown(view, desk.clock(), desk.deadlines.working_time, self.level_of)
         return format_countdown(countdown)
-
-    def _why_disabled(self, event_type: EventType, possible: bool) -> str:
-        if possible:
-            return ""
-        actor = self.ui.actor
-        spec = EVENT_SPECS[event_type]
-        if actor is None or actor.role not in spec.desk_roles:
-            if spec.permission is Permission.HANDLE:
-                return _("Your role may not handle cases.")
-            roles = "、".join(_(ROLE_LABELS[role]) for role in sorted(spec.desk_roles))
-            return _("Only these roles may record this step: {roles}.").format(roles=roles)
-        return _("Not possible while the case is “{status}”.").format(
-            status=status_text(self.view.status if self.view else "")
-        )
 
     @Slot()
     def on_timeline_header_resized(self) -> None:
