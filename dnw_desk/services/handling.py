@@ -163,8 +163,24 @@ def validate_action(
     (the timeline stays in order). ``working_time``: a new deadline must be a working day's
     closing time."""
     errors: dict[str, str] = {}
-    data: dict[str, Any] = {}
+    data = _field_values(event_type, values, units, errors)
     at: datetime | None = None
+    if event_type in _TIMED_STEPS and "at" in data:
+        moment = data.pop("at")
+        assert isinstance(moment, datetime)
+        at = _informed_at(event_type, moment, state, now, errors)
+    _decision_rules(event_type, data, state, now, working_time, errors)
+    _unit_rules(event_type, data, state, units, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return data, at
+
+
+def _field_values(
+    event_type: EventType, values: Mapping[str, Any], units: Sequence[str], errors: dict[str, str]
+) -> dict[str, Any]:
+    """Each form field parsed; a missing or wrong one goes to ``errors`` instead."""
+    data: dict[str, Any] = {}
     for spec in ACTION_FORMS[event_type]:
         raw = values.get(spec.name)
         text = raw.strip() if isinstance(raw, str) else raw
@@ -194,17 +210,32 @@ def validate_action(
             )
             continue
         data[spec.name] = text
-    if event_type in _TIMED_STEPS and "at" in data:
-        at = data.pop("at")
-        assert isinstance(at, datetime)
-        opinion_at = state.opinion_at if event_type in _AFTER_OPINION else None
-        if _minute(at) > _minute(now):
-            errors["at"] = _("The moment cannot be in the future.")
-        elif opinion_at is not None and _minute(at) < _minute(opinion_at):
-            errors["at"] = _("The parties are informed after the handling opinion was given.")
-        elif opinion_at is not None:
-            at = max(at, opinion_at)
-        at = min(at, now)
+    return data
+
+
+def _informed_at(
+    event_type: EventType, at: datetime, state: CaseState, now: datetime, errors: dict[str, str]
+) -> datetime:
+    """The moment a party was informed, compared to the minute with now and the opinion."""
+    opinion_at = state.opinion_at if event_type in _AFTER_OPINION else None
+    if _minute(at) > _minute(now):
+        errors["at"] = _("The moment cannot be in the future.")
+    elif opinion_at is not None and _minute(at) < _minute(opinion_at):
+        errors["at"] = _("The parties are informed after the handling opinion was given.")
+    elif opinion_at is not None:
+        at = max(at, opinion_at)
+    return min(at, now)
+
+
+def _decision_rules(
+    event_type: EventType,
+    data: dict[str, Any],
+    state: CaseState,
+    now: datetime,
+    working_time: WorkingTime | None,
+    errors: dict[str, str],
+) -> None:
+    """A rejection needs its reason; an extension's deadline is checked and recorded."""
     rejected = data.get("decision") == Decision.REJECTED.value
     if event_type in _DECISIONS and rejected and not data.get("reason"):
         errors["reason"] = _("Give the reason for the rejection.")
@@ -222,6 +253,17 @@ def validate_action(
             errors["deadline"] = problem
         data["deadline"] = deadline.isoformat()
         data["deadline_provisional"] = False
+
+
+def _unit_rules(
+    event_type: EventType,
+    data: dict[str, Any],
+    state: CaseState,
+    units: Sequence[str],
+    errors: dict[str, str],
+) -> None:
+    """Co-units from the hall's list, a co-unit's opinion from one of the case's, and the unit
+    a step recorded on a unit's behalf names."""
     if event_type is EventType.REFERRED and "co_units" in data:
         co_units = [u for u in split_units(str(data["co_units"])) if u != data.get("unit")]
         unknown = [u for u in co_units if units and u not in units]
@@ -238,9 +280,6 @@ def validate_action(
         data["reason"] = "no_consent"
     if event_type in ON_BEHALF_EVENTS and event_type is not EventType.CO_UNIT_OPINION:
         data.setdefault("unit", state.lead_unit or "")
-    if errors:
-        raise FieldErrors(errors)
-    return data, at
 
 
 _FAR = "9999-12-31T00:00:00+08:00"
