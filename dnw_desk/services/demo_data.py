@@ -267,6 +267,9 @@ class _Timeline:
         return True
 
 
+Later = Callable[[datetime, float, float], datetime]  # a moment some working minutes on
+
+
 def _lifecycle(
     tl: _Timeline,
     rng: random.Random,
@@ -277,25 +280,47 @@ def _lifecycle(
     units: tuple[str, ...],
 ) -> None:
     """From the referral made with the registration at ``t0`` to the case closed, as far as
-    the case's age allows."""
+    the case's age allows. Each stage returns where the next starts, or None where the case
+    stops (its age reached)."""
     work = desk.deadlines.working_time
 
     def later(at: datetime, lo_min: float, hi_min: float) -> datetime:
         return work.add(at, timedelta(minutes=rng.uniform(lo_min, hi_min)))
 
-    at = later(t0, 10, 120)
+    at = _unit_takes_it(tl, rng, later, actor, later(t0, 10, 120), unit, units)
+    if at is not None:
+        at = _feedback(tl, rng, later, actor, at)
+    if at is not None:
+        _callback(tl, rng, later, actor, at)
+
+
+def _unit_takes_it(
+    tl: _Timeline,
+    rng: random.Random,
+    later: Later,
+    actor: Actor,
+    at: datetime,
+    unit: str,
+    units: tuple[str, ...],
+) -> datetime | None:
     if rng.random() < 0.05:  # the unit sends it back (a buck-passing signal)
         if not tl.add(EventType.UNIT_RETURNED, at, actor, reason="不属于本单位职责"):
-            return
+            return None
         at = later(at, 5, 40)
         if not tl.add(EventType.RETURN_REVIEWED, at, actor, decision="accepted"):
-            return
+            return None
         unit = rng.choice([u for u in units if u != unit])
         if not tl.add(EventType.REFERRED, at, actor, unit=unit):
-            return
+            return None
         at = later(at, 10, 120)
     if not tl.add(EventType.UNIT_ACCEPTED, at, actor, by="单位联络员"):
-        return
+        return None
+    return at
+
+
+def _feedback(
+    tl: _Timeline, rng: random.Random, later: Later, actor: Actor, at: datetime
+) -> datetime | None:
     assert tl.state.deadline is not None
     deadline = tl.state.deadline
     late = rng.random() < 0.12  # about one unit in eight answers after the deadline
@@ -308,16 +333,19 @@ def _lifecycle(
         ("handled", "handled", "resolved_on_spot", "missing_materials_notice", "cannot_handle")
     )
     if not tl.add(EventType.OPINION_GIVEN, at, actor, kind=kind, text="已按规定办理并答复"):
-        return
+        return None
     at = later(at, 5, 90)
     if not tl.add(
         EventType.COMPLAINANT_INFORMED, at, actor, channel="phone", at=at, by="单位联络员"
     ):
-        return
+        return None
     at = later(at, 5, 60)
     if not tl.add(EventType.WINDOW_INFORMED, at, actor, at=at, by="单位联络员"):
-        return
-    at = later(at, 120, 900)
+        return None
+    return later(at, 120, 900)
+
+
+def _callback(tl: _Timeline, rng: random.Random, later: Later, actor: Actor, at: datetime) -> None:
     if not tl.state.callback_consent:
         if not tl.add(EventType.CALLBACK_SKIPPED, at, actor):
             return
@@ -395,6 +423,37 @@ def generate(
     return DemoSummary(n_cases, written_events, moments[0].date(), moments[-1].date())
 
 
+def _new_case(
+    desk: Desk,
+    rng: random.Random,
+    people: _People,
+    actor: Actor,
+    t0: datetime,
+    unit: str,
+    units: tuple[str, ...],
+    categories: tuple[Category, ...],
+    serial: int,
+) -> NewCase:
+    """One registration planned by the registration use case: about one in sixteen refused."""
+    registration = people.registration(rng.choice(categories).code, unit, t0.date())
+    if rng.random() < 0.06:
+        reason_code, reason, advice = rng.choice(REFUSALS)
+        clean, steps = desk.cases.plan_not_accepted(
+            registration,
+            actor,
+            reason_code=reason_code,
+            reason=reason,
+            advice=advice,
+            units=units,
+            now=t0,
+        )
+    else:
+        clean, steps = desk.cases.plan_registration(
+            registration, actor, categories=categories, units=units, refer=True, now=t0
+        )
+    return desk.cases.new_case(clean, actor, t0, steps, serial)
+
+
 def _write_batch(
     conn: Connection,
     desk: Desk,
@@ -420,23 +479,7 @@ def _write_batch(
         key = t0.strftime("%Y%m%d")
         counters[key] = counters.get(key, 0) + 1
         unit = rng.choice(units)
-        registration = people.registration(rng.choice(categories).code, unit, t0.date())
-        if rng.random() < 0.06:
-            reason_code, reason, advice = rng.choice(REFUSALS)
-            clean, steps = desk.cases.plan_not_accepted(
-                registration,
-                actor,
-                reason_code=reason_code,
-                reason=reason,
-                advice=advice,
-                units=units,
-                now=t0,
-            )
-        else:
-            clean, steps = desk.cases.plan_registration(
-                registration, actor, categories=categories, units=units, refer=True, now=t0
-            )
-        new = desk.cases.new_case(clean, actor, t0, steps, counters[key])
+        new = _new_case(desk, rng, people, actor, t0, unit, units, categories, counters[key])
         tl = _Timeline(desk, handling, new, now)
         if new.state.status is Status.REFERRED:
             _lifecycle(tl, rng, desk, actor, t0, unit, units)
