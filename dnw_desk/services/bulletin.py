@@ -141,24 +141,35 @@ class UnitBulletin:
 
     @property
     def totals(self) -> UnitFigures:
-        scored = [u for u in self.units if u.score is not None]
-        callbacks = sum(u.callbacks for u in scored)
-        timed = [u for u in self.units if u.average_hours is not None]
-        fed = sum(u.fed_back for u in timed)
-        marks = {name: sum(getattr(u, name) for u in self.units) for name in MARK_FIELDS.values()}
+        counts = {name: sum(getattr(u, name) for u in self.units) for name in _SUMMED}
         return UnitFigures(
             _("Total"),
-            sum(u.referrals for u in self.units),
-            sum(u.fed_back for u in self.units),
-            sum(u.on_time for u in self.units),
-            sum(u.overdue for u in self.units),
-            sum((u.average_hours or 0) * u.fed_back for u in timed) / fed if fed else None,
-            sum(u.returns for u in self.units),
-            sum(u.callbacks for u in self.units),
-            sum(u.satisfied for u in self.units),
-            sum((u.score or 0) * u.callbacks for u in scored) / callbacks if callbacks else None,
-            **marks,
+            average_hours=_weighted(self.units, "average_hours", "fed_back"),
+            score=_weighted(self.units, "score", "callbacks"),
+            **counts,
         )
+
+
+# The figures a total adds up (the averages are weighted instead; co-unit parts are not summed).
+_SUMMED = (
+    "referrals",
+    "fed_back",
+    "on_time",
+    "overdue",
+    "returns",
+    "callbacks",
+    "satisfied",
+    *MARK_FIELDS.values(),
+)
+
+
+def _weighted(units: Iterable[UnitFigures], value: str, weight: str) -> float | None:
+    """The mean of ``value`` weighted by ``weight``, over the units that have a ``value``."""
+    having = [u for u in units if getattr(u, value) is not None]
+    total = sum(getattr(u, weight) for u in having)
+    if not total:
+        return None
+    return float(sum(getattr(u, value) * getattr(u, weight) for u in having) / total)
 
 
 def month_range(month: date) -> tuple[datetime, datetime]:
