@@ -81,3 +81,55 @@ def test_nothing_imports_the_composition_root() -> None:
         if path.name != "cli.py" and upward.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+# Queries live in store/: the use cases and the screens may name a Connection (to pass the
+# caller's transaction on), never build or run a statement, nor reach the tables themselves.
+QUERY_LAYERS = ("services", "ui", "reports")
+ALLOWED_FROM_SQLALCHEMY = {"Connection", "Engine"}
+SQLALCHEMY_IMPORT = re.compile(r"^\s*from sqlalchemy(?P<module>[\w.]*) import (?P<names>[^\n]+)")
+RUNS_SQL = re.compile(
+    r"^\s*import sqlalchemy\b|\.execute\(|\.exec_driver_sql\(|\.scalars?\(\)"
+    r"|from dnw_desk\.store\.(?:tables|review_tables|sync_state) import (?!to_utc_text\b)"
+)
+
+
+def _query_code(path: Path) -> list[str]:
+    found = []
+    text = path.read_text(encoding="utf-8")
+    # One logical line per parenthesised import, so every imported name is seen.
+    text = re.sub(r"import \(([^)]*)\)", lambda m: "import " + " ".join(m[1].split()), text)
+    for number, line in enumerate(text.splitlines(), 1):
+        imported = SQLALCHEMY_IMPORT.match(line)
+        if imported:
+            names = {part.split(" as ")[0].strip() for part in imported["names"].split(",")}
+            names.discard("")
+            if imported["module"] or names - ALLOWED_FROM_SQLALCHEMY:
+                found.append(f"{path.name}:{number}: {line.strip()}")
+        elif RUNS_SQL.search(line):
+            found.append(f"{path.name}:{number}: {line.strip()}")
+    return found
+
+
+def test_queries_live_in_the_store() -> None:
+    package = Path(__file__).resolve().parents[1] / "dnw_desk"
+    found = [
+        f"{layer}/{hit}"
+        for layer in QUERY_LAYERS
+        for path in sorted((package / layer).rglob("*.py"))
+        for hit in _query_code(path)
+    ]
+    assert not found, "build SQL in a store/ module and call it:\n" + "\n".join(found)
+
+
+def test_the_query_check_sees_a_query(tmp_path: Path) -> None:
+    module = tmp_path / "use_case.py"
+    module.write_text(
+        "from sqlalchemy import (\n    Connection,\n    select,\n)\n"
+        "from sqlalchemy.dialects.sqlite import insert\n"
+        "rows = conn.execute(query)\n",
+        encoding="utf-8",
+    )
+    assert len(_query_code(module)) == 3
+    module.write_text("from sqlalchemy import Connection\n", encoding="utf-8")
+    assert _query_code(module) == []

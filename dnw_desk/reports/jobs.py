@@ -138,14 +138,12 @@ def supervision_pdf(desk: Desk, number: str, out: Path, *, actor: Actor | None =
     from dnw_desk.reports.supervision import write_supervision_pdf
     from dnw_desk.services.reference_data import category_names
     from dnw_desk.services.supervision import supervision_sheet
-    from dnw_desk.store import cases_repo
 
     if out.suffix.lower() != ".pdf":
         raise ValueError(_("The supervision notice is written as a .pdf file."))
     if actor is not None:
         require(actor, Permission.HANDLE)
-    with desk.db.read() as conn:
-        row = cases_repo.get_case_by_number(conn, number)
+    row = desk.cases.by_number(number)
     if row is None:
         raise ValueError(_("No case has the number {number}.").format(number=number))
     sheet = supervision_sheet(

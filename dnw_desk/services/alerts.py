@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, func, insert, not_, or_, select, update
+from sqlalchemy import Connection
 
 from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
@@ -27,16 +27,16 @@ from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.services.cards import record_cards
 from dnw_desk.services.cases import CaseService
 from dnw_desk.services.changes import Changes
+from dnw_desk.store import alert_queries
+from dnw_desk.store.alert_queries import TASK_CYCLE_PREFIX
 from dnw_desk.store.database import Database
-from dnw_desk.store.review_tables import alert_notifications
-from dnw_desk.store.tables import cases, to_utc_text
+from dnw_desk.store.tables import to_utc_text
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
 
 LEVEL_NAMES: dict[AlertLevel, str] = {level: level.name.lower() for level in AlertLevel}
 LEVELS_BY_NAME: dict[str, AlertLevel] = {name: level for level, name in LEVEL_NAMES.items()}
-PENDING_VALUES = sorted(status.value for status in PENDING_FEEDBACK)
 DEFAULT_SNOOZE = timedelta(minutes=15)
 
 
@@ -116,69 +116,51 @@ class AlertService:
             carded = record_cards(self.cards, self.working_time, self.thresholds)
         now = self.clock()
         with self.db.write() as conn:
-            notified = _notified_levels(conn)
-            moved: list[dict[str, str]] = []
-            found: list[Notification] = []
-            for row in conn.execute(_pending_select()):
-                level = level_at(
-                    pending_case(row.id, row.referred_at, row.deadline, row.escalated),
-                    now,
-                    self.working_time,
-                    self.thresholds,
-                )
-                previous = parse_level(row.level)
-                if level is not previous:
-                    moved.append({"case_id": row.id, "new_level": LEVEL_NAMES[level]})
-                cycle = to_utc_text(row.deadline)
-                if level >= AlertLevel.REMINDER and level > notified.get((row.id, cycle), 0):
-                    found.append(
-                        Notification(
-                            row.id,
-                            row.number,
-                            level,
-                            previous,
-                            row.deadline,
-                            cycle,
-                            row.lead_unit,
-                            row.service_item,
-                        )
-                    )
+            moved, found = self._crossings(conn, now)
             moved.extend(_stale_levels(conn))
             if moved:
-                conn.execute(
-                    update(cases)
-                    .where(cases.c.id == bindparam("case_id"))
-                    .values(level=bindparam("new_level")),
-                    moved,
-                )
+                alert_queries.set_levels(conn, moved)
             if found:
-                conn.execute(
-                    insert(alert_notifications),
-                    [
-                        {
-                            "case_id": n.case_id,
-                            "cycle": n.cycle,
-                            "level": int(n.level),
-                            "notified_at": now,
-                        }
-                        for n in found
-                    ],
-                )
+                _record_notified(conn, found, now)
                 # A higher level supersedes a snoozed lower one: it must not come back later.
-                conn.execute(
-                    update(alert_notifications)
-                    .where(
-                        alert_notifications.c.case_id == bindparam("k_case"),
-                        alert_notifications.c.cycle == bindparam("k_cycle"),
-                        alert_notifications.c.level < bindparam("k_level"),
-                    )
-                    .values(snoozed_until=None),
-                    [_key(n) for n in found],
-                )
+                alert_queries.clear_lower_snoozes(conn, [_key(n) for n in found])
             found.extend(_new_window_tasks(conn, now))
             found.extend(_due_snoozes(conn, now))
         changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
         return AlertTick(now, tuple(found), changed)
+
+    def _crossings(
+        self, conn: Connection, now: datetime
+    ) -> tuple[list[dict[str, str]], list[Notification]]:
+        """The cached levels that moved, and the crossings not yet notified for the cycle."""
+        notified = alert_queries.notified_levels(conn, PENDING_FEEDBACK)
+        moved: list[dict[str, str]] = []
+        found: list[Notification] = []
+        for row in alert_queries.clocked_cases(conn, PENDING_FEEDBACK):
+            level = level_at(
+                pending_case(row.id, row.referred_at, row.deadline, row.escalated),
+                now,
+                self.working_time,
+                self.thresholds,
+            )
+            previous = parse_level(row.level)
+            if level is not previous:
+                moved.append({"case_id": row.id, "new_level": LEVEL_NAMES[level]})
+            cycle = to_utc_text(row.deadline)
+            if level >= AlertLevel.REMINDER and level > notified.get((row.id, cycle), 0):
+                found.append(
+                    Notification(
+                        row.id,
+                        row.number,
+                        level,
+                        previous,
+                        row.deadline,
+                        cycle,
+                        row.lead_unit,
+                        row.service_item,
+                    )
+                )
+        return moved, found
 
     def snooze(
         self, notifications: Iterable[Notification], delay: timedelta = DEFAULT_SNOOZE
@@ -198,16 +180,7 @@ class AlertService:
         if not keys:
             return
         with self.db.write() as conn:
-            conn.execute(
-                update(alert_notifications)
-                .where(
-                    alert_notifications.c.case_id == bindparam("k_case"),
-                    alert_notifications.c.cycle == bindparam("k_cycle"),
-                    alert_notifications.c.level == bindparam("k_level"),
-                )
-                .values(**values),
-                keys,
-            )
+            alert_queries.mark_notifications(conn, keys, **values)
 
 
 def alerts_for(desk: Desk) -> AlertService:
@@ -224,20 +197,13 @@ def _key(notification: Notification) -> dict[str, object]:
     }
 
 
-def _pending_select() -> Select[Any]:
-    return select(
-        cases.c.id,
-        cases.c.number,
-        cases.c.referred_at,
-        cases.c.deadline,
-        cases.c.escalated,
-        cases.c.level,
-        cases.c.lead_unit,
-        cases.c.service_item,
-    ).where(
-        cases.c.status.in_(PENDING_VALUES),
-        cases.c.deadline.is_not(None),
-        cases.c.referred_at.is_not(None),
+def _record_notified(conn: Connection, found: Sequence[Notification], now: datetime) -> None:
+    alert_queries.insert_notifications(
+        conn,
+        [
+            {"case_id": n.case_id, "cycle": n.cycle, "level": int(n.level), "notified_at": now}
+            for n in found
+        ],
     )
 
 
@@ -248,34 +214,18 @@ def _task_cycle(row: Any) -> str:
     # One notification per task: a new return, a new deadline make a new one.
     deadline = to_utc_text(row.deadline) if row.deadline is not None else ""
     key = f"{row.window_task}:{row.returns}:{deadline}".encode()
-    return "task:" + hashlib.sha256(key).hexdigest()[:27]  # the column holds 32 characters
+    return (
+        TASK_CYCLE_PREFIX + hashlib.sha256(key).hexdigest()[:27]
+    )  # the column holds 32 characters
 
 
 def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
     """Cases that wait on the window (a return to review, an extension to decide, a new
     deadline to tell, …) and were not notified yet: one notification each."""
-    rows = conn.execute(
-        select(
-            cases.c.id,
-            cases.c.number,
-            cases.c.window_task,
-            cases.c.returns,
-            cases.c.deadline,
-            cases.c.lead_unit,
-            cases.c.service_item,
-        ).where(cases.c.window_task.is_not(None))
-    ).all()
+    rows = alert_queries.window_task_cases(conn)
     if not rows:
         return []
-    done = {
-        (case_id, cycle)
-        for case_id, cycle in conn.execute(
-            select(alert_notifications.c.case_id, alert_notifications.c.cycle).where(
-                alert_notifications.c.case_id.in_([row.id for row in rows]),
-                alert_notifications.c.cycle.like("task:%"),
-            )
-        )
-    }
+    done = alert_queries.notified_task_cycles(conn, [row.id for row in rows])
     found = [
         Notification(
             row.id,
@@ -292,73 +242,29 @@ def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
         if (row.id, _task_cycle(row)) not in done
     ]
     if found:
-        conn.execute(
-            insert(alert_notifications),
-            [
-                {"case_id": n.case_id, "cycle": n.cycle, "level": int(n.level), "notified_at": now}
-                for n in found
-            ],
-        )
+        _record_notified(conn, found, now)
     return found
-
-
-def _notified_levels(conn: Connection) -> dict[tuple[str, str], int]:
-    """Highest notified level per (case, cycle), for cases that are still pending."""
-    pending_ids = select(cases.c.id).where(cases.c.status.in_(PENDING_VALUES))
-    query = (
-        select(
-            alert_notifications.c.case_id,
-            alert_notifications.c.cycle,
-            func.max(alert_notifications.c.level),
-        )
-        .where(alert_notifications.c.case_id.in_(pending_ids))
-        .group_by(alert_notifications.c.case_id, alert_notifications.c.cycle)
-    )
-    return {(case_id, cycle): int(level) for case_id, cycle, level in conn.execute(query)}
 
 
 def _stale_levels(conn: Connection) -> list[dict[str, str]]:
     """Cases no longer awaiting feedback whose cached level is still raised: back to none."""
-    query = select(cases.c.id).where(
-        cases.c.level != LEVEL_NAMES[AlertLevel.NONE],
-        or_(not_(cases.c.status.in_(PENDING_VALUES)), cases.c.deadline.is_(None)),
-    )
+    none = LEVEL_NAMES[AlertLevel.NONE]
     return [
-        {"case_id": case_id, "new_level": LEVEL_NAMES[AlertLevel.NONE]}
-        for (case_id,) in conn.execute(query)
+        {"case_id": case_id, "new_level": none}
+        for case_id in alert_queries.raised_levels_outside(conn, PENDING_FEEDBACK, none)
     ]
 
 
 def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
     """Snoozed notifications whose time has come, if the case is still at least at that level
     for the same deadline; each comes back once (the snooze is cleared)."""
-    query = (
-        select(
-            alert_notifications.c.case_id,
-            alert_notifications.c.cycle,
-            alert_notifications.c.level,
-            cases.c.number,
-            cases.c.level.label("current"),
-            cases.c.deadline,
-            cases.c.lead_unit,
-            cases.c.service_item,
-            cases.c.window_task,
-            cases.c.returns,
-        )
-        .join(cases, cases.c.id == alert_notifications.c.case_id)
-        .where(
-            alert_notifications.c.snoozed_until.is_not(None),
-            alert_notifications.c.snoozed_until <= now,
-            alert_notifications.c.acknowledged_at.is_(None),
-        )
-    )
     due: list[Notification] = []
     keys = []
-    for row in conn.execute(query):
+    for row in alert_queries.due_snoozes(conn, now):
         keys.append({"k_case": row.case_id, "k_cycle": row.cycle, "k_level": row.level})
         current = parse_level(row.current)
         task = ""
-        if row.cycle.startswith("task:"):
+        if row.cycle.startswith(TASK_CYCLE_PREFIX):
             # A window task reminds again while it is still the same task, not yet done.
             same_cycle = row.window_task is not None and _task_cycle(row) == row.cycle
             current, task = TASK_LEVEL, str(row.window_task)
@@ -380,16 +286,5 @@ def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:
                 )
             )
     if keys:
-        conn.execute(
-            update(alert_notifications)
-            .where(
-                and_(
-                    alert_notifications.c.case_id == bindparam("k_case"),
-                    alert_notifications.c.cycle == bindparam("k_cycle"),
-                    alert_notifications.c.level == bindparam("k_level"),
-                )
-            )
-            .values(snoozed_until=None),
-            keys,
-        )
+        alert_queries.mark_notifications(conn, keys, snoozed_until=None)
     return due

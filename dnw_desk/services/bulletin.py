@@ -5,21 +5,22 @@ overdue cases, returns, callbacks and the accountability marks its timelines ear
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.accountability import Mark, UnitMark, unit_marks
-from dnw_desk.domain.case import PENDING_FEEDBACK, Event, EventType, Satisfaction
+from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Satisfaction
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
+from dnw_desk.store import event_queries, review_queries
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import case_events, cases
+from dnw_desk.store.event_queries import UNASSIGNED
 
-PENDING_VALUES = sorted(status.value for status in PENDING_FEEDBACK)
 SATISFACTION_SCORE = {
     Satisfaction.VERY_SATISFIED: 5,
     Satisfaction.SATISFIED: 4,
@@ -27,7 +28,6 @@ SATISFACTION_SCORE = {
     Satisfaction.UNSATISFIED: 2,
     Satisfaction.VERY_UNSATISFIED: 1,
 }
-UNASSIGNED = ""  # the unit key of cases with no unit (registered, returned)
 # Each timeline mark and the UnitFigures field that counts it.
 MARK_FIELDS: dict[Mark, str] = {
     Mark.LATE_RETURN: "late_returns",
@@ -61,23 +61,22 @@ MARK_LABELS: dict[str, str] = {
     "co_unit_late": N_("Co-unit parts late"),
 }
 # The event types that can make a mark: a case with none of them in the period has none.
-MARKING_EVENTS = sorted(
-    kind.value
-    for kind in (
-        EventType.UNIT_RETURNED,
-        EventType.RETURN_REVIEWED,
-        EventType.EXTENSION_REQUESTED,
-        EventType.EXTENSION_DECIDED,
-        EventType.EXTENSION_GRANTED,
-        EventType.LEVEL_CROSSED,
-        EventType.ESCALATED,
-        EventType.CALLBACK,
-        EventType.APPEAL_DECIDED,
-        EventType.RECTIFICATION_REPORTED,
-        EventType.ANSWER_REJECTED,
-        EventType.CO_UNIT_OPINION,
-    )
+MARKING_EVENTS = (
+    EventType.UNIT_RETURNED,
+    EventType.RETURN_REVIEWED,
+    EventType.EXTENSION_REQUESTED,
+    EventType.EXTENSION_DECIDED,
+    EventType.EXTENSION_GRANTED,
+    EventType.LEVEL_CROSSED,
+    EventType.ESCALATED,
+    EventType.CALLBACK,
+    EventType.APPEAL_DECIDED,
+    EventType.RECTIFICATION_REPORTED,
+    EventType.ANSWER_REJECTED,
+    EventType.CO_UNIT_OPINION,
 )
+# A unit is handed the case (first referral, or sent back to it by a 补办).
+REFERRING_EVENTS = (EventType.REFERRED, EventType.REDO)
 
 
 @dataclass(frozen=True)
@@ -142,24 +141,35 @@ class UnitBulletin:
 
     @property
     def totals(self) -> UnitFigures:
-        scored = [u for u in self.units if u.score is not None]
-        callbacks = sum(u.callbacks for u in scored)
-        timed = [u for u in self.units if u.average_hours is not None]
-        fed = sum(u.fed_back for u in timed)
-        marks = {name: sum(getattr(u, name) for u in self.units) for name in MARK_FIELDS.values()}
+        counts = {name: sum(getattr(u, name) for u in self.units) for name in _SUMMED}
         return UnitFigures(
             _("Total"),
-            sum(u.referrals for u in self.units),
-            sum(u.fed_back for u in self.units),
-            sum(u.on_time for u in self.units),
-            sum(u.overdue for u in self.units),
-            sum((u.average_hours or 0) * u.fed_back for u in timed) / fed if fed else None,
-            sum(u.returns for u in self.units),
-            sum(u.callbacks for u in self.units),
-            sum(u.satisfied for u in self.units),
-            sum((u.score or 0) * u.callbacks for u in scored) / callbacks if callbacks else None,
-            **marks,
+            average_hours=_weighted(self.units, "average_hours", "fed_back"),
+            score=_weighted(self.units, "score", "callbacks"),
+            **counts,
         )
+
+
+# The figures a total adds up (the averages are weighted instead; co-unit parts are not summed).
+_SUMMED = (
+    "referrals",
+    "fed_back",
+    "on_time",
+    "overdue",
+    "returns",
+    "callbacks",
+    "satisfied",
+    *MARK_FIELDS.values(),
+)
+
+
+def _weighted(units: Iterable[UnitFigures], value: str, weight: str) -> float | None:
+    """The mean of ``value`` weighted by ``weight``, over the units that have a ``value``."""
+    having = [u for u in units if getattr(u, value) is not None]
+    total = sum(getattr(u, weight) for u in having)
+    if not total:
+        return None
+    return float(sum(getattr(u, value) * getattr(u, weight) for u in having) / total)
 
 
 def month_range(month: date) -> tuple[datetime, datetime]:
@@ -174,43 +184,41 @@ def unit_bulletin(
     """The month's figures per unit, ranked by ``UnitFigures.penalty``, worst first."""
     start, end = month_range(month)
     with db.read() as conn:
-        referrals = grouped(
-            conn,
-            select(event_unit(), func.count())
-            .where(
-                case_events.c.type.in_(["referred", "redo"]),
-                case_events.c.at >= start,
-                case_events.c.at < end,
-            )
-            .group_by(event_unit()),
-        )
-        fed = conn.execute(
-            select(
-                cases.c.lead_unit, cases.c.referred_at, cases.c.fed_back_at, cases.c.on_time
-            ).where(cases.c.fed_back_at >= start, cases.c.fed_back_at < end)
-        ).all()
-        late_pending = grouped(
-            conn,
-            select(cases.c.lead_unit, func.count())
-            .where(
-                cases.c.status.in_(PENDING_VALUES),
-                cases.c.deadline >= start,
-                cases.c.deadline < min(end, now),
-            )
-            .group_by(cases.c.lead_unit),
+        referrals = event_queries.events_by_unit(conn, REFERRING_EVENTS, start, end)
+        fed = review_queries.fed_back_rows(conn, start, end)
+        late_pending = review_queries.late_by_lead_unit(
+            conn, PENDING_FEEDBACK, start, min(end, now)
         )
         returned = returns_by_unit(conn, start, end)
-        callbacks = conn.execute(
-            select(cases.c.lead_unit, case_events.c.data)
-            .join(cases, cases.c.id == case_events.c.case_id)
-            .where(
-                case_events.c.type == "callback",
-                case_events.c.at >= start,
-                case_events.c.at < end,
-            )
-        ).all()
+        callbacks = event_queries.callbacks_by_lead_unit(conn, start, end)
         marks = marks_between(conn, start, end)
-    per: dict[str, dict[str, Any]] = defaultdict(
+    per = _feedback_tallies(fed, callbacks, working_time)
+    counted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for mark in marks:
+        counted[mark.unit][MARK_FIELDS.get(mark.mark, "")] += 1
+        if mark.mark is Mark.CO_UNIT_ON_TIME or mark.mark is Mark.CO_UNIT_LATE:
+            counted[mark.unit]["co_unit_parts"] += 1
+    keys = set(referrals) | set(per) | set(late_pending) | set(returned) | set(counted)
+    units = [
+        _unit_figures(
+            key,
+            per[key],
+            counted[key],
+            referrals.get(key, 0),
+            late_pending.get(key, 0),
+            returned.get(key, 0),
+        )
+        for key in keys
+    ]
+    units.sort(key=lambda u: (-u.penalty, -u.overdue, -u.returns, -u.referrals, u.unit))
+    return UnitBulletin(start.date(), tuple(units), now)
+
+
+def _feedback_tallies(
+    fed: Iterable[Any], callbacks: Iterable[Any], working_time: WorkingTime
+) -> defaultdict[str, dict[str, Any]]:
+    """Per unit: feedback given (on time, late, working hours taken) and callbacks scored."""
+    per: defaultdict[str, dict[str, Any]] = defaultdict(
         lambda: {"fed": 0, "on_time": 0, "late": 0, "hours": [], "cb": 0, "sat": 0, "score": 0}
     )
     for row in fed:
@@ -233,94 +241,44 @@ def unit_bulletin(
         unit["score"] += SATISFACTION_SCORE[level]
         if level.counts_satisfied:
             unit["sat"] += 1
-    counted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for mark in marks:
-        counted[mark.unit][MARK_FIELDS.get(mark.mark, "")] += 1
-        if mark.mark is Mark.CO_UNIT_ON_TIME or mark.mark is Mark.CO_UNIT_LATE:
-            counted[mark.unit]["co_unit_parts"] += 1
-    keys = set(referrals) | set(per) | set(late_pending) | set(returned) | set(counted)
-    units = []
-    for key in keys:
-        unit = per[key]
-        hours = unit["hours"]
-        own = counted[key]
-        extra = {name: own.get(name, 0) for name in (*MARK_FIELDS.values(), "co_unit_parts")}
-        units.append(
-            UnitFigures(
-                key or _("(no unit)"),
-                referrals.get(key, 0),
-                unit["fed"],
-                unit["on_time"],
-                unit["late"]
-                + late_pending.get(key, 0)
-                + own.get("late_returns", 0)
-                + own.get("co_unit_late", 0),
-                sum(hours) / len(hours) if hours else None,
-                returned.get(key, 0),
-                unit["cb"],
-                unit["sat"],
-                unit["score"] / unit["cb"] if unit["cb"] else None,
-                **extra,
-            )
-        )
-    units.sort(key=lambda u: (-u.penalty, -u.overdue, -u.returns, -u.referrals, u.unit))
-    return UnitBulletin(start.date(), tuple(units), now)
+    return per
 
 
-# --- queries ---------------------------------------------------------------------------------
-
-
-def event_unit() -> Any:
-    return func.json_extract(case_events.c.data, "$.unit")
-
-
-def grouped(conn: Connection, query: Any) -> dict[str, int]:
-    """``SELECT key, count(*) … GROUP BY key`` as a dict; a missing key is UNASSIGNED."""
-    counts: dict[str, int] = defaultdict(int)
-    for key, count in conn.execute(query):
-        counts[key or UNASSIGNED] += int(count)
-    return dict(counts)
+def _unit_figures(
+    key: str,
+    unit: dict[str, Any],
+    own: dict[str, int],
+    referrals: int,
+    late_pending: int,
+    returned: int,
+) -> UnitFigures:
+    hours = unit["hours"]
+    extra = {name: own.get(name, 0) for name in (*MARK_FIELDS.values(), "co_unit_parts")}
+    return UnitFigures(
+        key or _("(no unit)"),
+        referrals,
+        unit["fed"],
+        unit["on_time"],
+        unit["late"] + late_pending + own.get("late_returns", 0) + own.get("co_unit_late", 0),
+        sum(hours) / len(hours) if hours else None,
+        returned,
+        unit["cb"],
+        unit["sat"],
+        unit["score"] / unit["cb"] if unit["cb"] else None,
+        **extra,
+    )
 
 
 def returns_by_unit(conn: Connection, start: datetime, end: datetime) -> dict[str, int]:
-    return grouped(
-        conn,
-        select(event_unit(), func.count())
-        .where(
-            case_events.c.type == "unit_returned",
-            case_events.c.at >= start,
-            case_events.c.at < end,
-        )
-        .group_by(event_unit()),
-    )
+    return event_queries.events_by_unit(conn, (EventType.UNIT_RETURNED,), start, end)
 
 
 def marks_between(conn: Connection, start: datetime, end: datetime) -> list[UnitMark]:
     """The accountability marks made in [start, end), from the timelines of the cases that
     had a marking step then (folded whole: a mark depends on what came before)."""
-    ids = list(
-        conn.execute(
-            select(case_events.c.case_id)
-            .where(
-                case_events.c.type.in_(MARKING_EVENTS),
-                case_events.c.at >= start,
-                case_events.c.at < end,
-            )
-            .distinct()
-        ).scalars()
-    )
+    ids = event_queries.case_ids_with_events(conn, MARKING_EVENTS, start, end)
     marks: list[UnitMark] = []
     for offset in range(0, len(ids), 500):
-        timelines: dict[str, list[Event]] = defaultdict(list)
-        query = (
-            select(case_events)
-            .where(case_events.c.case_id.in_(ids[offset : offset + 500]))
-            .order_by(case_events.c.case_id, case_events.c.seq)
-        )
-        for row in conn.execute(query):
-            timelines[row.case_id].append(
-                Event(row.id, row.case_id, EventType(row.type), row.at, row.actor, row.data)
-            )
-        for events in timelines.values():
+        for events in event_queries.timelines(conn, ids[offset : offset + 500]).values():
             marks.extend(m for m in unit_marks(events) if start <= m.at < end)
     return marks

@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection
 
 from dnw_desk.domain.case import Event, EventType, Status
 from dnw_desk.domain.deadlines import DeadlineCalculator
 from dnw_desk.services.cases import OP_KIND_EVENT, Terminal, event_op_payload
 from dnw_desk.services.changes import Changes
-from dnw_desk.store import coverage
+from dnw_desk.store import cases_repo, deadline_queries
 from dnw_desk.store.audit import AuditEntry, append_audit, append_audit_many
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import case_events, cases, outbox
 
 # Open cases that have a deadline. Fed-back cases are included: whether their feedback was on
 # time is judged against the deadline, and the official calendar is the one that counts.
@@ -72,24 +71,8 @@ def recompute_open_deadlines(
     """Recompute every open case's deadline with ``calculator`` (the new calendar, the hall's
     opening hours and rule) in one transaction; returns what changed."""
     version = calculator.calendar_version
-    in_scope = (
-        cases.c.status.in_([status.value for status in RECOMPUTED_STATUSES]),
-        cases.c.referred_at.is_not(None),
-        cases.c.deadline.is_not(None),
-    )
     with db.write() as conn:
-        rows = conn.execute(
-            select(
-                cases.c.id,
-                cases.c.number,
-                cases.c.registered_at,
-                cases.c.referred_at,
-                cases.c.deadline,
-                cases.c.deadline_provisional,
-                cases.c.fed_back_at,
-                cases.c.event_count,
-            ).where(*in_scope)
-        ).all()
+        rows = deadline_queries.clocked_cases(conn, RECOMPUTED_STATUSES)
         extended = _held_by_extension(conn)
         changed: list[DeadlineChange] = []
         moved: list[Any] = []  # the rows of the changed cases
@@ -110,10 +93,8 @@ def recompute_open_deadlines(
                 )
                 moved.append(row)
         # The unchanged ones were confirmed by the new calendar: record which calendar that was.
-        conn.execute(
-            update(cases)
-            .where(*in_scope, cases.c.id.not_in(list(extended)))
-            .values(calendar_version=version)
+        deadline_queries.set_calendar_version(
+            conn, RECOMPUTED_STATUSES, version, except_ids=extended
         )
         _record_changes(conn, changed, moved, calculator, terminal, actor, now)
         append_audit(
@@ -139,17 +120,9 @@ def recompute_open_deadlines(
 
 def _held_by_extension(conn: Connection) -> set[str]:
     """Cases whose current deadline was set by an extension (the last deadline-setting event)."""
-    with_extension = select(case_events.c.case_id).where(
-        case_events.c.type == EventType.EXTENSION_GRANTED.value
+    rows = deadline_queries.event_types_of_cases_with(
+        conn, EventType.EXTENSION_GRANTED, _DEADLINE_SETTERS
     )
-    rows = conn.execute(
-        select(case_events.c.case_id, case_events.c.type)
-        .where(
-            case_events.c.case_id.in_(with_extension),
-            case_events.c.type.in_([t.value for t in _DEADLINE_SETTERS]),
-        )
-        .order_by(case_events.c.case_id, case_events.c.seq)
-    ).all()
     last: dict[str, str] = {}
     for row in rows:
         last[row.case_id] = row.type
@@ -173,91 +146,75 @@ def _record_changes(
     """
     if not changed:
         return
-    events: list[dict[str, Any]] = []
-    ops: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    audits: list[tuple[str, dict[str, Any]]] = []
-    for change, row in zip(changed, rows, strict=True):
-        data = {
-            "deadline": change.deadline.isoformat(),
-            "deadline_provisional": change.provisional,
-            "calendar_version": calculator.calendar_version,
-            "rule": str(calculator.rule),
-            "previous_deadline": change.previous.isoformat(),
-            "previous_provisional": change.previous_provisional,
-        }
-        # Never dated before the registration (a case registered under a clock that ran ahead).
-        when = max(now, row.registered_at)
-        event = Event(
-            str(uuid.uuid4()), change.case_id, EventType.DEADLINE_RECOMPUTED, when, actor, data
-        )
-        seq = row.event_count + 1
-        events.append(
-            {
-                "id": event.event_id,
-                "case_id": event.case_id,
-                "seq": seq,
-                "type": event.type.value,
-                "at": when,
-                "actor": actor,
-                "data": data,
-                "recorded_at": now,
-                "origin": "desk",
-            }
-        )
-        op_id = str(uuid.uuid4())
-        ops.append(
-            {
-                "op_id": op_id,
-                "case_id": change.case_id,
-                "kind": OP_KIND_EVENT,
-                "payload": event_op_payload(op_id, event, seq, change.number, terminal),
-                "created_at": now,
-            }
-        )
-        fed_back = row.fed_back_at
-        updates.append(
-            {
-                "b_id": change.case_id,
-                "deadline": change.deadline,
-                "deadline_provisional": change.provisional,
-                "calendar_version": calculator.calendar_version,
-                "on_time": None if fed_back is None else fed_back <= change.deadline,
-                "event_count": seq,
-                "updated_at": now,
-            }
-        )
-        audits.append(
-            (
-                change.case_id,
-                {
-                    "number": change.number,
-                    "event_id": event.event_id,
-                    "seq": seq,
-                    "previous_deadline": data["previous_deadline"],
-                    "deadline": data["deadline"],
-                    "provisional": change.provisional,
-                    "calendar_version": calculator.calendar_version,
-                },
-            )
-        )
-    conn.execute(insert(case_events), events)
-    coverage.cover(conn, events=[row["id"] for row in events])
-    conn.execute(insert(outbox), ops)
-    conn.execute(
-        update(cases)
-        .where(cases.c.id == bindparam("b_id"))
-        .values(
-            deadline=bindparam("deadline"),
-            deadline_provisional=bindparam("deadline_provisional"),
-            calendar_version=bindparam("calendar_version"),
-            on_time=bindparam("on_time"),
-            event_count=bindparam("event_count"),
-            updated_at=bindparam("updated_at"),
-        ),
-        updates,
-    )
+    written = [
+        _change_rows(change, row, calculator, terminal, actor, now)
+        for change, row in zip(changed, rows, strict=True)
+    ]
+    cases_repo.insert_event_rows(conn, [w.event for w in written])
+    cases_repo.enqueue_ops(conn, [w.op for w in written], now)
+    deadline_queries.set_deadlines(conn, [w.cached for w in written])
     action = f"case.{EventType.DEADLINE_RECOMPUTED.value}"
-    append_audit_many(
-        conn, (AuditEntry(now, actor, action, case_id, detail) for case_id, detail in audits)
+    append_audit_many(conn, (AuditEntry(now, actor, action, w.case_id, w.audit) for w in written))
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What one deadline change writes: the event row, the outbox op, the cached columns and
+    the audit detail."""
+
+    case_id: str
+    event: dict[str, Any]
+    op: dict[str, Any]
+    cached: dict[str, Any]
+    audit: dict[str, Any]
+
+
+def _change_rows(
+    change: DeadlineChange,
+    row: Any,
+    calculator: DeadlineCalculator,
+    terminal: Terminal,
+    actor: str,
+    now: datetime,
+) -> _Written:
+    data = {
+        "deadline": change.deadline.isoformat(),
+        "deadline_provisional": change.provisional,
+        "calendar_version": calculator.calendar_version,
+        "rule": str(calculator.rule),
+        "previous_deadline": change.previous.isoformat(),
+        "previous_provisional": change.previous_provisional,
+    }
+    # Never dated before the registration (a case registered under a clock that ran ahead).
+    when = max(now, row.registered_at)
+    event = Event(
+        str(uuid.uuid4()), change.case_id, EventType.DEADLINE_RECOMPUTED, when, actor, data
     )
+    seq = row.event_count + 1
+    op_id = str(uuid.uuid4())
+    op = {
+        "op_id": op_id,
+        "case_id": change.case_id,
+        "kind": OP_KIND_EVENT,
+        "payload": event_op_payload(op_id, event, seq, change.number, terminal),
+    }
+    fed_back = row.fed_back_at
+    cached = {
+        "b_id": change.case_id,
+        "deadline": change.deadline,
+        "deadline_provisional": change.provisional,
+        "calendar_version": calculator.calendar_version,
+        "on_time": None if fed_back is None else fed_back <= change.deadline,
+        "event_count": seq,
+        "updated_at": now,
+    }
+    audit = {
+        "number": change.number,
+        "event_id": event.event_id,
+        "seq": seq,
+        "previous_deadline": data["previous_deadline"],
+        "deadline": data["deadline"],
+        "provisional": change.provisional,
+        "calendar_version": calculator.calendar_version,
+    }
+    return _Written(change.case_id, cases_repo.event_row(event, seq, now), op, cached, audit)

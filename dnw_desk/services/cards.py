@@ -11,15 +11,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at, level_moments
 from dnw_desk.domain.case import PENDING_FEEDBACK, RECTIFICATION_TRACK, EventType
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.services.cases import CaseService
-from dnw_desk.store.tables import case_events, cases
+from dnw_desk.store import event_queries, review_queries
 
-PENDING_VALUES = sorted(status.value for status in PENDING_FEEDBACK)
 CARD_NAMES = {
     AlertLevel.REMINDER: "reminder",
     AlertLevel.WARNING: "warning",
@@ -37,15 +36,7 @@ def due_cards(
     thresholds: AlertThresholds | None = None,
 ) -> list[Step]:
     """The ``level_crossed`` steps not yet on the timelines of the pending cases at ``now``."""
-    rows = conn.execute(
-        select(
-            cases.c.id, cases.c.referred_at, cases.c.deadline, cases.c.escalated, cases.c.lead_unit
-        ).where(
-            cases.c.status.in_(PENDING_VALUES),
-            cases.c.deadline.is_not(None),
-            cases.c.referred_at.is_not(None),
-        )
-    ).all()
+    rows = review_queries.running_clocks(conn, PENDING_FEEDBACK)
     recorded = _recorded(conn, {row.id: row.referred_at for row in rows}) if rows else {}
     steps: list[Step] = []
     for row in rows:
@@ -72,11 +63,7 @@ def _rectification_cards(
     thresholds: AlertThresholds | None,
 ) -> list[Step]:
     """A rectification's own ladder: the same levels, from its opening to its deadline."""
-    rows = conn.execute(
-        select(
-            cases.c.id, cases.c.rectification_from, cases.c.rectification_due, cases.c.lead_unit
-        ).where(cases.c.rectification_due.is_not(None), cases.c.rectification_from.is_not(None))
-    ).all()
+    rows = review_queries.running_rectifications(conn)
     if not rows:
         return []
     recorded = _recorded(
@@ -114,19 +101,9 @@ def _recorded(
     """The card levels of a track already on each case's current clock (recorded at or after
     its start); the track "" is the feedback's own ladder."""
     found: dict[str, set[str]] = defaultdict(set)
-    ids = list(clocks)
-    level = func.json_extract(case_events.c.data, "$.level")
-    kind = func.coalesce(func.json_extract(case_events.c.data, "$.track"), "")
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = select(case_events.c.case_id, case_events.c.at, level).where(
-            kind == track,
-            case_events.c.type == EventType.LEVEL_CROSSED.value,
-            case_events.c.case_id.in_(chunk),
-        )
-        for case_id, at, name in conn.execute(query):
-            if at >= clocks[case_id]:
-                found[case_id].add(str(name))
+    for case_id, at, name in event_queries.level_crossings(conn, list(clocks), track):
+        if at >= clocks[case_id]:
+            found[case_id].add(name)
     return found
 
 

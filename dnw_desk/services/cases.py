@@ -402,6 +402,27 @@ class CaseService:
         with self.db.read() as conn:
             return cases_repo.load_events(conn, case_id)
 
+    # --- reading -------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many cases the desk holds."""
+        with self.db.read() as conn:
+            return cases_repo.count_cases(conn)
+
+    def by_number(self, number: str) -> CaseRow | None:
+        with self.db.read() as conn:
+            return cases_repo.get_case_by_number(conn, number)
+
+    def earlier_visits(
+        self, *, id_number: str, phone: str, credit_code: str, since: datetime
+    ) -> list[CaseRow]:
+        """The cases registered since ``since`` for the same person or organisation (unmasked:
+        the clerk is registering that person)."""
+        with self.db.read() as conn:
+            return cases_repo.cases_by_identity(
+                conn, id_number=id_number, phone=phone, credit_code=credit_code, since=since
+            )
+
 
 def event_records(
     numbered: Sequence[tuple[Event, int]], number: str, terminal: Terminal, now: datetime

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 
 from dnw_desk.domain.case import EventType, Satisfaction, Status
 from dnw_desk.domain.registration import (
@@ -34,9 +34,8 @@ from dnw_desk.domain.roles import Actor, Role
 from dnw_desk.services.cases import NewCase, event_records
 from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import HandlingService, handling_for
-from dnw_desk.store import cases_repo, coverage
+from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import AuditEntry, append_audit_many
-from dnw_desk.store.tables import cases, daily_counters, outbox
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建国志强海燕晓东文博俊杰子涵梓萱浩然欣怡宇轩诗涵"  # noqa: E501
@@ -268,6 +267,9 @@ class _Timeline:
         return True
 
 
+Later = Callable[[datetime, float, float], datetime]  # a moment some working minutes on
+
+
 def _lifecycle(
     tl: _Timeline,
     rng: random.Random,
@@ -278,25 +280,47 @@ def _lifecycle(
     units: tuple[str, ...],
 ) -> None:
     """From the referral made with the registration at ``t0`` to the case closed, as far as
-    the case's age allows."""
+    the case's age allows. Each stage returns where the next starts, or None where the case
+    stops (its age reached)."""
     work = desk.deadlines.working_time
 
     def later(at: datetime, lo_min: float, hi_min: float) -> datetime:
         return work.add(at, timedelta(minutes=rng.uniform(lo_min, hi_min)))
 
-    at = later(t0, 10, 120)
+    at = _unit_takes_it(tl, rng, later, actor, later(t0, 10, 120), unit, units)
+    if at is not None:
+        at = _feedback(tl, rng, later, actor, at)
+    if at is not None:
+        _callback(tl, rng, later, actor, at)
+
+
+def _unit_takes_it(
+    tl: _Timeline,
+    rng: random.Random,
+    later: Later,
+    actor: Actor,
+    at: datetime,
+    unit: str,
+    units: tuple[str, ...],
+) -> datetime | None:
     if rng.random() < 0.05:  # the unit sends it back (a buck-passing signal)
         if not tl.add(EventType.UNIT_RETURNED, at, actor, reason="不属于本单位职责"):
-            return
+            return None
         at = later(at, 5, 40)
         if not tl.add(EventType.RETURN_REVIEWED, at, actor, decision="accepted"):
-            return
+            return None
         unit = rng.choice([u for u in units if u != unit])
         if not tl.add(EventType.REFERRED, at, actor, unit=unit):
-            return
+            return None
         at = later(at, 10, 120)
     if not tl.add(EventType.UNIT_ACCEPTED, at, actor, by="单位联络员"):
-        return
+        return None
+    return at
+
+
+def _feedback(
+    tl: _Timeline, rng: random.Random, later: Later, actor: Actor, at: datetime
+) -> datetime | None:
     assert tl.state.deadline is not None
     deadline = tl.state.deadline
     late = rng.random() < 0.12  # about one unit in eight answers after the deadline
@@ -309,16 +333,19 @@ def _lifecycle(
         ("handled", "handled", "resolved_on_spot", "missing_materials_notice", "cannot_handle")
     )
     if not tl.add(EventType.OPINION_GIVEN, at, actor, kind=kind, text="已按规定办理并答复"):
-        return
+        return None
     at = later(at, 5, 90)
     if not tl.add(
         EventType.COMPLAINANT_INFORMED, at, actor, channel="phone", at=at, by="单位联络员"
     ):
-        return
+        return None
     at = later(at, 5, 60)
     if not tl.add(EventType.WINDOW_INFORMED, at, actor, at=at, by="单位联络员"):
-        return
-    at = later(at, 120, 900)
+        return None
+    return later(at, 120, 900)
+
+
+def _callback(tl: _Timeline, rng: random.Random, later: Later, actor: Actor, at: datetime) -> None:
     if not tl.state.callback_consent:
         if not tl.add(EventType.CALLBACK_SKIPPED, at, actor):
             return
@@ -384,15 +411,7 @@ def generate(
     categories = settings.categories
     written_events = 0
     with desk.db.write() as conn:
-        counters = {
-            (row.day): row.last_serial
-            for row in conn.execute(
-                select(daily_counters).where(
-                    daily_counters.c.hall == settings.hall_code,
-                    daily_counters.c.window == settings.window_no,
-                )
-            )
-        }
+        counters = cases_repo.daily_serials(conn, settings.hall_code, settings.window_no)
     for batch_start in range(0, n_cases, BATCH_CASES):
         batch = moments[batch_start : batch_start + BATCH_CASES]
         with desk.db.write() as conn:
@@ -402,6 +421,37 @@ def generate(
         if progress:
             progress(batch_start + len(batch))
     return DemoSummary(n_cases, written_events, moments[0].date(), moments[-1].date())
+
+
+def _new_case(
+    desk: Desk,
+    rng: random.Random,
+    people: _People,
+    actor: Actor,
+    t0: datetime,
+    unit: str,
+    units: tuple[str, ...],
+    categories: tuple[Category, ...],
+    serial: int,
+) -> NewCase:
+    """One registration planned by the registration use case: about one in sixteen refused."""
+    registration = people.registration(rng.choice(categories).code, unit, t0.date())
+    if rng.random() < 0.06:
+        reason_code, reason, advice = rng.choice(REFUSALS)
+        clean, steps = desk.cases.plan_not_accepted(
+            registration,
+            actor,
+            reason_code=reason_code,
+            reason=reason,
+            advice=advice,
+            units=units,
+            now=t0,
+        )
+    else:
+        clean, steps = desk.cases.plan_registration(
+            registration, actor, categories=categories, units=units, refer=True, now=t0
+        )
+    return desk.cases.new_case(clean, actor, t0, steps, serial)
 
 
 def _write_batch(
@@ -429,23 +479,7 @@ def _write_batch(
         key = t0.strftime("%Y%m%d")
         counters[key] = counters.get(key, 0) + 1
         unit = rng.choice(units)
-        registration = people.registration(rng.choice(categories).code, unit, t0.date())
-        if rng.random() < 0.06:
-            reason_code, reason, advice = rng.choice(REFUSALS)
-            clean, steps = desk.cases.plan_not_accepted(
-                registration,
-                actor,
-                reason_code=reason_code,
-                reason=reason,
-                advice=advice,
-                units=units,
-                now=t0,
-            )
-        else:
-            clean, steps = desk.cases.plan_registration(
-                registration, actor, categories=categories, units=units, refer=True, now=t0
-            )
-        new = desk.cases.new_case(clean, actor, t0, steps, counters[key])
+        new = _new_case(desk, rng, people, actor, t0, unit, units, categories, counters[key])
         tl = _Timeline(desk, handling, new, now)
         if new.state.status is Status.REFERRED:
             _lifecycle(tl, rng, desk, actor, t0, unit, units)
@@ -464,16 +498,10 @@ def _write_batch(
             ops, audit = event_records([(event, seq)], new.number, terminal, recorded_at)
             op_rows.extend({**op, "created_at": recorded_at} for op in ops)
             entries.extend(audit)
-    conn.execute(insert(cases), case_rows)
+    cases_repo.insert_cases(conn, case_rows)
     cases_repo.insert_complainant_keys(conn, key_rows)
     cases_repo.insert_event_rows(conn, event_rows)
-    coverage.cover(conn, cases_=[row["id"] for row in case_rows])
-    conn.execute(insert(outbox), op_rows)
+    cases_repo.enqueue_dated_ops(conn, op_rows)
     append_audit_many(conn, entries)
-    for key, last_serial in counters.items():
-        conn.exec_driver_sql(
-            "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = excluded.last_serial",
-            (terminal.hall, terminal.window, key, last_serial),
-        )
+    cases_repo.set_daily_serials(conn, terminal.hall, terminal.window, counters)
     return len(event_rows)

@@ -10,14 +10,16 @@ are per field (``FieldErrors``) so the dialog can show them beside the inputs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from dnw_desk.clock import Clock, system_clock, to_hall_time
+from dnw_desk.domain.alerts import AlertLevel
 from dnw_desk.domain.case import (
+    STATUS_LABELS,
     CaseState,
     Decision,
     Event,
@@ -27,11 +29,11 @@ from dnw_desk.domain.case import (
     fold,
 )
 from dnw_desk.domain.errors import DomainError, FieldErrors, WorkflowError
-from dnw_desk.domain.event_types import ON_BEHALF_EVENTS
+from dnw_desk.domain.event_types import EVENT_SPECS, ON_BEHALF_EVENTS
 from dnw_desk.domain.masking import mask_complainant_name, mask_id_number, mask_phone
 from dnw_desk.domain.phone import display_phone
 from dnw_desk.domain.registration import split_units
-from dnw_desk.domain.roles import Actor, Permission, may
+from dnw_desk.domain.roles import ROLE_LABELS, Actor, Permission, may
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.action_forms import ACTION_FORMS as ACTION_FORMS
@@ -47,6 +49,7 @@ from dnw_desk.services.action_forms import permission_for as permission_for
 from dnw_desk.services.case_details import Detail, registration_details, registration_of
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.services.people import actor_label
+from dnw_desk.services.queue import Countdown, countdown_of
 from dnw_desk.store import accounts as accounts_repo
 from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
@@ -160,8 +163,24 @@ def validate_action(
     (the timeline stays in order). ``working_time``: a new deadline must be a working day's
     closing time."""
     errors: dict[str, str] = {}
-    data: dict[str, Any] = {}
+    data = _field_values(event_type, values, units, errors)
     at: datetime | None = None
+    if event_type in _TIMED_STEPS and "at" in data:
+        moment = data.pop("at")
+        assert isinstance(moment, datetime)
+        at = _informed_at(event_type, moment, state, now, errors)
+    _decision_rules(event_type, data, state, now, working_time, errors)
+    _unit_rules(event_type, data, state, units, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return data, at
+
+
+def _field_values(
+    event_type: EventType, values: Mapping[str, Any], units: Sequence[str], errors: dict[str, str]
+) -> dict[str, Any]:
+    """Each form field parsed; a missing or wrong one goes to ``errors`` instead."""
+    data: dict[str, Any] = {}
     for spec in ACTION_FORMS[event_type]:
         raw = values.get(spec.name)
         text = raw.strip() if isinstance(raw, str) else raw
@@ -191,17 +210,32 @@ def validate_action(
             )
             continue
         data[spec.name] = text
-    if event_type in _TIMED_STEPS and "at" in data:
-        at = data.pop("at")
-        assert isinstance(at, datetime)
-        opinion_at = state.opinion_at if event_type in _AFTER_OPINION else None
-        if _minute(at) > _minute(now):
-            errors["at"] = _("The moment cannot be in the future.")
-        elif opinion_at is not None and _minute(at) < _minute(opinion_at):
-            errors["at"] = _("The parties are informed after the handling opinion was given.")
-        elif opinion_at is not None:
-            at = max(at, opinion_at)
-        at = min(at, now)
+    return data
+
+
+def _informed_at(
+    event_type: EventType, at: datetime, state: CaseState, now: datetime, errors: dict[str, str]
+) -> datetime:
+    """The moment a party was informed, compared to the minute with now and the opinion."""
+    opinion_at = state.opinion_at if event_type in _AFTER_OPINION else None
+    if _minute(at) > _minute(now):
+        errors["at"] = _("The moment cannot be in the future.")
+    elif opinion_at is not None and _minute(at) < _minute(opinion_at):
+        errors["at"] = _("The parties are informed after the handling opinion was given.")
+    elif opinion_at is not None:
+        at = max(at, opinion_at)
+    return min(at, now)
+
+
+def _decision_rules(
+    event_type: EventType,
+    data: dict[str, Any],
+    state: CaseState,
+    now: datetime,
+    working_time: WorkingTime | None,
+    errors: dict[str, str],
+) -> None:
+    """A rejection needs its reason; an extension's deadline is checked and recorded."""
     rejected = data.get("decision") == Decision.REJECTED.value
     if event_type in _DECISIONS and rejected and not data.get("reason"):
         errors["reason"] = _("Give the reason for the rejection.")
@@ -219,6 +253,17 @@ def validate_action(
             errors["deadline"] = problem
         data["deadline"] = deadline.isoformat()
         data["deadline_provisional"] = False
+
+
+def _unit_rules(
+    event_type: EventType,
+    data: dict[str, Any],
+    state: CaseState,
+    units: Sequence[str],
+    errors: dict[str, str],
+) -> None:
+    """Co-units from the hall's list, a co-unit's opinion from one of the case's, and the unit
+    a step recorded on a unit's behalf names."""
     if event_type is EventType.REFERRED and "co_units" in data:
         co_units = [u for u in split_units(str(data["co_units"])) if u != data.get("unit")]
         unknown = [u for u in co_units if units and u not in units]
@@ -235,9 +280,6 @@ def validate_action(
         data["reason"] = "no_consent"
     if event_type in ON_BEHALF_EVENTS and event_type is not EventType.CO_UNIT_OPINION:
         data.setdefault("unit", state.lead_unit or "")
-    if errors:
-        raise FieldErrors(errors)
-    return data, at
 
 
 _FAR = "9999-12-31T00:00:00+08:00"
@@ -261,24 +303,83 @@ def _probe_data(event_type: EventType, state: CaseState) -> dict[str, Any]:
     return _PROBE_DATA.get(event_type, {})
 
 
-def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, bool]:
-    """Each handling step → whether the case's status allows it now. The workflow answers
-    (a dry run of ``apply_event``), so this never disagrees with what saving would say. Steps
-    the actor's role may not take are reported as not possible."""
-    result: dict[EventType, bool] = {}
+@dataclass(frozen=True)
+class Availability:
+    """Whether a handling step is possible now, and if not, why (translated, for a tooltip)."""
+
+    possible: bool
+    why_not: str = ""
+
+
+def action_availability(state: CaseState, actor: Actor | None) -> dict[EventType, Availability]:
+    """Each handling step → whether it is possible now, and why not. The role comes first (the
+    event table's permission), then the workflow (a dry run of ``apply_event``), so this never
+    disagrees with what saving would say."""
+    result: dict[EventType, Availability] = {}
     probe_at = max(state.registered_at, state.clock_started_at or state.registered_at)
     for event_type in HANDLING_ACTIONS:
-        allowed = actor is not None and may(actor.role, permission_for(event_type))
-        if allowed:
-            probe = Event(
-                "probe", "probe", event_type, probe_at, "probe", _probe_data(event_type, state)
-            )
-            try:
-                apply_new_event(state, probe)
-            except WorkflowError:
-                allowed = False
-        result[event_type] = allowed
+        if actor is None or not may(actor.role, permission_for(event_type)):
+            result[event_type] = Availability(False, _role_refusal(event_type))
+            continue
+        probe = Event(
+            "probe", "probe", event_type, probe_at, "probe", _probe_data(event_type, state)
+        )
+        try:
+            apply_new_event(state, probe)
+        except WorkflowError:
+            status = _(STATUS_LABELS[state.status])
+            why = _("Not possible while the case is “{status}”.").format(status=status)
+            result[event_type] = Availability(False, why)
+        else:
+            result[event_type] = Availability(True)
     return result
+
+
+def _role_refusal(event_type: EventType) -> str:
+    spec = EVENT_SPECS[event_type]
+    if spec.permission is Permission.HANDLE:
+        return _("Your role may not handle cases.")
+    roles = "、".join(_(ROLE_LABELS[role]) for role in sorted(spec.desk_roles))
+    return _("Only these roles may record this step: {roles}.").format(roles=roles)
+
+
+def possible_actions(state: CaseState, actor: Actor | None) -> dict[EventType, bool]:
+    """Each handling step → whether the case's status allows it now. Steps the actor's role
+    may not take are reported as not possible."""
+    return {kind: found.possible for kind, found in action_availability(state, actor).items()}
+
+
+def case_countdown(
+    view: CaseView,
+    now: datetime,
+    working_time: WorkingTime,
+    level_of: Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel],
+) -> Countdown | None:
+    """The countdown of the case on the detail screen; None when no clock runs for it."""
+    return countdown_of(_ViewClock(view), now, working_time, level_of)
+
+
+@dataclass(frozen=True)
+class _ViewClock:
+    """A ``CaseView`` as ``countdown_of`` reads a case (its clock comes from the fold)."""
+
+    view: CaseView
+
+    @property
+    def status(self) -> str:
+        return self.view.status
+
+    @property
+    def referred_at(self) -> datetime | None:
+        return self.view.state.clock_started_at
+
+    @property
+    def deadline(self) -> datetime | None:
+        return self.view.deadline
+
+    @property
+    def escalated(self) -> bool:
+        return self.view.state.escalated
 
 
 def returns_by_unit(state: CaseState) -> Counter[str]:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection
 
 from dnw_desk.domain import complainant_search
 from dnw_desk.domain.alerts import AlertLevel
@@ -23,9 +23,10 @@ from dnw_desk.domain.masking import mask_complainant_name
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
 from dnw_desk.services.cases import day_range
-from dnw_desk.store.cases_repo import CaseFilter, cases_for_complainant_keys, filtered_select
+from dnw_desk.store import queue_queries
+from dnw_desk.store.cases_repo import CaseFilter, cases_for_complainant_keys
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import cases
+from dnw_desk.store.queue_queries import SortKey as SortKey  # the queue orders by it
 
 
 class QueueView(StrEnum):
@@ -35,17 +36,6 @@ class QueueView(StrEnum):
     ALL = "all"
 
 
-class SortKey(StrEnum):
-    TIME_LEFT = "time_left"  # the deadline: the nearest first (no deadline last)
-    NUMBER = "number"
-    REGISTERED = "registered"
-    CATEGORY = "category"
-    UNIT = "unit"
-    STATUS = "status"
-    LEVEL = "level"
-
-
-_LEVEL_RANK = {"none": 0, "reminder": 1, "warning": 2, "overdue": 3, "escalated": 4}
 OPEN_VALUES = sorted(status.value for status in OPEN_STATUSES)
 PENDING_VALUES = frozenset(status.value for status in PENDING_FEEDBACK)
 
@@ -95,45 +85,6 @@ class QueueRow:
     returns: int
 
 
-_COLUMNS = (
-    cases.c.id,
-    cases.c.number,
-    cases.c.registered_at,
-    cases.c.complainant_kind,
-    cases.c.complainant_name,
-    cases.c.category,
-    cases.c.lead_unit,
-    cases.c.status,
-    cases.c.clerk_no,
-    cases.c.referred_at,
-    cases.c.deadline,
-    cases.c.deadline_provisional,
-    cases.c.level,
-    cases.c.escalated,
-    cases.c.returns,
-)
-
-
-def _order(sort: SortKey, descending: bool) -> list[Any]:
-    if sort is SortKey.TIME_LEFT:
-        # Cases whose clock runs come first (nearest deadline first); the others after them.
-        waiting = case((cases.c.status.in_(sorted(PENDING_VALUES)), 0), else_=1)
-        deadline = cases.c.deadline.desc() if descending else cases.c.deadline
-        return [waiting, cases.c.deadline.is_(None), deadline, cases.c.number]
-    if sort is SortKey.LEVEL:
-        rank = case(_LEVEL_RANK, value=cases.c.level, else_=0)
-        # Most urgent first by default, then the nearest deadline.
-        return [rank if descending else rank.desc(), cases.c.deadline, cases.c.number]
-    column = {
-        SortKey.NUMBER: cases.c.number,
-        SortKey.REGISTERED: cases.c.registered_at,
-        SortKey.CATEGORY: cases.c.category,
-        SortKey.UNIT: cases.c.lead_unit,
-        SortKey.STATUS: cases.c.status,
-    }[sort]
-    return [column.desc() if descending else column, cases.c.number]
-
-
 def _masked_name(kind: str, name: str | None) -> str:
     if not name:
         return ""
@@ -163,15 +114,14 @@ def page_rows(
     conn: Connection, query: QueueQuery, today: date, offset: int, limit: int
 ) -> list[QueueRow]:
     flt = query.effective_filter(today)
-    stmt = filtered_select(flt).with_only_columns(*_COLUMNS)
-    stmt = stmt.order_by(*_order(query.sort, query.descending))
-    return [_row(raw) for raw in conn.execute(stmt.limit(limit).offset(offset))]
+    rows = queue_queries.queue_page(
+        conn, flt, query.sort, query.descending, PENDING_FEEDBACK, offset, limit
+    )
+    return [_row(raw) for raw in rows]
 
 
 def count_rows(conn: Connection, query: QueueQuery, today: date) -> int:
-    flt = query.effective_filter(today)
-    stmt = filtered_select(flt).with_only_columns(func.count()).select_from(cases)
-    return int(conn.execute(stmt).scalar_one())
+    return queue_queries.queue_count(conn, query.effective_filter(today))
 
 
 @dataclass(frozen=True)
@@ -211,15 +161,7 @@ class QueueService:
     def filter_choices(self) -> tuple[list[str], list[str], list[str]]:
         """Categories, units and clerk numbers present in the store (for the filter boxes)."""
         with self.db.read() as conn:
-            return tuple(  # type: ignore[return-value]
-                [
-                    value
-                    for (value,) in conn.execute(
-                        select(column).where(column.is_not(None)).distinct().order_by(column)
-                    )
-                ]
-                for column in (cases.c.category, cases.c.lead_unit, cases.c.clerk_no)
-            )
+            return queue_queries.filter_choices(conn)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,16 +9,16 @@ live from the deadlines (not from the cached column, which only a running desk r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select
+from sqlalchemy import Connection
 
 from dnw_desk.clock import Clock, system_clock
 from dnw_desk.domain.alerts import AlertLevel
-from dnw_desk.domain.case import Status
+from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
 from dnw_desk.domain.errors import FieldErrors
 from dnw_desk.domain.masking import mask_id_number, mask_person_name, mask_phone
 from dnw_desk.domain.roles import Actor, Permission
@@ -26,11 +26,7 @@ from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
 from dnw_desk.services.bulletin import (
     MARK_FIELDS,
-    PENDING_VALUES,
-    UNASSIGNED,
     UnitBulletin,
-    event_unit,
-    grouped,
     marks_between,
     returns_by_unit,
     unit_bulletin,
@@ -39,10 +35,10 @@ from dnw_desk.services.cases import day_range, require
 from dnw_desk.services.people import actor_label
 from dnw_desk.services.reference_data import CategoryNames, category_names
 from dnw_desk.store import accounts as accounts_repo
+from dnw_desk.store import event_queries, review_queries
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.database import Database
-from dnw_desk.store.review_tables import handover_notes
-from dnw_desk.store.tables import case_events, cases
+from dnw_desk.store.event_queries import UNASSIGNED
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
@@ -129,6 +125,22 @@ class ExportRequest:
         return day_range(self.first_day)[0], day_range(self.last_day)[1]
 
 
+def _tallies() -> tuple[defaultdict[str, int], defaultdict[str, int]]:
+    return defaultdict(int), defaultdict(int)
+
+
+@dataclass
+class _QueueNow:
+    """(pending, overdue) per category and per unit, and the totals due soon and overdue."""
+
+    by_category: tuple[defaultdict[str, int], defaultdict[str, int]] = field(
+        default_factory=_tallies
+    )
+    by_unit: tuple[defaultdict[str, int], defaultdict[str, int]] = field(default_factory=_tallies)
+    due_soon: int = 0
+    overdue: int = 0
+
+
 @dataclass
 class ReviewService:
     db: Database
@@ -148,70 +160,25 @@ class ReviewService:
         now = self.clock()
         start, end = day_range(day)
         with self.db.read() as conn:
-            registered = grouped(
-                conn,
-                select(cases.c.category, func.count())
-                .where(cases.c.registered_at >= start, cases.c.registered_at < end)
-                .group_by(cases.c.category),
-            )
-            not_accepted = _count(
-                conn,
-                cases.c.registered_at >= start,
-                cases.c.registered_at < end,
-                cases.c.status == Status.NOT_ACCEPTED.value,
-            )
-            fed_back = _count(conn, cases.c.fed_back_at >= start, cases.c.fed_back_at < end)
-            on_time = _count(
-                conn,
-                cases.c.fed_back_at >= start,
-                cases.c.fed_back_at < end,
-                cases.c.on_time.is_(True),
-            )
-            referred = grouped(
-                conn,
-                select(event_unit(), func.count())
-                .where(
-                    case_events.c.type == "referred",
-                    case_events.c.at >= start,
-                    case_events.c.at < end,
-                )
-                .group_by(event_unit()),
-            )
+            registered = review_queries.registered_by_category(conn, start, end)
+            not_accepted = review_queries.registered_count(conn, start, end, Status.NOT_ACCEPTED)
+            fed_back = review_queries.fed_back_count(conn, start, end)
+            on_time = review_queries.fed_back_count(conn, start, end, on_time_only=True)
+            referred = event_queries.events_by_unit(conn, (EventType.REFERRED,), start, end)
             returned = returns_by_unit(conn, start, end)
             day_marks = marks_between(conn, start, end)
-            pending = conn.execute(
-                select(
-                    cases.c.category,
-                    cases.c.lead_unit,
-                    cases.c.referred_at,
-                    cases.c.deadline,
-                    cases.c.escalated,
-                ).where(cases.c.status.in_(PENDING_VALUES))
-            ).all()
+            pending = review_queries.clock_rows(conn, PENDING_FEEDBACK)
             note = _latest_note(conn, day)
-        cat_pending: dict[str, int] = defaultdict(int)
-        cat_overdue: dict[str, int] = defaultdict(int)
-        unit_pending: dict[str, int] = defaultdict(int)
-        unit_overdue: dict[str, int] = defaultdict(int)
-        due_soon = overdue = 0
-        for row in pending:
-            level = self.level_of(row.referred_at, row.deadline, bool(row.escalated), now)
-            unit = row.lead_unit or UNASSIGNED
-            cat_pending[row.category] += 1
-            unit_pending[unit] += 1
-            if level is AlertLevel.WARNING:
-                due_soon += 1
-            elif level >= AlertLevel.OVERDUE:
-                overdue += 1
-                cat_overdue[row.category] += 1
-                unit_overdue[unit] += 1
+        queue = self._queue_now(pending, now)
+        cat_pending, cat_overdue = queue.by_category
+        unit_pending, unit_overdue = queue.by_unit
         figures = DayFigures(
             day,
             sum(registered.values()),
             not_accepted,
             len(pending),
-            due_soon,
-            overdue,
+            queue.due_soon,
+            queue.overdue,
             fed_back,
             on_time,
         )
@@ -248,6 +215,22 @@ class ReviewService:
                 marks[MARK_FIELDS[mark.mark]] += 1
         return DayReview(figures, by_category, by_unit, note, now, marks)
 
+    def _queue_now(self, pending: Iterable[Any], now: datetime) -> _QueueNow:
+        """The levels of the cases awaiting feedback now, counted per category and unit."""
+        queue = _QueueNow()
+        for row in pending:
+            level = self.level_of(row.referred_at, row.deadline, bool(row.escalated), now)
+            unit = row.lead_unit or UNASSIGNED
+            queue.by_category[0][row.category] += 1
+            queue.by_unit[0][unit] += 1
+            if level is AlertLevel.WARNING:
+                queue.due_soon += 1
+            elif level >= AlertLevel.OVERDUE:
+                queue.overdue += 1
+                queue.by_category[1][row.category] += 1
+                queue.by_unit[1][unit] += 1
+        return queue
+
     # --- handover note -----------------------------------------------------------------------
 
     def save_handover(self, actor: Actor, text: str, day: date | None = None) -> HandoverNote:
@@ -258,11 +241,7 @@ class ReviewService:
         now = self.clock()
         day = day or now.date()
         with self.db.write() as conn:
-            conn.execute(
-                insert(handover_notes).values(
-                    day=day.isoformat(), written_at=now, author=actor.audit_name, text=text
-                )
-            )
+            review_queries.insert_handover(conn, day, now, actor.audit_name, text)
             append_audit(
                 conn,
                 at=now,
@@ -322,7 +301,7 @@ class ReviewService:
     def ledger_count(self, request: ExportRequest) -> int:
         start, end = request.range()
         with self.db.read() as conn:
-            return _count(conn, cases.c.registered_at >= start, cases.c.registered_at < end)
+            return review_queries.registered_count(conn, start, end)
 
     def iter_ledger(self, request: ExportRequest, batch: int = 2000) -> Iterator[LedgerRow]:
         """The cases registered in the range, oldest first, streamed in batches (keyset paging,
@@ -332,7 +311,7 @@ class ReviewService:
         last: tuple[Any, str] | None = None
         while True:
             with self.db.read() as conn:
-                rows = conn.execute(_ledger_select(start, end, last).limit(batch)).all()
+                rows = review_queries.ledger_page(conn, start, end, last, batch)
             for row in rows:
                 yield _ledger_row(row, request.masked, self.categories)
             if len(rows) < batch:
@@ -360,62 +339,13 @@ def review_for(desk: Desk) -> ReviewService:
 # --- queries -----------------------------------------------------------------------------------
 
 
-def _count(conn: Connection, *conditions: Any) -> int:
-    return int(
-        conn.execute(select(func.count()).select_from(cases).where(*conditions)).scalar_one()
-    )
-
-
 def _latest_note(conn: Connection, day: date) -> HandoverNote | None:
     """The newest note written on or before ``day`` (the shift before hands over to this one)."""
-    row = conn.execute(
-        select(handover_notes)
-        .where(handover_notes.c.day <= day.isoformat())
-        .order_by(handover_notes.c.day.desc(), handover_notes.c.id.desc())
-        .limit(1)
-    ).first()
+    row = review_queries.latest_handover(conn, day)
     if row is None:
         return None
     author = actor_label(row.author, accounts_repo.people(conn))
     return HandoverNote(date.fromisoformat(row.day), row.written_at, author, row.text)
-
-
-def _ledger_select(start: datetime, end: datetime, after: tuple[Any, str] | None) -> Any:
-    satisfaction = (
-        select(func.json_extract(case_events.c.data, "$.satisfaction"))
-        .where(case_events.c.case_id == cases.c.id, case_events.c.type == "callback")
-        .order_by(case_events.c.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    query = select(
-        cases.c.id,
-        cases.c.number,
-        cases.c.registered_at,
-        cases.c.complainant_kind,
-        cases.c.complainant_name,
-        cases.c.phone,
-        cases.c.id_number,
-        cases.c.credit_code,
-        cases.c.category,
-        cases.c.service_item,
-        cases.c.lead_unit,
-        cases.c.status,
-        cases.c.deadline,
-        cases.c.fed_back_at,
-        cases.c.on_time,
-        cases.c.returns,
-        cases.c.clerk_no,
-        satisfaction.label("satisfaction"),
-    ).where(cases.c.registered_at >= start, cases.c.registered_at < end)
-    if after is not None:
-        query = query.where(
-            or_(
-                cases.c.registered_at > after[0],
-                and_(cases.c.registered_at == after[0], cases.c.id > after[1]),
-            )
-        )
-    return query.order_by(cases.c.registered_at, cases.c.id)
 
 
 def _ledger_row(row: Any, masked: bool, categories: CategoryNames) -> LedgerRow:

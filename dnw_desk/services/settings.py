@@ -11,14 +11,13 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 
 from dnw_desk.domain.registration import Category, Evidence
 from dnw_desk.services.reference_data import default_categories, default_units
+from dnw_desk.store import settings_repo
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import settings as settings_table
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def _decode(name: str, raw: Any) -> Any:
 
 
 def read_settings(conn: Connection) -> BusinessSettings:
-    stored = {row.key: row.value for row in conn.execute(select(settings_table))}
+    stored = settings_repo.stored_settings(conn)
     values = {name: _decode(name, stored[name]) for name in _FIELDS if name in stored}
     return replace(BusinessSettings(), **values)
 
@@ -99,14 +98,9 @@ def save_settings(
     with db.write() as conn:
         old = read_settings(conn)
         changed = [name for name in _FIELDS if getattr(old, name) != getattr(new, name)]
-        for name in changed:
-            value = _encode(name, getattr(new, name))
-            stmt = sqlite_insert(settings_table).values(key=name, value=value, updated_at=now)
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["key"], set_={"value": value, "updated_at": now}
-                )
-            )
+        settings_repo.put_settings(
+            conn, {name: _encode(name, getattr(new, name)) for name in changed}, now
+        )
         if changed:
             append_audit(
                 conn, at=now, actor=actor, action="settings.changed", detail={"keys": changed}

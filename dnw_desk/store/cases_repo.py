@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from dnw_desk.domain.case import CaseState, Event, EventType
 from dnw_desk.store import coverage
-from dnw_desk.store.tables import case_events, cases, complainant_keys, outbox
+from dnw_desk.store.tables import case_events, cases, complainant_keys, daily_counters, outbox
 
 
 @dataclass(frozen=True)
@@ -241,9 +241,34 @@ def allocate_serial(conn: Connection, hall: str, window: str, day: date) -> int:
     return int(serial)
 
 
+def daily_serials(conn: Connection, hall: str, window: str) -> dict[str, int]:
+    """The last serial of each day (YYYYMMDD) of a window."""
+    query = select(daily_counters.c.day, daily_counters.c.last_serial).where(
+        daily_counters.c.hall == hall, daily_counters.c.window == window
+    )
+    return {day: last_serial for day, last_serial in conn.execute(query)}
+
+
+def set_daily_serials(conn: Connection, hall: str, window: str, serials: dict[str, int]) -> None:
+    """Set the last serial of these days (bulk writers that numbered cases themselves)."""
+    for day, last_serial in serials.items():
+        conn.exec_driver_sql(
+            "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = excluded.last_serial",
+            (hall, window, day, last_serial),
+        )
+
+
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(_INSERT_CASE, values)
     coverage.cover(conn, cases_=[values["id"]])
+
+
+def insert_cases(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Whole case rows, in one executemany."""
+    if rows:
+        conn.execute(_INSERT_CASE, list(rows))
+        coverage.cover(conn, cases_=[row["id"] for row in rows])
 
 
 def insert_complainant_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -349,6 +374,12 @@ def state_values(state: CaseState, event_count: int, now: datetime) -> dict[str,
 def enqueue_ops(conn: Connection, ops: Sequence[dict[str, Any]], now: datetime) -> None:
     """Outbox operations (``op_id``, ``case_id``, ``kind``, ``payload``), in one executemany."""
     conn.execute(_INSERT_OPS, [{**op, "created_at": now} for op in ops])
+
+
+def enqueue_dated_ops(conn: Connection, ops: Sequence[dict[str, Any]]) -> None:
+    """Outbox operations that carry their own ``created_at``, in one executemany."""
+    if ops:
+        conn.execute(_INSERT_OPS, list(ops))
 
 
 def pending_op_count(conn: Connection) -> int:

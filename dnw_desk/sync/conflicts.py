@@ -27,6 +27,7 @@ from dnw_desk.domain.masking import (
 )
 from dnw_desk.i18n import N_
 from dnw_desk.store.audit import append_audit
+from dnw_desk.store.database import Database
 from dnw_desk.sync import state as sync_state
 
 
@@ -39,6 +40,20 @@ RESOLUTION_LABELS = {
     Resolution.KEEP_DESK: N_("Keep the desk's version"),
     Resolution.ACCEPT_SERVER: N_("Accept the server's version"),
 }
+
+
+def open_conflicts_of(db: Database) -> list[sync_state.Conflict]:
+    """The conflicts still to settle, oldest first."""
+    with db.read() as conn:
+        return sync_state.open_conflicts(conn)
+
+
+def settle_in(
+    db: Database, conflict_id: int, resolution: Resolution, by: str, now: datetime
+) -> bool:
+    """``settle`` in its own write transaction."""
+    with db.write() as conn:
+        return settle(conn, conflict_id, resolution, by, now)
 
 
 def settle(

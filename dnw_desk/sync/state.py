@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from dnw_desk.store.database import Database
 from dnw_desk.store.sync_state import sync_conflicts, sync_state
 
 SERVER_URL = "server_url"
@@ -67,6 +68,12 @@ def enrolment(conn: Connection) -> Enrolment | None:
         str(hall) if hall else None,
         str(window) if window else None,
     )
+
+
+def enrolment_of(db: Database) -> Enrolment | None:
+    """``enrolment`` in its own read."""
+    with db.read() as conn:
+        return enrolment(conn)
 
 
 def record_conflict(

@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from dnw_desk.domain.attachments import AttachmentInfo
-from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
+from dnw_desk.domain.case import EventType, Status
 from dnw_desk.domain.errors import DomainError, FieldErrors
-from dnw_desk.domain.event_types import EVENT_SPECS
-from dnw_desk.domain.roles import ROLE_LABELS, Permission, may
+from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.attachments import attach_files, attachments_of, blobs_of, content_of
@@ -43,12 +42,13 @@ from dnw_desk.services.handling import (
     CaseView,
     MaskedField,
     Revealed,
+    action_availability,
+    case_countdown,
     handling_for,
-    possible_actions,
     returns_by_unit,
     reveal_permission,
 )
-from dnw_desk.services.queue import QueueRow, countdown_of, format_countdown
+from dnw_desk.services.queue import format_countdown
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
@@ -83,6 +83,34 @@ class CaseDetailDialog(QDialog):
     # --- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self._build_facts()
+        self._build_pii()
+        self._build_timeline()
+        grid = self._build_actions()
+        self._build_messages()
+        close = button(_("Close"), self.accept)
+        self.attachments = AttachmentList(self)
+        self.attachments.sig_add_requested.connect(self.on_attach_requested)
+        self.attachments.sig_view_requested.connect(self.on_view_requested)
+        self.details = QFormLayout()
+        self.details.setObjectName("caseDetails")
+        right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
+        body = hbox(self._facts_pane(), right, spacing=16)
+        body.setStretch(0, 2)
+        body.setStretch(1, 3)
+        self.setLayout(
+            vbox(
+                body,
+                label(_("Handling"), bold=True),
+                grid,
+                self.message,
+                self.notice,
+                hbox(self.reprint_button, self.notice_button, None, close),
+                margin=12,
+            )
+        )
+
+    def _build_facts(self) -> None:
         self.number_label = label("", bold=True, scale=1.6)
         self.number_label.setObjectName("caseNumber")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -103,6 +131,8 @@ class CaseDetailDialog(QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fact_labels[key] = value
             self.facts.addRow(title, value)
+
+    def _build_pii(self) -> None:
         self.pii = QGridLayout()
         self.pii_values: dict[MaskedField, QLabel] = {}
         self.reveal_buttons: dict[MaskedField, QPushButton] = {}
@@ -120,6 +150,8 @@ class CaseDetailDialog(QDialog):
             self.pii.addWidget(show, row, 2)
             self.pii_rows[field] = (caption, value, show)
         self.pii.setColumnStretch(1, 1)
+
+    def _build_timeline(self) -> None:
         self.timeline = TimelineModel(self)
         self.timeline_view = QTableView()
         self.timeline_view.setTabKeyNavigation(False)  # Tab goes on to the buttons
@@ -140,6 +172,9 @@ class CaseDetailDialog(QDialog):
         self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideNone)
         # Rows grow to their wrapped text whenever the columns change width.
         header.sectionResized.connect(self.on_timeline_header_resized)
+
+    def _build_actions(self) -> QGridLayout:
+        """One button per handling step, six to a row."""
         self.action_buttons: dict[EventType, QPushButton] = {}
         grid = QGridLayout()
         for index, event_type in enumerate(HANDLING_ACTIONS):
@@ -149,6 +184,9 @@ class CaseDetailDialog(QDialog):
             action.setObjectName(f"action_{event_type.value}")
             self.action_buttons[event_type] = action
             grid.addWidget(action, index // 6, index % 6)
+        return grid
+
+    def _build_messages(self) -> None:
         self.message = error_label()
         self.message.setObjectName("detailMessage")
         self.notice = label(wrap=True)
@@ -164,12 +202,8 @@ class CaseDetailDialog(QDialog):
         self.reprint_button.setObjectName("detailReprint")
         self.notice_button = button(_("Supervision notice (PDF)"), self.on_notice_clicked)
         self.notice_button.setObjectName("detailSupervisionNotice")
-        close = button(_("Close"), self.accept)
-        self.attachments = AttachmentList(self)
-        self.attachments.sig_add_requested.connect(self.on_attach_requested)
-        self.attachments.sig_view_requested.connect(self.on_view_requested)
-        self.details = QFormLayout()
-        self.details.setObjectName("caseDetails")
+
+    def _facts_pane(self) -> QScrollArea:
         left = vbox(
             hbox(self.number_label, None, self.status_label),
             self.facts,
@@ -189,21 +223,7 @@ class CaseDetailDialog(QDialog):
         facts_scroll.setWidgetResizable(True)
         facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
         facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
-        body = hbox(facts_scroll, right, spacing=16)
-        body.setStretch(0, 2)
-        body.setStretch(1, 3)
-        self.setLayout(
-            vbox(
-                body,
-                label(_("Handling"), bold=True),
-                grid,
-                self.message,
-                self.notice,
-                hbox(self.reprint_button, self.notice_button, None, close),
-                margin=12,
-            )
-        )
+        return facts_scroll
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -217,6 +237,23 @@ class CaseDetailDialog(QDialog):
         self.setWindowTitle(_("Case {number}").format(number=view.number))
         self.number_label.setText(view.number)
         self.status_label.setText(status_text(view.status))
+        self._show_facts(view)
+        self._show_pii(view, actor)
+        self._show_details(view)
+        self.attachments.set_items(attachments_of(view.events))
+        may_attach = actor is not None and may(actor.role, Permission.HANDLE)
+        self.attachments.add_button.setEnabled(may_attach)
+        self.attachments.add_button.setToolTip(
+            "" if may_attach else _("Your role may not add to this case.")
+        )
+        self.timeline.actors = dict(view.actors)
+        self.timeline.set_rows(view.events)
+        # After the layout settled, so rows fit the wrapped text at the final column width.
+        QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
+        self._show_buttons(view, actor)
+        self._keep_keyboard_focus()
+
+    def _show_facts(self, view: CaseView) -> None:
         categories = category_names(self.ui.desk.settings.categories)
         facts = self.fact_labels
         facts["registered"].setText(f"{view.registered_at:%Y-%m-%d %H:%M}")
@@ -235,6 +272,8 @@ class CaseDetailDialog(QDialog):
         facts["returns"].setText(
             "; ".join(f"{unit} × {count}" for unit, count in returns.most_common()) or _("none")
         )
+
+    def _show_pii(self, view: CaseView, actor: Actor | None) -> None:
         for field, value in self.pii_values.items():
             value.setText(view.masked.get(field, "—"))
         for field, show in self.reveal_buttons.items():
@@ -245,17 +284,8 @@ class CaseDetailDialog(QDialog):
         enterprise = view.complainant_kind == "enterprise"
         for widget in self.pii_rows[MaskedField.ID_NUMBER]:
             widget.setVisible(not enterprise)
-        self._show_details(view)
-        self.attachments.set_items(attachments_of(view.events))
-        may_attach = actor is not None and may(actor.role, Permission.HANDLE)
-        self.attachments.add_button.setEnabled(may_attach)
-        self.attachments.add_button.setToolTip(
-            "" if may_attach else _("Your role may not add to this case.")
-        )
-        self.timeline.actors = dict(view.actors)
-        self.timeline.set_rows(view.events)
-        # After the layout settled, so rows fit the wrapped text at the final column width.
-        QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
+
+    def _show_buttons(self, view: CaseView, actor: Actor | None) -> None:
         self.reprint_button.setEnabled(
             actor is not None
             and self.ui.printing is not None
@@ -267,11 +297,10 @@ class CaseDetailDialog(QDialog):
         self.notice_button.setToolTip(
             "" if view.state.escalated else _("Only an escalated case (督办) has a notice.")
         )
-        possible = possible_actions(view.state, actor)
+        availability = action_availability(view.state, actor)
         for event_type, action in self.action_buttons.items():
-            action.setEnabled(possible[event_type])
-            action.setToolTip(self._why_disabled(event_type, possible[event_type]))
-        self._keep_keyboard_focus()
+            action.setEnabled(availability[event_type].possible)
+            action.setToolTip(availability[event_type].why_not)
 
     def _keep_keyboard_focus(self) -> None:
         """A step just done usually disables its own button, which had the focus: hand it to
@@ -294,46 +323,9 @@ class CaseDetailDialog(QDialog):
             self.details.addRow(title, value)
 
     def _countdown_text(self, view: CaseView) -> str:
-        if Status(view.status) not in PENDING_FEEDBACK:
-            return "—"
-        row = QueueRow(
-            view.id,
-            view.number,
-            view.registered_at,
-            "",
-            view.category,
-            view.unit,
-            view.status,
-            view.clerk_no,
-            view.state.clock_started_at,
-            view.deadline,
-            view.deadline_provisional,
-            "none",
-            view.state.escalated,
-            len(view.state.returns),
-        )
         desk = self.ui.desk
-        countdown = countdown_of(
-            row,
-            desk.clock(),
-            desk.deadlines.working_time,
-            self.level_of,
-        )
+        countdown = case_countdown(view, desk.clock(), desk.deadlines.working_time, self.level_of)
         return format_countdown(countdown)
-
-    def _why_disabled(self, event_type: EventType, possible: bool) -> str:
-        if possible:
-            return ""
-        actor = self.ui.actor
-        spec = EVENT_SPECS[event_type]
-        if actor is None or actor.role not in spec.desk_roles:
-            if spec.permission is Permission.HANDLE:
-                return _("Your role may not handle cases.")
-            roles = "、".join(_(ROLE_LABELS[role]) for role in sorted(spec.desk_roles))
-            return _("Only these roles may record this step: {roles}.").format(roles=roles)
-        return _("Not possible while the case is “{status}”.").format(
-            status=status_text(self.view.status if self.view else "")
-        )
 
     @Slot()
     def on_timeline_header_resized(self) -> None:

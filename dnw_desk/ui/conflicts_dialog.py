@@ -26,8 +26,14 @@ from dnw_desk.domain.case import EVENT_LABELS, STATUS_LABELS, Event, EventType, 
 from dnw_desk.domain.roles import Permission, may
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.timeline import summarise
-from dnw_desk.sync.conflicts import RESOLUTION_LABELS, Resolution, masked, settle
-from dnw_desk.sync.state import Conflict, open_conflicts
+from dnw_desk.sync.conflicts import (
+    RESOLUTION_LABELS,
+    Resolution,
+    masked,
+    open_conflicts_of,
+    settle_in,
+)
+from dnw_desk.sync.state import Conflict
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.rows_model import RowsModel
 from dnw_desk.ui.widgets import button, error_label, hbox, hint_label, label, show_error, vbox
@@ -192,8 +198,7 @@ class ConflictsDialog(QDialog):
         db = self.ui.desk.db
 
         def read() -> list[Conflict]:
-            with db.read() as conn:
-                return open_conflicts(conn)
+            return open_conflicts_of(db)
 
         self.ui.tasks.run(read, self._show_conflicts, self._failed)
 
@@ -241,8 +246,7 @@ class ConflictsDialog(QDialog):
         db, clock, conflict_id = self.ui.desk.db, self.ui.desk.clock, conflict.id
 
         def write() -> bool:
-            with db.write() as conn:
-                return settle(conn, conflict_id, resolution, actor.audit_name, clock())
+            return settle_in(db, conflict_id, resolution, actor.audit_name, clock())
 
         self.ui.tasks.run(write, self._settled, self._failed)
 

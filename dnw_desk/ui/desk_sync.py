@@ -127,8 +127,7 @@ class DeskSync(QObject):
             client = client_for(db, data_dir, clock)
             if client is not None:
                 client.close()
-            with db.read() as conn:
-                enrolment = sync_state.enrolment(conn)
+            enrolment = sync_state.enrolment_of(db)
             url = enrolment.server_url if enrolment is not None else None
             return client is not None, url, read_status(db)
 

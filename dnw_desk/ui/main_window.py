@@ -89,15 +89,7 @@ class MainWindow(QMainWindow):
 
     def refresh_case_count(self) -> None:
         assert self.ui is not None
-        db = self.ui.desk.db
-
-        def count() -> int:
-            from dnw_desk.store import cases_repo
-
-            with db.read() as conn:
-                return cases_repo.count_cases(conn)
-
-        self.ui.tasks.run(count, self._show_case_count)
+        self.ui.tasks.run(self.ui.desk.cases.count, self._show_case_count)
 
     def _show_case_count(self, count: int) -> None:
         self.case_count_label.setText(_("Cases: {count}").format(count=count))

@@ -31,7 +31,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 from dnw_desk.clock import Clock, system_clock
-from dnw_desk.domain.roles import Actor, Role
+from dnw_desk.domain.roles import Actor
 from dnw_desk.i18n import _
 from dnw_desk.printing.model import NotAcceptedSlipData, ReceiptData, TestPageData
 from dnw_desk.printing.queue import (
@@ -46,12 +46,13 @@ from dnw_desk.printing.queue import (
     enqueue,
     retry,
 )
+from dnw_desk.services.print_records import record_receipt_printed, records_a_copy
 from dnw_desk.services.receipts import receipt_data, slip_data
 from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.store.cases_repo import CaseRow
 
 if TYPE_CHECKING:
-    from dnw_desk.services.changes import Changes
+    from dnw_desk.services.cases import Saved
     from dnw_desk.services.desk import Desk
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,6 @@ IDLE_CHECK_MS = 60_000
 DUMMY_URI = "dummy"
 PREVIEW_URI = "preview"
 Document = ReceiptData | NotAcceptedSlipData | TestPageData
-# Who records ``receipt_printed`` for a job nobody at the counter asked for in this run (a job
-# left queued by a crash, printed at the next start before anyone logged in).
-QUEUE_LOGIN = "print-queue"
 RECENT_JOBS = 50
 
 
@@ -444,24 +442,17 @@ class PrintJobs(QObject):
             self.sig_job_failed.emit(outcome)
 
     def _record_printed(self, outcome: PrintOutcome) -> None:
-        """``receipt_printed`` with the copy number, on the DB lane (not for a saved preview)."""
+        """``receipt_printed`` on the DB lane, by who asked for the job (services.print_records
+        decides whether the job handed out a copy)."""
         job = outcome.job
         actor = self._actors.pop(job.id, None) or self.actor_of()
-        if self.desk is None or job.case_id is None or outcome.outputs:
+        saved_as_files = bool(outcome.outputs)
+        if self.desk is None or not records_a_copy(job, saved_as_files=saved_as_files):
             return
-        if job.kind not in (JobKind.RECEIPT, JobKind.REPRINT):
-            return
-        if actor is None:
-            clerk_no = str(job.payload.get("fields", {}).get("clerk_number", ""))
-            actor = Actor(QUEUE_LOGIN, clerk_no, Role.CLERK)
-        desk, case_id, copy = self.desk, job.case_id, job.copy_number
+        cases = self.desk.cases
 
-        def record() -> Changes:
-            from dnw_desk.domain.case import EventType
-
-            return desk.cases.record(
-                case_id, EventType.RECEIPT_PRINTED, actor, {"copy": copy}
-            ).changes
+        def record() -> Saved | None:
+            return record_receipt_printed(cases, job, actor, saved_as_files=saved_as_files)
 
         # The runner publishes the changes; a failure is only logged: the receipt did print.
         self.tasks.run(

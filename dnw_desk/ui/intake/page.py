@@ -25,7 +25,6 @@ from dnw_desk.services import drafts
 from dnw_desk.services.attachments import attach_contents, blobs_of, read_checked
 from dnw_desk.services.cases import Saved
 from dnw_desk.services.reference_data import refusal_reasons
-from dnw_desk.store import cases_repo
 from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.attachments import AttachmentList, AttachmentViewer
@@ -507,10 +506,9 @@ class IntakePage(QWidget):
         asked = self._identity
 
         def query() -> list[CaseRow]:
-            with desk.db.read() as conn:
-                return cases_repo.cases_by_identity(
-                    conn, id_number=id_number, phone=phone, credit_code=credit_code, since=since
-                )
+            return desk.cases.earlier_visits(
+                id_number=id_number, phone=phone, credit_code=credit_code, since=since
+            )
 
         def show(rows: list[CaseRow]) -> None:
             if asked == self._identity:  # the clerk typed on meanwhile: an older answer
