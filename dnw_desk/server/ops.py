@@ -22,13 +22,13 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from dnw_desk.contract.sqltypes import UtcDateTime, to_utc_text
+from dnw_desk.contract.wire import OpResult, PulledEvent, PullResponse
 from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.server.core.db import ServerDatabase
 from dnw_desk.server.sealing import current_sealer
 from dnw_desk.server.tables import applied_ops, case_events, cases, revision_counter
-from dnw_desk.store.tables import UtcDateTime, to_utc_text
-from dnw_desk.sync.wire import OpResult, PulledEvent, PullResponse
 
 WRITE_ATTEMPTS = 4
 IN_CHUNK = 500
@@ -463,7 +463,7 @@ def _write_cases(
 
 def pull(conn: Connection, hall: str, window: str, cursor: int, limit: int) -> PullResponse:
     """Units' events on this window's cases after ``cursor``, in revision order."""
-    from dnw_desk.sync.wire import EventIn
+    from dnw_desk.contract.wire import EventIn
 
     query = (
         select(case_events, cases.c.number)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Select, and_, bindparam, func, insert, not_, or_, select, update
 
 from dnw_desk.clock import Clock, system_clock
+from dnw_desk.contract.sqltypes import to_utc_text
 from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
 from dnw_desk.domain.case import PENDING_FEEDBACK
 from dnw_desk.domain.working_time import WorkingTime
@@ -29,7 +30,7 @@ from dnw_desk.services.cases import CaseService
 from dnw_desk.services.changes import Changes
 from dnw_desk.store.database import Database
 from dnw_desk.store.review_tables import alert_notifications
-from dnw_desk.store.tables import cases, to_utc_text
+from dnw_desk.store.tables import cases
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk

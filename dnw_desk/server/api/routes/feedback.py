@@ -12,11 +12,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
+from dnw_desk.contract.wire import FeedbackRequest, FeedbackResponse, OpResult, op_fingerprint
 from dnw_desk.domain.case import Event, EventType, OpinionKind, deadline_problem, fold
 from dnw_desk.domain.event_types import UNIT_POSTABLE
 from dnw_desk.server.api.deps import DbDep, NowDep, UnitDep
 from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops
-from dnw_desk.sync.wire import FeedbackRequest, FeedbackResponse, OpResult, op_fingerprint
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 FEEDBACK_NAMESPACE = uuid.UUID("6f1c1e53-3a55-4d8e-9b1e-5d2f0c6a7e21")
