@@ -41,7 +41,7 @@ messages: $(STAMP)
 # The leading "-" lets the desk start offline if the server cannot.
 LOCAL_SERVER_PORT ?= 8765
 run: $(STAMP) catalogues
-	-$(BIN)/python -m dnw_desk.server.devserver --port $(LOCAL_SERVER_PORT)
+	-$(BIN)/python -m dnw_desk.devserver --port $(LOCAL_SERVER_PORT)
 	DNW_LOCAL_SERVER=$(LOCAL_SERVER_PORT) $(BIN)/dnw-desk
 
 test: $(STAMP) catalogues

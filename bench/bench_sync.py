@@ -177,7 +177,7 @@ def push_all(base: str, token: str, ops: list[dict[str, Any]]) -> float:
 
 
 def raw_rows(ops: list[dict[str, Any]], now: datetime) -> tuple[list[tuple[Any, ...]], ...]:
-    from dnw_desk.store.tables import to_utc_text
+    from dnw_desk.contract.sqltypes import to_utc_text
 
     stamp = to_utc_text(now)
     cases, events, applied = [], [], []

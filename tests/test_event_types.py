@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
+from dnw_desk.contract.wire import UNKNOWN_EVENT_TYPE, EventIn, FeedbackRequest
 from dnw_desk.domain.case import TRANSITIONS, Event
 from dnw_desk.domain.event_types import (
     ANY_TIME_EVENTS,
@@ -27,7 +28,6 @@ from dnw_desk.i18n import translate_in
 from dnw_desk.server.api.routes import feedback as feedback_route
 from dnw_desk.services.handling import ACTION_FORMS, ACTION_TITLES, HANDLING_ACTIONS
 from dnw_desk.services.timeline import step_label, summarise
-from dnw_desk.sync.wire import UNKNOWN_EVENT_TYPE, EventIn, FeedbackRequest
 
 ALL = list(EventType)
 AT = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from dnw_desk.i18n import _
 
 if TYPE_CHECKING:
-    from dnw_desk.sync.wire import TerminalInfo
+    from dnw_desk.contract.wire import TerminalInfo
 
 TOKEN_ENV = "DNW_ENROL_TOKEN"
 

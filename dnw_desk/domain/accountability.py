@@ -10,7 +10,7 @@ bulletin count these marks; nothing here reads a cached column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -65,63 +65,99 @@ def unit_marks(events: Iterable[Event]) -> list[UnitMark]:
         state = apply_event(state, event)
         if before is None:
             continue
-
-        def add(unit: str | None, mark: Mark, event: Event = event) -> None:
+        kind = event.type
+        if kind is EventType.APPEAL_DECIDED:
+            if state.rating_voided and bad_rating is not None:
+                marks.pop(bad_rating)
+                bad_rating = None
+            continue
+        if kind is EventType.CALLBACK and _is_bad(state.satisfaction):
+            bad_rating = len(marks)
+        rule = _MARK_RULES.get(kind)
+        for unit, mark in rule(event, before, state) if rule else ():
             if unit:
                 marks.append(UnitMark(unit, mark, event.at, event.case_id))
-
-        kind = event.type
-        if kind is EventType.UNIT_RETURNED and state.held_return is not None:
-            unit = state.held_return.unit
-            add(unit, Mark.RETURN)
-            if before.deadline is not None and event.at > before.deadline:
-                add(unit, Mark.LATE_RETURN)
-        elif kind is EventType.RETURN_REVIEWED and before.held_return is not None:
-            accepted = Decision(str(event.data.get("decision"))) is Decision.ACCEPTED
-            add(
-                before.held_return.unit,
-                Mark.RETURN_ACCEPTED if accepted else Mark.RETURN_REJECTED,
-            )
-        elif kind is EventType.EXTENSION_REQUESTED:
-            add(before.lead_unit, Mark.EXTENSION_REQUESTED)
-        elif kind is EventType.EXTENSION_GRANTED or (
-            kind is EventType.EXTENSION_DECIDED and state.deadline != before.deadline
-        ):
-            add(before.lead_unit, Mark.EXTENSION_GRANTED)
-        elif kind is EventType.LEVEL_CROSSED:
-            card = _CARDS.get(str(event.data.get("level")))
-            if event.data.get("track") == RECTIFICATION_TRACK:
-                # A card on the rectification's own ladder is the rectification unit's.
-                if card is not None:
-                    add(before.rectification_unit, card)
-                continue
-            if card is Mark.ESCALATED and before.escalated:
-                card = None  # escalated by hand already on this clock
-            if card is not None:
-                add(str(event.data.get("unit") or before.lead_unit or ""), card)
-        elif kind is EventType.ESCALATED and not before.escalated:
-            add(before.lead_unit, Mark.ESCALATED)
-        elif kind is EventType.CALLBACK and _is_bad(state.satisfaction):
-            bad_rating = len(marks)
-            add(before.lead_unit, Mark.BAD_RATING)
-        elif kind is EventType.APPEAL_DECIDED and state.rating_voided and bad_rating is not None:
-            marks.pop(bad_rating)
-            bad_rating = None
-        elif kind is EventType.RECTIFICATION_REPORTED:
-            due = before.rectification_deadline
-            late = due is not None and event.at > due
-            add(
-                before.rectification_unit,
-                Mark.RECTIFICATION_LATE if late else Mark.RECTIFICATION_ON_TIME,
-            )
-        elif kind is EventType.ANSWER_REJECTED:
-            add(before.lead_unit, Mark.ANSWER_REJECTED)
-        elif kind is EventType.CO_UNIT_OPINION:
-            unit = str(event.data.get("unit") or "")
-            if unit not in before.co_opinions:
-                late = before.deadline is not None and event.at > before.deadline
-                add(unit, Mark.CO_UNIT_LATE if late else Mark.CO_UNIT_ON_TIME)
     return marks
+
+
+# Who earns which mark by one event: (unit, mark) pairs; a pair without a unit is dropped.
+Marks = list[tuple[str | None, Mark]]
+MarkRule = Callable[[Event, CaseState, CaseState], Marks]  # (event, state before, state after)
+
+
+def _returned(event: Event, before: CaseState, state: CaseState) -> Marks:
+    if state.held_return is None:
+        return []
+    unit = state.held_return.unit
+    late = before.deadline is not None and event.at > before.deadline
+    return [(unit, Mark.RETURN), (unit, Mark.LATE_RETURN)] if late else [(unit, Mark.RETURN)]
+
+
+def _return_reviewed(event: Event, before: CaseState, state: CaseState) -> Marks:
+    if before.held_return is None:
+        return []
+    accepted = Decision(str(event.data.get("decision"))) is Decision.ACCEPTED
+    return [(before.held_return.unit, Mark.RETURN_ACCEPTED if accepted else Mark.RETURN_REJECTED)]
+
+
+def _extension_granted(event: Event, before: CaseState, state: CaseState) -> Marks:
+    if event.type is EventType.EXTENSION_DECIDED and state.deadline == before.deadline:
+        return []  # refused
+    return [(before.lead_unit, Mark.EXTENSION_GRANTED)]
+
+
+def _level_crossed(event: Event, before: CaseState, state: CaseState) -> Marks:
+    card = _CARDS.get(str(event.data.get("level")))
+    if card is None:
+        return []
+    if event.data.get("track") == RECTIFICATION_TRACK:
+        # A card on the rectification's own ladder is the rectification unit's.
+        return [(before.rectification_unit, card)]
+    if card is Mark.ESCALATED and before.escalated:
+        return []  # escalated by hand already on this clock
+    return [(str(event.data.get("unit") or before.lead_unit or ""), card)]
+
+
+def _escalated(event: Event, before: CaseState, state: CaseState) -> Marks:
+    return [] if before.escalated else [(before.lead_unit, Mark.ESCALATED)]
+
+
+def _callback(event: Event, before: CaseState, state: CaseState) -> Marks:
+    return [(before.lead_unit, Mark.BAD_RATING)] if _is_bad(state.satisfaction) else []
+
+
+def _rectification_reported(event: Event, before: CaseState, state: CaseState) -> Marks:
+    due = before.rectification_deadline
+    late = due is not None and event.at > due
+    mark = Mark.RECTIFICATION_LATE if late else Mark.RECTIFICATION_ON_TIME
+    return [(before.rectification_unit, mark)]
+
+
+def _co_unit_opinion(event: Event, before: CaseState, state: CaseState) -> Marks:
+    unit = str(event.data.get("unit") or "")
+    if unit in before.co_opinions:
+        return []
+    late = before.deadline is not None and event.at > before.deadline
+    return [(unit, Mark.CO_UNIT_LATE if late else Mark.CO_UNIT_ON_TIME)]
+
+
+def _lead_unit(mark: Mark) -> MarkRule:
+    return lambda event, before, state: [(before.lead_unit, mark)]
+
+
+_MARK_RULES: dict[EventType, MarkRule] = {
+    EventType.UNIT_RETURNED: _returned,
+    EventType.RETURN_REVIEWED: _return_reviewed,
+    EventType.EXTENSION_REQUESTED: _lead_unit(Mark.EXTENSION_REQUESTED),
+    EventType.EXTENSION_GRANTED: _extension_granted,
+    EventType.EXTENSION_DECIDED: _extension_granted,
+    EventType.LEVEL_CROSSED: _level_crossed,
+    EventType.ESCALATED: _escalated,
+    EventType.CALLBACK: _callback,
+    EventType.RECTIFICATION_REPORTED: _rectification_reported,
+    EventType.ANSWER_REJECTED: _lead_unit(Mark.ANSWER_REJECTED),
+    EventType.CO_UNIT_OPINION: _co_unit_opinion,
+}
 
 
 def _is_bad(satisfaction: Satisfaction | None) -> bool:

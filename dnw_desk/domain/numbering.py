@@ -140,6 +140,34 @@ def format_case_number(hall: str, window: int | str, day: date, serial: int) -> 
 def parse_case_number(text: str) -> CaseNumber:
     """Read a number as typed (any case, full-width, spaces or dashes anywhere)."""
     number = compact(text)
+    _check_characters(number)
+    _check_groups(groups(text))
+    match = _match_compact(number)
+    digits = match["digits"]
+    window, serial = int(digits[:-12]), int(digits[-4:])
+    day = _day_of(digits[-12:-4])
+    if window == 0 or serial == 0:
+        raise CaseNumberError(
+            "case_number.zero",
+            _("Window and serial numbers start at 1; this case number has a zero."),
+        )
+    if match["check"] not in CHECK_ALPHABET:
+        raise CaseNumberError(
+            "case_number.check_letter",
+            _("“{character}” is never used as a check letter (I, O and Q are left out).").format(
+                character=match["check"]
+            ),
+        )
+    parsed = CaseNumber(match["hall"], window, day, serial)
+    if parsed.check != match["check"]:
+        raise CaseNumberError(
+            "case_number.check",
+            _("The check letter does not match; the case number was probably mistyped."),
+        )
+    return parsed
+
+
+def _check_characters(number: str) -> None:
     if not number:
         raise CaseNumberError("case_number.empty", _("Enter a case number."))
     for position, character in enumerate(number, start=1):
@@ -151,7 +179,11 @@ def parse_case_number(text: str) -> CaseNumber:
                     "number."
                 ).format(character=character, position=position),
             )
-    _check_groups(groups(text))
+
+
+def _match_compact(number: str) -> re.Match[str]:
+    """The compact number split into hall, digits and check letter, with as many digits as a
+    window, a date and a serial take."""
     if number[-1].isdigit():
         raise CaseNumberError(
             "case_number.no_check",
@@ -176,7 +208,10 @@ def parse_case_number(text: str) -> CaseNumber:
                 "(8 digits) and the serial (4 digits); “{digits}” does not fit."
             ).format(digits=digits),
         )
-    window, day_digits, serial = int(digits[:-12]), digits[-12:-4], int(digits[-4:])
+    return match
+
+
+def _day_of(day_digits: str) -> date:
     try:
         day = date(int(day_digits[:4]), int(day_digits[4:6]), int(day_digits[6:]))
     except ValueError:
@@ -193,25 +228,7 @@ def parse_case_number(text: str) -> CaseNumber:
                 digits=day_digits, first=MIN_YEAR, last=MAX_YEAR
             ),
         )
-    if window == 0 or serial == 0:
-        raise CaseNumberError(
-            "case_number.zero",
-            _("Window and serial numbers start at 1; this case number has a zero."),
-        )
-    if match["check"] not in CHECK_ALPHABET:
-        raise CaseNumberError(
-            "case_number.check_letter",
-            _("“{character}” is never used as a check letter (I, O and Q are left out).").format(
-                character=match["check"]
-            ),
-        )
-    parsed = CaseNumber(match["hall"], window, day, serial)
-    if parsed.check != match["check"]:
-        raise CaseNumberError(
-            "case_number.check",
-            _("The check letter does not match; the case number was probably mistyped."),
-        )
-    return parsed
+    return day
 
 
 def _check_groups(parts: list[str]) -> None:

@@ -8,7 +8,7 @@ nothing is written.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -224,6 +224,29 @@ def _validate_matter(
         errors["service_item"] = _(
             "The service item is too long (at most {limit} characters)."
         ).format(limit=SERVICE_ITEM_MAX)
+    unit = _check_units(m, units, refusal, errors)
+    description = m.description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = _(
+            "The description is too long (at most {limit} characters)."
+        ).format(limit=DESCRIPTION_MAX)
+    _check_evidence(m, category.evidence if category and not refusal else (), today, errors)
+    return replace(
+        m,
+        service_item=item,
+        lead_unit=unit,
+        description=description,
+        request=m.request.strip(),
+        application_no=m.application_no.strip(),
+        ysj_place=m.ysj_place.strip(),
+        ysj_item=m.ysj_item.strip(),
+        earlier_visits=tuple(sorted(set(m.earlier_visits))),
+    )
+
+
+def _check_units(m: Matter, units: Sequence[str], refusal: bool, errors: dict[str, str]) -> str:
+    """The lead unit (optional for a refusal) and the co-units must be the hall's; returns the
+    lead unit as stored."""
     unit = m.lead_unit.strip()
     if not unit and not refusal:
         errors["lead_unit"] = _("Choose the responsible unit.")
@@ -232,12 +255,13 @@ def _validate_matter(
     unknown_co = [u for u in m.co_units if u not in units or u == unit]
     if unknown_co:
         errors["co_units"] = _("Co-units must be other units from the hall's list.")
-    description = m.description.strip()
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = _(
-            "The description is too long (at most {limit} characters)."
-        ).format(limit=DESCRIPTION_MAX)
-    evidence = category.evidence if category and not refusal else ()
+    return unit
+
+
+def _check_evidence(
+    m: Matter, evidence: Collection[Evidence], today: date, errors: dict[str, str]
+) -> None:
+    """What the category asks to be shown, and dates that cannot lie in the future."""
     if Evidence.APPLICATION in evidence:
         if not m.application_no.strip():
             errors["application_no"] = _("Enter the original application number.")
@@ -253,14 +277,3 @@ def _validate_matter(
         errors["ysj_reference"] = _(
             "Enter where in Shanghai, Jiangsu or Zhejiang the service can be handled, and its name."
         )
-    return replace(
-        m,
-        service_item=item,
-        lead_unit=unit,
-        description=description,
-        request=m.request.strip(),
-        application_no=m.application_no.strip(),
-        ysj_place=m.ysj_place.strip(),
-        ysj_item=m.ysj_item.strip(),
-        earlier_visits=tuple(sorted(set(m.earlier_visits))),
-    )

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.exc import DBAPIError
 
 from dnw_desk import __version__
+from dnw_desk.contract.wire import BLOB_PATH
 from dnw_desk.domain.attachments import MAX_BYTES as ATTACHMENT_MAX_BYTES
 from dnw_desk.server import sealing
 from dnw_desk.server.api.routes import (
@@ -31,7 +32,6 @@ from dnw_desk.server.core.logs import install_access_log_redaction
 from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
 from dnw_desk.server.retention import DailyPurge
-from dnw_desk.sync.wire import BLOB_PATH
 
 # The first purge waits a little after start-up: a restart loop must not purge in a loop.
 PURGE_FIRST_DELAY_S = 600.0

@@ -16,6 +16,8 @@ from dnw_desk import __version__
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
 
+Commands = argparse._SubParsersAction  # what add_subparsers returns
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -26,10 +28,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--database-url", default=None, help="overrides DNW_DATABASE_URL for this command"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
     commands.add_parser(
         "init", help="create or upgrade the server database (and the data key, if none)"
     )
+    _add_privacy(commands)
+    _add_serve(commands)
+    _add_terminals(commands)
+    _add_units(commands)
+    _add_halls(commands)
+    return parser
+
+
+def _add_privacy(commands: Commands[argparse.ArgumentParser]) -> None:
     privacy = commands.add_parser("privacy", help="personal data past the retention period")
     privacy_commands = privacy.add_subparsers(dest="action", metavar="ACTION", required=True)
     purge = privacy_commands.add_parser(
@@ -37,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--dry-run", action="store_true", help="list them, change nothing")
 
+
+def _add_serve(commands: Commands[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
@@ -51,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         "X-Forwarded-Proto headers are trusted (default: none; never trust them from clients)",
     )
 
+
+def _add_terminals(commands: Commands[argparse.ArgumentParser]) -> None:
     terminals = commands.add_parser("terminals", help="desk terminals and their tokens")
     terminal_commands = terminals.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = terminal_commands.add_parser("add", help="create a terminal; prints its token once")
@@ -66,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = terminal_commands.add_parser("revoke", help="revoke a terminal's token")
     revoke.add_argument("id", type=int)
 
+
+def _add_units(commands: Commands[argparse.ArgumentParser]) -> None:
     units = commands.add_parser("units", help="credentials for units and the platform")
     unit_commands = units.add_subparsers(dest="action", metavar="ACTION", required=True)
     unit_add = unit_commands.add_parser("add", help="create a unit credential; prints it once")
@@ -84,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     unit_revoke = unit_commands.add_parser("revoke", help="revoke a unit credential")
     unit_revoke.add_argument("id", type=int)
 
+
+def _add_halls(commands: Commands[argparse.ArgumentParser]) -> None:
     halls = commands.add_parser("halls", help="the hall names the public status page shows")
     hall_commands = halls.add_subparsers(dest="action", metavar="ACTION", required=True)
     hall_set = hall_commands.add_parser(
@@ -92,7 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
     hall_set.add_argument("code", help="the hall code, as on its case numbers")
     hall_set.add_argument("name", help="at most 64 characters")
     hall_commands.add_parser("list", help="list halls and who named them")
-    return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:

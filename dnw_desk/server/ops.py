@@ -22,13 +22,13 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from dnw_desk.contract.sqltypes import UtcDateTime, to_utc_text
+from dnw_desk.contract.wire import OpResult, PulledEvent, PullResponse
 from dnw_desk.domain.case import CaseState, Event, EventType, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.server.core.db import ServerDatabase
-from dnw_desk.server.sealing import current_sealer
+from dnw_desk.server.sealing import Sealer, current_sealer
 from dnw_desk.server.tables import applied_ops, case_events, cases, revision_counter
-from dnw_desk.store.tables import UtcDateTime, to_utc_text
-from dnw_desk.sync.wire import OpResult, PulledEvent, PullResponse
 
 WRITE_ATTEMPTS = 4
 IN_CHUNK = 500
@@ -205,101 +205,138 @@ def _registration_problem(item: Incoming) -> str | None:
     return None
 
 
+@dataclass
+class _Batch:
+    """One batch on its way through the phases: what is stored already, and what the batch
+    decided so far, one result per op in op order."""
+
+    stored: dict[str, Any]  # op_id -> its applied_ops row
+    views: dict[str, CaseView]  # by case id
+    by_number: dict[str, CaseView]
+    taken_event_ids: set[str]
+    sealer: Sealer
+    results: list[OpResult] = field(default_factory=list)
+    seen: dict[str, tuple[str, int]] = field(default_factory=dict)  # op_id -> (fingerprint, result)
+    new_events: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (result, row)
+    record: list[tuple[Incoming, int]] = field(default_factory=list)  # applied_ops rows to store
+    repeats: list[tuple[int, int]] = field(default_factory=list)  # (result, same op's earlier)
+    touched: dict[str, CaseView] = field(default_factory=dict)
+
+
 def _apply(
     conn: Connection, items: Sequence[Incoming], authorise: Authorise, now: datetime
 ) -> list[OpResult]:
+    """The phases: load what the batch touches, decide each op in memory (de-duplicate,
+    authorise, apply), number the new events, write."""
+    batch = _load_batch(conn, items)
+    for item in items:
+        _decide(batch, item, authorise, now)
+    last_revision = _number_revisions(conn, batch)
+    _write(conn, batch, last_revision, now)
+    return batch.results
+
+
+def _load_batch(conn: Connection, items: Sequence[Incoming]) -> _Batch:
     stored, views = _load(conn, items)
-    by_number = {view.number: view for view in views.values()}
     taken_event_ids = {e.event_id for view in views.values() for e in view.timeline}
     for chunk in _chunks({item.event.event_id for item in items} - taken_event_ids):
         taken_event_ids |= set(
             conn.execute(select(case_events.c.id).where(case_events.c.id.in_(chunk))).scalars()
         )
+    by_number = {view.number: view for view in views.values()}
+    return _Batch(stored, views, by_number, taken_event_ids, current_sealer())
 
-    sealer = current_sealer()
-    results: list[OpResult] = []
-    seen: dict[str, tuple[str, int]] = {}
-    new_events: list[dict[str, Any]] = []
-    record: list[tuple[Incoming, int]] = []  # (op, index into results) to store in applied_ops
-    repeats: list[tuple[int, int]] = []  # (result index, index of the same op earlier in batch)
-    touched: dict[str, CaseView] = {}
-    for item in items:
-        if item.op_id in seen or item.op_id in stored:
-            if item.op_id in seen:
-                fingerprint, index = seen[item.op_id]
-                earlier = results[index]
-                repeats.append((len(results), index))
-            else:
-                fingerprint = stored[item.op_id].fingerprint
-                earlier = OpResult.model_validate(stored[item.op_id].result)
-            if fingerprint != item.fingerprint:
-                results.append(
-                    _conflict(
-                        item,
-                        "payload_mismatch",
-                        "this op_id was already used for a different operation",
-                    )
-                )
-            elif earlier.outcome == "conflict":
-                results.append(earlier)
-            else:
-                results.append(earlier.model_copy(update={"outcome": "duplicate", "status": 200}))
-            continue
-        seen[item.op_id] = (item.fingerprint, len(results))
-        view = views.get(item.case_id) if item.case_id else by_number.get(item.case_no)
-        refusal = authorise(item, view)
-        if refusal is not None:
-            results.append(refusal)
-            continue
-        result = _apply_one(item, view, views, by_number, taken_event_ids, now)
-        if isinstance(result, OpResult):
-            results.append(result)
-            record.append((item, len(results) - 1))
-            continue
-        view = result
-        touched[view.id] = view
-        new_events.append(
-            {
-                "id": item.event.event_id,
-                "case_id": view.id,
-                "position": len(view.timeline),
-                "desk_seq": item.desk_seq,
-                "type": item.event.type.value,
-                "at": item.event.at,
-                "actor": item.event.actor,
-                "data": sealer.seal(item.event.type.value, item.event.data),
-                "origin": item.origin,
-                "source": item.source,
-                "recorded_at": now,
-            }
+
+def _decide(batch: _Batch, item: Incoming, authorise: Authorise, now: datetime) -> None:
+    """Append the op's result; stage its event and applied_ops row when it is to be stored."""
+    if item.op_id in batch.seen or item.op_id in batch.stored:
+        batch.results.append(_repeat(batch, item))
+        return
+    index = len(batch.results)
+    batch.seen[item.op_id] = (item.fingerprint, index)
+    view = batch.views.get(item.case_id) if item.case_id else batch.by_number.get(item.case_no)
+    refusal = authorise(item, view)
+    if refusal is not None:
+        batch.results.append(refusal)
+        return
+    outcome = _apply_one(item, view, batch.views, batch.by_number, batch.taken_event_ids, now)
+    if isinstance(outcome, OpResult):
+        batch.results.append(outcome)
+    else:
+        batch.touched[outcome.id] = outcome
+        batch.new_events.append((index, _event_row(item, outcome, batch.sealer, now)))
+        batch.results.append(OpResult(op_id=item.op_id, outcome="applied", status=201))
+    batch.record.append((item, index))
+
+
+def _repeat(batch: _Batch, item: Incoming) -> OpResult:
+    """An op seen before, earlier in this batch or in an earlier one: the same result again,
+    as a duplicate (a conflict stays one), unless the op id now carries another payload."""
+    if item.op_id in batch.seen:
+        fingerprint, index = batch.seen[item.op_id]
+        earlier = batch.results[index]
+        batch.repeats.append((len(batch.results), index))
+    else:
+        fingerprint = batch.stored[item.op_id].fingerprint
+        earlier = OpResult.model_validate(batch.stored[item.op_id].result)
+    if fingerprint != item.fingerprint:
+        return _conflict(
+            item, "payload_mismatch", "this op_id was already used for a different operation"
         )
-        results.append(OpResult(op_id=item.op_id, outcome="applied", status=201))
-        record.append((item, len(results) - 1))
-        seen[item.op_id] = (item.fingerprint, len(results) - 1)
+    if earlier.outcome == "conflict":
+        return earlier
+    return earlier.model_copy(update={"outcome": "duplicate", "status": 200})
 
-    if new_events:
-        # The counter row first: from here on this transaction holds it until COMMIT.
-        last = conn.execute(
-            update(revision_counter)
-            .where(revision_counter.c.id == 1)
-            .values(value=revision_counter.c.value + len(new_events))
-            .returning(revision_counter.c.value)
-        ).scalar_one()
-        first = int(last) - len(new_events) + 1
-        applied = iter(i for i, r in enumerate(results) if r.outcome == "applied")
-        last_revision: dict[str, int] = {}
-        for offset, row in enumerate(new_events):
-            row["revision"] = first + offset
-            last_revision[row["case_id"]] = row["revision"]
-            index = next(applied)
-            results[index] = results[index].model_copy(update={"revision": row["revision"]})
-        for index, earlier_index in repeats:
-            if results[index].outcome == "duplicate":
-                revision = results[earlier_index].revision
-                results[index] = results[index].model_copy(update={"revision": revision})
-        _write_cases(conn, touched, last_revision, now)
-        insert_rows(conn, case_events, new_events)
-    if record:
+
+def _event_row(item: Incoming, view: CaseView, sealer: Sealer, now: datetime) -> dict[str, Any]:
+    """The case_events row of an applied op (``view`` holds the event already); its revision is
+    issued when the batch is numbered."""
+    return {
+        "id": item.event.event_id,
+        "case_id": view.id,
+        "position": len(view.timeline),
+        "desk_seq": item.desk_seq,
+        "type": item.event.type.value,
+        "at": item.event.at,
+        "actor": item.event.actor,
+        "data": sealer.seal(item.event.type.value, item.event.data),
+        "origin": item.origin,
+        "source": item.source,
+        "recorded_at": now,
+    }
+
+
+def _number_revisions(conn: Connection, batch: _Batch) -> dict[str, int]:
+    """Issue the new events' revisions in op order and put each on its op's result (and on a
+    repeat of that op in the batch); returns each touched case's last revision."""
+    if not batch.new_events:
+        return {}
+    # The counter row first: from here on this transaction holds it until COMMIT.
+    last = conn.execute(
+        update(revision_counter)
+        .where(revision_counter.c.id == 1)
+        .values(value=revision_counter.c.value + len(batch.new_events))
+        .returning(revision_counter.c.value)
+    ).scalar_one()
+    first = int(last) - len(batch.new_events) + 1
+    results = batch.results
+    last_revision: dict[str, int] = {}
+    for revision, (index, row) in enumerate(batch.new_events, start=first):
+        row["revision"] = revision
+        last_revision[row["case_id"]] = revision
+        results[index] = results[index].model_copy(update={"revision": revision})
+    for index, earlier_index in batch.repeats:
+        if results[index].outcome == "duplicate":
+            earlier = results[earlier_index].revision
+            results[index] = results[index].model_copy(update={"revision": earlier})
+    return last_revision
+
+
+def _write(conn: Connection, batch: _Batch, last_revision: dict[str, int], now: datetime) -> None:
+    if batch.new_events:
+        _write_cases(conn, batch.touched, last_revision, now)
+        insert_rows(conn, case_events, [row for _index, row in batch.new_events])
+    if batch.record:
         insert_rows(
             conn,
             applied_ops,
@@ -308,14 +345,13 @@ def _apply(
                     "op_id": item.op_id,
                     "source": item.source,
                     "fingerprint": item.fingerprint,
-                    "outcome": results[index].outcome,
-                    "result": results[index].model_dump(mode="json"),
+                    "outcome": batch.results[index].outcome,
+                    "result": batch.results[index].model_dump(mode="json"),
                     "applied_at": now,
                 }
-                for item, index in record
+                for item, index in batch.record
             ],
         )
-    return results
 
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -463,7 +499,7 @@ def _write_cases(
 
 def pull(conn: Connection, hall: str, window: str, cursor: int, limit: int) -> PullResponse:
     """Units' events on this window's cases after ``cursor``, in revision order."""
-    from dnw_desk.sync.wire import EventIn
+    from dnw_desk.contract.wire import EventIn
 
     query = (
         select(case_events, cases.c.number)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from dnw_desk.store.tables import NAMING, UtcDateTime
+from dnw_desk.contract.sqltypes import NAMING, UtcDateTime
 
 metadata = MetaData(naming_convention=NAMING)
 JsonType = JSON().with_variant(JSONB(), "postgresql")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from dnw_desk.clock import Clock, system_clock
+from dnw_desk.contract.sqltypes import to_utc_text
 from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
 from dnw_desk.domain.case import PENDING_FEEDBACK
 from dnw_desk.domain.working_time import WorkingTime
@@ -30,7 +31,6 @@ from dnw_desk.services.changes import Changes
 from dnw_desk.store import alert_queries
 from dnw_desk.store.alert_queries import TASK_CYCLE_PREFIX
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import to_utc_text
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk

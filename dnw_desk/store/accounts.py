@@ -23,8 +23,9 @@ from sqlalchemy import (
     update,
 )
 
+from dnw_desk.contract.sqltypes import UtcDateTime
 from dnw_desk.domain.roles import Role
-from dnw_desk.store.tables import UtcDateTime, metadata
+from dnw_desk.store.tables import metadata
 
 accounts = Table(
     "accounts",

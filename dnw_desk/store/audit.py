@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from dnw_desk.contract.sqltypes import to_utc_text
 from dnw_desk.store import coverage
-from dnw_desk.store.tables import audit_log, to_utc_text
+from dnw_desk.store.tables import audit_log
 
 GENESIS_HASH = "0" * 64
 

@@ -21,7 +21,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from dnw_desk.store.tables import case_events, cases, to_utc_text
+from dnw_desk.contract.sqltypes import to_utc_text
+from dnw_desk.store.tables import case_events, cases
 
 _PENDING = "dnw_covered_rows"
 RECORDED_CASE_COLUMNS = (

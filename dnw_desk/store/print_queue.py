@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text
 
-from dnw_desk.store.tables import UtcDateTime, metadata
+from dnw_desk.contract.sqltypes import UtcDateTime
+from dnw_desk.store.tables import metadata
 
 print_jobs = Table(
     "print_jobs",

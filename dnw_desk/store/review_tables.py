@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Integer, String, Table, Text
 
-from dnw_desk.store.tables import UtcDateTime, cases, metadata
+from dnw_desk.contract.sqltypes import UtcDateTime
+from dnw_desk.store.tables import cases, metadata
 
 # The queue filters pending cases by their cached alert level.
 Index("ix_cases_level", cases.c.level)

@@ -1,20 +1,17 @@
 """The desk's tables (SQLAlchemy Core). One MetaData; Alembic migrations are written against it.
 
-Times are stored as UTC ISO-8601 text (``UtcDateTime``) so they sort as text and read back as
-aware datetimes; the case's derived columns (status, deadline, level, …) are a cache of the fold
-over its events, kept in step by the services in the same transaction as the event.
+Times are stored as UTC ISO-8601 text (``UtcDateTime``, shared with the server's schema in
+``dnw_desk.contract.sqltypes``); the case's derived columns (status, deadline, level, …) are a
+cache of the fold over its events, kept in step by the services in the same transaction as the
+event.
 """
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -25,41 +22,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
 
-from dnw_desk.clock import HALL_TZ
+from dnw_desk.contract.sqltypes import NAMING, UtcDateTime
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 metadata = MetaData(naming_convention=NAMING)
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware datetime stored as fixed-width UTC text; read back in hall time."""
-
-    impl = String(32)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; give a time zone")
-        return to_utc_text(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return datetime.fromisoformat(value).astimezone(HALL_TZ)
-
-
-def to_utc_text(value: datetime) -> str:
-    """The stored form; also used to compare against columns in raw SQL."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 cases = Table(

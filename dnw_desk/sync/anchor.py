@@ -11,9 +11,9 @@ from typing import Literal
 import httpx
 from sqlalchemy import Connection, select
 
+from dnw_desk.contract.wire import ANCHOR_PATH, AuditAnchor
 from dnw_desk.store.database import Database
 from dnw_desk.store.tables import audit_log
-from dnw_desk.sync.wire import ANCHOR_PATH, AuditAnchor
 
 
 def local_head(conn: Connection) -> AuditAnchor | None:

@@ -22,19 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 
 from dnw_desk.clock import Clock, system_clock
-from dnw_desk.domain.attachments import AttachmentInfo
-from dnw_desk.domain.case import Event, EventType, apply_event, fold
-from dnw_desk.domain.errors import WorkflowError
-from dnw_desk.i18n import _
-from dnw_desk.services.settings import read_settings
-from dnw_desk.store import cases_repo
-from dnw_desk.store.audit import append_audit
-from dnw_desk.store.blobs import BlobDamaged, BlobMissing, BlobStore
-from dnw_desk.store.database import Database
-from dnw_desk.store.tables import case_events, outbox
-from dnw_desk.sync import state as sync_state
-from dnw_desk.sync.enrolment import binding_problem, same_binding, wrong_window_message
-from dnw_desk.sync.wire import (
+from dnw_desk.contract.wire import (
     ANCHOR_PATH,
     BLOB_PATH,
     HALL_NAME_PATH,
@@ -48,6 +36,18 @@ from dnw_desk.sync.wire import (
     PushResponse,
     TerminalInfo,
 )
+from dnw_desk.domain.attachments import AttachmentInfo
+from dnw_desk.domain.case import Event, EventType, apply_event, fold
+from dnw_desk.domain.errors import WorkflowError
+from dnw_desk.i18n import _
+from dnw_desk.services.settings import read_settings
+from dnw_desk.store import cases_repo
+from dnw_desk.store.audit import append_audit
+from dnw_desk.store.blobs import BlobDamaged, BlobMissing, BlobStore
+from dnw_desk.store.database import Database
+from dnw_desk.store.tables import case_events, outbox
+from dnw_desk.sync import state as sync_state
+from dnw_desk.sync.enrolment import binding_problem, same_binding, wrong_window_message
 
 log = logging.getLogger(__name__)
 StatusKind = Literal["not_enrolled", "synced", "pending", "offline", "error"]
@@ -240,8 +240,8 @@ class SyncClient:
         """Give the server the head of the audit chain (tamper evidence) — only once the log
         here still holds the entry the server anchored last, so a log rewritten here cannot
         move the anchor past the rewrite."""
+        from dnw_desk.contract.wire import AuditAnchor
         from dnw_desk.sync.anchor import compare, local_head
-        from dnw_desk.sync.wire import AuditAnchor
 
         latest = self._request("GET", ANCHOR_PATH)
         if latest.status_code not in (200, 404):

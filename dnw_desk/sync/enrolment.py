@@ -10,13 +10,13 @@ import httpx
 from pydantic import ValidationError
 
 from dnw_desk.clock import Clock, system_clock
+from dnw_desk.contract.wire import WHOAMI_PATH, TerminalInfo
 from dnw_desk.domain.errors import DomainError
 from dnw_desk.domain.numbering import CaseNumberError, normalize_hall_code, normalize_window
 from dnw_desk.i18n import _
 from dnw_desk.store.database import Database
 from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.credentials import CredentialStore
-from dnw_desk.sync.wire import WHOAMI_PATH, TerminalInfo
 
 
 class EnrolmentError(DomainError):

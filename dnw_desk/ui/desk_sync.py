@@ -46,7 +46,7 @@ def enrol_with_local_server(db: Database, data_dir: Path) -> None:
     port = os.environ.get(LOCAL_SERVER_ENV)
     if not port:
         return
-    from dnw_desk.server.devserver import ensure_local_server
+    from dnw_desk.devserver import ensure_local_server
 
     try:
         ensure_local_server(data_dir, port=int(port), desk_db=db)

@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from dnw_desk.contract.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.domain.masking import contains_unmasked_pii
-from dnw_desk.sync.wire import FEEDBACK_PATH, PUSH_PATH
 from tests.factories import desk_at, register
 from tests.server.conftest import Credentials
 from tests.server.helpers import feedback, outbox_payloads

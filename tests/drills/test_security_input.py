@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from dnw_desk.sync.wire import FEEDBACK_PATH, PUSH_PATH, WHOAMI_PATH
+from dnw_desk.contract.wire import FEEDBACK_PATH, PUSH_PATH, WHOAMI_PATH
 from tests.factories import desk_at, register
 from tests.server.helpers import feedback, outbox_payloads
 from tests.sync.conftest import LiveServer, Tokens

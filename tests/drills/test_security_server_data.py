@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from dnw_desk.contract.wire import PULL_PATH, PUSH_PATH
 from dnw_desk.domain.case import EventType
 from dnw_desk.server.cli import main as server_main
 from dnw_desk.server.core.config import Settings
@@ -21,7 +22,6 @@ from dnw_desk.server.core.db import ServerDatabase
 from dnw_desk.server.retention import purge_server
 from dnw_desk.server.sealing import KeyMissing, Sealer, current_sealer, sealer_for
 from dnw_desk.server.tables import case_events, cases, metadata
-from dnw_desk.sync.wire import PULL_PATH, PUSH_PATH
 from tests.drills.security_scenario import (
     ADDRESS,
     ID_NUMBER,

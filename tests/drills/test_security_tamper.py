@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from dnw_desk.cli import main
+from dnw_desk.contract.sqltypes import to_utc_text
 from dnw_desk.domain.case import EventType
 from dnw_desk.services.desk import Desk
 from dnw_desk.store.audit import canonical_row, chain_hash
 from dnw_desk.store.database import DB_FILENAME
-from dnw_desk.store.tables import to_utc_text
 from dnw_desk.sync.worker import sync_once
 from tests.factories import CLERK, register
 from tests.sync.conftest import LiveServer

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from dnw_desk.sync.wire import FEEDBACK_PATH, PULL_PATH, PUSH_PATH, UNKNOWN_EVENT_TYPE
+from dnw_desk.contract.wire import FEEDBACK_PATH, PULL_PATH, PUSH_PATH, UNKNOWN_EVENT_TYPE
 from tests.factories import desk_at, register
 from tests.server.conftest import Credentials
 from tests.server.helpers import feedback, outbox_payloads

@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from dnw_desk.devserver import PID_FILE, ensure_local_server, server_healthy
 from dnw_desk.server import credentials
 from dnw_desk.server.cli import main as server_main
 from dnw_desk.server.core.db import ServerDatabase
-from dnw_desk.server.devserver import PID_FILE, ensure_local_server, server_healthy
 from dnw_desk.services.settings import load_settings, save_settings
 from dnw_desk.store.schema import open_database
 from dnw_desk.sync import state as sync_state

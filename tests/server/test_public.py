@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from dnw_desk.contract.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.server.app import create_app
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase
-from dnw_desk.sync.wire import FEEDBACK_PATH, PUSH_PATH
 from tests.factories import VALID_ID, desk_at, register
 from tests.server.conftest import UNIT, Credentials
 from tests.server.helpers import feedback, outbox_payloads

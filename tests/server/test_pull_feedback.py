@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from dnw_desk.sync.wire import FEEDBACK_PATH, PULL_PATH, PUSH_PATH
+from dnw_desk.contract.wire import FEEDBACK_PATH, PULL_PATH, PUSH_PATH
 from tests.factories import desk_at, register
 from tests.server.conftest import UNIT, Credentials
 from tests.server.helpers import feedback, outbox_payloads

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from dnw_desk.contract.wire import PUSH_PATH
 from dnw_desk.domain.case import Event, EventType
 from dnw_desk.server import credentials
 from dnw_desk.server.core.db import ServerDatabase
 from dnw_desk.server.ops import Incoming, apply_ops
 from dnw_desk.server.tables import applied_ops, case_events, cases
 from dnw_desk.services.cases import CaseService, Terminal
-from dnw_desk.sync.wire import PUSH_PATH
 from tests.factories import VALID_ID, desk_at, register
 from tests.server.conftest import Credentials
 from tests.server.helpers import outbox_payloads

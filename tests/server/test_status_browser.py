@@ -13,9 +13,9 @@ import httpx
 import pytest
 from PIL import Image
 
+from dnw_desk.contract.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.server import credentials
-from dnw_desk.sync.wire import FEEDBACK_PATH, PUSH_PATH
 from tests.factories import VALID_ID, desk_at, register
 from tests.server.conftest import fresh_database
 from tests.server.helpers import feedback, outbox_payloads

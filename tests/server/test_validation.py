@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from dnw_desk.sync.wire import MAX_BATCH, PULL_PATH, PUSH_PATH
+from dnw_desk.contract.wire import MAX_BATCH, PULL_PATH, PUSH_PATH
 from tests.factories import desk_at, register
 from tests.server.conftest import Credentials
 from tests.server.helpers import outbox_payloads

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from dnw_desk.clock import HALL_TZ
+from dnw_desk.contract.wire import FEEDBACK_PATH, UNKNOWN_EVENT_TYPE
 from dnw_desk.domain.case import EventType, Status
 from dnw_desk.server.tables import case_events as server_events
 from dnw_desk.services.alerts import alerts_for
@@ -20,7 +21,6 @@ from dnw_desk.services.handling import handling_for
 from dnw_desk.services.review import review_for
 from dnw_desk.store import cases_repo
 from dnw_desk.sync.client import SyncClient, SyncFailure, _raise_for
-from dnw_desk.sync.wire import FEEDBACK_PATH, UNKNOWN_EVENT_TYPE
 from tests.factories import CLERK, UNIT, register
 from tests.server.helpers import feedback
 from tests.sync.conftest import LiveServer, Tokens

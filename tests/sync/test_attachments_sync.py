@@ -9,12 +9,12 @@ from pathlib import Path
 
 import httpx
 
+from dnw_desk.contract.wire import BLOB_PATH
 from dnw_desk.server import credentials
 from dnw_desk.services.attachments import attach_files
 from dnw_desk.services.desk import Desk
 from dnw_desk.store.blobs import BlobStore
 from dnw_desk.sync.client import SyncClient
-from dnw_desk.sync.wire import BLOB_PATH
 from tests.factories import CLERK, pdf_bytes, png_bytes, register
 from tests.server.conftest import UNIT
 from tests.sync.conftest import LiveServer, Tokens

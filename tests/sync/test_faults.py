@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from dnw_desk.contract.wire import FEEDBACK_PATH, HEALTH_PATH, PUSH_PATH
 from dnw_desk.domain.case import EventType
 from dnw_desk.server import credentials
 from dnw_desk.server.core.db import ServerDatabase
@@ -23,7 +24,6 @@ from dnw_desk.services.desk import Desk
 from dnw_desk.sync.client import SyncClient
 from dnw_desk.sync.credentials import CredentialStore
 from dnw_desk.sync.enrolment import enrol
-from dnw_desk.sync.wire import FEEDBACK_PATH, HEALTH_PATH, PUSH_PATH
 from tests.factories import CLERK, desk_at, register
 from tests.server.conftest import fresh_database
 from tests.server.helpers import feedback

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from dnw_desk.cli import main as desk_main
+from dnw_desk.contract.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.domain.case import EventType, Status
 from dnw_desk.server import credentials
 from dnw_desk.services.desk import Desk
@@ -19,7 +20,6 @@ from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.client import SyncClient, SyncStatus, read_status
 from dnw_desk.sync.credentials import CredentialStore
 from dnw_desk.sync.enrolment import EnrolmentError, enrol
-from dnw_desk.sync.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.sync.worker import Backoff, SyncWorker, client_for
 from tests.factories import CLERK, desk_at, register
 from tests.server.helpers import feedback

@@ -130,7 +130,7 @@ def test_under_make_run_a_changed_window_enrols_again_with_the_local_server(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The blocker of issue 11: the credential must follow the hall/window set in the desk."""
-    import dnw_desk.server.devserver as devserver
+    import dnw_desk.devserver as devserver
 
     calls: list[tuple[Path, int, object]] = []
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import Connection, select
 
+from dnw_desk.contract.wire import ANCHOR_PATH, AuditAnchor
 from dnw_desk.server.api.deps import DbDep, NowDep, TerminalDep
 from dnw_desk.server.ops import insert_rows
 from dnw_desk.server.tables import audit_anchors
-from dnw_desk.sync.wire import ANCHOR_PATH, AuditAnchor
 
 router = APIRouter(tags=["sync"])
 

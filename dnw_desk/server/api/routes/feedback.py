@@ -12,12 +12,13 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
+from dnw_desk.contract.wire import FeedbackRequest, FeedbackResponse, OpResult, op_fingerprint
 from dnw_desk.domain.case import Event, EventType, OpinionKind, deadline_problem, fold
 from dnw_desk.domain.event_types import UNIT_POSTABLE
 from dnw_desk.server.api.deps import DbDep, NowDep, UnitDep
-from dnw_desk.server.credentials import hall_refusal
-from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops
-from dnw_desk.sync.wire import FeedbackRequest, FeedbackResponse, OpResult, op_fingerprint
+from dnw_desk.server.core.db import ServerDatabase
+from dnw_desk.server.credentials import UnitRecord, hall_refusal
+from dnw_desk.server.ops import Authorise, CaseView, Forbidden, Incoming, apply_ops
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 FEEDBACK_NAMESPACE = uuid.UUID("6f1c1e53-3a55-4d8e-9b1e-5d2f0c6a7e21")
@@ -99,6 +100,15 @@ def post_feedback(
         reason = _NOT_FOR_UNITS.get(kind, f"a unit may not record {kind.value}: the window does")
         raise Forbidden(reason)
     _check_data(kind, body.data)
+    [result] = apply_ops(db, [_incoming(body, unit, kind)], _authoriser(unit, kind), now)
+    response.status_code = result.status
+    case_status = ""
+    if result.outcome in ("applied", "duplicate"):
+        case_status = _case_status(db, body.case_no)
+    return FeedbackResponse(result=result, case_no=body.case_no, status=case_status)
+
+
+def _incoming(body: FeedbackRequest, unit: UnitRecord, kind: EventType) -> Incoming:
     # A unit cannot claim that the window recorded its step.
     data = {k: v for k, v in body.data.items() if k != "recorded_by_window"}
     data["by"] = body.by
@@ -106,7 +116,7 @@ def post_feedback(
         data["unit"] = unit.name  # the credential says who the unit is, not the body
     if kind is EventType.CO_UNIT_OPINION and not unit.platform:
         data["unit"] = unit.name
-    item = Incoming(
+    return Incoming(
         op_id=body.op_id,
         fingerprint=hashlib.sha256(f"{unit.source}|{op_fingerprint(body)}".encode()).hexdigest(),
         case_no=body.case_no,
@@ -122,6 +132,8 @@ def post_feedback(
         source=unit.source,
     )
 
+
+def _authoriser(unit: UnitRecord, kind: EventType) -> Authorise:
     def authorise(incoming: Incoming, view: CaseView | None) -> OpResult | None:
         if view is None:
             return OpResult(
@@ -145,19 +157,18 @@ def post_feedback(
             raise Forbidden(refusal)
         return None
 
-    [result] = apply_ops(db, [item], authorise, now)
-    response.status_code = result.status
-    case_status = ""
-    if result.outcome in ("applied", "duplicate"):
-        from sqlalchemy import select
+    return authorise
 
-        from dnw_desk.server.tables import cases
 
-        with db.read() as conn:
-            case_status = str(
-                conn.execute(
-                    select(cases.c.status).where(cases.c.number == body.case_no)
-                ).scalar_one_or_none()
-                or ""
-            )
-    return FeedbackResponse(result=result, case_no=body.case_no, status=case_status)
+def _case_status(db: ServerDatabase, case_no: str) -> str:
+    from sqlalchemy import select
+
+    from dnw_desk.server.tables import cases
+
+    with db.read() as conn:
+        return str(
+            conn.execute(
+                select(cases.c.status).where(cases.c.number == case_no)
+            ).scalar_one_or_none()
+            or ""
+        )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from dnw_desk.contract.wire import Health
 from dnw_desk.server.api.deps import DbDep
 from dnw_desk.server.core.db import head_revision
-from dnw_desk.sync.wire import Health
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
 

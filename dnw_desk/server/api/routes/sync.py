@@ -7,13 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from dnw_desk.domain.case import Event, deadline_problem
-from dnw_desk.domain.numbering import CaseNumberError, normalize_window, parse_case_number
-from dnw_desk.server.api.deps import DbDep, NowDep, TerminalDep
-from dnw_desk.server.credentials import TerminalRecord
-from dnw_desk.server.halls import clean_name, name_of, set_name
-from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops, pull
-from dnw_desk.sync.wire import (
+from dnw_desk.contract.wire import (
     MAX_PULL_PAGE,
     HallName,
     HallNameResult,
@@ -25,6 +19,12 @@ from dnw_desk.sync.wire import (
     TerminalInfo,
     op_fingerprint,
 )
+from dnw_desk.domain.case import Event, deadline_problem
+from dnw_desk.domain.numbering import CaseNumberError, normalize_window, parse_case_number
+from dnw_desk.server.api.deps import DbDep, NowDep, TerminalDep
+from dnw_desk.server.credentials import TerminalRecord
+from dnw_desk.server.halls import clean_name, name_of, set_name
+from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops, pull
 
 router = APIRouter(prefix="/api/v1", tags=["sync"])
 

@@ -1,10 +1,12 @@
 """``make run`` support: a local dnw-server (SQLite) beside the desk, and the desk enrolled
 with it, so register → sync → scan the QR → status page works out of the box.
 
-    python -m dnw_desk.server.devserver [--data-dir DESK_DATA_DIR] [--port 8765]
+    python -m dnw_desk.devserver [--data-dir DESK_DATA_DIR] [--port 8765]
 
 Idempotent: reuses a server already answering on the port and an enrolment that still works.
 The server runs detached (its own session) and logs to ``server.log`` in its data dir.
+It joins the desk's store and sync client with the server, so it lives above both, not in
+``server/`` (which imports nothing of the desk's store or sync).
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from pathlib import Path
 
 import httpx
 
+from dnw_desk.contract.wire import HEALTH_PATH, WHOAMI_PATH
 from dnw_desk.server.core.config import SQLITE_FILENAME, default_data_dir
 from dnw_desk.server.core.db import ServerDatabase
 from dnw_desk.store.database import Database
-from dnw_desk.sync.wire import HEALTH_PATH, WHOAMI_PATH
 
 DEFAULT_PORT = 8765
 START_TIMEOUT = 30.0
@@ -60,10 +62,10 @@ def start_server(server_dir: Path, host: str, port: int) -> subprocess.Popen[byt
 
 def _enrolment_works(desk_db: Database, desk_dir: Path, url: str, hall: str, window: str) -> bool:
     """Enrolled with ``url`` by a credential the server still honours, for this hall/window."""
+    from dnw_desk.contract.wire import TerminalInfo
     from dnw_desk.sync import state as sync_state
     from dnw_desk.sync.credentials import CredentialStore
     from dnw_desk.sync.enrolment import same_binding
-    from dnw_desk.sync.wire import TerminalInfo
 
     with desk_db.read() as conn:
         enrolment = sync_state.enrolment(conn)
@@ -167,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from dnw_desk.paths import default_data_dir as desk_default_dir
 
     parser = argparse.ArgumentParser(
-        prog="python -m dnw_desk.server.devserver",
+        prog="python -m dnw_desk.devserver",
         description="Start a local dnw-server beside the desk and enrol the desk with it.",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="the desk's data dir")
