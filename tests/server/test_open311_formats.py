@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from dnw_desk.sync.wire import PUSH_PATH
+from dnw_desk.contract.wire import PUSH_PATH
 from tests.factories import desk_at, register
 from tests.server.conftest import UNIT, Credentials
 from tests.server.helpers import outbox_payloads

@@ -10,10 +10,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
+from dnw_desk.contract.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.server import credentials
 from dnw_desk.server.core.db import ServerDatabase
 from dnw_desk.server.tables import unit_credential_halls
-from dnw_desk.sync.wire import FEEDBACK_PATH, PUSH_PATH
 from tests.factories import desk_at, register
 from tests.server.conftest import UNIT, Credentials
 from tests.server.helpers import feedback, outbox_payloads
