@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from dnw_desk.i18n import _
 
@@ -68,6 +69,11 @@ def run_verify(args: argparse.Namespace) -> int:
     except (DBAPIError, Exception) as exc:  # any failure to read is the answer here
         print(f"audit verify: cannot read the database: {exc}", file=sys.stderr)
         return 2
+    return _print_verdict(report, problems, anchor)
+
+
+def _print_verdict(report: Any, problems: list[str], anchor: Any) -> int:
+    """What ``audit verify`` found, and its exit code (0 ok, 1 broken)."""
     if not report.ok:
         print(
             f"audit chain BROKEN at entry {report.first_broken_id}: {report.problem} "

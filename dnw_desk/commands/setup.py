@@ -106,10 +106,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _set_up(args: argparse.Namespace, desk: Desk, password: str, token: str) -> int:
-    from dnw_desk.domain.roles import Role
-    from dnw_desk.local_settings import load_local_settings
-    from dnw_desk.services.accounts import AccountService, NewAccount
-    from dnw_desk.services.setup import SetupResult, apply_setup, check_setup, is_set_up
+    from dnw_desk.services.accounts import AccountService
+    from dnw_desk.services.setup import apply_setup, check_setup, is_set_up
 
     accounts = AccountService(desk.db, desk.clock)
     current = desk.settings
@@ -121,20 +119,7 @@ def _set_up(args: argparse.Namespace, desk: Desk, password: str, token: str) -> 
                 "--force to set it up again; its accounts and cases are kept."
             ).format(hall=current.hall_code, window=current.window_no),
         )
-    local = load_local_settings(args.data_dir)
-    result = SetupResult(
-        admin=NewAccount(args.admin.strip(), args.admin_no.strip(), Role.ADMIN, password),
-        business=replace(
-            current,
-            hall_code=args.hall.strip().upper(),
-            hall_name=args.hall_name.strip(),
-            window_no=args.window.strip(),
-            window_name=(args.window_name or current.window_name).strip(),
-            opening_hours=args.opening_hours or current.opening_hours,
-            configured=True,
-        ),
-        local=replace(local, printer_uri=(args.printer or local.printer_uri).strip()),
-    )
+    result = _requested(args, current, password)
     problems = check_setup(result)
     if problems:
         return _fail(EXIT_BAD_INPUT, *problems)
@@ -173,6 +158,29 @@ def _set_up(args: argparse.Namespace, desk: Desk, password: str, token: str) -> 
     else:
         _warn_about_old_enrolment(desk, business.hall_code, business.window_no)
     return 0
+
+
+def _requested(args: argparse.Namespace, current: Any, password: str) -> Any:
+    """The setup the command line asks for, on top of the desk's current settings."""
+    from dnw_desk.domain.roles import Role
+    from dnw_desk.local_settings import load_local_settings
+    from dnw_desk.services.accounts import NewAccount
+    from dnw_desk.services.setup import SetupResult
+
+    local = load_local_settings(args.data_dir)
+    return SetupResult(
+        admin=NewAccount(args.admin.strip(), args.admin_no.strip(), Role.ADMIN, password),
+        business=replace(
+            current,
+            hall_code=args.hall.strip().upper(),
+            hall_name=args.hall_name.strip(),
+            window_no=args.window.strip(),
+            window_name=(args.window_name or current.window_name).strip(),
+            opening_hours=args.opening_hours or current.opening_hours,
+            configured=True,
+        ),
+        local=replace(local, printer_uri=(args.printer or local.printer_uri).strip()),
+    )
 
 
 def _warn_about_old_enrolment(desk: Desk, hall: str, window: str) -> None:

@@ -25,6 +25,41 @@ def write_supervision_pdf(
     sheet: SupervisionSheet, out: Path, *, hall_name: str, window_name: str
 ) -> None:
     title = _("Supervision notice (督办单)")
+    table = _sheet_table(sheet)
+    register_fonts()
+    with atomic_output(out) as temp:
+        doc = SimpleDocTemplate(
+            str(temp),
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=title,
+            author="dnw-desk",
+        )
+        doc.build(
+            [
+                para(f"{hall_name} · {window_name}", "subtitle"),
+                para(title, "title", bold=True),
+                para(
+                    _(
+                        "The unit below has not given its feedback by the deadline. Answer the "
+                        "complainant and the window at once and return this notice with the "
+                        "measures taken."
+                    ),
+                    "body",
+                ),
+                Spacer(1, 4 * mm),
+                table,
+                Spacer(1, 6 * mm),
+                para(_("Printed {moment}.").format(moment=stamp(sheet.printed_at)), "subtitle"),
+            ]
+        )
+
+
+def _sheet_table(sheet: SupervisionSheet) -> Table:
+    """The notice's facts, with room to write the unit's answer and signature by hand."""
     how = (
         _("Automatically, on the second overdue working day")
         if sheet.automatic
@@ -61,33 +96,4 @@ def write_supervision_pdf(
             ]
         )
     )
-    register_fonts()
-    with atomic_output(out) as temp:
-        doc = SimpleDocTemplate(
-            str(temp),
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN,
-            title=title,
-            author="dnw-desk",
-        )
-        doc.build(
-            [
-                para(f"{hall_name} · {window_name}", "subtitle"),
-                para(title, "title", bold=True),
-                para(
-                    _(
-                        "The unit below has not given its feedback by the deadline. Answer the "
-                        "complainant and the window at once and return this notice with the "
-                        "measures taken."
-                    ),
-                    "body",
-                ),
-                Spacer(1, 4 * mm),
-                table,
-                Spacer(1, 6 * mm),
-                para(_("Printed {moment}.").format(moment=stamp(sheet.printed_at)), "subtitle"),
-            ]
-        )
+    return table

@@ -123,48 +123,23 @@ MAX_PROBLEMS = 20
 def verify_rows(conn: Connection, covered: Coverage) -> list[str]:
     """Every event and case row against the entry that covers it, and every case's cached
     columns against the fold of its events; the first MAX_PROBLEMS problems."""
-    from dnw_desk.domain.case import Event, EventType, fold
+    from dnw_desk.domain.case import Event, EventType
 
     problems: list[str] = []
-    seen_events: set[str] = set()
-    numbers: dict[str, str] = {}
-    for row in conn.execute(select(*_CASE_SELECT, *(cases.c[n] for n in _FOLDED))):
-        numbers[row.id] = row.number
-        recorded = covered.cases.get(row.id)
-        if recorded is None:
-            problems.append(f"case {row.number} is not covered by any audit entry")
-        elif recorded[0] != row_hash(row._mapping, RECORDED_CASE_COLUMNS):
-            problems.append(f"case {row.number} differs from what entry {recorded[1]} recorded")
-    timeline: list[Event] = []
-    current: str | None = None
+    numbers = _check_case_rows(conn, covered, problems)
     folded_rows = {
         row.id: row for row in conn.execute(select(cases.c.id, *(cases.c[n] for n in _FOLDED)))
     }
+    seen_events: set[str] = set()
+    timeline: list[Event] = []
+    current: str | None = None
 
     def check_fold() -> None:
-        if current is None or current not in folded_rows:
-            return
-        stored = folded_rows[current]
-        try:
-            state = fold(timeline)
-        except Exception as exc:  # a timeline that does not fold was tampered with
-            problems.append(f"case {numbers.get(current, current)}: events do not fold ({exc})")
-            return
-        expected = {
-            "status": state.status.value,
-            "lead_unit": state.lead_unit,
-            "deadline": state.deadline,
-            "closed_at": state.closed_at,
-            "event_count": len(timeline),
-            "returns": len(state.returns),
-            "escalated": state.escalated,
-        }
-        for name, value in expected.items():
-            if getattr(stored, name) != value:
-                problems.append(
-                    f"case {numbers.get(current, current)}: {name} does not match its events"
-                )
-                return
+        if current is not None and current in folded_rows:
+            number = numbers.get(current, current)
+            problem = _fold_problem(number, folded_rows[current], timeline)
+            if problem is not None:
+                problems.append(problem)
 
     query = select(*_EVENT_SELECT).order_by(case_events.c.case_id, case_events.c.seq)
     for row in conn.execute(query):
@@ -186,12 +161,55 @@ def verify_rows(conn: Connection, covered: Coverage) -> list[str]:
                 f"event {row.id} of case {number} differs from what entry {recorded[1]} recorded"
             )
     check_fold()
+    problems += _missing_rows(covered, seen_events, numbers)
+    return problems[:MAX_PROBLEMS]
+
+
+def _check_case_rows(conn: Connection, covered: Coverage, problems: list[str]) -> dict[str, str]:
+    """Each case row against its entry; returns case id → number."""
+    numbers: dict[str, str] = {}
+    for row in conn.execute(select(*_CASE_SELECT, *(cases.c[n] for n in _FOLDED))):
+        numbers[row.id] = row.number
+        recorded = covered.cases.get(row.id)
+        if recorded is None:
+            problems.append(f"case {row.number} is not covered by any audit entry")
+        elif recorded[0] != row_hash(row._mapping, RECORDED_CASE_COLUMNS):
+            problems.append(f"case {row.number} differs from what entry {recorded[1]} recorded")
+    return numbers
+
+
+def _fold_problem(number: str, stored: Any, timeline: list[Any]) -> str | None:
+    """Why the case row's cached columns disagree with the fold of its events, if they do."""
+    from dnw_desk.domain.case import fold
+
+    try:
+        state = fold(timeline)
+    except Exception as exc:  # a timeline that does not fold was tampered with
+        return f"case {number}: events do not fold ({exc})"
+    expected = {
+        "status": state.status.value,
+        "lead_unit": state.lead_unit,
+        "deadline": state.deadline,
+        "closed_at": state.closed_at,
+        "event_count": len(timeline),
+        "returns": len(state.returns),
+        "escalated": state.escalated,
+    }
+    for name, value in expected.items():
+        if getattr(stored, name) != value:
+            return f"case {number}: {name} does not match its events"
+    return None
+
+
+def _missing_rows(covered: Coverage, seen_events: set[str], numbers: dict[str, str]) -> list[str]:
+    """The first event and the first case an entry recorded that are no longer there."""
+    missing: list[str] = []
     for event_id, (_digest, entry_id) in covered.events.items():
         if event_id not in seen_events:
-            problems.append(f"event {event_id}, recorded by entry {entry_id}, is missing")
+            missing.append(f"event {event_id}, recorded by entry {entry_id}, is missing")
             break
     for case_id, (_digest, entry_id) in covered.cases.items():
         if case_id not in numbers:
-            problems.append(f"case {case_id}, recorded by entry {entry_id}, is missing")
+            missing.append(f"case {case_id}, recorded by entry {entry_id}, is missing")
             break
-    return problems[:MAX_PROBLEMS]
+    return missing

@@ -98,15 +98,8 @@ def fill_intake(page: object) -> None:
 
 
 def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) -> list[Path]:
-    from dnw_desk.services.receipts import receipt_data, slip_data
-    from dnw_desk.services.reference_data import refusal_reasons
     from dnw_desk.ui.look import setup_qt_look
-    from dnw_desk.ui.not_accepted_dialog import NotAcceptedDialog
-    from dnw_desk.ui.print_jobs import render_document
-    from dnw_desk.ui.receipt_preview_dialog import ReceiptPreviewDialog
     from dnw_desk.ui.screens import build_ui, build_window
-    from dnw_desk.ui.settings_dialog import SettingsDialog
-    from dnw_desk.ui.setup_wizard import SetupWizard
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -132,60 +125,74 @@ def run(out: Path, *, language: str, suffix: str, large_font: bool, full: bool) 
         shooter.shoot(window, f"intake-filled{suffix}")
         shoot_handling(shooter, window, screens, accounts, ui, suffix, Path(tmp))
         if full:
-            form = page.form
-            form.edits["id_number"].setText(VALID_ID[:-1] + "8")
-            form.edits["phone"].setText("1381234")
-            form.on_field_left("phone")
-            page.on_save_triggered()
-            shooter.shoot(window, "intake-errors")
-            form.edits["id_number"].setText(VALID_ID)
-            form.edits["phone"].setText("13812345678")
-            page.on_save_triggered()
-            shooter.shoot(window, "intake-saved")
-            window.resize(1920, 1080)
-            shooter.shoot(window, "intake-saved-1920")
-            window.resize(1366, 768)
-            assert page.last_case is not None
-            image = render_document(receipt_data(desk.settings, page.last_case))
-            shooter.shoot_dialog(
-                ReceiptPreviewDialog(image, page.last_case.number, window), "receipt-preview"
-            )
-            slip = render_document(
-                slip_data(desk.settings, page.last_case, "信访事项", "请到信访部门反映。")
-            )
-            shooter.shoot_dialog(
-                ReceiptPreviewDialog(slip, page.last_case.number, window), "slip-preview"
-            )
-            shooter.shoot_dialog(
-                NotAcceptedDialog(refusal_reasons(), desk.settings.hotline, window), "not-accepted"
-            )
-            session.lock()
-            shooter.shoot(window, "locked")
-            session.on_login_page_logged_in(accounts.authenticate("admin", "admin-pass"))
-            dialog = SettingsDialog(ui, accounts, window)
-            for index in range(dialog.tabs.count()):
-                dialog.tabs.setCurrentIndex(index)
-                shooter.shoot(dialog, f"settings-{index + 1}")
-            dialog.close()
-            wizard = SetupWizard(ui)
-            shooter.shoot(wizard, "setup-1-admin")
-            for step in range(2, 6):
-                wizard.setStartId(wizard.pageIds()[step - 1])
-                wizard.restart()
-                shooter.shoot(wizard, f"setup-{step}")
-            wizard.close()
-            shoot_sync(shooter, window, screens, accounts, ui)
-            from dnw_desk.ui.damaged_dialog import DamagedDatabaseDialog
-
-            damaged = damaged_error(Path(tmp) / "damaged-demo")
-            message = str(damaged).replace(str(Path(tmp) / "damaged-demo"), "C:\\dnw-desk")
-            shooter.shoot_dialog(
-                DamagedDatabaseDialog(message, damaged.backup, window), "damaged-database"
-            )
+            shoot_the_rest(shooter, window, screens, accounts, ui, Path(tmp))
         window.close()
         ui.tasks.shutdown()
         desk.close()
     return shooter.saved
+
+
+def shoot_the_rest(
+    shooter: Shooter, window: Any, screens: Any, accounts: Any, ui: Any, tmp: Path
+) -> None:
+    """The screens shot once (zh_CN, normal font): errors, saved, previews, lock, settings,
+    the wizard, sync and the damaged-database dialog."""
+    from dnw_desk.ui.damaged_dialog import DamagedDatabaseDialog
+    from dnw_desk.ui.settings_dialog import SettingsDialog
+    from dnw_desk.ui.setup_wizard import SetupWizard
+
+    session, page = screens.session, screens.session.intake
+    form = page.form
+    form.edits["id_number"].setText(VALID_ID[:-1] + "8")
+    form.edits["phone"].setText("1381234")
+    form.on_field_left("phone")
+    page.on_save_triggered()
+    shooter.shoot(window, "intake-errors")
+    form.edits["id_number"].setText(VALID_ID)
+    form.edits["phone"].setText("13812345678")
+    page.on_save_triggered()
+    shooter.shoot(window, "intake-saved")
+    window.resize(1920, 1080)
+    shooter.shoot(window, "intake-saved-1920")
+    window.resize(1366, 768)
+    assert page.last_case is not None
+    shoot_previews(shooter, window, ui, page.last_case)
+    session.lock()
+    shooter.shoot(window, "locked")
+    session.on_login_page_logged_in(accounts.authenticate("admin", "admin-pass"))
+    dialog = SettingsDialog(ui, accounts, window)
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        shooter.shoot(dialog, f"settings-{index + 1}")
+    dialog.close()
+    wizard = SetupWizard(ui)
+    shooter.shoot(wizard, "setup-1-admin")
+    for step in range(2, 6):
+        wizard.setStartId(wizard.pageIds()[step - 1])
+        wizard.restart()
+        shooter.shoot(wizard, f"setup-{step}")
+    wizard.close()
+    shoot_sync(shooter, window, screens, accounts, ui)
+    damaged = damaged_error(tmp / "damaged-demo")
+    message = str(damaged).replace(str(tmp / "damaged-demo"), "C:\\dnw-desk")
+    shooter.shoot_dialog(DamagedDatabaseDialog(message, damaged.backup, window), "damaged-database")
+
+
+def shoot_previews(shooter: Shooter, window: Any, ui: Any, case: Any) -> None:
+    """The receipt and the not-accepted slip as previewed, and the refusal dialog."""
+    from dnw_desk.services.receipts import receipt_data, slip_data
+    from dnw_desk.services.reference_data import refusal_reasons
+    from dnw_desk.ui.not_accepted_dialog import NotAcceptedDialog
+    from dnw_desk.ui.print_jobs import render_document
+    from dnw_desk.ui.receipt_preview_dialog import ReceiptPreviewDialog
+
+    image = render_document(receipt_data(ui.desk.settings, case))
+    shooter.shoot_dialog(ReceiptPreviewDialog(image, case.number, window), "receipt-preview")
+    slip = render_document(slip_data(ui.desk.settings, case, "信访事项", "请到信访部门反映。"))
+    shooter.shoot_dialog(ReceiptPreviewDialog(slip, case.number, window), "slip-preview")
+    shooter.shoot_dialog(
+        NotAcceptedDialog(refusal_reasons(), ui.desk.settings.hotline, window), "not-accepted"
+    )
 
 
 def demo_conflicts(desk: Desk) -> None:
@@ -216,19 +223,7 @@ def demo_conflicts(desk: Desk) -> None:
                     "data": {"kind": "handled", "text": "已电话告知反映人（13812345678）办理进度"},
                 },
             },
-            server_version={
-                "case_no": case.number,
-                "status": "opinion_given",
-                "events": [
-                    {"type": "registered", "at": registered, "actor": "clerk:wang", "data": {}},
-                    {
-                        "type": "opinion_given",
-                        "at": now.isoformat(),
-                        "actor": "unit:省公安厅",
-                        "data": {"kind": "handled", "text": "已一次性告知所需材料并受理"},
-                    },
-                ],
-            },
+            server_version=_server_answered(case.number, registered, now),
         )
         sync_state.record_conflict(
             conn,
@@ -249,6 +244,23 @@ def demo_conflicts(desk: Desk) -> None:
                 },
             },
         )
+
+
+def _server_answered(number: str, registered: str, now: Any) -> dict[str, Any]:
+    """The server's version of a case whose unit answered there first."""
+    return {
+        "case_no": number,
+        "status": "opinion_given",
+        "events": [
+            {"type": "registered", "at": registered, "actor": "clerk:wang", "data": {}},
+            {
+                "type": "opinion_given",
+                "at": now.isoformat(),
+                "actor": "unit:省公安厅",
+                "data": {"kind": "handled", "text": "已一次性告知所需材料并受理"},
+            },
+        ],
+    }
 
 
 def shoot_sync(shooter: Shooter, window: Any, screens: Any, accounts: Any, ui: Any) -> None:

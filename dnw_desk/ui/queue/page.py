@@ -113,23 +113,7 @@ class QueuePage(QWidget):
             edit.setEnabled(False)
         self.count_label = QLabel()
         self.count_label.setObjectName("queueCount")
-        self.table = QTableView()
-        # Tab leaves the table (arrows move in it): otherwise a keyboard user is caught in it.
-        self.table.setTabKeyNavigation(False)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSortIndicator(
-            Column.TIME_LEFT, Qt.SortOrder.AscendingOrder
-        )
-        settings = self.ui.desk.settings
-        samples = sample_texts(settings.hall_code, settings.window_no, now.date())
-        fit_columns(self.table, samples)
+        self.table = self._table(now)
         filters = hbox(
             self.status_box,
             self.level_box,
@@ -151,6 +135,25 @@ class QueuePage(QWidget):
                 margin=8,
             )
         )
+
+    def _table(self, now: datetime) -> QTableView:
+        """The cases, sorted by time left; column widths from the font and this desk's number."""
+        table = QTableView()
+        # Tab leaves the table (arrows move in it): otherwise a keyboard user is caught in it.
+        table.setTabKeyNavigation(False)
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setSortingEnabled(True)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(24)
+        table.horizontalHeader().setSortIndicator(Column.TIME_LEFT, Qt.SortOrder.AscendingOrder)
+        settings = self.ui.desk.settings
+        samples = sample_texts(settings.hall_code, settings.window_no, now.date())
+        fit_columns(table, samples)
+        return table
 
     @staticmethod
     def _combo(items: list[tuple[str, str]]) -> QComboBox:

@@ -111,7 +111,38 @@ class ReviewPage(QWidget):
         self.category_chart = BarChartView(_("By category"))
         self.unit_chart = BarChartView(_("By unit (most overdue first)"))
         charts = hbox(self.category_chart, self.unit_chart)
-        # Handover note.
+        note_box = self._handover_box()
+        export_box = self._export_box(today)
+        bottom = hbox(note_box, export_box)
+        bottom.setStretch(0, 1)
+        bottom.setStretch(1, 1)
+        content = QWidget()
+        content.setLayout(
+            vbox(
+                hbox(
+                    label(_("Review of the day"), bold=True, scale=1.3),
+                    None,
+                    label(_("Day")),
+                    self.day_edit,
+                    self.refresh_button,
+                ),
+                self.message,
+                tiles,
+                charts,
+                bottom,
+                margin=8,
+            )
+        )
+        # The charts keep the height their labels need (large font, 1366×768 included): when
+        # the window is shorter than the page, the page scrolls rather than squeeze them.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        self.setLayout(vbox(self.scroll_area))
+
+    def _handover_box(self) -> QGroupBox:
+        """The shift's handover note: what the next shift must know."""
         self.note_edit = QPlainTextEdit()
         self.note_edit.setObjectName("handoverEdit")
         self.note_edit.setPlaceholderText(
@@ -124,7 +155,10 @@ class ReviewPage(QWidget):
         note_box.setLayout(
             vbox(self.note_info, self.note_edit, hbox(None, self.note_save), margin=8)
         )
-        # Exports.
+        return note_box
+
+    def _export_box(self, today: QDate) -> QGroupBox:
+        """The day ledger, the month's unit bulletin and the ledger of a period."""
         self.unmasked_check = QCheckBox(_("Unmasked (personal data in full)"))
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(_("Reason (required for unmasked)"))
@@ -159,33 +193,7 @@ class ReviewPage(QWidget):
                 margin=8,
             )
         )
-        bottom = hbox(note_box, export_box)
-        bottom.setStretch(0, 1)
-        bottom.setStretch(1, 1)
-        content = QWidget()
-        content.setLayout(
-            vbox(
-                hbox(
-                    label(_("Review of the day"), bold=True, scale=1.3),
-                    None,
-                    label(_("Day")),
-                    self.day_edit,
-                    self.refresh_button,
-                ),
-                self.message,
-                tiles,
-                charts,
-                bottom,
-                margin=8,
-            )
-        )
-        # The charts keep the height their labels need (large font, 1366×768 included): when
-        # the window is shorter than the page, the page scrolls rather than squeeze them.
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setWidget(content)
-        self.setLayout(vbox(self.scroll_area))
+        return export_box
 
     def _connect_signals(self) -> None:
         self.day_edit.dateChanged.connect(self.on_day_edit_changed)
