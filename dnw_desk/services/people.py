@@ -15,6 +15,8 @@ def actor_label(audit_name: str, people: People | None = None) -> str:
     """``clerk:zhangsan`` as "窗口人员 张三 · 工号 C101": the role by its name, never its key,
     the person by name and staff number when the desk knows the account."""
     role, sep, login = audit_name.partition(":")
+    if role == "system":  # a step the desk took by itself (a card, the retention purge)
+        return _("This desk (automatic)")
     try:
         role_label = _(ROLE_LABELS[Role(role)])
     except ValueError:
