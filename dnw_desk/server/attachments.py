@@ -44,13 +44,7 @@ def store_blob(
 
 def case_lists(conn: Connection, case_id: str, sha256: str) -> bool:
     """Whether the case's timeline holds this attachment (the hash is never sealed)."""
-    rows = conn.execute(
-        select(case_events.c.data).where(
-            case_events.c.case_id == case_id,
-            case_events.c.type == EventType.ATTACHMENT_ADDED.value,
-        )
-    ).all()
-    return any(isinstance(row.data, dict) and row.data.get("sha256") == sha256 for row in rows)
+    return sha256 in attachment_hashes(conn, case_id)
 
 
 def read_blob(conn: Connection, sha256: str) -> tuple[bytes, str] | None:

@@ -58,32 +58,28 @@ def read_source(path: Path) -> bytes:
         ) from None
 
 
-def attach(
-    cases: CaseService, blobs: BlobStore, case_id: str, name: str, content: bytes, actor: Actor
-) -> Saved:
-    """Check and store one file and record it on the case."""
-    info = examine(name, content)
-    blobs.put(content)
-    return cases.record(case_id, EventType.ATTACHMENT_ADDED, actor, info.to_data())
+Checked = tuple[AttachmentInfo, bytes]  # a file examined once: what it is, and its bytes
 
 
-def read_checked(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
-    """Every chosen file's name and bytes, each checked: one bad file refuses the selection
-    before anything is recorded."""
-    contents = [(path.name, read_source(path)) for path in paths]
-    for name, content in contents:
-        examine(name, content)
-    return contents
+def read_checked(paths: Sequence[Path]) -> list[Checked]:
+    """Every chosen file read and examined: one bad file refuses the selection before anything
+    is recorded."""
+    checked = []
+    for path in paths:
+        content = read_source(path)
+        checked.append((examine(path.name, content), content))
+    return checked
 
 
 def attach_contents(
-    cases: CaseService,
-    blobs: BlobStore,
-    case_id: str,
-    contents: Sequence[tuple[str, bytes]],
-    actor: Actor,
+    cases: CaseService, blobs: BlobStore, case_id: str, checked: Sequence[Checked], actor: Actor
 ) -> list[Saved]:
-    return [attach(cases, blobs, case_id, name, content, actor) for name, content in contents]
+    """Store each examined file and record it on the case."""
+    saved = []
+    for info, content in checked:
+        blobs.put(content)
+        saved.append(cases.record(case_id, EventType.ATTACHMENT_ADDED, actor, info.to_data()))
+    return saved
 
 
 def attach_files(
