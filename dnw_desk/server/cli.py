@@ -1,5 +1,5 @@
 """The ``dnw-server`` command: init, serve, terminals add/list/revoke, units add/list/revoke,
-halls set/list.
+halls set/list, users add/list/disable/reset, offices add/list/revoke.
 
 The database comes from ``DNW_DATABASE_URL`` (PostgreSQL via psycopg 3) or, by default, a SQLite
 file in the server's data dir (``DNW_SERVER_DATA_DIR`` or the platform's user data dir).
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from dnw_desk import __version__
+from dnw_desk.server.cli_people import add_people_commands, run_offices, run_users
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase, head_revision
 
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_terminals(commands)
     _add_units(commands)
     _add_halls(commands)
+    add_people_commands(commands)
     return parser
 
 
@@ -84,7 +86,9 @@ def _add_terminals(commands: Commands[argparse.ArgumentParser]) -> None:
 def _add_units(commands: Commands[argparse.ArgumentParser]) -> None:
     units = commands.add_parser("units", help="credentials for units and the platform")
     unit_commands = units.add_subparsers(dest="action", metavar="ACTION", required=True)
-    unit_add = unit_commands.add_parser("add", help="create a unit credential; prints it once")
+    unit_add = unit_commands.add_parser(
+        "add", help="create (or extend) the unit and a credential for it; prints it once"
+    )
     unit_add.add_argument("name", help="at most 128 characters")
     unit_add.add_argument(
         "--platform", action="store_true", help="the provincial platform: may post for any unit"
@@ -168,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _purge(args, db, settings)
         if args.command == "halls":
             return _halls(args, db)
+        if args.command == "users":
+            return run_users(args, db)
+        if args.command == "offices":
+            return run_offices(args, db)
         return _units(args, db)
     finally:
         db.dispose()
@@ -286,7 +294,8 @@ def _units(args: argparse.Namespace, db: ServerDatabase) -> int:
             return 2
         kind = "Platform credential" if record.platform else "Unit credential"
         served = "all halls" if record.platform else "hall(s) " + ", ".join(sorted(record.halls))
-        print(f"{kind} {record.id} for {record.name} ({served}) created.")
+        owner = "" if record.platform else f", unit {record.unit_id}"
+        print(f"{kind} {record.id} for {record.name} ({served}{owner}) created.")
         print("Token (shown only once):")
         print(token)
         return 0
@@ -296,7 +305,8 @@ def _units(args: argparse.Namespace, db: ServerDatabase) -> int:
                 state = f"revoked {_when(unit.revoked_at)}" if unit.revoked_at else "active"
                 kind = "platform" if unit.platform else "unit"
                 halls = "*" if unit.platform else ",".join(sorted(unit.halls)) or "(no hall)"
-                print(f"{unit.id}\t{unit.name}\t{kind}\t{halls}\t{state}")
+                owner = "-" if unit.unit_id is None else f"unit {unit.unit_id}"
+                print(f"{unit.id}\t{unit.name}\t{kind}\t{owner}\t{halls}\t{state}")
         return 0
     with db.write() as conn:
         revoked = credentials.revoke_unit(conn, args.id, now)

@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
 from dnw_desk.domain.numbering import normalize_hall_code, normalize_window
 from dnw_desk.server.core.security import (
+    OFFICE_PREFIX,
     TERMINAL_PREFIX,
     UNIT_PREFIX,
     new_token,
     token_hash,
 )
-from dnw_desk.server.tables import terminals, unit_credential_halls, unit_credentials
+from dnw_desk.server.tables import office_credentials, terminals, unit_credentials
+from dnw_desk.server.units import MAX_UNIT_NAME, ensure_unit, halls_of
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,16 @@ class TerminalRecord:
 
 @dataclass(frozen=True)
 class UnitRecord:
+    """A unit credential: it acts for one unit (``unit_id``) on the cases of that unit's halls;
+    a platform credential has no unit and acts for any."""
+
     id: int
     name: str
     platform: bool
     created_at: datetime
     revoked_at: datetime | None
     halls: frozenset[str] = frozenset()  # the halls whose cases it may act on (not the platform)
+    unit_id: int | None = None
 
     def serves(self, hall: str) -> bool:
         return self.platform or hall in self.halls
@@ -70,7 +77,6 @@ def normalise_terminal_binding(hall: str, window: str) -> tuple[str, str]:
 
 # The column sizes (tables.py): refused here with a message, not by the database.
 MAX_LABEL = 64
-MAX_UNIT_NAME = 128
 
 
 class WindowTaken(ValueError):
@@ -173,30 +179,31 @@ def add_unit(
     platform: bool = False,
     halls: Iterable[str] = (),
 ) -> tuple[UnitRecord, str]:
-    """A credential for unit ``name`` serving ``halls`` (hall codes; the platform serves all)."""
+    """A credential for unit ``name`` serving ``halls`` (hall codes; the platform serves all):
+    the unit is created, or extended to the halls it did not serve yet."""
     name = name.strip()
     if not name:
         raise ValueError("a unit needs a name")
     if len(name) > MAX_UNIT_NAME:
         raise ValueError(f"A unit name is at most {MAX_UNIT_NAME} characters.")
-    served = frozenset(normalize_hall_code(hall) for hall in halls)
-    if not platform and not served:
-        raise ValueError(
-            "A unit credential serves at least one hall (--hall CODE): units of the same name "
-            "exist in every city."
-        )
+    unit_id: int | None = None
+    served: frozenset[str] = frozenset()
+    if not platform:
+        unit = ensure_unit(conn, name, halls, now)
+        unit_id, served = unit.id, unit.halls
     token = new_token(UNIT_PREFIX)
-    unit_id = conn.execute(
+    credential_id = conn.execute(
         insert(unit_credentials)
-        .values(name=name, platform=platform, token_hash=token_hash(token), created_at=now)
+        .values(
+            name=name,
+            unit_id=unit_id,
+            platform=platform,
+            token_hash=token_hash(token),
+            created_at=now,
+        )
         .returning(unit_credentials.c.id)
     ).scalar_one()
-    if served and not platform:
-        conn.execute(
-            insert(unit_credential_halls),
-            [{"credential_id": unit_id, "hall": hall} for hall in sorted(served)],
-        )
-    return UnitRecord(int(unit_id), name, platform, now, None, served), token
+    return UnitRecord(int(credential_id), name, platform, now, None, served, unit_id), token
 
 
 _UNIT_COLUMNS = [
@@ -205,24 +212,18 @@ _UNIT_COLUMNS = [
     unit_credentials.c.platform,
     unit_credentials.c.created_at,
     unit_credentials.c.revoked_at,
+    unit_credentials.c.unit_id,
 ]
 
 
-def _halls_of(conn: Connection, ids: list[int]) -> dict[int, frozenset[str]]:
-    found: dict[int, set[str]] = {}
-    if ids:
-        rows = conn.execute(
-            select(unit_credential_halls).where(unit_credential_halls.c.credential_id.in_(ids))
-        )
-        for row in rows:
-            found.setdefault(row.credential_id, set()).add(row.hall)
-    return {key: frozenset(value) for key, value in found.items()}
+def _unit_records(conn: Connection, rows: list[Any]) -> list[UnitRecord]:
+    halls = halls_of(conn, [row.unit_id for row in rows if row.unit_id is not None])
+    return [UnitRecord(**row._mapping, halls=halls.get(row.unit_id, frozenset())) for row in rows]
 
 
 def list_units(conn: Connection) -> list[UnitRecord]:
     rows = conn.execute(select(*_UNIT_COLUMNS).order_by(unit_credentials.c.id)).all()
-    halls = _halls_of(conn, [row.id for row in rows])
-    return [UnitRecord(**row._mapping, halls=halls.get(row.id, frozenset())) for row in rows]
+    return _unit_records(conn, list(rows))
 
 
 def revoke_unit(conn: Connection, unit_id: int, now: datetime) -> bool:
@@ -241,6 +242,67 @@ def unit_for_token(conn: Connection, token: str) -> UnitRecord | None:
             unit_credentials.c.revoked_at.is_(None),
         )
     ).first()
-    if row is None:
-        return None
-    return UnitRecord(**row._mapping, halls=_halls_of(conn, [row.id]).get(row.id, frozenset()))
+    return _unit_records(conn, [row])[0] if row is not None else None
+
+
+@dataclass(frozen=True)
+class OfficeRecord:
+    """An efficiency office's reports credential: one hall, or the province (``hall`` None)."""
+
+    id: int
+    name: str
+    hall: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+    def sees(self, hall: str) -> bool:
+        return self.hall is None or self.hall == hall
+
+
+_OFFICE_COLUMNS = [
+    office_credentials.c.id,
+    office_credentials.c.name,
+    office_credentials.c.hall,
+    office_credentials.c.created_at,
+    office_credentials.c.revoked_at,
+]
+
+
+def add_office(
+    conn: Connection, name: str, now: datetime, hall: str | None = None
+) -> tuple[OfficeRecord, str]:
+    name = name.strip()
+    if not name or len(name) > MAX_UNIT_NAME:
+        raise ValueError(f"An office needs a name of at most {MAX_UNIT_NAME} characters.")
+    code = normalize_hall_code(hall) if hall else None
+    token = new_token(OFFICE_PREFIX)
+    office_id = conn.execute(
+        insert(office_credentials)
+        .values(name=name, hall=code, token_hash=token_hash(token), created_at=now)
+        .returning(office_credentials.c.id)
+    ).scalar_one()
+    return OfficeRecord(int(office_id), name, code, now, None), token
+
+
+def list_offices(conn: Connection) -> list[OfficeRecord]:
+    rows = conn.execute(select(*_OFFICE_COLUMNS).order_by(office_credentials.c.id))
+    return [OfficeRecord(**row._mapping) for row in rows]
+
+
+def revoke_office(conn: Connection, office_id: int, now: datetime) -> bool:
+    result = conn.execute(
+        update(office_credentials)
+        .where(office_credentials.c.id == office_id, office_credentials.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount == 1
+
+
+def office_for_token(conn: Connection, token: str) -> OfficeRecord | None:
+    row = conn.execute(
+        select(*_OFFICE_COLUMNS).where(
+            office_credentials.c.token_hash == token_hash(token),
+            office_credentials.c.revoked_at.is_(None),
+        )
+    ).first()
+    return OfficeRecord(**row._mapping) if row else None

@@ -137,8 +137,16 @@ def _load(
         views[row.id] = CaseView(
             row.id, row.number, row.hall, row.window, True, row=dict(row._mapping)
         )
+    timelines = timelines_of(conn, views)
+    for view in views.values():
+        view.timeline = timelines.get(view.id, [])
+    return stored, views
+
+
+def timelines_of(conn: Connection, case_ids: Iterable[str]) -> dict[str, list[Event]]:
+    """Each case's whole timeline in order, its personal data opened."""
     timelines: dict[str, list[Event]] = defaultdict(list)
-    for chunk in _chunks(views):
+    for chunk in _chunks(case_ids):
         query = (
             select(case_events)
             .where(case_events.c.case_id.in_(chunk))
@@ -146,9 +154,7 @@ def _load(
         )
         for event_row in conn.execute(query):
             timelines[event_row.case_id].append(_event_of(event_row))
-    for view in views.values():
-        view.timeline = timelines[view.id]
-    return stored, views
+    return dict(timelines)
 
 
 def _event_of(row: Any) -> Event:
@@ -455,6 +461,9 @@ def _summary(view: CaseView, last_revision: int, now: datetime) -> dict[str, Any
     return {
         "status": state.status.value,
         "lead_unit": state.lead_unit,
+        "co_units": co_units_column(state.co_units),
+        "rectification_unit": state.rectification_unit,
+        "referred_at": state.clock_started_at,
         "deadline": state.deadline,
         "deadline_provisional": state.deadline_provisional,
         "opinion_kind": str(kind)[:32] if kind is not None else None,
@@ -465,6 +474,12 @@ def _summary(view: CaseView, last_revision: int, now: datetime) -> dict[str, Any
         "last_revision": last_revision,
         "updated_at": now,
     }
+
+
+def co_units_column(names: Iterable[str]) -> str:
+    """How ``cases.co_units`` stores the co-units: "|a|b|", so ``LIKE '%|a|%'`` finds one."""
+    joined = "|".join(names)
+    return f"|{joined}|" if joined else ""
 
 
 def _write_cases(

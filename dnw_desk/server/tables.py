@@ -45,25 +45,94 @@ terminals = Table(
     Index("ix_terminals_hall_window", "hall", "window"),
 )
 
+# A responsible unit (责任单位) as an entity: its name is not unique (every city has a 市场监管局),
+# so a unit is a name *and* the halls it serves (its jurisdiction). Within a hall a name names
+# one unit; cases refer to their unit by that name, and (hall, name) finds the unit.
+units = Table(
+    "units",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+unit_halls = Table(
+    "unit_halls",
+    metadata,
+    Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
+    Column("hall", String(8), primary_key=True),
+    # Denormalised so the database itself refuses two units of one name in one hall.
+    Column("name", String(128), nullable=False),
+    UniqueConstraint("hall", "name", name="uq_unit_halls_hall_name"),
+)
+
 unit_credentials = Table(
     "unit_credentials",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(128), nullable=False),
-    # A platform credential (the provincial platform) may post for any unit.
+    # The unit the credential acts for; None for a platform credential (the provincial
+    # platform), which may post for any unit.
+    Column("unit_id", Integer, ForeignKey("units.id")),
     Column("platform", Boolean, nullable=False, default=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
 )
 
-# The halls a unit credential serves: a unit's name is not unique (every city has a 市场监管局),
-# so a credential acts only on cases of the halls it was issued for.
-unit_credential_halls = Table(
-    "unit_credential_halls",
+# The efficiency office's machine credentials (reports API): for one hall, or the province
+# when ``hall`` is NULL.
+office_credentials = Table(
+    "office_credentials",
     metadata,
-    Column("credential_id", Integer, ForeignKey("unit_credentials.id"), primary_key=True),
-    Column("hall", String(8), primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(128), nullable=False),
+    Column("hall", String(8)),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+# People who log in to the portal: a unit's liaison (联络员), efficiency-office staff (for one
+# hall, or the province when ``hall`` is NULL) and server administrators.
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(64), nullable=False, unique=True),
+    Column("name", String(64), nullable=False),
+    Column("role", String(8), nullable=False),  # unit | office | admin
+    Column("unit_id", Integer, ForeignKey("units.id")),
+    Column("hall", String(8)),
+    Column("password_hash", String(255), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("disabled_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Portal sessions: the cookie carries a random token, the table its SHA-256.
+portal_sessions = Table(
+    "portal_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Index("ix_portal_sessions_person_id", "person_id"),
+)
+
+# What portal users did that touches personal data (a phone revealed, with the reason).
+portal_audit = Table(
+    "portal_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("case_number", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
 )
 
 cases = Table(
@@ -79,6 +148,10 @@ cases = Table(
     Column("category", String(16), nullable=False),
     Column("service_item", Text, nullable=False),
     Column("lead_unit", Text),
+    # "|" + each co-unit's name + "|", so a unit's queue finds its co-unit parts with LIKE.
+    Column("co_units", Text, nullable=False, default=""),
+    Column("rectification_unit", Text),
+    Column("referred_at", UtcDateTime),
     Column("status", String(16), nullable=False),
     Column("deadline", UtcDateTime),
     Column("deadline_provisional", Boolean, nullable=False, default=False),
@@ -93,6 +166,7 @@ cases = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_cases_registered_at", "registered_at"),
     Index("ix_cases_hall_window", "hall", "window"),
+    Index("ix_cases_lead_unit_hall", "lead_unit", "hall"),
 )
 
 case_events = Table(

@@ -22,6 +22,7 @@ from dnw_desk.domain.case import PENDING_FEEDBACK, EventType, Status
 from dnw_desk.domain.errors import FieldErrors
 from dnw_desk.domain.masking import mask_id_number, mask_person_name, mask_phone
 from dnw_desk.domain.roles import Actor, Permission
+from dnw_desk.domain.unit_figures import UNASSIGNED
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
 from dnw_desk.services.bulletin import (
@@ -38,7 +39,6 @@ from dnw_desk.store import accounts as accounts_repo
 from dnw_desk.store import event_queries, review_queries
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.database import Database
-from dnw_desk.store.event_queries import UNASSIGNED
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from dnw_desk.domain.case import Event, EventType
+from dnw_desk.domain.unit_figures import UNASSIGNED
 from dnw_desk.store.tables import case_events, cases
 
-UNASSIGNED = ""  # the unit key of cases with no unit (registered, returned)
 _CHUNK = 500  # ids per IN (…) list
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select
 
 from dnw_desk.domain.case import EventType, Status
-from dnw_desk.store.event_queries import UNASSIGNED
+from dnw_desk.domain.unit_figures import UNASSIGNED
 from dnw_desk.store.review_tables import handover_notes
 from dnw_desk.store.tables import case_events, cases
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from sqlalchemy import update
 
 from dnw_desk.contract.wire import FEEDBACK_PATH, PUSH_PATH
 from dnw_desk.server import credentials
 from dnw_desk.server.core.db import ServerDatabase
-from dnw_desk.server.tables import unit_credential_halls
+from dnw_desk.server.tables import unit_credentials
 from tests.factories import desk_at, register
 from tests.server.conftest import UNIT, Credentials
 from tests.server.helpers import feedback, outbox_payloads
@@ -44,9 +44,9 @@ def test_a_unit_of_the_same_name_in_another_hall_gets_nothing(
     refused = client.post(FEEDBACK_PATH, json=feedback(number), headers=tokens.headers(other_city))
     assert refused.status_code == 403
     assert "hall AH" in refused.text and "HF" in refused.text
-    # The one issued for hall AH still works; so does one serving both.
-    _id, both = _unit_token(server_db, "HF", "AH")
-    accepted = client.post(FEEDBACK_PATH, json=feedback(number), headers=tokens.headers(both))
+    # Another credential of the AH unit works: the unit, not the credential, is bound.
+    _id, same_unit = _unit_token(server_db, "AH")
+    accepted = client.post(FEEDBACK_PATH, json=feedback(number), headers=tokens.headers(same_unit))
     assert accepted.status_code == 201, accepted.text
 
 
@@ -55,9 +55,11 @@ def test_a_credential_from_before_hall_binding_is_refused_with_what_to_do(
 ) -> None:
     number = _pushed(client, tokens, data_dir)
     legacy_id, legacy = _unit_token(server_db, "AH")
-    with server_db.write() as conn:  # as an older server stored it: no halls
+    with server_db.write() as conn:  # as an older server stored it: bound to no unit
         conn.execute(
-            delete(unit_credential_halls).where(unit_credential_halls.c.credential_id == legacy_id)
+            update(unit_credentials)
+            .where(unit_credentials.c.id == legacy_id)
+            .values(unit_id=None)
         )
     refused = client.post(FEEDBACK_PATH, json=feedback(number), headers=tokens.headers(legacy))
     assert refused.status_code == 403

@@ -11,6 +11,7 @@ import secrets
 
 TERMINAL_PREFIX = "dnwt_"
 UNIT_PREFIX = "dnwu_"
+OFFICE_PREFIX = "dnwo_"
 
 
 def new_token(prefix: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
@@ -95,12 +96,7 @@ def _unit_may_act(unit: str, kind: EventType, view: CaseView) -> str | None:
 def post_feedback(
     body: FeedbackRequest, unit: UnitDep, db: DbDep, now: NowDep, response: Response
 ) -> FeedbackResponse:
-    kind = EventType(body.type)
-    if kind not in UNIT_POSTABLE:
-        reason = _NOT_FOR_UNITS.get(kind, f"a unit may not record {kind.value}: the window does")
-        raise Forbidden(reason)
-    _check_data(kind, body.data)
-    [result] = apply_ops(db, [_incoming(body, unit, kind)], _authoriser(unit, kind), now)
+    result = record_unit_step(db, unit, body, now)
     response.status_code = result.status
     case_status = ""
     if result.outcome in ("applied", "duplicate"):
@@ -108,7 +104,27 @@ def post_feedback(
     return FeedbackResponse(result=result, case_no=body.case_no, status=case_status)
 
 
-def _incoming(body: FeedbackRequest, unit: UnitRecord, kind: EventType) -> Incoming:
+def record_unit_step(
+    db: ServerDatabase,
+    unit: UnitRecord,
+    body: FeedbackRequest,
+    now: datetime,
+    source: str | None = None,
+) -> OpResult:
+    """Apply a unit's step (the API's and the portal's one path). Raises Forbidden with the
+    reason, or HTTPException 422 naming the missing field; ``source`` overrides who is recorded
+    as the origin (a portal person instead of a credential)."""
+    kind = EventType(body.type)
+    if kind not in UNIT_POSTABLE:
+        reason = _NOT_FOR_UNITS.get(kind, f"a unit may not record {kind.value}: the window does")
+        raise Forbidden(reason)
+    _check_data(kind, body.data)
+    incoming = _incoming(body, unit, kind, source or unit.source)
+    [result] = apply_ops(db, [incoming], _authoriser(unit, kind), now)
+    return result
+
+
+def _incoming(body: FeedbackRequest, unit: UnitRecord, kind: EventType, source: str) -> Incoming:
     # A unit cannot claim that the window recorded its step.
     data = {k: v for k, v in body.data.items() if k != "recorded_by_window"}
     data["by"] = body.by
@@ -129,7 +145,7 @@ def _incoming(body: FeedbackRequest, unit: UnitRecord, kind: EventType) -> Incom
             data,
         ),
         origin="unit",
-        source=unit.source,
+        source=source,
     )
 
 
