@@ -174,6 +174,11 @@ def _weighted(units: Iterable[UnitFigures], value: str, weight: str) -> float | 
     return float(sum(getattr(u, value) * getattr(u, weight) for u in having) / total)
 
 
+def percent(value: float | None) -> str:
+    """A rate as reports and pages print it."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
 def month_range(month: date) -> tuple[datetime, datetime]:
     start = datetime(month.year, month.month, 1, tzinfo=HALL_TZ)
     following = (start + timedelta(days=32)).replace(day=1)

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
+from dnw_desk.domain.unit_figures import percent as percent  # reports import it from here
 from dnw_desk.i18n import _
 from dnw_desk.reports.fonts import BODY, markup, register_fonts, runs
 
@@ -116,10 +117,6 @@ def footer(footer_text: str) -> Any:
         canvas.restoreState()
 
     return draw
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def stamp(moment: datetime) -> str:

@@ -7,11 +7,11 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether
 
+from dnw_desk.domain.unit_figures import MARK_LABELS, UnitBulletin, UnitFigures
 from dnw_desk.i18n import N_, _
 from dnw_desk.reports.chart import Bar, bar_chart
 from dnw_desk.reports.pdf_common import MARGIN, PAGE, document, footer, para, percent, stamp, table
 from dnw_desk.reports.progress import atomic_output
-from dnw_desk.services.bulletin import MARK_LABELS, UnitBulletin, UnitFigures
 
 UNIT_COLUMNS = (
     N_("Responsible unit"),

@@ -22,6 +22,7 @@ from dnw_desk.server.api.routes import (
     feedback,
     health,
     open311,
+    reports,
     status_page,
     sync,
 )
@@ -31,6 +32,7 @@ from dnw_desk.server.core.limits import BodySizeLimit
 from dnw_desk.server.core.logs import install_access_log_redaction
 from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
+from dnw_desk.server.portal import install_portal
 from dnw_desk.server.retention import DailyPurge
 
 # The first purge waits a little after start-up: a restart loop must not purge in a loop.
@@ -101,8 +103,9 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         larger={BLOB_PATH + "/": ATTACHMENT_MAX_BYTES + 1},
     )
-    for module in (sync, attachments, audit, feedback, health, status_page, open311):
+    for module in (sync, attachments, audit, feedback, health, status_page, open311, reports):
         app.include_router(module.router)
+    install_portal(app)
     _install_handlers(app)
 
     @app.get("/", include_in_schema=False)

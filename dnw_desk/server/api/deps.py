@@ -19,7 +19,7 @@ from dnw_desk.server.credentials import (
     unit_for_token,
 )
 
-_bearer = HTTPBearer(auto_error=False, description="A terminal or unit token")
+_bearer = HTTPBearer(auto_error=False, description="A terminal, unit or office token")
 MAX_TOKEN_LENGTH = 256
 
 
@@ -50,7 +50,7 @@ def _unauthorised(message: str) -> HTTPException:
     )
 
 
-def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
+def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or not credentials.credentials:
         raise _unauthorised("A bearer token is required.")
     token = credentials.credentials
@@ -60,7 +60,7 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
 
 
 def current_terminal(db: DbDep, credentials: BearerDep) -> TerminalRecord:
-    token = _token(credentials)
+    token = bearer_token(credentials)
     with db.read() as conn:
         terminal = terminal_for_token(conn, token)
     if terminal is None:
@@ -69,7 +69,7 @@ def current_terminal(db: DbDep, credentials: BearerDep) -> TerminalRecord:
 
 
 def current_unit(db: DbDep, credentials: BearerDep) -> UnitRecord:
-    token = _token(credentials)
+    token = bearer_token(credentials)
     with db.read() as conn:
         unit = unit_for_token(conn, token)
     if unit is None:

@@ -1,0 +1,107 @@
+"""A unit liaison works its queue in the portal: sign, opinion, complainant informed (which also
+tells the window); the desk's pull carries the steps. Other units see nothing of the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from dnw_desk.contract.wire import PULL_PATH
+from dnw_desk.domain.masking import contains_unmasked_pii
+from dnw_desk.server.tables import portal_audit
+from tests.factories import registration
+from tests.server.portal.conftest import Portal
+
+
+def _step(portal: Portal, step: str, **fields: str) -> Any:
+    path = f"/portal/cases/{portal.number}"
+    data = {"csrf": portal.csrf(path), **fields}
+    return portal.client.post(f"{path}/steps/{step}", data=data, follow_redirects=False)
+
+
+def test_the_liaison_signs_answers_and_informs_and_the_window_pulls_it(portal: Portal) -> None:
+    assert portal.login("liaison").status_code == 303
+    queue = portal.client.get("/portal/queue?filter=to_sign")
+    assert portal.number in queue.text
+    assert "工作时间" in queue.text or "Working time" in queue.text
+    signed = _step(portal, "unit_accepted")
+    assert signed.status_code == 303, signed.text
+    assert portal.number not in portal.client.get("/portal/queue?filter=to_sign").text
+    answered = _step(portal, "opinion_given", kind="handled", text="已协调窗口当日办结")
+    assert answered.status_code == 303
+    informed = _step(
+        portal, "complainant_informed", channel="phone", informed_at="2026-11-24T13:30"
+    )
+    assert informed.status_code == 303
+    page = portal.client.get(informed.headers["location"])
+    assert "已保存" in page.text or "Saved" in page.text
+    pulled = portal.client.get(
+        PULL_PATH, headers={"Authorization": f"Bearer {portal.terminal}"}
+    ).json()
+    kinds = [event["event"]["type"] for event in pulled["events"]]
+    assert kinds == ["unit_accepted", "opinion_given", "complainant_informed", "window_informed"]
+    assert {event["event"]["data"]["unit"] for event in pulled["events"]} == {"省公安厅"}
+
+
+def test_a_form_sent_twice_records_its_step_once(portal: Portal) -> None:
+    portal.login("liaison")
+    path = f"/portal/cases/{portal.number}"
+    data = {"csrf": portal.csrf(path), "op_id": "7d0b5a0e-2f4e-4c55-9a53-3f1b0e0b6a11"}
+    for _ in range(2):
+        sent = portal.client.post(f"{path}/steps/unit_accepted", data=data, follow_redirects=False)
+        assert sent.status_code == 303
+    pulled = portal.client.get(PULL_PATH, headers={"Authorization": f"Bearer {portal.terminal}"})
+    assert [e["event"]["type"] for e in pulled.json()["events"]] == ["unit_accepted"]
+
+
+def test_a_refused_step_says_why_and_records_nothing(portal: Portal) -> None:
+    portal.login("liaison")
+    missing = _step(portal, "unit_returned", reason="")
+    assert missing.status_code == 422
+    informed_first = _step(
+        portal, "complainant_informed", channel="phone", informed_at="2026-11-24T13:30"
+    )
+    assert informed_first.status_code == 409
+    assert 'role="alert"' in informed_first.text
+    pulled = portal.client.get(PULL_PATH, headers={"Authorization": f"Bearer {portal.terminal}"})
+    assert pulled.json()["events"] == []
+
+
+def test_other_units_and_the_same_name_in_another_hall_get_nothing(portal: Portal) -> None:
+    for login in ("other", "elsewhere"):
+        portal.logout()
+        portal.login(login)
+        assert portal.number not in portal.client.get("/portal/queue").text
+        assert portal.client.get(f"/portal/cases/{portal.number}").status_code == 404
+        refused = portal.client.post(
+            f"/portal/cases/{portal.number}/steps/unit_accepted",
+            data={"csrf": portal.csrf("/portal/queue")},
+        )
+        assert refused.status_code == 404
+    pulled = portal.client.get(PULL_PATH, headers={"Authorization": f"Bearer {portal.terminal}"})
+    assert pulled.json()["events"] == []
+
+
+def test_the_phone_is_masked_until_revealed_with_a_reason_and_the_reveal_is_audited(
+    portal: Portal,
+) -> None:
+    portal.login("liaison")
+    phone = registration().complainant.phone
+    page = portal.client.get(f"/portal/cases/{portal.number}")
+    assert phone not in page.text
+    assert contains_unmasked_pii(page.text) == []
+    path = f"/portal/cases/{portal.number}/reveal"
+    no_reason = portal.client.post(path, data={"csrf": portal.csrf(page.url.path), "reason": " "})
+    assert no_reason.status_code == 422 and phone not in no_reason.text
+    shown = portal.client.post(
+        path, data={"csrf": portal.csrf(page.url.path), "reason": "回电核实办理结果"}
+    )
+    assert shown.status_code == 200 and phone in shown.text
+    with portal.db.read() as conn:
+        [entry] = conn.execute(select(portal_audit)).all()
+    assert (entry.case_number, entry.reason, entry.action) == (
+        portal.number,
+        "回电核实办理结果",
+        "phone_revealed",
+    )
