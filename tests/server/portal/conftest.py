@@ -1,5 +1,5 @@
 """A server with a settable clock, a case pushed by a desk of hall AH, and portal logins: the
-liaison of that hall's 省公安厅, of another unit, of the 省公安厅 of another hall, and the office."""
+liaison of that hall's 省公安厅, of another unit, of the 省公安厅 of another hall, the office."""
 
 from __future__ import annotations
 
@@ -105,3 +105,6 @@ def portal(server_db: ServerDatabase, tmp_path: Path) -> Iterator[Portal]:
         assert pushed.status_code == 200, pushed.text
         desk.close()
         yield Portal(client, clock, server_db, number, terminal, office_token, unit_token)
+
+
+from tests.sync.conftest import live_server  # noqa: E402,F401  real HTTP for the office's figures
