@@ -48,7 +48,7 @@ def _password(stream: TextIO) -> str:
     return stream.readline().rstrip("\r\n")
 
 
-def run_users(args: argparse.Namespace, db: ServerDatabase, stdin: TextIO = sys.stdin) -> int:
+def run_users(args: argparse.Namespace, db: ServerDatabase) -> int:
     from dnw_desk.server import people
     from dnw_desk.server.portal.sessions import end_sessions_of
 
@@ -59,7 +59,7 @@ def run_users(args: argparse.Namespace, db: ServerDatabase, stdin: TextIO = sys.
                 person = people.add_person(
                     conn,
                     args.login,
-                    _password(stdin),
+                    _password(sys.stdin),
                     people.Role(args.role),
                     now,
                     name=args.name,
@@ -70,7 +70,7 @@ def run_users(args: argparse.Namespace, db: ServerDatabase, stdin: TextIO = sys.
             return 0
         if args.action == "reset":
             with db.write() as conn:
-                done = people.reset_password(conn, args.login, _password(stdin))
+                done = people.reset_password(conn, args.login, _password(sys.stdin))
                 end_sessions_of(conn, args.login)
             return _done(done, f"New password set for {args.login}.", args.login)
     except ValueError as exc:

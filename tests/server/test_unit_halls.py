@@ -57,9 +57,7 @@ def test_a_credential_from_before_hall_binding_is_refused_with_what_to_do(
     legacy_id, legacy = _unit_token(server_db, "AH")
     with server_db.write() as conn:  # as an older server stored it: bound to no unit
         conn.execute(
-            update(unit_credentials)
-            .where(unit_credentials.c.id == legacy_id)
-            .values(unit_id=None)
+            update(unit_credentials).where(unit_credentials.c.id == legacy_id).values(unit_id=None)
         )
     refused = client.post(FEEDBACK_PATH, json=feedback(number), headers=tokens.headers(legacy))
     assert refused.status_code == 403

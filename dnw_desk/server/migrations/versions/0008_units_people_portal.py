@@ -14,6 +14,7 @@ Create Date: 2026-11-26 18:30:00
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +30,16 @@ depends_on = None
 
 
 def upgrade() -> None:
+    bind = op.get_bind()
+    credential_halls = bind.execute(
+        sa.text(
+            "SELECT c.id, c.name, h.hall FROM unit_credentials c "
+            "JOIN unit_credential_halls h ON h.credential_id = c.id WHERE NOT c.platform "
+            "ORDER BY c.id, h.hall"
+        )
+    ).all()
+    # Dropped first: SQLite rebuilds unit_credentials below, which nothing may reference then.
+    op.drop_table("unit_credential_halls")
     _create_tables()
     with op.batch_alter_table("unit_credentials") as batch:
         batch.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
@@ -40,10 +51,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("rectification_unit", sa.Text(), nullable=True))
         batch.add_column(sa.Column("referred_at", sa.String(length=32), nullable=True))
         batch.create_index("ix_cases_lead_unit_hall", ["lead_unit", "hall"])
-    bind = op.get_bind()
-    _units_from_credentials(bind)
+    _units_from_credentials(bind, credential_halls)
     _fill_case_columns(bind)
-    op.drop_table("unit_credential_halls")
 
 
 def _create_tables() -> None:
@@ -121,15 +130,8 @@ def _create_tables() -> None:
     )
 
 
-def _units_from_credentials(bind: sa.Connection) -> None:
+def _units_from_credentials(bind: sa.Connection, rows: Sequence[Any]) -> None:
     """One unit per name and connected set of halls; each credential points at its unit."""
-    rows = bind.execute(
-        sa.text(
-            "SELECT c.id, c.name, h.hall FROM unit_credentials c "
-            "JOIN unit_credential_halls h ON h.credential_id = c.id WHERE NOT c.platform "
-            "ORDER BY c.id, h.hall"
-        )
-    ).all()
     now = datetime.now(UTC)
     unit_of: dict[tuple[str, str], int] = {}  # (hall, name) -> unit id
     halls_of: dict[int, list[str]] = {}
