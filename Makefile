@@ -21,7 +21,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 LOCALE := resources/locale
 PO_FILES := $(wildcard $(LOCALE)/*/LC_MESSAGES/dnw_desk.po)
 MO_FILES := $(PO_FILES:.po=.mo)
-MESSAGE_KEYWORDS := -k N_ -k tr:2 -k _t:2
+MESSAGE_KEYWORDS := -k N_ -k tr:2 -k _t:2 -k translate_in:2
 
 $(LOCALE)/%/LC_MESSAGES/dnw_desk.mo: $(LOCALE)/%/LC_MESSAGES/dnw_desk.po $(STAMP)
 	$(BIN)/pybabel -q compile -D dnw_desk -l $* -i $< -o $@

@@ -62,7 +62,10 @@ def _makefile_keywords() -> dict[str, tuple[int, ...] | None]:
 @cache
 def _extracted_by_babel() -> frozenset[str]:
     messages = extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=_makefile_keywords()
+        str(PACKAGE),
+        method_map=[("**.py", "python"), ("server/portal/templates/**.html", "jinja2")],
+        options_map={"server/portal/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        keywords=_makefile_keywords(),
     )
     return frozenset(
         message[0] if isinstance(message, tuple) else message

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, status
 
+from dnw_desk.i18n import N_
 from dnw_desk.server.api.deps import DbDep, NowDep
 from dnw_desk.server.people import Role
 from dnw_desk.server.portal.sessions import COOKIE, Session, find_session
@@ -60,13 +61,13 @@ SessionDep = Annotated[Session, Depends(current_session)]
 
 def unit_session(session: SessionDep) -> Session:
     if session.person.role is not Role.UNIT or session.person.unit is None:
-        raise PortalError(status.HTTP_403_FORBIDDEN, "This page is for unit liaisons.")
+        raise PortalError(status.HTTP_403_FORBIDDEN, N_("This page is for unit liaisons."))
     return session
 
 
 def office_session(session: SessionDep) -> Session:
     if session.person.role is Role.UNIT:
-        raise PortalError(status.HTTP_403_FORBIDDEN, "This page is for the efficiency office.")
+        raise PortalError(status.HTTP_403_FORBIDDEN, N_("This page is for the efficiency office."))
     return session
 
 
@@ -78,5 +79,5 @@ def require_csrf(session: Session, sent: str | None) -> None:
     if not session.csrf_ok(sent):
         raise PortalError(
             status.HTTP_403_FORBIDDEN,
-            "The form was not sent from this portal (or it is too old): reload the page.",
+            N_("The form was not sent from this portal (or it is too old): reload the page."),
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.alerts import AlertLevel, PendingCase, level_at
 from dnw_desk.domain.attachments import AttachmentInfo
 from dnw_desk.domain.case import (
@@ -28,6 +29,7 @@ from dnw_desk.server.ops import timelines_of
 from dnw_desk.server.portal.queue import unit_condition, working_time
 from dnw_desk.server.tables import cases, portal_audit
 from dnw_desk.server.units import Unit
+from dnw_desk.services.people import actor_label
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,8 @@ def _file(conn: Connection, row: Any, events: list[Event], now: datetime) -> Cas
 
 
 def _by(event: Event) -> str:
-    # Desk steps name the clerk's login; units' steps "unit/person". Neither is a citizen's.
-    return "" if event.actor.startswith("system:") else event.actor
+    # Desk steps name the clerk by role and login; units' steps "unit/person".
+    return actor_label(event.actor)
 
 
 def _countdown(state: CaseState, now: datetime) -> tuple[timedelta | None, AlertLevel | None]:
@@ -193,7 +195,7 @@ def step_forms(state: CaseState, unit: Unit, now: datetime) -> list[StepForm]:
             )
         )
     if lead and state.status in PENDING_FEEDBACK and state.extension_request is None:
-        proposal = (state.deadline or now) + timedelta(days=1)
+        proposal = (state.deadline or now).astimezone(HALL_TZ) + timedelta(days=1)
         forms.append(
             StepForm(
                 EventType.EXTENSION_REQUESTED.value,
@@ -222,7 +224,7 @@ def step_forms(state: CaseState, unit: Unit, now: datetime) -> list[StepForm]:
                         "informed_at",
                         N_("When"),
                         input_type="datetime-local",
-                        default=now.strftime("%Y-%m-%dT%H:%M"),
+                        default=now.astimezone(HALL_TZ).strftime("%Y-%m-%dT%H:%M"),
                     ),
                 ),
             )

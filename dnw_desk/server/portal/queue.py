@@ -36,7 +36,7 @@ FILTER_LABELS = {
     QueueFilter.TO_SIGN: N_("To sign"),
     QueueFilter.IN_PROGRESS: N_("In progress"),
     QueueFilter.RETURNED: N_("Returned"),
-    QueueFilter.OVERDUE: N_("Overdue"),
+    QueueFilter.OVERDUE: N_("Past the deadline"),
     QueueFilter.RECTIFICATION: N_("Rectification"),
 }
 

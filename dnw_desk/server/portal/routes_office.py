@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from dnw_desk.domain.case import STATUS_LABELS
 from dnw_desk.domain.unit_figures import month_range, percent
-from dnw_desk.i18n import translate_in
+from dnw_desk.i18n import N_, translate_in
 from dnw_desk.server.api.deps import DbDep, NowDep
 from dnw_desk.server.halls import all_halls
 from dnw_desk.server.office_reports import (
@@ -35,7 +35,7 @@ def _halls(session: Session, hall: str) -> set[str] | None:
     own = session.person.hall
     if own is not None:
         if hall and hall != own:
-            raise PortalError(status.HTTP_403_FORBIDDEN, "Your login covers another hall.")
+            raise PortalError(status.HTTP_403_FORBIDDEN, N_("Your login covers another hall."))
         return {own}
     return {hall} if hall else None
 
@@ -147,7 +147,7 @@ def bulletin(
     hall: HallQuery = "",
 ) -> Response:
     if kind not in ("pdf", "xlsx"):
-        raise PortalError(status.HTTP_404_NOT_FOUND, "The bulletin is a PDF or an XLSX file.")
+        raise PortalError(status.HTTP_404_NOT_FOUND, N_("The bulletin is a PDF or an XLSX file."))
     start = _month(request, month, now)
     halls = _halls(session, hall)
     lang = language(request)
@@ -162,7 +162,7 @@ def bulletin(
     try:
         content = bulletin_file(figures, kind, lang, scope)
     except ImportError:
-        message = (
+        message = N_(
             "This server was installed without the report writers: "
             "pip install 'dnw-desk[server,reports]'."
         )

@@ -197,7 +197,7 @@ def _bodies(
     try:
         event_type = EventType(kind)
     except ValueError:
-        raise PortalError(status.HTTP_404_NOT_FOUND, "No such step.") from None
+        raise PortalError(status.HTTP_404_NOT_FOUND, N_("No such step.")) from None
     op_id = form.get("op_id") or str(uuid.uuid4())
     data: dict[str, object] = {}
     at = now
@@ -207,7 +207,9 @@ def _bodies(
     if event_type is EventType.EXTENSION_REQUESTED:
         data["deadline"] = _local(form.get("deadline", "")).isoformat()
     if event_type is EventType.COMPLAINANT_INFORMED:
-        at = min(_local(form.get("informed_at", "")), now)
+        told = _local(form.get("informed_at", ""))
+        # The form shows minutes: "this minute" (its default) means now, not its first second.
+        at = now if told >= now.astimezone(HALL_TZ).replace(second=0, microsecond=0) else told
     by = session.person.name[:48]
     first = FeedbackRequest(op_id=op_id, case_no=number, type=event_type, at=at, by=by, data=data)
     if event_type is not EventType.COMPLAINANT_INFORMED:
@@ -228,11 +230,11 @@ def attachment(
 ) -> Response:
     file = _case_or_404(request, session, db, number, now)
     if sha256 not in {item.sha256 for item in file.attachments}:
-        raise PortalError(status.HTTP_404_NOT_FOUND, "No such attachment on this case.")
+        raise PortalError(status.HTTP_404_NOT_FOUND, N_("No such attachment on this case."))
     with db.read() as conn:
         found = read_blob(conn, sha256)
     if found is None:
-        raise PortalError(status.HTTP_404_NOT_FOUND, "The attachment was not uploaded yet.")
+        raise PortalError(status.HTTP_404_NOT_FOUND, N_("The attachment was not uploaded yet."))
     content, media_type = found
     headers = {**HEADERS, "Content-Disposition": "inline"}
     return Response(content, media_type=media_type, headers=headers)
