@@ -15,14 +15,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.common import Result, p50, percentile, print_results, result
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.contract.sqltypes import to_utc_text
 from dnw_desk.server import credentials, people
 from dnw_desk.server.app import create_app
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase
-
-from bench.common import Result, p50, percentile, print_results, result
 
 CASES = 100_000
 THE_UNITS = 10_000
