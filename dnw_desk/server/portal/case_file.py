@@ -172,11 +172,37 @@ _REASON = StepField("reason", N_("Reason"), multiline=True)
 
 def step_forms(state: CaseState, unit: Unit, now: datetime) -> list[StepForm]:
     """The forms offered on this case now; the rules decide again when one is posted."""
+    forms = _lead_forms(state, now) if state.lead_unit == unit.name else []
+    if unit.name in state.co_units and unit.name not in state.co_opinions:
+        forms.append(
+            StepForm(
+                EventType.CO_UNIT_OPINION.value, N_("Give the co-unit's part"), N_("Save"), (_TEXT,)
+            )
+        )
+    if state.rectification_unit == unit.name and state.rectification_reported_at is None:
+        report = StepField("text", N_("Rectification report"), multiline=True)
+        forms.append(
+            StepForm(
+                EventType.RECTIFICATION_REPORTED.value,
+                N_("Report the rectification"),
+                N_("Save"),
+                (report,),
+            )
+        )
+    return forms
+
+
+def _minute(moment: datetime) -> str:
+    """A datetime-local field's value, in hall time."""
+    return moment.astimezone(HALL_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def _lead_forms(state: CaseState, now: datetime) -> list[StepForm]:
     forms: list[StepForm] = []
-    lead = state.lead_unit == unit.name
-    if lead and state.status is Status.REFERRED:
+    waiting = state.status in (Status.REFERRED, Status.ACCEPTED)
+    if state.status is Status.REFERRED:
         forms.append(StepForm(EventType.UNIT_ACCEPTED.value, N_("Sign for the case"), N_("Sign")))
-    if lead and state.status in (Status.REFERRED, Status.ACCEPTED):
+    if waiting:
         forms.append(
             StepForm(
                 EventType.UNIT_RETURNED.value,
@@ -185,7 +211,6 @@ def step_forms(state: CaseState, unit: Unit, now: datetime) -> list[StepForm]:
                 (_REASON,),
             )
         )
-    if lead and state.status in (Status.REFERRED, Status.ACCEPTED):
         forms.append(
             StepForm(
                 EventType.OPINION_GIVEN.value,
@@ -194,54 +219,32 @@ def step_forms(state: CaseState, unit: Unit, now: datetime) -> list[StepForm]:
                 (_OPINION, _TEXT),
             )
         )
-    if lead and state.status in PENDING_FEEDBACK and state.extension_request is None:
-        proposal = (state.deadline or now).astimezone(HALL_TZ) + timedelta(days=1)
+    if state.status in PENDING_FEEDBACK and state.extension_request is None:
+        proposal = (state.deadline or now) + timedelta(days=1)
+        deadline = StepField(
+            "deadline",
+            N_("Proposed deadline"),
+            input_type="datetime-local",
+            default=_minute(proposal),
+        )
         forms.append(
             StepForm(
                 EventType.EXTENSION_REQUESTED.value,
                 N_("Request an extension"),
                 N_("Request"),
-                (
-                    StepField(
-                        "deadline",
-                        N_("Proposed deadline"),
-                        input_type="datetime-local",
-                        default=proposal.strftime("%Y-%m-%dT%H:%M"),
-                    ),
-                    _REASON,
-                ),
+                (deadline, _REASON),
             )
         )
-    if lead and state.opinion_at is not None and state.complainant_informed_at is None:
+    if state.opinion_at is not None and state.complainant_informed_at is None:
+        when = StepField(
+            "informed_at", N_("When"), input_type="datetime-local", default=_minute(now)
+        )
         forms.append(
             StepForm(
                 EventType.COMPLAINANT_INFORMED.value,
                 N_("Record that the complainant was informed"),
                 N_("Save"),
-                (
-                    StepField("channel", N_("How"), CHANNELS),
-                    StepField(
-                        "informed_at",
-                        N_("When"),
-                        input_type="datetime-local",
-                        default=now.astimezone(HALL_TZ).strftime("%Y-%m-%dT%H:%M"),
-                    ),
-                ),
-            )
-        )
-    if unit.name in state.co_units and unit.name not in state.co_opinions:
-        forms.append(
-            StepForm(
-                EventType.CO_UNIT_OPINION.value, N_("Give the co-unit's part"), N_("Save"), (_TEXT,)
-            )
-        )
-    if state.rectification_unit == unit.name and state.rectification_reported_at is None:
-        forms.append(
-            StepForm(
-                EventType.RECTIFICATION_REPORTED.value,
-                N_("Report the rectification"),
-                N_("Save"),
-                (StepField("text", N_("Rectification report"), multiline=True),),
+                (StepField("channel", N_("How"), CHANNELS), when),
             )
         )
     return forms

@@ -215,11 +215,16 @@ def _bodies(
     if event_type is not EventType.COMPLAINANT_INFORMED:
         return [first]
     window_op = str(uuid.uuid5(PORTAL_NAMESPACE, f"{op_id}:window"))
-    told = {"channel": "portal"}
+    window = {"channel": "portal"}
     return [
         first,
         FeedbackRequest(
-            op_id=window_op, case_no=number, type=EventType.WINDOW_INFORMED, at=at, by=by, data=told
+            op_id=window_op,
+            case_no=number,
+            type=EventType.WINDOW_INFORMED,
+            at=at,
+            by=by,
+            data=window,
         ),
     ]
 
