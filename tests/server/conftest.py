@@ -23,6 +23,7 @@ from dnw_desk.server.tables import metadata
 
 PG_ENV = "DNW_TEST_DATABASE_URL"
 _pg_ready: set[str] = set()
+_pg_created: set[str] = set()
 
 
 def postgres_url() -> str:
@@ -31,7 +32,30 @@ def postgres_url() -> str:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{PG_ENV} is required when CI=true")
         pytest.skip(f"{PG_ENV} is not set")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets its own database (``<name>_<worker>``, created on
+    first use): the tests drop and truncate tables, which must not race between workers."""
+    from sqlalchemy import create_engine, make_url, text
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    if name not in _pg_created:
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                exists = conn.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                ).first()
+                if exists is None:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+        finally:
+            admin.dispose()
+        _pg_created.add(name)
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def fresh_database(backend: str, tmp_path: Path) -> ServerDatabase:
