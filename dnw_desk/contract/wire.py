@@ -25,6 +25,7 @@ PUSH_PATH = f"{API_PREFIX}/sync/push"
 PULL_PATH = f"{API_PREFIX}/sync/pull"
 WHOAMI_PATH = f"{API_PREFIX}/terminal"
 HALL_NAME_PATH = f"{API_PREFIX}/terminal/hall-name"
+UNITS_PATH = f"{API_PREFIX}/terminal/units"
 BLOB_PATH = f"{API_PREFIX}/blobs"
 FEEDBACK_PATH = f"{API_PREFIX}/feedback"
 HEALTH_PATH = f"{API_PREFIX}/health"
@@ -218,6 +219,18 @@ class HallNameResult(WireModel):
     name: str
     # False when an administrator named the hall on the server: that name stays.
     accepted: bool
+
+
+class UnitEntry(WireModel):
+    id: int
+    name: str
+
+
+class HallUnits(WireModel):
+    """The units that serve the terminal's hall, as the server keeps them (with their ids)."""
+
+    hall: str
+    units: list[UnitEntry]
 
 
 class TerminalInfo(WireModel):

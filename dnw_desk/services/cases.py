@@ -98,11 +98,13 @@ class CaseService:
         terminal: Terminal,
         deadline_for: DeadlineFn,
         clock: Clock = system_clock,
+        unit_ids: Mapping[str, int] | None = None,
     ) -> None:
         self.db = db
         self.terminal = terminal
         self.deadline_for = deadline_for
         self.clock = clock
+        self.unit_ids = dict(unit_ids or {})  # the server's ids of the hall's units, if synced
 
     # --- registration ------------------------------------------------------------------------
 
@@ -380,13 +382,16 @@ class CaseService:
 
     def _referral_data(self, unit: str, at: datetime) -> dict[str, Any]:
         result = self.deadline_for(at)
-        return {
+        data: dict[str, Any] = {
             "unit": unit,
             "deadline": result.deadline.isoformat(),
             "deadline_provisional": result.provisional,
             "calendar_version": result.calendar_version,
             "rule": result.rule,
         }
+        if unit in self.unit_ids:
+            data["unit_id"] = self.unit_ids[unit]
+        return data
 
     def _write_events(
         self, conn: Connection, events: list[Event], first_seq: int, number: str, now: datetime

@@ -46,7 +46,13 @@ class Desk:
         self.settings = load_settings(self.db)
         self.calendar = load_calendar(self.data_dir)
         self.deadlines = deadline_calculator(self.settings, self.calendar)
-        self.cases = CaseService(self.db, self.terminal, self.deadlines.deadline_for, self.clock)
+        self.cases = CaseService(
+            self.db,
+            self.terminal,
+            self.deadlines.deadline_for,
+            self.clock,
+            dict(self.settings.unit_ids),
+        )
 
     def close(self) -> None:
         self.db.close()
@@ -84,7 +90,7 @@ def open_desk(data_dir: Path, clock: Clock = system_clock) -> Desk:
         settings=settings,
         calendar=calendar,
         deadlines=deadlines,
-        cases=CaseService(db, terminal, deadlines.deadline_for, clock),
+        cases=CaseService(db, terminal, deadlines.deadline_for, clock, dict(settings.unit_ids)),
     )
 
 

@@ -7,6 +7,7 @@ receive plain values taken from here, never this object.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,9 @@ class BusinessSettings:
     deadline_rule: str = "civil-code"  # or "working-hours:N"
     categories: tuple[Category, ...] = field(default_factory=default_categories)
     units: tuple[str, ...] = field(default_factory=default_units)
+    # The server's ids of the units, once the server keeps the hall's unit list ((name, id)
+    # pairs, synced): then ``units`` is that list and referrals carry the unit's id.
+    unit_ids: tuple[tuple[str, int], ...] = ()
     reminder_fraction: float = 0.5  # reminder when this share of the working time is used
     warning_hours: float = 2.0  # warning when this many working hours or fewer remain
     idle_lock_minutes: int = 10
@@ -59,6 +63,8 @@ def _encode(name: str, value: Any) -> Any:
             }
             for c in value
         ]
+    if name == "unit_ids":
+        return [[unit, unit_id] for unit, unit_id in value]
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -75,6 +81,8 @@ def _decode(name: str, raw: Any) -> Any:
             )
             for c in raw
         )
+    if name == "unit_ids":
+        return tuple((str(unit), int(unit_id)) for unit, unit_id in raw)
     if isinstance(raw, list):
         return tuple(raw)
     return raw
@@ -96,16 +104,34 @@ def save_settings(
 ) -> BusinessSettings:
     """Store what changed, audit-logged with the names of the changed settings."""
     with db.write() as conn:
-        old = read_settings(conn)
-        changed = [name for name in _FIELDS if getattr(old, name) != getattr(new, name)]
-        settings_repo.put_settings(
-            conn, {name: _encode(name, getattr(new, name)) for name in changed}, now
-        )
-        if changed:
-            append_audit(
-                conn, at=now, actor=actor, action="settings.changed", detail={"keys": changed}
-            )
+        write_settings(conn, new, actor=actor, now=now)
     return new
+
+
+def write_settings(conn: Connection, new: BusinessSettings, *, actor: str, now: datetime) -> bool:
+    """``save_settings`` inside the caller's transaction; whether anything changed."""
+    old = read_settings(conn)
+    changed = [name for name in _FIELDS if getattr(old, name) != getattr(new, name)]
+    settings_repo.put_settings(
+        conn, {name: _encode(name, getattr(new, name)) for name in changed}, now
+    )
+    if changed:
+        append_audit(conn, at=now, actor=actor, action="settings.changed", detail={"keys": changed})
+    return bool(changed)
+
+
+def with_server_units(
+    settings: BusinessSettings, units: Sequence[tuple[str, int]]
+) -> BusinessSettings:
+    """The settings once the server's unit list for the hall is known (none: unchanged, the
+    embedded list keeps working offline)."""
+    if not units:
+        return settings
+    return replace(settings, units=tuple(name for name, _id in units), unit_ids=tuple(units))
+
+
+def unit_id_of(settings: BusinessSettings, unit: str) -> int | None:
+    return dict(settings.unit_ids).get(unit)
 
 
 def settings_as_dict(value: BusinessSettings) -> dict[str, Any]:

@@ -29,8 +29,10 @@ from dnw_desk.contract.wire import (
     MAX_BATCH,
     PULL_PATH,
     PUSH_PATH,
+    UNITS_PATH,
     UNKNOWN_EVENT_TYPE,
     WHOAMI_PATH,
+    HallUnits,
     PulledEvent,
     PullResponse,
     PushResponse,
@@ -40,7 +42,7 @@ from dnw_desk.domain.attachments import AttachmentInfo
 from dnw_desk.domain.case import Event, EventType, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.i18n import _
-from dnw_desk.services.settings import read_settings
+from dnw_desk.services.settings import read_settings, with_server_units, write_settings
 from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.blobs import BlobDamaged, BlobMissing, BlobStore
@@ -101,6 +103,7 @@ class SyncReport:
     # The cases whose local timeline a pulled event changed (a unit's opinion stops the
     # countdown): the desk publishes them so its screens reload.
     changed_case_ids: frozenset[str] = frozenset()
+    units_changed: bool = False  # the server's unit list for the hall changed the settings
 
 
 def read_status(db: Database, failure: SyncFailure | None = None) -> SyncStatus:
@@ -159,11 +162,13 @@ class SyncClient:
         """Push everything pending, then pull; the status says how it went."""
         pushed = duplicates = conflicts = 0
         changed: list[str] = []  # filled page by page, so a failure keeps what was applied
+        units_changed = False
         try:
             self._check_binding()
             self.report_hall_name()
             pushed, duplicates, conflicts = self.push_pending()
             self.pull_updates(changed)
+            units_changed = self.refresh_units()
             self.anchor_audit()
         except SyncFailure as failure:
             self._note_failure(failure)
@@ -177,7 +182,13 @@ class SyncClient:
             sync_state.set_value(conn, sync_state.OFFLINE_SINCE, None, now)
             sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
         return SyncReport(
-            pushed, duplicates, conflicts, len(changed), read_status(self.db), frozenset(changed)
+            pushed,
+            duplicates,
+            conflicts,
+            len(changed),
+            read_status(self.db),
+            frozenset(changed),
+            units_changed,
         )
 
     def _note_failure(self, failure: SyncFailure) -> None:
@@ -220,6 +231,26 @@ class SyncClient:
             "error",
             wrong_window_message(info.hall, info.window, settings.hall_code, settings.window_no),
         )
+
+    def refresh_units(self) -> bool:
+        """Take the hall's unit list, with the server's ids, when the server keeps one: the
+        intake then offers those units and referrals carry their ids. Whether it changed."""
+        response = self._request("GET", UNITS_PATH)
+        if response.status_code == 404:
+            return False  # an older server: the embedded list stays
+        if response.status_code != 200:
+            raise SyncFailure("error", _("The server refused the unit list."))
+        try:
+            listed = HallUnits.model_validate_json(response.content)
+        except ValidationError:
+            message = _("The server sent a unit list this desk cannot read.")
+            raise SyncFailure("error", message) from None
+        units = [(unit.name, unit.id) for unit in listed.units]
+        now = self.clock()
+        with self.db.write() as conn:
+            current = read_settings(conn)
+            new = with_server_units(current, units)
+            return write_settings(conn, new, actor="system:sync", now=now)
 
     def report_hall_name(self) -> None:
         """Tell the server the hall's name for its status page, once per name."""

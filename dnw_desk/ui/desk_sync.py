@@ -192,6 +192,14 @@ class DeskSync(QObject):
 
     @Slot(object)
     def on_worker_report(self, report: SyncReport) -> None:
+        if report.units_changed:  # the server's unit list: the intake offers it from now on
+            desk = self.ui.desk
+
+            def reload() -> Changes:
+                desk.reload()
+                return Changes(settings=True)
+
+            self.ui.tasks.run(reload)
         if report.changed_case_ids:
             changes = Changes(case_ids=report.changed_case_ids)
             self._published = changes  # no new round for what this round brought in

@@ -224,16 +224,16 @@ class SettingsDialog(QDialog):
         self.units_edit = QPlainTextEdit("\n".join(self.settings.units))
         self.units_edit.setTabChangesFocus(True)  # Tab reaches the buttons: one unit a line
         self.units_edit.setObjectName("units")
-        widget = QWidget()
-        widget.setLayout(
-            vbox(
-                hint_label(
-                    _("One responsible unit per line. The form's unit picker searches this list.")
-                ),
-                self.units_edit,
-                margin=8,
+        hint = _("One responsible unit per line. The form's unit picker searches this list.")
+        if self.settings.unit_ids:
+            # The central server keeps the hall's units (with their ids): edited there, synced.
+            self.units_edit.setReadOnly(True)
+            hint = _(
+                "The central server keeps this hall's unit list; it is updated at each sync. "
+                "Ask the server's administrator to add or change a unit."
             )
-        )
+        widget = QWidget()
+        widget.setLayout(vbox(hint_label(hint), self.units_edit, margin=8))
         return widget
 
     def _alerts_tab(self) -> QWidget:

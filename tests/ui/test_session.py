@@ -106,6 +106,27 @@ def test_admin_changes_settings(
     assert len(errors) == 2
 
 
+def test_a_unit_list_the_server_keeps_is_read_only_here(
+    qtbot: QtBot, harness: DeskHarness
+) -> None:
+    from dataclasses import replace
+
+    from dnw_desk.services.settings import save_settings, with_server_units
+
+    desk = harness.desk
+    synced = with_server_units(load_settings(desk.db), [("省公安厅", 3), ("省教育厅", 4)])
+    save_settings(desk.db, synced, actor="system:sync", now=desk.clock())
+    desk.reload()
+    harness.login(qtbot, ADMIN[0], ADMIN[2])
+    dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)
+    qtbot.addWidget(dialog)
+    assert dialog.units_edit.isReadOnly()
+    assert dialog.units_edit.toPlainText() == "省公安厅\n省教育厅"
+    result, errors = dialog.collect()
+    assert errors == [] and isinstance(result, SettingsResult)
+    assert result.business.unit_ids == (("省公安厅", 3), ("省教育厅", 4))
+
+
 def test_admin_adds_a_clerk_account(qtbot: QtBot, harness: DeskHarness) -> None:
     harness.login(qtbot, ADMIN[0], ADMIN[2])
     dialog = SettingsDialog(harness.ui, harness.accounts, harness.window)

@@ -11,12 +11,14 @@ from dnw_desk.contract.wire import (
     MAX_PULL_PAGE,
     HallName,
     HallNameResult,
+    HallUnits,
     Op,
     OpResult,
     PullResponse,
     PushRequest,
     PushResponse,
     TerminalInfo,
+    UnitEntry,
     op_fingerprint,
 )
 from dnw_desk.domain.case import Event, deadline_problem
@@ -25,6 +27,7 @@ from dnw_desk.server.api.deps import DbDep, NowDep, TerminalDep
 from dnw_desk.server.credentials import TerminalRecord
 from dnw_desk.server.halls import clean_name, name_of, set_name
 from dnw_desk.server.ops import CaseView, Forbidden, Incoming, apply_ops, pull
+from dnw_desk.server.units import list_units
 
 router = APIRouter(prefix="/api/v1", tags=["sync"])
 
@@ -136,3 +139,13 @@ def report_hall_name(
         accepted = set_name(conn, terminal.hall, name, "terminal", now)
         stored = name_of(conn, terminal.hall) or name
     return HallNameResult(hall=terminal.hall, name=stored, accepted=accepted)
+
+
+@router.get("/terminal/units", response_model=HallUnits, responses={401: {}})
+def hall_units(terminal: TerminalDep, db: DbDep) -> HallUnits:
+    """The units serving this terminal's hall, with the ids the desk's referrals carry."""
+    with db.read() as conn:
+        found = list_units(conn, terminal.hall)
+    return HallUnits(
+        hall=terminal.hall, units=[UnitEntry(id=unit.id, name=unit.name) for unit in found]
+    )
