@@ -109,8 +109,6 @@ def test_admin_changes_settings(
 def test_a_unit_list_the_server_keeps_is_read_only_here(
     qtbot: QtBot, harness: DeskHarness
 ) -> None:
-    from dataclasses import replace
-
     from dnw_desk.services.settings import save_settings, with_server_units
 
     desk = harness.desk
