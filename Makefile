@@ -47,7 +47,7 @@ run: $(STAMP) catalogues
 test: $(STAMP) catalogues
 	$(BIN)/ruff check dnw_desk tests bench packaging
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto
 
 bench: $(STAMP) catalogues
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run_all.py $(BENCH)
