@@ -4,15 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench screenshots dist deb clean messages catalogues
+.PHONY: run test lint typecheck pytest bench screenshots dist deb clean messages catalogues lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -e '.[desk,server,test]'
+# Every dependency comes pinned, with its hashes, from requirements.lock (`make lock` refreshes it
+# after pyproject.toml changes; tests/test_lock.py fails while the two disagree).
+LOCK := requirements.lock
+LOCK_EXTRAS := --extra desk --extra server --extra reports --extra test --extra dist
+
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/pip install --require-hashes -r $(LOCK)
+	$(BIN)/pip install --no-deps -e .
 	touch $(STAMP)
+
+lock: $(BIN)/python
+	$(BIN)/pip install -q 'uv>=0.4'
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_EXTRAS) --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_34 --no-header -o $(LOCK)
 
 # Translations: the .po files in resources/locale/ are the source (in git); the .mo files the
 # desk reads are compiled from them here (not in git). `make messages` extracts the message ids
@@ -54,7 +65,6 @@ bench: $(STAMP) catalogues
 
 # The packaged desk (PyInstaller onedir) in dist/dnw-desk/, then its self-test.
 dist: $(STAMP) catalogues
-	$(BIN)/pip install -q -e '.[dist]'
 	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller build.spec
 	QT_QPA_PLATFORM=offscreen dist/dnw-desk/dnw-desk --self-test
 
