@@ -123,14 +123,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DNW_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     if not env.get("DNW_DATA_KEY"):  # the server refuses to run without its data key
         from cryptography.fernet import Fernet
 
         env["DNW_DATA_KEY"] = Fernet.generate_key().decode("ascii")
     process = subprocess.Popen(
-        [sys.executable, "-m", "dnw_desk.server.cli", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "dnw_desk.server.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -147,15 +156,20 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def add_terminals(url: str, windows: list[str]) -> list[str]:
+    return [token for token, _hall, _window in add_terminals_at(url, [("AH", w) for w in windows])]
+
+
+def add_terminals_at(url: str, places: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """A terminal credential for each (hall, window): (token, hall, window)."""
     from dnw_desk.server import credentials
     from dnw_desk.server.core.db import ServerDatabase
 
     db = ServerDatabase(url)
     tokens = []
     with db.write() as conn:
-        for window in windows:
-            _record, token = credentials.add_terminal(conn, "AH", window, datetime.now(UTC))
-            tokens.append(token)
+        for hall, window in places:
+            _record, token = credentials.add_terminal(conn, hall, window, datetime.now(UTC))
+            tokens.append((token, hall, window))
     db.dispose()
     return tokens
 
