@@ -107,4 +107,4 @@ def portal(server_db: ServerDatabase, tmp_path: Path) -> Iterator[Portal]:
         yield Portal(client, clock, server_db, number, terminal, office_token, unit_token)
 
 
-from tests.sync.conftest import live_server, server_tokens  # noqa: E402,F401  real HTTP
+from tests.sync.conftest import enrolled_desk, live_server, server_tokens  # noqa: E402,F401
