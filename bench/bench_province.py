@@ -46,7 +46,7 @@ TERMINALS = int(os.environ.get("DNW_BENCH_TERMINALS", "500"))
 WORKERS = 2
 LIAISONS = 20
 CITIZENS = 20
-ROUND_SECONDS = (5.0, 15.0)  # a desk's worker syncs every few seconds while busy
+ROUND_SECONDS = (20.0, 40.0)  # the desk's worker syncs every 30 s (and at once after a change)
 SCHEMA = "dnw_province"
 PASSWORD = "bench password 1"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import httpx
@@ -91,6 +91,9 @@ class SyncStatus:
             # which a one-form (Chinese) catalogue does not have.
             line += " · " + _("Conflicts: {count}").format(count=self.conflicts)
         return line
+
+
+UNITS_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -234,10 +237,16 @@ class SyncClient:
 
     def refresh_units(self) -> bool:
         """Take the hall's unit list, with the server's ids, when the server keeps one: the
-        intake then offers those units and referrals carry their ids. Whether it changed."""
+        intake then offers those units and referrals carry their ids. Asked for at most once an
+        hour (a province's desks sync every 30 s). Whether it changed."""
+        now = self.clock()
+        with self.db.read() as conn:
+            fetched = sync_state.get_value(conn, sync_state.UNITS_FETCHED)
+        if fetched is not None and now - datetime.fromisoformat(fetched) < UNITS_EVERY:
+            return False
         response = self._request("GET", UNITS_PATH)
         if response.status_code == 404:
-            return False  # an older server: the embedded list stays
+            return False  # an older server: the embedded list stays (asked again next round)
         if response.status_code != 200:
             raise SyncFailure("error", _("The server refused the unit list."))
         try:
@@ -246,8 +255,8 @@ class SyncClient:
             message = _("The server sent a unit list this desk cannot read.")
             raise SyncFailure("error", message) from None
         units = [(unit.name, unit.id) for unit in listed.units]
-        now = self.clock()
         with self.db.write() as conn:
+            sync_state.set_value(conn, sync_state.UNITS_FETCHED, now.isoformat(), now)
             current = read_settings(conn)
             new = with_server_units(current, units)
             return write_settings(conn, new, actor="system:sync", now=now)

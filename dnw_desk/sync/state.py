@@ -25,6 +25,7 @@ ENROLLED_HALL = "enrolled_hall"
 ENROLLED_WINDOW = "enrolled_window"
 # The hall name last reported to the server (for its status page); sent again when it changes.
 HALL_NAME_REPORTED = "hall_name_reported"
+UNITS_FETCHED = "units_fetched"  # when the hall's unit list was last asked for
 
 
 def get_value(conn: Connection, key: str, default: Any = None) -> Any:

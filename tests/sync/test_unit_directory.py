@@ -27,6 +27,8 @@ def test_the_servers_units_replace_the_embedded_list_and_referrals_carry_their_i
         settings = load_settings(desk.db)
         [(name, unit_id)] = settings.unit_ids
         assert settings.units == (UNIT,) and name == UNIT
+        assert client.sync_once().units_changed is False  # asked once an hour at most
+        desk.clock.advance(hours=1, seconds=1)  # type: ignore[attr-defined]
         assert client.sync_once().units_changed is False  # nothing new: no reload, no audit
         desk.reload()
         case_id = register(desk).case.id

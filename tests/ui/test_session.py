@@ -106,9 +106,7 @@ def test_admin_changes_settings(
     assert len(errors) == 2
 
 
-def test_a_unit_list_the_server_keeps_is_read_only_here(
-    qtbot: QtBot, harness: DeskHarness
-) -> None:
+def test_a_unit_list_the_server_keeps_is_read_only_here(qtbot: QtBot, harness: DeskHarness) -> None:
     from dnw_desk.services.settings import save_settings, with_server_units
 
     desk = harness.desk

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,7 @@ class ServerDatabase:
             self._reader.dispose()
 
 
+@cache  # the migrations on disk do not change while the server runs; reading them costs ~10 ms
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
