@@ -126,7 +126,13 @@ class TaskRunner(QObject, _Delivery):
         *,
         lane: str = "db",
     ) -> Future[Any]:
-        future = self._executors[lane].submit(fn)
+        try:
+            future = self._executors[lane].submit(fn)
+        except RuntimeError:  # shut down: a timer fired while the window closes or restarts
+            log.debug("a task asked for after shutdown was dropped")
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return dropped
         future.add_done_callback(
             lambda f: self.sig_completed.emit(lambda: self.deliver(f, on_done, on_error))
         )

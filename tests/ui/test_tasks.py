@@ -113,3 +113,12 @@ def test_a_failed_snooze_brings_the_alert_back_and_says_so(
     banner.sig_dismiss.emit()  # saved this time: gone for good
     assert banner.isHidden() and len(reported) == 2
     desk.close()
+
+
+def test_a_task_asked_for_after_shutdown_is_dropped_not_raised(runner: TaskRunner) -> None:
+    """A timer (the alert refresh) can fire while the window closes or the desk restarts after
+    a restore: the late task is dropped, and nothing raises in the Qt event loop."""
+    runner.shutdown()
+    ran: list[int] = []
+    future = runner.run(lambda: ran.append(1))
+    assert future.cancelled() and ran == []

@@ -106,15 +106,17 @@ def _fill(driver: object, field_id: str, text: str) -> None:
 
 
 def _click_and_wait(driver: object, button: object) -> None:
-    """Click a submit button and wait for the page it leads to (bounded: 20 s)."""
-    from selenium.webdriver.support import expected_conditions
+    """Click and wait for the next page to have loaded (bounded: 20 s). The old page is marked
+    first; while the new one loads, the driver may answer with errors, which are waited out."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    driver.execute_script("window.__dnwOldPage = true")  # type: ignore[attr-defined]
     button.click()  # type: ignore[attr-defined]
-    wait = WebDriverWait(driver, 20)
-    wait.until(expected_conditions.staleness_of(button))
-    wait.until(
-        lambda d: d.execute_script("return document.readyState") == "complete"  # type: ignore[attr-defined]
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(  # type: ignore[attr-defined]
+            "return window.__dnwOldPage !== true && document.readyState === 'complete'"
+        )
     )
 
 
