@@ -192,7 +192,18 @@ class DeskSync(QObject):
 
     @Slot(object)
     def on_worker_report(self, report: SyncReport) -> None:
-        if report.changed_case_ids:
+        if report.calendar_installed:
+            # The server's calendar is installed: the desk computes with it from now on.
+            desk = self.ui.desk
+            changes = Changes(case_ids=report.changed_case_ids, calendar=True)
+            self._published = changes
+
+            def reload() -> Changes:
+                desk.reload()
+                return changes
+
+            self.ui.tasks.run(reload)
+        elif report.changed_case_ids:
             changes = Changes(case_ids=report.changed_case_ids)
             self._published = changes  # no new round for what this round brought in
             self.ui.bus.publish(changes)
