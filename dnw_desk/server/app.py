@@ -102,9 +102,7 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         larger={BLOB_PATH + "/": ATTACHMENT_MAX_BYTES + 1},
     )
-    for module in (
-        sync, attachments, audit, calendar, feedback, health, status_page, open311
-    ):
+    for module in (sync, attachments, audit, calendar, feedback, health, status_page, open311):
         app.include_router(module.router)
     _install_handlers(app)
 

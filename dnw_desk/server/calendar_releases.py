@@ -64,7 +64,9 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
     try:
         return Ed25519PrivateKey.from_private_bytes(base64.b64decode(encoded, validate=True))
     except ValueError as exc:
-        raise SigningKeyError(f"The calendar signing key is not a valid Ed25519 key: {exc}") from None
+        raise SigningKeyError(
+            f"The calendar signing key is not a valid Ed25519 key: {exc}"
+        ) from None
 
 
 def public_key(settings: Settings) -> CalendarKey:

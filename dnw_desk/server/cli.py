@@ -376,9 +376,9 @@ def _publish_calendar(args: argparse.Namespace, db: ServerDatabase, settings: Se
     import getpass
     from pathlib import Path
 
+    from dnw_desk.contract.wire import MAX_CALENDAR_BYTES as MAX_OVERRIDE_BYTES
     from dnw_desk.domain.calendar_override import OverrideError
     from dnw_desk.server.calendar_releases import publish
-    from dnw_desk.contract.wire import MAX_CALENDAR_BYTES as MAX_OVERRIDE_BYTES
 
     path = Path(args.file)
     try:

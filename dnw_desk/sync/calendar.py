@@ -107,7 +107,9 @@ def verify(release: CalendarRelease, key: CalendarKey, installed_seq: int) -> Ca
         raise CalendarRefused(exc.describe()) from None
 
 
-def install(db: Database, release: CalendarRelease, override: CalendarOverride, now: datetime) -> Installed:
+def install(
+    db: Database, release: CalendarRelease, override: CalendarOverride, now: datetime
+) -> Installed:
     """Write the override file, recompute the open cases' deadlines with it, then record the
     release as installed. A failure puts the previous file back; a crash before the release is
     recorded only means the next round recomputes again, which changes nothing more."""

@@ -20,7 +20,7 @@ from dnw_desk.contract.wire import (
     calendar_signed_bytes,
 )
 from dnw_desk.domain.calendar_override import OverrideError
-from dnw_desk.server.calendar_releases import ensure_signing_key, publish, public_key
+from dnw_desk.server.calendar_releases import ensure_signing_key, public_key, publish
 from dnw_desk.server.cli import main as server_main
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase
@@ -108,4 +108,3 @@ def test_terminals_get_the_latest_signed_release_and_the_key(
     assert release.key_fingerprint == key.fingerprint
     public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key))
     public.verify(base64.b64decode(release.signature), calendar_signed_bytes(2, release.text))
-

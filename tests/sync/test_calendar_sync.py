@@ -5,8 +5,10 @@ refused and change nothing."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -14,7 +16,7 @@ from sqlalchemy import func, select
 
 from dnw_desk.contract.wire import CalendarRelease, calendar_signed_bytes
 from dnw_desk.domain.case import EventType
-from dnw_desk.server.calendar_releases import publish, public_key
+from dnw_desk.server.calendar_releases import public_key, publish
 from dnw_desk.server.core.config import Settings
 from dnw_desk.services.desk import Desk
 from dnw_desk.store import cases_repo
@@ -23,7 +25,7 @@ from dnw_desk.store.calendar_file import installed_override_path
 from dnw_desk.store.tables import audit_log, case_events
 from dnw_desk.sync import calendar as desk_calendar
 from dnw_desk.sync import state as sync_state
-from dnw_desk.sync.client import SyncClient
+from dnw_desk.sync.client import SyncClient, SyncReport
 from tests.factories import register
 from tests.services.test_calendar_change import OVERRIDE_2027, at
 from tests.sync.conftest import LiveServer, Tokens
@@ -34,8 +36,8 @@ def _publish(server: LiveServer, text: str) -> None:
         publish(conn, Settings(), text, by="admin", now=datetime.now(UTC))
 
 
-def _sync(desk: Desk, server: LiveServer, tokens: Tokens, **kwargs: object):  # type: ignore[no-untyped-def]
-    client = SyncClient(desk.db, server.url, tokens.terminal, clock=desk.clock, **kwargs)  # type: ignore[arg-type]
+def _sync(desk: Desk, server: LiveServer, tokens: Tokens) -> SyncReport:
+    client = SyncClient(desk.db, server.url, tokens.terminal, clock=desk.clock)
     try:
         return client.sync_once()
     finally:
@@ -63,7 +65,7 @@ def _audits(desk: Desk, action: str) -> int:
 
 
 @pytest.fixture
-def pending_case(enrolled_desk: Desk):  # type: ignore[no-untyped-def]
+def pending_case(enrolled_desk: Desk) -> Any:
     """Registered on 31 December 2026: due Monday 4 January, provisionally."""
     enrolled_desk.clock.now = at("2026-12-31 10:00")  # type: ignore[attr-defined]
     case = register(enrolled_desk).case
@@ -72,7 +74,11 @@ def pending_case(enrolled_desk: Desk):  # type: ignore[no-untyped-def]
 
 
 def test_enrolment_pins_the_key_and_a_release_is_installed_and_recomputed_once(
-    enrolled_desk: Desk, live_server: LiveServer, server_tokens: Tokens, pending_case, english: None  # type: ignore[no-untyped-def]
+    enrolled_desk: Desk,
+    live_server: LiveServer,
+    server_tokens: Tokens,
+    pending_case: Any,
+    english: None,
 ) -> None:
     desk = enrolled_desk
     with desk.db.read() as conn:
@@ -128,10 +134,10 @@ def test_an_altered_release_is_refused_and_changes_nothing(
     enrolled_desk: Desk,
     live_server: LiveServer,
     server_tokens: Tokens,
-    pending_case,  # type: ignore[no-untyped-def]
+    pending_case: Any,
     monkeypatch: pytest.MonkeyPatch,
     english: None,
-    alter,  # type: ignore[no-untyped-def]
+    alter: Callable[[CalendarRelease], CalendarRelease],
     reason: str,
 ) -> None:
     desk = enrolled_desk
