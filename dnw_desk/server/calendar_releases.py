@@ -1,5 +1,5 @@
-"""The working-day override the server distributes to its desks (docs/architecture.md#sync):
-validated with the desk's own rules, numbered, signed with the server's Ed25519 key.
+"""The working-day override the server distributes to its desks: validated with the desk's own
+rules, numbered, signed with the server's Ed25519 key (docs/calendar-override.md#from-the-server).
 
 The signing key is a server secret like the data key: ``DNW_CALENDAR_KEY`` (the raw 32-byte
 private key, base64), else the ``calendar-signing.key`` file (mode 0600) in the server's data

@@ -1,5 +1,5 @@
-"""The server's working-day override on the desk (docs/architecture.md#sync): pulled at each
-sync round, checked, installed, and the open cases' deadlines recomputed once.
+"""The server's working-day override on the desk: pulled at each sync round, checked, installed,
+and the open cases' deadlines recomputed once (docs/calendar-override.md#from-the-server).
 
 A release is installed only if it is signed with the key pinned at enrolment, is newer than the
 release installed from this server (an older one, replayed, is refused) and passes the same

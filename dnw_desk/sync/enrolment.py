@@ -4,6 +4,7 @@ desk refuses a token for another window, since its case numbers carry its own.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -105,7 +106,18 @@ def enrol(
         )
     calendar_key = _calendar_key(key_response)
     location = (store or CredentialStore(data_dir)).save(token)
-    now = clock()
+    _remember(db, server_url, info, location, calendar_key, clock())
+    return info, location
+
+
+def _remember(
+    db: Database,
+    server_url: str,
+    info: TerminalInfo,
+    location: str,
+    calendar_key: CalendarKey | None,
+    now: datetime,
+) -> None:
     with db.write() as conn:
         previous = sync_state.get_value(conn, sync_state.SERVER_URL)
         sync_state.set_value(conn, sync_state.SERVER_URL, server_url, now)
@@ -114,13 +126,13 @@ def enrol(
         sync_state.set_value(conn, sync_state.ENROLLED_HALL, info.hall, now)
         sync_state.set_value(conn, sync_state.ENROLLED_WINDOW, info.window, now)
         sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
+        sync_state.set_value(conn, sync_state.CALENDAR_REFUSED, None, now)
         if previous != server_url:
             sync_state.set_value(conn, sync_state.PULL_CURSOR, 0, now)
             # Another server numbers its calendar releases anew.
             sync_state.set_value(conn, sync_state.CALENDAR_SEQ, 0, now)
         if calendar_key is not None:
             pin_key(conn, calendar_key, now, first_use=False)
-    return info, location
 
 
 def _calendar_key(response: httpx.Response) -> CalendarKey | None:

@@ -1,5 +1,5 @@
 """Calendar releases on the server: `dnw-server calendar publish/list/key`, the signing key, and
-the route desks pull them from (docs/architecture.md#sync)."""
+the route desks pull them from (docs/calendar-override.md#from-the-server)."""
 
 from __future__ import annotations
 

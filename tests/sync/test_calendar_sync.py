@@ -1,6 +1,6 @@
-"""The server's calendar releases on a desk, over real HTTP (docs/architecture.md#sync): pinned
-key, verify, install, recompute once; tampered, foreign-key, replayed and broken releases are
-refused and change nothing."""
+"""The server's calendar releases on a desk, over real HTTP: pinned key, verify, install,
+recompute once; tampered, foreign-key, replayed and broken releases are refused and change
+nothing (docs/calendar-override.md#from-the-server)."""
 
 from __future__ import annotations
 
