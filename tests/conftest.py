@@ -14,6 +14,9 @@ from dnw_desk.paths import resources_dir
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The server's data key (personal data at rest) for every test server, in process or not.
 os.environ.setdefault("DNW_DATA_KEY", "dXMal5TltS7O9lBQrFkE9WeEOI11Xcp3X4xP4W4CzCs=")
+# The server's calendar signing key (Ed25519, raw, base64), so no test writes a key file into
+# the user's data dir.
+os.environ.setdefault("DNW_CALENDAR_KEY", "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -30,6 +30,10 @@ BLOB_PATH = f"{API_PREFIX}/blobs"
 FEEDBACK_PATH = f"{API_PREFIX}/feedback"
 HEALTH_PATH = f"{API_PREFIX}/health"
 ANCHOR_PATH = f"{API_PREFIX}/audit/anchor"
+CALENDAR_PATH = f"{API_PREFIX}/calendar/latest"
+CALENDAR_KEY_PATH = f"{API_PREFIX}/calendar/key"
+# A year's override is a few kilobytes (the desk's own import has the same cap).
+MAX_CALENDAR_BYTES = 1024 * 1024
 
 MAX_BATCH = 500
 MAX_PULL_PAGE = 500
@@ -270,6 +274,30 @@ class AuditAnchor(WireModel):
 
     entry_id: Annotated[int, Field(ge=1, le=2**62)]
     hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class CalendarKey(WireModel):
+    """The server's Ed25519 public key for calendar releases (raw, base64), pinned by desks."""
+
+    public_key: Annotated[str, Field(min_length=1, max_length=64)]
+    fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class CalendarRelease(WireModel):
+    """A published working-day override: ``seq`` numbers the releases (a desk never goes back),
+    ``signature`` is Ed25519 over ``calendar_signed_bytes(seq, text)``."""
+
+    seq: Annotated[int, Field(ge=1, le=2**31)]
+    text: Annotated[str, Field(max_length=MAX_CALENDAR_BYTES)]
+    signature: Annotated[str, Field(min_length=1, max_length=128)]
+    key_fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    published_at: datetime
+
+
+def calendar_signed_bytes(seq: int, text: str) -> bytes:
+    """What a calendar release's signature covers: its number and its exact text, so neither
+    can be changed and an older release cannot pose as a newer one."""
+    return f"dnw-calendar-release\n{seq}\n".encode("ascii") + text.encode("utf-8")
 
 
 class Health(WireModel):

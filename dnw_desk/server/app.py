@@ -19,6 +19,7 @@ from dnw_desk.server import sealing
 from dnw_desk.server.api.routes import (
     attachments,
     audit,
+    calendar,
     feedback,
     health,
     open311,
@@ -103,7 +104,17 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         larger={BLOB_PATH + "/": ATTACHMENT_MAX_BYTES + 1},
     )
-    for module in (sync, attachments, audit, feedback, health, status_page, open311, reports):
+    for module in (
+        sync,
+        attachments,
+        audit,
+        calendar,
+        feedback,
+        health,
+        status_page,
+        open311,
+        reports,
+    ):
         app.include_router(module.router)
     install_portal(app)
     _install_handlers(app)

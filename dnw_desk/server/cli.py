@@ -1,5 +1,6 @@
 """The ``dnw-server`` command: init, serve, terminals add/list/revoke, units add/list/revoke,
-halls set/list, users add/list/disable/reset, offices add/list/revoke.
+halls set/list, users add/list/disable/reset, offices add/list/revoke, calendar
+publish/list/key.
 
 The database comes from ``DNW_DATABASE_URL`` (PostgreSQL via psycopg 3) or, by default, a SQLite
 file in the server's data dir (``DNW_SERVER_DATA_DIR`` or the platform's user data dir).
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_units(commands)
     _add_halls(commands)
     add_people_commands(commands)
+    _add_calendar(commands)
     return parser
 
 
@@ -116,6 +118,20 @@ def _add_halls(commands: Commands[argparse.ArgumentParser]) -> None:
     hall_commands.add_parser("list", help="list halls and who named them")
 
 
+def _add_calendar(commands: Commands[argparse.ArgumentParser]) -> None:
+    calendar = commands.add_parser(
+        "calendar", help="the working-day override the desks install (signed)"
+    )
+    calendar_commands = calendar.add_subparsers(dest="action", metavar="ACTION", required=True)
+    publish = calendar_commands.add_parser(
+        "publish", help="validate, sign and publish an override file for every desk"
+    )
+    publish.add_argument("file", help="the override (TOML, see docs/calendar-override.md)")
+    publish.add_argument("--by", default=None, help="who publishes it (default: the OS user)")
+    calendar_commands.add_parser("list", help="list the published versions")
+    calendar_commands.add_parser("key", help="print the fingerprint of the signing key")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if args.database_url:
@@ -139,9 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     if args.command == "init":
+        from dnw_desk.server.calendar_releases import ensure_signing_key
         from dnw_desk.server.sealing import ensure_key, seal_stored, sealer_for
 
         written = ensure_key(settings)
+        signing = ensure_signing_key(settings)
         db = ServerDatabase(settings.resolved_database_url())
         try:
             db.migrate()
@@ -152,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if written is not None:
             print(f"Data key written to {written} (back it up: without it the personal data")
             print("on the server cannot be read).")
+        if signing is not None:
+            print(f"Calendar signing key written to {signing} (back it up: desks pin it).")
         if sealed:
             print(f"Encrypted the personal data of {sealed} events stored in clear before.")
         return 0
@@ -176,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_users(args, db)
         if args.command == "offices":
             return run_offices(args, db)
+        if args.command == "calendar":
+            return _calendar(args, db, settings)
         return _units(args, db)
     finally:
         db.dispose()
@@ -335,6 +357,63 @@ def _halls(args: argparse.Namespace, db: ServerDatabase) -> int:
     with db.write() as conn:
         set_name(conn, code, name, "admin", datetime.now(UTC))
     print(f"Hall {code} is now shown as “{name}”.")
+    return 0
+
+
+def _calendar(args: argparse.Namespace, db: ServerDatabase, settings: Settings) -> int:
+    from dnw_desk.server import calendar_releases as releases
+
+    try:
+        if args.action == "key":
+            key = releases.public_key(settings)
+            print(f"Calendar signing key {key.fingerprint} (public key {key.public_key})")
+            return 0
+        if args.action == "list":
+            with db.read() as conn:
+                for row in releases.list_releases(conn):
+                    print(
+                        f"{row['seq']}\t{row['version']}\t{_when(row['published_at'])}\t"  # type: ignore[arg-type]
+                        f"{row['published_by']}\tsha256 {row['sha256']}\t"
+                        f"key {str(row['key_fingerprint'])[:16]}"
+                    )
+            return 0
+        return _publish_calendar(args, db, settings)
+    except releases.SigningKeyError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def _publish_calendar(args: argparse.Namespace, db: ServerDatabase, settings: Settings) -> int:
+    import getpass
+    from pathlib import Path
+
+    from dnw_desk.contract.wire import MAX_CALENDAR_BYTES as MAX_OVERRIDE_BYTES
+    from dnw_desk.domain.calendar_override import OverrideError
+    from dnw_desk.server.calendar_releases import publish
+
+    path = Path(args.file)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_OVERRIDE_BYTES + 1)
+        if len(data) > MAX_OVERRIDE_BYTES:
+            raise ValueError(f"{path} is larger than {MAX_OVERRIDE_BYTES // 1024} KB.")
+        text = data.decode("utf-8")
+        with db.write() as conn:
+            published = publish(
+                conn, settings, text, by=args.by or getpass.getuser(), now=datetime.now(UTC)
+            )
+    except OverrideError as exc:
+        print(f"Refused: {exc.describe()}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 2
+    years = ", ".join(str(y) for y in sorted(published.override.complete_years)) or "-"
+    print(
+        f"Published calendar release {published.seq} ({published.override.version}; complete "
+        f"years: {years}), signed with key {published.fingerprint[:16]}. Desks install it at "
+        "their next sync."
+    )
     return 0
 
 

@@ -247,6 +247,21 @@ blobs = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+# Working-day overrides published for the desks (``dnw-server calendar publish``): numbered by
+# ``seq`` and signed with the server's calendar key; desks install the latest one.
+calendar_releases = Table(
+    "calendar_releases",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("version", String(64), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("key_fingerprint", String(64), nullable=False),
+    Column("published_by", String(64), nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+)
+
 revision_counter = Table(
     "revision_counter",
     metadata,

@@ -25,6 +25,8 @@ from dnw_desk.clock import Clock, system_clock
 from dnw_desk.contract.wire import (
     ANCHOR_PATH,
     BLOB_PATH,
+    CALENDAR_KEY_PATH,
+    CALENDAR_PATH,
     HALL_NAME_PATH,
     MAX_BATCH,
     PULL_PATH,
@@ -32,6 +34,8 @@ from dnw_desk.contract.wire import (
     UNITS_PATH,
     UNKNOWN_EVENT_TYPE,
     WHOAMI_PATH,
+    CalendarKey,
+    CalendarRelease,
     HallUnits,
     PulledEvent,
     PullResponse,
@@ -71,6 +75,8 @@ class SyncStatus:
     offline_since: datetime | None = None
     last_synced_at: datetime | None = None
     error: str | None = None
+    # Why the server's latest calendar release was refused (nothing was changed), if it was.
+    calendar_refused: str | None = None
 
     def text(self) -> str:
         """One line for the status bar."""
@@ -90,6 +96,10 @@ class SyncStatus:
             # One msgid, no plural forms: the catalogue reader picks msgstr[1] for n != 1,
             # which a one-form (Chinese) catalogue does not have.
             line += " · " + _("Conflicts: {count}").format(count=self.conflicts)
+        if self.calendar_refused:
+            line += " · " + _("Calendar update refused: {reason}").format(
+                reason=self.calendar_refused
+            )
         return line
 
 
@@ -106,6 +116,8 @@ class SyncReport:
     # The cases whose local timeline a pulled event changed (a unit's opinion stops the
     # countdown): the desk publishes them so its screens reload.
     changed_case_ids: frozenset[str] = frozenset()
+    # A calendar release was installed this round: the desk reloads its calendar.
+    calendar_installed: bool = False
     units_changed: bool = False  # the server's unit list for the hall changed the settings
 
 
@@ -117,6 +129,7 @@ def read_status(db: Database, failure: SyncFailure | None = None) -> SyncStatus:
         offline_since = sync_state.get_time(conn, sync_state.OFFLINE_SINCE)
         last = sync_state.get_time(conn, sync_state.LAST_SYNCED)
         error = sync_state.get_value(conn, sync_state.LAST_ERROR)
+        refused = sync_state.get_value(conn, sync_state.CALENDAR_REFUSED)
     if enrolment is None:
         return SyncStatus("not_enrolled", pending, conflicts)
     if failure is not None:
@@ -127,7 +140,7 @@ def read_status(db: Database, failure: SyncFailure | None = None) -> SyncStatus:
         kind = "offline"
     else:
         kind = "pending" if pending else "synced"
-    return SyncStatus(kind, pending, conflicts, offline_since, last, error)
+    return SyncStatus(kind, pending, conflicts, offline_since, last, error, refused or None)
 
 
 class SyncClient:
@@ -166,18 +179,29 @@ class SyncClient:
         pushed = duplicates = conflicts = 0
         changed: list[str] = []  # filled page by page, so a failure keeps what was applied
         units_changed = False
+        pulled = 0
+        installed = False
         try:
             self._check_binding()
             self.report_hall_name()
             pushed, duplicates, conflicts = self.push_pending()
             self.pull_updates(changed)
+            pulled = len(changed)
             units_changed = self.refresh_units()
             self.anchor_audit()
+            installed = self.pull_calendar(changed)
         except SyncFailure as failure:
             self._note_failure(failure)
             status = read_status(self.db, failure)
             return SyncReport(
-                pushed, duplicates, conflicts, len(changed), status, frozenset(changed)
+                pushed,
+                duplicates,
+                conflicts,
+                len(changed),
+                status,
+                frozenset(changed),
+                calendar_installed=installed,
+                units_changed=units_changed,
             )
         now = self.clock()
         with self.db.write() as conn:
@@ -188,10 +212,11 @@ class SyncClient:
             pushed,
             duplicates,
             conflicts,
-            len(changed),
+            pulled,
             read_status(self.db),
             frozenset(changed),
-            units_changed,
+            calendar_installed=installed,
+            units_changed=units_changed,
         )
 
     def _note_failure(self, failure: SyncFailure) -> None:
@@ -305,6 +330,57 @@ class SyncClient:
                 ),
             )
         _raise_for(response)
+
+    def pull_calendar(self, changed: list[str] | None = None) -> bool:
+        """Install the server's latest calendar release if it is new and checks out
+        (``sync.calendar``); True when one was installed. ``changed`` receives the cases whose
+        deadline moved. A refused release changes nothing and shows in the status."""
+        from dnw_desk.sync import calendar
+
+        response = self._request("GET", CALENDAR_PATH)
+        if response.status_code in (404, 405):
+            return False  # nothing published yet, or a server from before calendar releases
+        _raise_for(response)
+        try:
+            release = CalendarRelease.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
+        with self.db.read() as conn:
+            installed_seq = int(sync_state.get_value(conn, sync_state.CALENDAR_SEQ, 0) or 0)
+            key = calendar.pinned_key(conn)
+        if release.seq == installed_seq:
+            return False
+        if key is None:
+            key = self._pin_calendar_key_on_first_use()
+        now = self.clock()
+        try:
+            override = calendar.verify(release, key, installed_seq)
+        except calendar.CalendarRefused as refused:
+            log.warning("calendar release %s refused: %s", release.seq, refused)
+            calendar.note_refusal(self.db, release, str(refused), now)
+            return False
+        result = calendar.install(self.db, release, override, now)
+        if changed is not None:
+            changed.extend(result.changed_case_ids)
+        return True
+
+    def _pin_calendar_key_on_first_use(self) -> CalendarKey:
+        """A desk enrolled before calendar releases pins the key its server gives now."""
+        from dnw_desk.sync import calendar
+
+        response = self._request("GET", CALENDAR_KEY_PATH)
+        _raise_for(response)
+        try:
+            key = CalendarKey.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
+        problem = calendar.key_problem(key)
+        if problem is not None:
+            raise SyncFailure("error", problem)
+        now = self.clock()
+        with self.db.write() as conn:
+            calendar.pin_key(conn, key, now, first_use=True)
+        return key
 
     # --- push ----------------------------------------------------------------------------
 

@@ -4,18 +4,20 @@ desk refuses a token for another window, since its case numbers carry its own.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 from pydantic import ValidationError
 
 from dnw_desk.clock import Clock, system_clock
-from dnw_desk.contract.wire import WHOAMI_PATH, TerminalInfo
+from dnw_desk.contract.wire import CALENDAR_KEY_PATH, WHOAMI_PATH, CalendarKey, TerminalInfo
 from dnw_desk.domain.errors import DomainError
 from dnw_desk.domain.numbering import CaseNumberError, normalize_hall_code, normalize_window
 from dnw_desk.i18n import _
 from dnw_desk.store.database import Database
 from dnw_desk.sync import state as sync_state
+from dnw_desk.sync.calendar import pin_key
 from dnw_desk.sync.credentials import CredentialStore
 
 
@@ -76,7 +78,9 @@ def enrol(
     token = token.strip()
     try:
         with httpx.Client(base_url=server_url, timeout=15.0, transport=transport) as http:
-            response = http.get(WHOAMI_PATH, headers={"Authorization": f"Bearer {token}"})
+            headers = {"Authorization": f"Bearer {token}"}
+            response = http.get(WHOAMI_PATH, headers=headers)
+            key_response = http.get(CALENDAR_KEY_PATH, headers=headers)
     except httpx.TransportError as exc:
         raise EnrolmentError(
             _("The server {url} cannot be reached: {error}").format(url=server_url, error=exc)
@@ -100,8 +104,20 @@ def enrol(
                 "hall {hall} window {window}. Ask for a token for this window."
             ).format(token_hall=info.hall, token_window=info.window, hall=hall, window=window)
         )
+    calendar_key = _calendar_key(key_response)
     location = (store or CredentialStore(data_dir)).save(token)
-    now = clock()
+    _remember(db, server_url, info, location, calendar_key, clock())
+    return info, location
+
+
+def _remember(
+    db: Database,
+    server_url: str,
+    info: TerminalInfo,
+    location: str,
+    calendar_key: CalendarKey | None,
+    now: datetime,
+) -> None:
     with db.write() as conn:
         previous = sync_state.get_value(conn, sync_state.SERVER_URL)
         sync_state.set_value(conn, sync_state.SERVER_URL, server_url, now)
@@ -110,6 +126,27 @@ def enrol(
         sync_state.set_value(conn, sync_state.ENROLLED_HALL, info.hall, now)
         sync_state.set_value(conn, sync_state.ENROLLED_WINDOW, info.window, now)
         sync_state.set_value(conn, sync_state.LAST_ERROR, None, now)
+        sync_state.set_value(conn, sync_state.CALENDAR_REFUSED, None, now)
         if previous != server_url:
             sync_state.set_value(conn, sync_state.PULL_CURSOR, 0, now)
-    return info, location
+            # Another server numbers its calendar releases anew.
+            sync_state.set_value(conn, sync_state.CALENDAR_SEQ, 0, now)
+        if calendar_key is not None:
+            pin_key(conn, calendar_key, now, first_use=False)
+
+
+def _calendar_key(response: httpx.Response) -> CalendarKey | None:
+    """The server's calendar signing key, pinned with the credential (None: a server from
+    before calendar releases; the desk pins the key on first use after its upgrade)."""
+    from dnw_desk.sync.calendar import key_problem
+
+    if response.status_code in (404, 405):
+        return None
+    try:
+        key = CalendarKey.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise EnrolmentError(_("The server's answer is not what a dnw-server sends.")) from exc
+    problem = key_problem(key)
+    if problem is not None:
+        raise EnrolmentError(problem)
+    return key

@@ -26,6 +26,11 @@ ENROLLED_WINDOW = "enrolled_window"
 # The hall name last reported to the server (for its status page); sent again when it changes.
 HALL_NAME_REPORTED = "hall_name_reported"
 UNITS_FETCHED = "units_fetched"  # when the hall's unit list was last asked for
+# The server's calendar signing key pinned at enrolment ({public_key, fingerprint}), the number
+# of the calendar release installed from it, and why the last release was refused (if it was).
+CALENDAR_KEY = "calendar_key"
+CALENDAR_SEQ = "calendar_seq"
+CALENDAR_REFUSED = "calendar_refused"
 
 
 def get_value(conn: Connection, key: str, default: Any = None) -> Any:

@@ -192,22 +192,29 @@ class DeskSync(QObject):
 
     @Slot(object)
     def on_worker_report(self, report: SyncReport) -> None:
-        if report.units_changed:  # the server's unit list: the intake offers it from now on
+        if report.units_changed or report.calendar_installed:
+            # The server's unit list or calendar: the desk computes and offers with it from now.
             desk = self.ui.desk
+            changes = Changes(
+                case_ids=report.changed_case_ids,
+                calendar=report.calendar_installed,
+                settings=report.units_changed,
+            )
+            self._published = changes
 
             def reload() -> Changes:
                 desk.reload()
-                return Changes(settings=True)
+                return changes
 
             self.ui.tasks.run(reload)
-        if report.changed_case_ids:
+        elif report.changed_case_ids:
             changes = Changes(case_ids=report.changed_case_ids)
             self._published = changes  # no new round for what this round brought in
             self.ui.bus.publish(changes)
 
     @Slot(object)
     def on_bus_changed(self, changes: Changes) -> None:
-        if changes.settings:
+        if changes.settings and changes is not self._published:
             # The hall or window may have changed: enrol again where that is possible (a local
             # server), otherwise the next round says the credential is for another window.
             self.start()

@@ -151,3 +151,23 @@ def test_under_make_run_a_changed_window_enrols_again_with_the_local_server(
     finally:
         sync.shutdown()
         harness.close()
+
+
+def test_an_installed_calendar_release_reloads_the_desk_and_a_refusal_shows(
+    qtbot: QtBot, english: None, clerk_desk: DeskHarness
+) -> None:
+    from dnw_desk.store.calendar_file import installed_override_path
+    from dnw_desk.sync.client import SyncReport
+    from tests.services.test_calendar_change import OVERRIDE_2027
+
+    sync = _sync(clerk_desk)
+    installed_override_path(clerk_desk.desk.data_dir).write_text(OVERRIDE_2027, encoding="utf-8")
+    published: list[Changes] = []
+    clerk_desk.ui.bus.sig_changed.connect(published.append)
+    sync.on_worker_report(SyncReport(changed_case_ids=frozenset({"c1"}), calendar_installed=True))
+    override = clerk_desk.desk.calendar.override
+    assert override is not None and override.version == "2027.1"
+    assert published and published[-1].calendar and published[-1].case_ids == {"c1"}
+
+    sync.on_worker_status(SyncStatus("synced", calendar_refused="release 3 does not verify"))
+    assert "Calendar update refused: release 3 does not verify" in sync.widget.label.text()

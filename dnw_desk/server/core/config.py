@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # Fernet key(s) for the personal data at rest, comma-separated (the first encrypts); empty:
     # the data.key file `dnw-server init` writes in the data dir.
     data_key: str = ""
+    # The Ed25519 key that signs calendar releases (raw 32 bytes, base64); empty: the
+    # calendar-signing.key file in the data dir (written by init, or on first use).
+    calendar_key: str = ""
     # Personal data is erased this many days after a case closed; the purge runs every
     # purge_interval_hours in each server process (0: only `dnw-server privacy purge`).
     retention_days: int = 365
