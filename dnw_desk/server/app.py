@@ -47,6 +47,9 @@ response carries personal data.
 """
 
 
+ROUTES = (sync, attachments, audit, calendar, feedback, health, status_page, open311, reports)
+
+
 class SchemaNotReady(RuntimeError):
     pass
 
@@ -104,17 +107,7 @@ def create_app(
         max_bytes=settings.max_body_bytes,
         larger={BLOB_PATH + "/": ATTACHMENT_MAX_BYTES + 1},
     )
-    for module in (
-        sync,
-        attachments,
-        audit,
-        calendar,
-        feedback,
-        health,
-        status_page,
-        open311,
-        reports,
-    ):
+    for module in ROUTES:
         app.include_router(module.router)
     install_portal(app)
     _install_handlers(app)
