@@ -33,7 +33,7 @@ from dnw_desk.domain.registration import Category, Registration, validate_regist
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.changes import Changes
-from dnw_desk.store import cases_repo
+from dnw_desk.store import cases_repo, outbox_queries
 from dnw_desk.store.audit import AuditEntry, append_audit_many
 from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.store.database import Database
@@ -41,7 +41,6 @@ from dnw_desk.store.database import Database
 log = logging.getLogger(__name__)
 
 DeadlineFn = Callable[[datetime], DeadlineResult]
-OP_KIND_EVENT = "case_event"
 
 
 class PermissionDenied(DomainError):
@@ -394,8 +393,8 @@ class CaseService:
         """The events, their outbox operations and audit entries: three statements in all."""
         numbered = list(zip(events, range(first_seq, first_seq + len(events)), strict=True))
         cases_repo.insert_events(conn, numbered, now)
-        ops, entries = event_records(numbered, number, self.terminal, now)
-        cases_repo.enqueue_ops(conn, ops, now)
+        ops, entries = event_records(numbered, number, now)
+        outbox_queries.enqueue_ops(conn, ops, now)
         append_audit_many(conn, entries)
 
     def events(self, case_id: str) -> list[Event]:
@@ -425,20 +424,13 @@ class CaseService:
 
 
 def event_records(
-    numbered: Sequence[tuple[Event, int]], number: str, terminal: Terminal, now: datetime
+    numbered: Sequence[tuple[Event, int]], number: str, now: datetime
 ) -> tuple[list[dict[str, Any]], list[AuditEntry]]:
     """The outbox operation and the audit entry of each (event, seq) recorded at ``now``."""
-    ops = []
-    for event, seq in numbered:
-        op_id = str(uuid.uuid4())
-        ops.append(
-            {
-                "op_id": op_id,
-                "case_id": event.case_id,
-                "kind": OP_KIND_EVENT,
-                "payload": event_op_payload(op_id, event, seq, number, terminal),
-            }
-        )
+    ops = [
+        {"op_id": str(uuid.uuid4()), "case_id": event.case_id, "event_id": event.event_id}
+        for event, _seq in numbered
+    ]
     entries = [
         AuditEntry(
             now,
@@ -525,27 +517,6 @@ def registered_event_data(
         "hall": terminal.hall,
         "window": terminal.window,
         "clerk_no": actor.clerk_no,
-    }
-
-
-def event_op_payload(
-    op_id: str, event: Event, seq: int, number: str, terminal: Terminal
-) -> dict[str, Any]:
-    """The wire form of one outbox operation (shared with dnw_desk.sync and the server)."""
-    return {
-        "op_id": op_id,
-        "case_id": event.case_id,
-        "case_no": number,
-        "hall": terminal.hall,
-        "window": terminal.window,
-        "seq": seq,
-        "event": {
-            "id": event.event_id,
-            "type": event.type.value,
-            "at": event.at.isoformat(),
-            "actor": event.actor,
-            "data": dict(event.data),
-        },
     }
 
 
