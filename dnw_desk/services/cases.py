@@ -393,7 +393,7 @@ class CaseService:
         """The events, their outbox operations and audit entries: three statements in all."""
         numbered = list(zip(events, range(first_seq, first_seq + len(events)), strict=True))
         cases_repo.insert_events(conn, numbered, now)
-        ops, entries = event_records(numbered, number, now)
+        ops, entries = event_records(numbered, now)
         outbox_queries.enqueue_ops(conn, ops, now)
         append_audit_many(conn, entries)
 
@@ -424,7 +424,7 @@ class CaseService:
 
 
 def event_records(
-    numbered: Sequence[tuple[Event, int]], number: str, now: datetime
+    numbered: Sequence[tuple[Event, int]], now: datetime
 ) -> tuple[list[dict[str, Any]], list[AuditEntry]]:
     """The outbox operation and the audit entry of each (event, seq) recorded at ``now``."""
     ops = [
@@ -437,15 +437,17 @@ def event_records(
             event.actor,
             f"case.{event.type.value}",
             event.case_id,
-            _audit_details(event, number, seq),
+            _audit_details(event),
         )
         for event, seq in numbered
     ]
     return ops, entries
 
 
-def _audit_details(event: Event, number: str, seq: int) -> dict[str, Any]:
-    details: dict[str, Any] = {"number": number, "event_id": event.event_id, "seq": seq}
+def _audit_details(event: Event) -> dict[str, Any]:
+    # Which event, not a copy of it: the case is the entry's case_id, and the event row's hash
+    # is in the entry (``detail["rows"]``) that closes the action.
+    details: dict[str, Any] = {"event_id": event.event_id}
     if event.type is EventType.ATTACHMENT_ADDED:
         # The audit chain vouches for the very bytes attached, not only that a file was.
         details["sha256"] = event.data.get("sha256")

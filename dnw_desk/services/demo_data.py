@@ -495,7 +495,7 @@ def _write_batch(
         key_rows.extend(new.key_rows)
         for seq, (event, recorded_at) in enumerate(tl.recorded, start=1):
             event_rows.append(cases_repo.event_row(event, seq, recorded_at))
-            ops, audit = event_records([(event, seq)], new.number, recorded_at)
+            ops, audit = event_records([(event, seq)], recorded_at)
             op_rows.extend({**op, "created_at": recorded_at} for op in ops)
             entries.extend(audit)
     cases_repo.insert_cases(conn, case_rows)
