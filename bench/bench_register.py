@@ -11,6 +11,7 @@ SQLAlchemy, hashing) is not in the floor. The rows are built before the clock st
 from __future__ import annotations
 
 import sqlite3
+import sys
 import time
 import uuid
 from datetime import datetime
@@ -97,13 +98,13 @@ def _floor(db_path: str) -> list[float]:
     return times
 
 
-def main() -> list[Result]:
-    data_dir = data_dir_with_cases()
+def main(n_cases: int = 100_000, registrations: int = REGISTRATIONS) -> list[Result]:
+    data_dir = data_dir_with_cases(n_cases)
     clock = FakeClock(datetime(2026, 11, 25, 9, 0, tzinfo=HALL_TZ))
     desk = open_desk(data_dir, clock)
     settings = desk.settings
     times = []
-    for i in range(REGISTRATIONS):
+    for i in range(registrations):
         reg = registration(phone=f"+86139{i:08d}")
         started = time.perf_counter()
         desk.cases.register(reg, CLERK, categories=settings.categories, units=settings.units)
@@ -127,4 +128,5 @@ def main() -> list[Result]:
 
 
 if __name__ == "__main__":
-    main()
+    # Quick runs: ``python -m bench.bench_register [cases in the data dir] [registrations]``.
+    main(*(int(arg) for arg in sys.argv[1:3]))
