@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
@@ -28,11 +28,17 @@ class Result(TypedDict):
     ratio: float | None
     unit: str
     budget: str
+    key: NotRequired[str]  # a stable name for bench/results.json, for the figures a goal names
 
 
-def result(name: str, figure: float, floor: float | None, unit: str, budget: str) -> Result:
+def result(
+    name: str, figure: float, floor: float | None, unit: str, budget: str, key: str | None = None
+) -> Result:
     ratio = figure / floor if floor else None
-    return Result(name=name, figure=figure, floor=floor, ratio=ratio, unit=unit, budget=budget)
+    row = Result(name=name, figure=figure, floor=floor, ratio=ratio, unit=unit, budget=budget)
+    if key is not None:
+        row["key"] = key
+    return row
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -55,8 +61,11 @@ def print_results(results: list[Result]) -> None:
 
 
 def data_dir_with_cases(n_cases: int = 100_000, days: int = 365) -> Path:
-    """A fresh copy of a cached data dir holding ``n_cases`` demo cases (built once)."""
-    cached = CACHE / f"cases-{n_cases}-{days}"
+    """A fresh copy of a cached data dir holding ``n_cases`` demo cases (built once per schema
+    revision: a cache written by an older release would be upgraded, not written as today)."""
+    from dnw_desk.store.schema import HEAD_REVISION
+
+    cached = CACHE / f"cases-{n_cases}-{days}-rev{HEAD_REVISION}"
     if not (cached / "dnw-desk.sqlite3").exists():
         shutil.rmtree(cached, ignore_errors=True)
         cached.mkdir(parents=True)

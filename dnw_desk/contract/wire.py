@@ -1,6 +1,6 @@
 """The sync wire format, shared by the desk's sync client and the central server.
 
-One outbox operation is exactly what ``dnw_desk.services.cases.event_op_payload`` writes; the
+One outbox operation is exactly what ``dnw_desk.store.outbox_queries.op_payload`` builds; the
 server validates it with these models, so a malformed op is a 422 with a clear body, never a 500.
 Free-form event data is checked to be plain JSON that every store accepts (finite numbers, no NUL
 characters, no lone UTF-16 surrogates, bounded depth), because PostgreSQL refuses NaN and

@@ -18,9 +18,9 @@ from sqlalchemy import Connection
 
 from dnw_desk.domain.case import Event, EventType, Status
 from dnw_desk.domain.deadlines import DeadlineCalculator
-from dnw_desk.services.cases import OP_KIND_EVENT, Terminal, event_op_payload
+from dnw_desk.services.cases import Terminal
 from dnw_desk.services.changes import Changes
-from dnw_desk.store import cases_repo, deadline_queries
+from dnw_desk.store import cases_repo, deadline_queries, outbox_queries
 from dnw_desk.store.audit import AuditEntry, append_audit, append_audit_many
 from dnw_desk.store.database import Database
 
@@ -151,7 +151,7 @@ def _record_changes(
         for change, row in zip(changed, rows, strict=True)
     ]
     cases_repo.insert_event_rows(conn, [w.event for w in written])
-    cases_repo.enqueue_ops(conn, [w.op for w in written], now)
+    outbox_queries.enqueue_ops(conn, [w.op for w in written], now)
     deadline_queries.set_deadlines(conn, [w.cached for w in written])
     action = f"case.{EventType.DEADLINE_RECOMPUTED.value}"
     append_audit_many(conn, (AuditEntry(now, actor, action, w.case_id, w.audit) for w in written))
@@ -191,13 +191,7 @@ def _change_rows(
         str(uuid.uuid4()), change.case_id, EventType.DEADLINE_RECOMPUTED, when, actor, data
     )
     seq = row.event_count + 1
-    op_id = str(uuid.uuid4())
-    op = {
-        "op_id": op_id,
-        "case_id": change.case_id,
-        "kind": OP_KIND_EVENT,
-        "payload": event_op_payload(op_id, event, seq, change.number, terminal),
-    }
+    op = {"op_id": str(uuid.uuid4()), "case_id": change.case_id, "event_id": event.event_id}
     fed_back = row.fed_back_at
     cached = {
         "b_id": change.case_id,

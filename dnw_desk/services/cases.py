@@ -33,7 +33,7 @@ from dnw_desk.domain.registration import Category, Registration, validate_regist
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
 from dnw_desk.services.changes import Changes
-from dnw_desk.store import cases_repo
+from dnw_desk.store import cases_repo, outbox_queries
 from dnw_desk.store.audit import AuditEntry, append_audit_many
 from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.store.database import Database
@@ -41,7 +41,6 @@ from dnw_desk.store.database import Database
 log = logging.getLogger(__name__)
 
 DeadlineFn = Callable[[datetime], DeadlineResult]
-OP_KIND_EVENT = "case_event"
 
 
 class PermissionDenied(DomainError):
@@ -399,8 +398,8 @@ class CaseService:
         """The events, their outbox operations and audit entries: three statements in all."""
         numbered = list(zip(events, range(first_seq, first_seq + len(events)), strict=True))
         cases_repo.insert_events(conn, numbered, now)
-        ops, entries = event_records(numbered, number, self.terminal, now)
-        cases_repo.enqueue_ops(conn, ops, now)
+        ops, entries = event_records(numbered, now)
+        outbox_queries.enqueue_ops(conn, ops, now)
         append_audit_many(conn, entries)
 
     def events(self, case_id: str) -> list[Event]:
@@ -430,35 +429,30 @@ class CaseService:
 
 
 def event_records(
-    numbered: Sequence[tuple[Event, int]], number: str, terminal: Terminal, now: datetime
+    numbered: Sequence[tuple[Event, int]], now: datetime
 ) -> tuple[list[dict[str, Any]], list[AuditEntry]]:
     """The outbox operation and the audit entry of each (event, seq) recorded at ``now``."""
-    ops = []
-    for event, seq in numbered:
-        op_id = str(uuid.uuid4())
-        ops.append(
-            {
-                "op_id": op_id,
-                "case_id": event.case_id,
-                "kind": OP_KIND_EVENT,
-                "payload": event_op_payload(op_id, event, seq, number, terminal),
-            }
-        )
+    ops = [
+        {"op_id": str(uuid.uuid4()), "case_id": event.case_id, "event_id": event.event_id}
+        for event, _seq in numbered
+    ]
     entries = [
         AuditEntry(
             now,
             event.actor,
             f"case.{event.type.value}",
             event.case_id,
-            _audit_details(event, number, seq),
+            _audit_details(event),
         )
         for event, seq in numbered
     ]
     return ops, entries
 
 
-def _audit_details(event: Event, number: str, seq: int) -> dict[str, Any]:
-    details: dict[str, Any] = {"number": number, "event_id": event.event_id, "seq": seq}
+def _audit_details(event: Event) -> dict[str, Any]:
+    # Which event, not a copy of it: the case is the entry's case_id, and the event row's hash
+    # is in the entry (``detail["rows"]``) that closes the action.
+    details: dict[str, Any] = {"event_id": event.event_id}
     if event.type is EventType.ATTACHMENT_ADDED:
         # The audit chain vouches for the very bytes attached, not only that a file was.
         details["sha256"] = event.data.get("sha256")
@@ -530,27 +524,6 @@ def registered_event_data(
         "hall": terminal.hall,
         "window": terminal.window,
         "clerk_no": actor.clerk_no,
-    }
-
-
-def event_op_payload(
-    op_id: str, event: Event, seq: int, number: str, terminal: Terminal
-) -> dict[str, Any]:
-    """The wire form of one outbox operation (shared with dnw_desk.sync and the server)."""
-    return {
-        "op_id": op_id,
-        "case_id": event.case_id,
-        "case_no": number,
-        "hall": terminal.hall,
-        "window": terminal.window,
-        "seq": seq,
-        "event": {
-            "id": event.event_id,
-            "type": event.type.value,
-            "at": event.at.isoformat(),
-            "actor": event.actor,
-            "data": dict(event.data),
-        },
     }
 
 

@@ -34,7 +34,7 @@ from dnw_desk.domain.roles import Actor, Role
 from dnw_desk.services.cases import NewCase, event_records
 from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import HandlingService, handling_for
-from dnw_desk.store import cases_repo
+from dnw_desk.store import cases_repo, outbox_queries
 from dnw_desk.store.audit import AuditEntry, append_audit_many
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
@@ -495,13 +495,13 @@ def _write_batch(
         key_rows.extend(new.key_rows)
         for seq, (event, recorded_at) in enumerate(tl.recorded, start=1):
             event_rows.append(cases_repo.event_row(event, seq, recorded_at))
-            ops, audit = event_records([(event, seq)], new.number, terminal, recorded_at)
+            ops, audit = event_records([(event, seq)], recorded_at)
             op_rows.extend({**op, "created_at": recorded_at} for op in ops)
             entries.extend(audit)
     cases_repo.insert_cases(conn, case_rows)
     cases_repo.insert_complainant_keys(conn, key_rows)
     cases_repo.insert_event_rows(conn, event_rows)
-    cases_repo.enqueue_dated_ops(conn, op_rows)
+    outbox_queries.enqueue_dated_ops(conn, op_rows)
     append_audit_many(conn, entries)
     cases_repo.set_daily_serials(conn, terminal.hall, terminal.window, counters)
     return len(event_rows)

@@ -178,7 +178,6 @@ _LOAD_EVENTS = (
 )
 _INSERT_CASE = insert(cases)
 _INSERT_EVENTS = insert(case_events)
-_INSERT_OPS = insert(outbox)
 _INSERT_KEYS = insert(complainant_keys)
 
 
@@ -371,20 +370,5 @@ def state_values(state: CaseState, event_count: int, now: datetime) -> dict[str,
     }
 
 
-def enqueue_ops(conn: Connection, ops: Sequence[dict[str, Any]], now: datetime) -> None:
-    """Outbox operations (``op_id``, ``case_id``, ``kind``, ``payload``), in one executemany."""
-    conn.execute(_INSERT_OPS, [{**op, "created_at": now} for op in ops])
-
-
-def enqueue_dated_ops(conn: Connection, ops: Sequence[dict[str, Any]]) -> None:
-    """Outbox operations that carry their own ``created_at``, in one executemany."""
-    if ops:
-        conn.execute(_INSERT_OPS, list(ops))
-
-
 def pending_op_count(conn: Connection) -> int:
-    return int(
-        conn.execute(
-            select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
-        ).scalar_one()
-    )
+    return int(conn.execute(select(func.count()).select_from(outbox)).scalar_one())

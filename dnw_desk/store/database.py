@@ -26,6 +26,8 @@ from dnw_desk.store.search_secret import load_or_create_secret
 
 DB_FILENAME = "dnw-desk.sqlite3"
 BUSY_TIMEOUT_MS = 5000
+RECLAIM_PAGES = 2000  # one reclaim step: 8 MB of 4 KB pages, a few ms of the writer
+AUTO_VACUUM_INCREMENTAL = 2
 
 # The PRAGMAs every connection must have, and the value each must read back as.
 REQUIRED_PRAGMAS: dict[str, Any] = {
@@ -88,6 +90,10 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
+        # Takes effect in a new file only (before its first table); an older file is converted
+        # once at upgrade (schema.open_database). Freed pages are then handed back by
+        # ``Database.reclaim_space`` from a background lane.
+        cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
@@ -197,6 +203,42 @@ class Database:
             return {
                 name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in REQUIRED_PRAGMAS
             }
+
+    @contextmanager
+    def _writer_outside_transaction(self) -> Iterator[sqlite3.Connection]:
+        """The writer's own connection with no transaction open, for statements that must
+        run outside one (VACUUM) or step to their end (incremental_vacuum)."""
+        with self._write_lock:
+            raw = self._writer.raw_connection()
+            try:
+                dbapi = raw.driver_connection
+                assert isinstance(dbapi, sqlite3.Connection)
+                yield dbapi
+            finally:
+                raw.close()
+
+    def reclaim_space(self, max_pages: int = RECLAIM_PAGES) -> int:
+        """Give up to ``max_pages`` free pages back to the file system (``auto_vacuum`` is
+        INCREMENTAL); returns how many were free before. Holds the writer for a short, bounded
+        step: call it from a background lane, never the GUI thread."""
+        with self._writer_outside_transaction() as dbapi:
+            free = int(dbapi.execute("PRAGMA freelist_count").fetchone()[0])
+            if free:
+                # The pragma frees one page per step and execute() steps once (its rows have
+                # no columns to fetch); executescript steps it to the end.
+                dbapi.executescript(f"PRAGMA incremental_vacuum({int(max_pages)});")
+        return free
+
+    def convert_to_incremental_vacuum(self) -> bool:
+        """Switch an older file to ``auto_vacuum = INCREMENTAL``: this needs one full VACUUM
+        (outside any transaction), so it is done once, at upgrade, after the backup. Returns
+        whether the file was converted."""
+        with self._writer_outside_transaction() as dbapi:
+            if int(dbapi.execute("PRAGMA auto_vacuum").fetchone()[0]) == AUTO_VACUUM_INCREMENTAL:
+                return False
+            dbapi.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            dbapi.execute("VACUUM")
+        return True
 
     def integrity_check(self) -> str:
         with self.read() as conn:

@@ -37,7 +37,7 @@ def due_cases(
 ) -> list[DueCase]:
     """Closed at or before ``cutoff``, not yet purged, and every change of it on the server
     (an unsynced case is never purged: the server would never get its data)."""
-    unsynced = exists().where(outbox.c.case_id == cases.c.id, outbox.c.sent_at.is_(None))
+    unsynced = exists().where(outbox.c.case_id == cases.c.id)
     query = (
         select(cases.c.id, cases.c.number, cases.c.closed_at)
         .where(
@@ -69,12 +69,6 @@ def purge_case(conn: Connection, case: DueCase, now: datetime, retention_days: i
             update(case_events)
             .where(case_events.c.id == event.id)
             .values(data=purge_event_data(event.type, event.data))
-        )
-    for op in conn.execute(
-        select(outbox.c.id, outbox.c.payload).where(outbox.c.case_id == case.id)
-    ).all():
-        conn.execute(
-            update(outbox).where(outbox.c.id == op.id).values(payload=_purged_op(op.payload))
         )
     conn.execute(
         update(sync_conflicts)
@@ -110,14 +104,6 @@ def purge_case(conn: Connection, case: DueCase, now: datetime, retention_days: i
         },
     )
     conn.exec_driver_sql("PRAGMA secure_delete = OFF")
-
-
-def _purged_op(payload: Any) -> Any:
-    event = payload.get("event") if isinstance(payload, dict) else None
-    if not isinstance(event, dict) or not isinstance(event.get("data"), dict):
-        return payload
-    data = purge_event_data(str(event.get("type", "")), event["data"])
-    return {**payload, "event": {**event, "data": data}}
 
 
 def checkpoint(db_path: Path) -> bool:

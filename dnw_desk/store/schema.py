@@ -19,7 +19,7 @@ from dnw_desk.clock import system_clock
 from dnw_desk.i18n import _
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
 
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 BACKUP_DIR = "backups"
 DAMAGED_DIR = "damaged"
 BACKUPS_KEPT = 10
@@ -206,6 +206,8 @@ def open_database(data_dir: Path) -> Database:
     db = Database(db_path)
     if current != HEAD_REVISION:
         migrate(db)
+        if current is not None:
+            db.convert_to_incremental_vacuum()
     from dnw_desk.store.complainant_index import ensure_search_key
 
     ensure_search_key(db)

@@ -107,19 +107,18 @@ case_events = Table(
     UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
 )
 
+# An operation waiting for the server: a reference to the event it carries (the wire payload is
+# built from the event row when it is pushed, see store.outbox_queries), deleted once the
+# server has answered it. ``op_id`` is the idempotency key the server de-duplicates on; a push
+# the server refused lives on in sync_conflicts with both versions.
 outbox = Table(
     "outbox",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("op_id", String(36), nullable=False, unique=True),
+    Column("op_id", String(36), nullable=False),
     Column("case_id", String(36), ForeignKey("cases.id"), nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("payload", JSON, nullable=False),
+    Column("event_id", String(36), ForeignKey("case_events.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("sent_at", UtcDateTime),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text),
-    Index("ix_outbox_pending", "sent_at", "id"),
 )
 
 audit_log = Table(

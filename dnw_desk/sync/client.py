@@ -1,7 +1,7 @@
 """The desk's side of sync (docs/rules.md#sync): push the outbox, pull units' events, report a
 status.
 
-Push sends pending ops in outbox order, in batches, and marks a batch sent in one local
+Push sends pending ops in outbox order, in batches, and deletes a batch's ops in one local
 transaction only after the server's answer names every op in it: a lost request or a lost
 response leaves the ops pending, and the resend is harmless because the server is idempotent
 by ``op_id``. Pull applies a page of units' events through the domain fold and advances the
@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import httpx
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from dnw_desk.clock import Clock, system_clock
 from dnw_desk.contract.wire import (
@@ -47,11 +47,11 @@ from dnw_desk.domain.case import Event, EventType, apply_event, fold
 from dnw_desk.domain.errors import WorkflowError
 from dnw_desk.i18n import _
 from dnw_desk.services.settings import read_settings, with_server_units, write_settings
-from dnw_desk.store import cases_repo
+from dnw_desk.store import cases_repo, outbox_queries
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.blobs import BlobDamaged, BlobMissing, BlobStore
 from dnw_desk.store.database import Database
-from dnw_desk.store.tables import case_events, outbox
+from dnw_desk.store.tables import case_events
 from dnw_desk.sync import state as sync_state
 from dnw_desk.sync.enrolment import binding_problem, same_binding, wrong_window_message
 
@@ -388,12 +388,7 @@ class SyncClient:
         applied = duplicates = conflicts = 0
         for _round in range(MAX_ROUNDS):
             with self.db.read() as conn:
-                rows = conn.execute(
-                    select(outbox.c.id, outbox.c.op_id, outbox.c.case_id, outbox.c.payload)
-                    .where(outbox.c.sent_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self.batch_size)
-                ).all()
+                rows = outbox_queries.pending_ops(conn, self.batch_size)
             if not rows:
                 break
             self.upload_attachments([row.payload for row in rows])
@@ -405,6 +400,9 @@ class SyncClient:
             applied += counts[0]
             duplicates += counts[1]
             conflicts += counts[2]
+        if applied or duplicates or conflicts:
+            # The answered ops' pages go back to the file system, a bounded step at a time.
+            self.db.reclaim_space()
         return applied, duplicates, conflicts
 
     def upload_attachments(self, payloads: Sequence[dict[str, Any]]) -> int:
@@ -445,7 +443,10 @@ class SyncClient:
         except ValidationError as exc:
             raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
 
-    def _mark_sent(self, rows: Sequence[Any], response: PushResponse) -> tuple[int, int, int]:
+    def _mark_sent(
+        self, rows: Sequence[outbox_queries.PendingOp], response: PushResponse
+    ) -> tuple[int, int, int]:
+        """Count the answers and drop the answered ops, in one local transaction."""
         by_op = {result.op_id: result for result in response.results}
         if set(by_op) != {row.op_id for row in rows}:
             raise SyncFailure("error", _("The server's answer does not match the ops sent."))
@@ -454,14 +455,12 @@ class SyncClient:
         with self.db.write() as conn:
             for row in rows:
                 result = by_op[row.op_id]
-                error = None
                 if result.outcome == "applied":
                     counts[0] += 1
                 elif result.outcome == "duplicate":
                     counts[1] += 1
                 else:
                     counts[2] += 1
-                    error = f"conflict: {result.code}"
                     sync_state.record_conflict(
                         conn,
                         direction="push",
@@ -475,11 +474,7 @@ class SyncClient:
                         local_version=row.payload,
                         server_version=result.server_version,
                     )
-                conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id == row.id, outbox.c.sent_at.is_(None))
-                    .values(sent_at=now, attempts=outbox.c.attempts + 1, last_error=error)
-                )
+            outbox_queries.drop_answered(conn, [row.id for row in rows])
         return counts[0], counts[1], counts[2]
 
     # --- pull ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select
 
 from dnw_desk.cli import main
 from dnw_desk.clock import HALL_TZ
@@ -23,6 +23,7 @@ from dnw_desk.store import retention as retention_store
 from dnw_desk.store.audit import verify_chain
 from dnw_desk.store.blobs import BlobStore
 from dnw_desk.store.database import DB_FILENAME
+from dnw_desk.store.outbox_queries import pending_ops
 from dnw_desk.store.tables import audit_log, case_events, cases, outbox
 from tests.factories import CLERK, desk_at, pdf_bytes, png_bytes, register
 
@@ -42,8 +43,9 @@ def _close(desk: Desk, case_id: str, name: str = "张三", phone: str = "1381234
 
 
 def _synced(desk: Desk, case_id: str) -> None:
+    """As the sync client does once the server answered: the case's ops leave the outbox."""
     with desk.db.write() as conn:
-        conn.execute(update(outbox).where(outbox.c.case_id == case_id).values(sent_at=desk.clock()))
+        conn.execute(delete(outbox).where(outbox.c.case_id == case_id))
 
 
 def _scenario(data_dir: Path) -> tuple[Desk, dict[str, str]]:
@@ -74,7 +76,7 @@ def _case_text(desk: Desk, case_id: str) -> str:
         events = conn.execute(
             select(case_events.c.data).where(case_events.c.case_id == case_id)
         ).scalars()
-        ops = conn.execute(select(outbox.c.payload).where(outbox.c.case_id == case_id)).scalars()
+        ops = [op.payload for op in pending_ops(conn, 1000) if op.case_id == case_id]
         return " ".join(map(str, [*row, *events, *ops]))
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
-
 from dnw_desk.services.desk import Desk
-from dnw_desk.store.tables import outbox
+from dnw_desk.store.outbox_queries import pending_ops
 
 
 def outbox_payloads(desk: Desk) -> list[dict[str, Any]]:
     with desk.db.read() as conn:
-        rows = conn.execute(select(outbox.c.payload).order_by(outbox.c.id)).scalars()
-        return [dict(row) for row in rows]
+        return [op.payload for op in pending_ops(conn, 1_000_000)]
 
 
 def feedback(case_no: str, kind: str = "opinion_given", **data: Any) -> dict[str, Any]:
