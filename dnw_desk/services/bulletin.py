@@ -70,6 +70,7 @@ MARKING_EVENTS = (
     EventType.LEVEL_CROSSED,
     EventType.ESCALATED,
     EventType.CALLBACK,
+    EventType.RATING,
     EventType.APPEAL_DECIDED,
     EventType.RECTIFICATION_REPORTED,
     EventType.ANSWER_REJECTED,

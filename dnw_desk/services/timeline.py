@@ -15,11 +15,13 @@ from dnw_desk.domain.attachments import AttachmentInfo, describe
 from dnw_desk.domain.case import (
     DECISION_LABELS,
     OPINION_LABELS,
+    RATING_CHANNEL_LABELS,
     SATISFACTION_LABELS,
     Decision,
     Event,
     EventType,
     OpinionKind,
+    RatingChannel,
     Satisfaction,
 )
 from dnw_desk.domain.event_types import EVENT_LABELS
@@ -55,6 +57,8 @@ def _value(key: str, value: Any) -> str:
     try:
         if key == "kind":
             return _(OPINION_LABELS[OpinionKind(value)])
+        if key == "channel" and value in tuple(RatingChannel):
+            return _(RATING_CHANNEL_LABELS[RatingChannel(value)])
         if key == "channel":
             return _(CHANNEL_LABELS[InformChannel(value)])
         if key == "satisfaction":
