@@ -391,7 +391,7 @@ def _callback_skipped(state: CaseState, event: Event) -> CaseState:
 
 
 def _rating(state: CaseState, event: Event) -> CaseState:
-    """The complainant's own rating (docs/rules.md#ratings): at registration it rates the
+    """The complainant's own rating (docs/rules.md#accountability): at registration it rates the
     window's reception, once; after the feedback it is the callback's rating, given by the
     complainant themself (so it needs no callback consent), with the same consequences."""
     try:

@@ -1,5 +1,5 @@
 """The complainant's own rating (好差评): 一次一评 on the screen facing them at the counter,
-一事一评 on the status page after the unit's feedback (docs/rules.md#ratings).
+一事一评 on the status page after the unit's feedback (docs/rules.md#accountability).
 
 A rating is a ``rating`` event. At registration it rates the window's reception; after the
 feedback it is the callback's rating given by the complainant themself, so a 差评 opens the
