@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dnw_desk.domain.case import RatingChannel, RatingStage, Satisfaction, fold
+from dnw_desk.domain.case import Event, RatingChannel, RatingStage, Satisfaction, fold
 from dnw_desk.domain.case_state import CaseState, Status
 from dnw_desk.domain.errors import DomainError
 from dnw_desk.domain.event_types import EventType
@@ -18,6 +18,7 @@ from dnw_desk.domain.roles import Actor
 from dnw_desk.i18n import _
 from dnw_desk.services.cases import Saved
 from dnw_desk.services.handling import HandlingService
+from dnw_desk.store import cases_repo, event_queries
 
 REASON_MAX = 200  # characters of the optional reason given with a 差评
 
@@ -61,3 +62,38 @@ def record_rating(handling: HandlingService, case_id: str, rating: Rating, actor
     now = handling.clock()
     then = handling.follow_ups(EventType.RATING, data, now)
     return handling.cases.record(case_id, EventType.RATING, actor, data, then=then)
+
+
+def _online_bad_rating_waiting(events: list[Event]) -> bool:
+    """The latest step is a 差评 given on the status page with no rectification after it (one
+    recorded at the desk opens its rectification in the same save)."""
+    rated = [i for i, e in enumerate(events) if e.type in (EventType.RATING, EventType.CALLBACK)]
+    if not rated:
+        return False
+    last = events[rated[-1]]
+    if last.type is not EventType.RATING or last.data.get("channel") != RatingChannel.ONLINE:
+        return False
+    later = {e.type for e in events[rated[-1] + 1 :]}
+    if later & {EventType.RECTIFICATION_OPENED, EventType.REDO}:
+        return False
+    state = fold(events)
+    bad = state.satisfaction is not None and state.satisfaction.is_unsatisfied
+    return bad and not state.rating_voided and not state.rectification_open
+
+
+def open_online_rectifications(handling: HandlingService) -> list[str]:
+    """Open the rectification (整改) of each 差评 pulled from the status page; returns the ids
+    of the cases written. Run with the alert tick."""
+    with handling.cases.db.read() as conn:
+        candidates = event_queries.cases_with_online_ratings(conn, Status.CALLED_BACK.value)
+        due = [
+            case_id
+            for case_id in candidates
+            if _online_bad_rating_waiting(cases_repo.load_events(conn, case_id))
+        ]
+    if not due:
+        return []
+    now = handling.clock()
+    data = handling.rectification_data(now)
+    steps = [(case_id, EventType.RECTIFICATION_OPENED, dict(data), now) for case_id in due]
+    return handling.cases.record_automatic(steps)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
 
-from dnw_desk.domain.case import Event, EventType, RatingStage
+from dnw_desk.domain.case import Event, EventType, RatingChannel, RatingStage
 from dnw_desk.store.tables import case_events, cases
 
 UNASSIGNED = ""  # the unit key of cases with no unit (registered, returned)
@@ -122,3 +122,19 @@ def level_crossings(
         )
         found.extend((case_id, at, str(name)) for case_id, at, name in conn.execute(query))
     return found
+
+
+def cases_with_online_ratings(conn: Connection, status: str) -> list[str]:
+    """The cases in ``status`` with a rating given on the status page."""
+    return list(
+        conn.execute(
+            select(case_events.c.case_id)
+            .join(cases, cases.c.id == case_events.c.case_id)
+            .where(
+                cases.c.status == status,
+                case_events.c.type == EventType.RATING.value,
+                func.json_extract(case_events.c.data, "$.channel") == RatingChannel.ONLINE.value,
+            )
+            .distinct()
+        ).scalars()
+    )

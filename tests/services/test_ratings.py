@@ -70,3 +70,24 @@ def test_a_bad_rating_after_the_feedback_acts_as_a_bad_callback(data_dir: Path) 
     with pytest.raises(WorkflowError):  # once per stage
         record_rating(handling, case_id, satisfied, CLERK)
     desk.close()
+
+
+def test_a_bad_rating_pulled_from_the_status_page_opens_its_rectification_at_the_tick(
+    data_dir: Path,
+) -> None:
+    from dnw_desk.services.alerts import alerts_for
+
+    desk, clock = desk_at(data_dir, datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
+    handling = handling_for(desk)
+    case_id = register(desk).case.id
+    _fed_back(desk, clock, case_id)
+    clock.advance(minutes=10)
+    online = Rating(Satisfaction.VERY_UNSATISFIED, RatingStage.FEEDBACK, RatingChannel.ONLINE)
+    desk.cases.record(case_id, EventType.RATING, CLERK, online.data())  # as a pull stores it
+    alerts = alerts_for(desk)
+    alerts.refresh()
+    alerts.refresh()  # once
+    types = [e.type for e in desk.cases.events(case_id)]
+    assert types[-2:] == [EventType.RATING, EventType.RECTIFICATION_OPENED]
+    assert handling.view(case_id).state.rectification_open
+    desk.close()
