@@ -46,7 +46,7 @@ from dnw_desk.sync import state as sync_state
 
 log = logging.getLogger(__name__)
 
-CURSOR = "sms_cursor"  # in sync_state: events recorded at or after it are still to be planned
+CURSOR = "sms_cursor"  # in sync_state: the position of the last stored event planned
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=1)
@@ -93,20 +93,29 @@ class SmsService:
     # --- planning ------------------------------------------------------------------------------
 
     def plan_round(self) -> int:
-        """Plan the messages of the events recorded since the cursor; returns how many."""
+        """Plan the messages of the events stored since the cursor; returns how many."""
         now = self.clock()
+        with self.db.read() as conn:  # most rounds find nothing: no write transaction then
+            cursor = sync_state.get_value(conn, CURSOR)
+            if (
+                cursor is not None
+                and int(cursor) <= sms_outbox.last_position(conn)
+                and not sms_outbox.recorded_after(conn, int(cursor))
+            ):
+                return 0
         with self.db.write() as conn:
-            cursor = sync_state.get_time(conn, CURSOR)
+            cursor = sync_state.get_value(conn, CURSOR)
             if cursor is None:  # first run: messages start from now, no backlog
-                sync_state.set_value(conn, CURSOR, now.isoformat(), now)
+                sync_state.set_value(conn, CURSOR, sms_outbox.last_position(conn), now)
                 return 0
             fresh: dict[str, set[str]] = {}
-            latest = cursor
-            for case_id, event_id, recorded_at in sms_outbox.recorded_since(conn, cursor):
+            # Never past the last stored event (SQLite's VACUUM may renumber positions down).
+            latest = min(int(cursor), sms_outbox.last_position(conn))
+            for case_id, event_id, position in sms_outbox.recorded_after(conn, latest):
                 fresh.setdefault(case_id, set()).add(event_id)
-                latest = max(latest, recorded_at)
+                latest = max(latest, position)
             added = sum(self._plan_case(conn, case_id, ids, now) for case_id, ids in fresh.items())
-            sync_state.set_value(conn, CURSOR, latest.isoformat(), now)
+            sync_state.set_value(conn, CURSOR, latest, now)
         return added
 
     def _plan_case(self, conn: Connection, case_id: str, fresh: set[str], now: datetime) -> int:

@@ -4,7 +4,7 @@ One row per intended message, keyed by the step that caused it and its kind, so 
 plans once. Its ``id`` is the idempotency key the gateway receives. A send is recorded as an
 attempt *before* the request leaves and marked sent after the answer, so a crash in between
 resends with the same key and the gateway drops the duplicate. The planner's cursor (which
-recorded events it has read) is the ``sms_cursor`` row of ``sync_state``.
+stored events it has read, by position) is the ``sms_cursor`` row of ``sync_state``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Column,
+    ColumnClause,
     Connection,
     Index,
     Integer,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     insert,
+    literal_column,
     select,
     update,
 )
@@ -56,14 +58,23 @@ sms_messages = Table(
 )
 
 
-def recorded_since(conn: Connection, since: datetime) -> list[tuple[str, str, datetime]]:
-    """(case_id, event_id, recorded_at) of the events recorded at or after ``since``."""
+def recorded_after(conn: Connection, position: int) -> list[tuple[str, str, int]]:
+    """(case_id, event_id, position) of the events stored after ``position``, in storing order.
+    The position is SQLite's rowid: events are never deleted, so it only grows — unlike a
+    timestamp, which goes back when the PC's clock is corrected."""
+    rowid: ColumnClause[int] = literal_column("case_events.rowid")
     rows = conn.execute(
-        select(case_events.c.case_id, case_events.c.id, case_events.c.recorded_at)
-        .where(case_events.c.recorded_at >= since)
-        .order_by(case_events.c.recorded_at)
+        select(case_events.c.case_id, case_events.c.id, rowid.label("position"))
+        .where(rowid > position)
+        .order_by(rowid)
     )
-    return [(row.case_id, row.id, row.recorded_at) for row in rows]
+    return [(row.case_id, row.id, int(row.position)) for row in rows]
+
+
+def last_position(conn: Connection) -> int:
+    rowid: ColumnClause[int] = literal_column("case_events.rowid")
+    value = conn.execute(select(func.max(rowid)).select_from(case_events)).scalar()
+    return int(value or 0)
 
 
 def add_planned(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
