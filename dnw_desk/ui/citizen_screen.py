@@ -265,4 +265,8 @@ class CitizenMirror(QObject):
 
 def install_citizen_screen(ui: DeskUi, session: DeskSession) -> CitizenMirror | None:
     screen = citizen_screen_for(ui.local.citizen_screen)
-    return CitizenMirror(ui, session, screen) if screen is not None else None
+    if screen is None:
+        return None
+    mirror = CitizenMirror(ui, session, screen)
+    ui.ask_rating = mirror.ask_rating
+    return mirror

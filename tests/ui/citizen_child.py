@@ -15,9 +15,11 @@ from dnw_desk.clock import HALL_TZ, FakeClock
 from dnw_desk.i18n import set_language
 from dnw_desk.local_settings import LocalSettings
 from dnw_desk.services.desk import Desk
-from dnw_desk.ui.citizen_screen import CitizenScreen
+from dnw_desk.services.handling import handling_for
+from dnw_desk.ui.citizen_screen import CitizenMirror, CitizenScreen
 from dnw_desk.ui.screens import build_ui, build_window
 from dnw_desk.ui.tasks import ImmediateTaskRunner
+from tests.services.test_accountability import _fed_back
 from tests.ui.conftest import CLERK, configured_desk
 
 
@@ -45,6 +47,21 @@ def rate(app: QApplication, desk: Desk, citizen: CitizenScreen, result: dict[str
     result["thanks"] = citizen.texts()
     [rating] = [e for e in desk.cases.events(case_id) if e.type.value == "rating"]
     result["rating"] = {"type": rating.type.value, **rating.data}
+
+
+def rate_handling(
+    app: QApplication, desk: Desk, mirror: CitizenMirror, result: dict[str, object]
+) -> None:
+    """The answered case: the clerk asks at the counter, the citizen touches 非常满意."""
+    case_id = saved_case_id(desk)
+    _fed_back(desk, desk.clock, case_id)
+    mirror.ask_rating(case_id, "AH08")
+    settle(app, 0.1)
+    result["asked_handling"] = mirror.window.texts()
+    mirror.window.findChild(QPushButton, "rate_very_satisfied").click()
+    settle(app)
+    [*_, rating] = [e for e in desk.cases.events(case_id) if e.type.value == "rating"]
+    result["handling_rating"] = {"status": handling_for(desk).view(case_id).status, **rating.data}
 
 
 def saved_case_id(desk: Desk) -> str:
@@ -82,6 +99,7 @@ def main(data_dir: str, out: str) -> None:
     result["saved"] = citizen.texts()
     citizen.grab().save(str(Path(out).with_suffix(".png")))
     rate(app, desk, citizen, result)
+    rate_handling(app, desk, mirror, result)
     screens.session.lock()
     settle(app)
     result["locked"] = citizen.texts()

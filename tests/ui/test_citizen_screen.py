@@ -67,5 +67,12 @@ def test_the_citizen_screen_on_a_second_monitor(tmp_path: Path) -> None:
         "reason": "等候时间过长；窗口人少",
     }
     assert any("感谢" in text for text in seen["thanks"])
+    assert any("已答复" in text for text in seen["asked_handling"])
+    assert seen["handling_rating"] == {
+        "status": "called_back",  # the citizen's own rating takes the callback's place
+        "satisfaction": "very_satisfied",
+        "stage": "feedback",
+        "channel": "rating_device",
+    }
     locked = " ".join(seen["locked"])
     assert "对办不成事" in locked and "AH08" not in locked
