@@ -123,7 +123,7 @@ def apply_event(state: CaseState | None, event: Event) -> CaseState:
         if event.type is EventType.RECEIPT_PRINTED:
             return replace(state, receipt_copies=state.receipt_copies + 1)
         return state
-    if state.status in (Status.CLOSED, Status.NOT_ACCEPTED):
+    if state.status in (Status.CLOSED, Status.NOT_ACCEPTED) and not _rates_reception(event):
         raise _refuse(event, state, _("the case is finished"))
     handler = TRANSITIONS[event.type]
     return handler(state, event)
@@ -388,6 +388,11 @@ def _callback_skipped(state: CaseState, event: Event) -> CaseState:
     if state.callback_consent:
         raise _refuse(event, state, _("the complainant agreed to be called back"))
     return replace(state, callback_skipped=True)
+
+
+def _rates_reception(event: Event) -> bool:
+    """A rating of the window's reception: also for a matter the window did not accept."""
+    return event.type is EventType.RATING and _text(event, "stage") == RatingStage.REGISTRATION
 
 
 def _rating(state: CaseState, event: Event) -> CaseState:

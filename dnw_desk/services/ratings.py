@@ -47,8 +47,8 @@ def open_stage(state: CaseState) -> RatingStage | None:
     rated, then the handling once the unit's feedback reached both parties."""
     if state.status is Status.FED_BACK:
         return RatingStage.FEEDBACK
-    if state.window_rating is None and state.status not in (Status.CLOSED, Status.NOT_ACCEPTED):
-        return RatingStage.REGISTRATION
+    if state.window_rating is None:
+        return RatingStage.REGISTRATION  # also for a matter not accepted: it was received
     return None
 
 

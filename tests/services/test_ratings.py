@@ -91,3 +91,19 @@ def test_a_bad_rating_pulled_from_the_status_page_opens_its_rectification_at_the
     assert types[-2:] == [EventType.RATING, EventType.RECTIFICATION_OPENED]
     assert handling.view(case_id).state.rectification_open
     desk.close()
+
+
+def test_the_reception_of_a_matter_not_accepted_is_rated_too(data_dir: Path) -> None:
+    from tests.factories import register_refused
+
+    desk, _clock = desk_at(data_dir, datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
+    handling = handling_for(desk)
+    case_id = register_refused(desk).case.id
+    good = Rating(Satisfaction.SATISFIED, RatingStage.REGISTRATION, RatingChannel.DEVICE)
+    record_rating(handling, case_id, good, CLERK)
+    state = handling.view(case_id).state
+    assert state.status is Status.NOT_ACCEPTED and state.window_rating is Satisfaction.SATISFIED
+    handling_rating = Rating(Satisfaction.SATISFIED, RatingStage.FEEDBACK, RatingChannel.DEVICE)
+    with pytest.raises(WorkflowError):  # nothing else happens to a finished case
+        record_rating(handling, case_id, handling_rating, CLERK)
+    desk.close()
