@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -111,6 +112,17 @@ def test_status_page_renders_on_a_phone_without_personal_data(
     desk.close()
 
 
+def submit(browser: Any) -> None:
+    """Click the rating's button and wait for the answer page (the click does not wait)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    button = browser.find_element(By.CSS_SELECTOR, "form[action$='/rating'] button")
+    button.click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(button))
+
+
 def test_a_citizen_rates_the_answer_on_the_status_page_in_chromium(
     server: LiveServer, tmp_path: Path, data_dir: Path
 ) -> None:
@@ -159,10 +171,10 @@ def test_a_citizen_rates_the_answer_on_the_status_page_in_chromium(
         browser.find_element(By.NAME, "comment").send_keys("答复不解决问题")
         shots = Path(os.environ.get("DNW_SCREENSHOT_DIR", tmp_path))
         browser.save_screenshot(str(shots / "status-rating.png"))
-        browser.find_element(By.CSS_SELECTOR, "form[action$='/rating'] button").click()
+        submit(browser)
         assert "感谢您的评价" in browser.page_source
         browser.back()
-        browser.find_element(By.CSS_SELECTOR, "form[action$='/rating'] button").click()
+        submit(browser)
         assert "不能评价" in browser.page_source  # once per case and round
         assert contains_unmasked_pii(browser.page_source) == []
     finally:
