@@ -27,6 +27,7 @@ class DeskSms(QObject):
         super().__init__(window)
         self.ui = ui
         self.worker: SmsWorker | None = None
+        self._stopped = False
         self.label = QLabel()
         self.label.setObjectName("smsFailing")
         self.label.setStyleSheet("color: #b00020;")
@@ -38,6 +39,8 @@ class DeskSms(QObject):
     def start(self) -> None:
         from dnw_desk.sms.worker import SmsWorker
 
+        if self._stopped:
+            return
         desk = self.ui.desk
 
         def service() -> SmsService:
@@ -48,6 +51,8 @@ class DeskSms(QObject):
         self.worker.start()
 
     def shutdown(self) -> None:
+        """Stop the sender (before the database closes); a round's late signal is ignored."""
+        self._stopped = True
         if self.worker is not None:
             self.worker.stop(STOP_TIMEOUT_S)
             self.worker = None
@@ -59,6 +64,8 @@ class DeskSms(QObject):
 
     @Slot()
     def on_round_done(self) -> None:
+        if self._stopped:
+            return
         db = self.ui.desk.db
         self.ui.tasks.run(lambda: failing_messages(db), self.show_failing)
 
