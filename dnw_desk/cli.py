@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "enrol",
     "sync",
     "privacy",
+    "sms",
 )
 
 

@@ -21,6 +21,7 @@ from dnw_desk.domain.case import (
     Decision,
     Event,
     EventType,
+    RatingStage,
     Satisfaction,
     apply_event,
 )
@@ -71,7 +72,7 @@ def unit_marks(events: Iterable[Event]) -> list[UnitMark]:
                 marks.pop(bad_rating)
                 bad_rating = None
             continue
-        if kind is EventType.CALLBACK and _is_bad(state.satisfaction):
+        if _rates_handling(event) and _is_bad(state.satisfaction):
             bad_rating = len(marks)
         rule = _MARK_RULES.get(kind)
         for unit, mark in rule(event, before, state) if rule else ():
@@ -122,7 +123,16 @@ def _escalated(event: Event, before: CaseState, state: CaseState) -> Marks:
     return [] if before.escalated else [(before.lead_unit, Mark.ESCALATED)]
 
 
+def _rates_handling(event: Event) -> bool:
+    """A callback, or the complainant's own rating after the feedback (which takes its place)."""
+    if event.type is EventType.RATING:
+        return event.data.get("stage") == RatingStage.FEEDBACK.value
+    return event.type is EventType.CALLBACK
+
+
 def _callback(event: Event, before: CaseState, state: CaseState) -> Marks:
+    if not _rates_handling(event):
+        return []  # a rating of the window's reception marks no unit
     return [(before.lead_unit, Mark.BAD_RATING)] if _is_bad(state.satisfaction) else []
 
 
@@ -154,6 +164,7 @@ _MARK_RULES: dict[EventType, MarkRule] = {
     EventType.LEVEL_CROSSED: _level_crossed,
     EventType.ESCALATED: _escalated,
     EventType.CALLBACK: _callback,
+    EventType.RATING: _callback,
     EventType.RECTIFICATION_REPORTED: _rectification_reported,
     EventType.ANSWER_REJECTED: _lead_unit(Mark.ANSWER_REJECTED),
     EventType.CO_UNIT_OPINION: _co_unit_opinion,

@@ -20,6 +20,7 @@ from dnw_desk.domain.case_state import (
     OPEN_STATUSES,
     OPINION_LABELS,
     PENDING_FEEDBACK,
+    RATING_CHANNEL_LABELS,
     RECTIFICATION_TRACK,
     SATISFACTION_LABELS,
     STATUS_LABELS,
@@ -29,6 +30,8 @@ from dnw_desk.domain.case_state import (
     Event,
     HeldReturn,
     OpinionKind,
+    RatingChannel,
+    RatingStage,
     Satisfaction,
     Status,
 )
@@ -44,6 +47,7 @@ __all__ = [
     "OPEN_STATUSES",
     "OPINION_LABELS",
     "PENDING_FEEDBACK",
+    "RATING_CHANNEL_LABELS",
     "RECTIFICATION_TRACK",
     "SATISFACTION_LABELS",
     "STATUS_LABELS",
@@ -55,6 +59,8 @@ __all__ = [
     "EventType",
     "HeldReturn",
     "OpinionKind",
+    "RatingChannel",
+    "RatingStage",
     "Satisfaction",
     "Status",
     "apply_event",
@@ -117,7 +123,7 @@ def apply_event(state: CaseState | None, event: Event) -> CaseState:
         if event.type is EventType.RECEIPT_PRINTED:
             return replace(state, receipt_copies=state.receipt_copies + 1)
         return state
-    if state.status in (Status.CLOSED, Status.NOT_ACCEPTED):
+    if state.status in (Status.CLOSED, Status.NOT_ACCEPTED) and not _rates_reception(event):
         raise _refuse(event, state, _("the case is finished"))
     handler = TRANSITIONS[event.type]
     return handler(state, event)
@@ -384,6 +390,28 @@ def _callback_skipped(state: CaseState, event: Event) -> CaseState:
     return replace(state, callback_skipped=True)
 
 
+def _rates_reception(event: Event) -> bool:
+    """A rating of the window's reception: also for a matter the window did not accept."""
+    return event.type is EventType.RATING and _text(event, "stage") == RatingStage.REGISTRATION
+
+
+def _rating(state: CaseState, event: Event) -> CaseState:
+    """The complainant's own rating (docs/rules.md#accountability): at registration it rates the
+    window's reception, once; after the feedback it is the callback's rating, given by the
+    complainant themself (so it needs no callback consent), with the same consequences."""
+    try:
+        stage = RatingStage(_text(event, "stage"))
+        RatingChannel(_text(event, "channel"))
+        satisfaction = Satisfaction(str(event.data.get("satisfaction")))
+    except ValueError:
+        raise _refuse(event, state, _("the rating's level, stage or channel is unknown")) from None
+    if stage is RatingStage.FEEDBACK:
+        return _callback(state, event)
+    if state.window_rating is not None:
+        raise _refuse(event, state, _("the reception was already rated"))
+    return replace(state, window_rating=satisfaction)
+
+
 def _bad_rating(state: CaseState) -> bool:
     return (
         state.status is Status.CALLED_BACK
@@ -511,6 +539,7 @@ TRANSITIONS: dict[EventType, Transition] = {
     EventType.LEVEL_CROSSED: _level_crossed,
     EventType.CALLBACK: _callback,
     EventType.CALLBACK_SKIPPED: _callback_skipped,
+    EventType.RATING: _rating,
     EventType.RECTIFICATION_OPENED: _rectification_opened,
     EventType.RECTIFICATION_REPORTED: _rectification_reported,
     EventType.RATING_APPEALED: _rating_appealed,

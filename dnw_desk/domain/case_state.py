@@ -62,6 +62,24 @@ class Satisfaction(StrEnum):
         return not self.is_unsatisfied
 
 
+class RatingStage(StrEnum):
+    """When the complainant rates (一次一评 at the counter, 一事一评 after the feedback)."""
+
+    REGISTRATION = "registration"  # the window's reception, right after the save
+    FEEDBACK = "feedback"  # the handling, after the unit's feedback: takes the callback's place
+
+
+class RatingChannel(StrEnum):
+    DEVICE = "rating_device"  # 评价器: the screen facing the citizen at the counter
+    ONLINE = "status_page"  # 线上评价: the status page
+
+
+RATING_CHANNEL_LABELS: dict[RatingChannel, str] = {
+    RatingChannel.DEVICE: N_("Rating device"),
+    RatingChannel.ONLINE: N_("Online rating"),
+}
+
+
 SATISFACTION_LABELS: dict[Satisfaction, str] = {
     Satisfaction.VERY_SATISFIED: N_("Very satisfied"),
     Satisfaction.SATISFIED: N_("Satisfied"),
@@ -164,6 +182,7 @@ class CaseState:
     rectification_called_back: bool = False
     appeal_pending: bool = False
     rating_voided: bool = False  # an appeal was upheld: the bad rating does not count
+    window_rating: Satisfaction | None = None  # the citizen's rating at registration
     answer_rejections: int = 0
     cards: frozenset[str] = frozenset()  # alert levels recorded on the current clock
     # (a rectification's own ladder as "rectification:<level>", on its own deadline)

@@ -56,6 +56,13 @@ class EventType(StrEnum):
     # Proof attached to the case; data: sha256, filename, size, media_type (the bytes travel
     # apart, by hash).
     ATTACHMENT_ADDED = "attachment_added"
+    # The complainant's own five-level rating (好差评), given on the screen facing them (评价器)
+    # or on the status page (线上评价). Data: satisfaction, stage, channel, reason (optional).
+    RATING = "rating"
+    # A text message to the complainant left the desk (sms_sent) or could not (sms_failed).
+    # Data: message_id, template, attempt, reason (failed) — never the phone number or text.
+    SMS_SENT = "sms_sent"
+    SMS_FAILED = "sms_failed"
 
 
 @dataclass(frozen=True)
@@ -283,6 +290,32 @@ EVENT_SPECS: dict[EventType, EventSpec] = {
             N_("Attachment added"),
             "nothing (the file is listed with the case)",
             form=False,  # the case detail's attachment list adds it, not a handling form
+            any_time=True,
+        ),
+        _spec(
+            EventType.RATING,
+            N_("Rating by the complainant"),
+            "at registration: the window's service; after the feedback: takes the callback's"
+            " place (a 差评 opens 整改)",
+            permission=Permission.REGISTER,
+            form=False,  # the screen facing the citizen records it, or the status page
+        ),
+        _spec(
+            EventType.SMS_SENT,
+            N_("Text message sent"),
+            "nothing (the message left through the gateway)",
+            permission=None,
+            form=False,
+            automatic=True,
+            any_time=True,
+        ),
+        _spec(
+            EventType.SMS_FAILED,
+            N_("Text message failed"),
+            "nothing (a failed try; it is retried)",
+            permission=None,
+            form=False,
+            automatic=True,
             any_time=True,
         ),
     )

@@ -73,6 +73,7 @@ class Complainant:
     credit_code: str = ""  # enterprise
     contact_person: str = ""  # enterprise
     consent_callback: bool = True
+    consent_sms: bool = False  # text messages about the case (none recorded: none sent)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ from typing import Any
 
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.accountability import Mark, UnitMark, unit_marks
-from dnw_desk.domain.case import PENDING_FEEDBACK, Event, EventType, Satisfaction, fold
+from dnw_desk.domain.case import (
+    PENDING_FEEDBACK,
+    Event,
+    EventType,
+    RatingStage,
+    Satisfaction,
+    fold,
+)
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_, _
 
@@ -72,6 +79,7 @@ MARKING_EVENTS = (
     EventType.LEVEL_CROSSED,
     EventType.ESCALATED,
     EventType.CALLBACK,
+    EventType.RATING,
     EventType.APPEAL_DECIDED,
     EventType.RECTIFICATION_REPORTED,
     EventType.ANSWER_REJECTED,
@@ -291,6 +299,14 @@ def assemble_bulletin(
     return UnitBulletin(start.date(), tuple(units), now)
 
 
+def rates_the_handling(event: Event) -> bool:
+    """A callback, or the complainant's own rating after the feedback, which takes its place (a
+    rating of the window's reception at registration rates no unit)."""
+    if event.type is EventType.CALLBACK:
+        return True
+    return event.type is EventType.RATING and event.data.get("stage") == RatingStage.FEEDBACK.value
+
+
 class _Inputs:
     """The bulletin's inputs, tallied one timeline at a time."""
 
@@ -316,7 +332,7 @@ class _Inputs:
                 self.referrals[unit] += 1
             elif event.type is EventType.UNIT_RETURNED:
                 self.returned[unit] += 1
-            elif event.type is EventType.CALLBACK:
+            elif rates_the_handling(event):
                 self.callbacks.append(Callback(state.lead_unit, event.data))
         fed_back_at = state.fed_back_at
         if fed_back_at is not None and self.start <= fed_back_at < self.end:

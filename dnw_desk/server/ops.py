@@ -520,7 +520,8 @@ def pull(conn: Connection, hall: str, window: str, cursor: int, limit: int) -> P
         select(case_events, cases.c.number)
         .join(cases, cases.c.id == case_events.c.case_id)
         .where(
-            case_events.c.origin == "unit",
+            # Units' steps, and ratings from the status page (origin "public").
+            case_events.c.origin.in_(("unit", "public")),
             case_events.c.revision > cursor,
             cases.c.hall == hall,
             cases.c.window == window,

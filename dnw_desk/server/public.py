@@ -15,7 +15,14 @@ from urllib.parse import quote, urlencode
 from sqlalchemy import Connection, select
 
 from dnw_desk.clock import HALL_TZ
-from dnw_desk.domain.case import OPINION_LABELS, STATUS_LABELS, OpinionKind, Status
+from dnw_desk.domain.case import (
+    OPINION_LABELS,
+    SATISFACTION_LABELS,
+    STATUS_LABELS,
+    OpinionKind,
+    Satisfaction,
+    Status,
+)
 from dnw_desk.domain.event_types import EVENT_LABELS, PUBLIC_EVENTS, EventType, known_wire_type
 from dnw_desk.domain.numbering import (
     CaseNumberError,
@@ -41,6 +48,9 @@ class PublicCase:
     on_time: bool | None
     opinion_kind: str | None
     steps: tuple[tuple[EventType, datetime], ...]
+    # The unit's feedback reached both parties and is not rated yet: the page offers the rating
+    # of this round (the number of times the case was reopened, 重办).
+    rating_round: int | None = None
 
 
 def pick_language(lang: str | None) -> str:
@@ -82,6 +92,11 @@ def lookup(conn: Connection, number_text: str, code: str) -> PublicCase | None:
         deadline_provisional=bool(row.deadline_provisional),
         on_time=row.on_time,
         opinion_kind=row.opinion_kind,
+        rating_round=(
+            sum(1 for step in steps if step.type == EventType.REDO.value)
+            if row.status == Status.FED_BACK.value
+            else None
+        ),
         # An allow-list (the event table's ``public``): a step not declared public, or of a
         # type this server does not know, is never shown to citizens.
         steps=tuple(
@@ -185,9 +200,44 @@ def render_case(case: PublicCase, lang: str, code: str) -> str:
         f'<div class="number">{html.escape(case.number)}</div><dl>{"".join(rows)}</dl></section>'
         f'<section class="card"><h2 style="font-size:1rem;margin:0">'
         f"{steps_title}</h2><ol>{steps}</ol></section>"
+        + (_rating_form(case.number, code, lang) if case.rating_round is not None else "")
     )
     path = f"/status/{quote(case.number, safe='')}"
     return _page(lang, _t(lang, "Case progress"), body, {"code": code}, path, case.hall_name)
+
+
+def _rating_form(number: str, code: str, lang: str) -> str:
+    """The five levels and a short comment, posted once (the server applies it once)."""
+    levels = "".join(
+        f'<label style="display:block;margin:.3rem 0"><input type="radio" name="level" '
+        f'value="{level.value}" style="width:auto;margin:0 .5rem 0 0" required>'
+        f"{_t(lang, SATISFACTION_LABELS[level])}</label>"
+        for level in Satisfaction
+    )
+    title, comment = _t(lang, "Rate how your case was handled"), _t(lang, "Comment (optional)")
+    send = _t(lang, "Submit rating")
+    action = html.escape(f"/status/{quote(number, safe='')}/rating")
+    return (
+        f'<form class="card" method="post" action="{action}">'
+        f'<h2 style="font-size:1rem;margin:0">{title}</h2>{levels}'
+        f'<label>{comment}<input name="comment" maxlength="200" autocomplete="off"></label>'
+        f'<input type="hidden" name="code" value="{html.escape(code[:32])}">'
+        f'<input type="hidden" name="lang" value="{html.escape(lang)}">'
+        f"<button>{send}</button></form>"
+    )
+
+
+def render_rated(lang: str, number: str, code: str, applied: bool) -> str:
+    """After a rating: thanks, or that this stage was rated already (or is not open)."""
+    message = (
+        N_("Thank you for your rating.")
+        if applied
+        else N_("This case cannot be rated now: it was rated already, or it is not answered yet.")
+    )
+    back = _t(lang, "Back to the case")
+    href = html.escape(f"/status/{quote(number, safe='')}?{urlencode({'code': code[:32]})}")
+    body = f'<section class="card"><p>{_t(lang, message)}</p><a href="{href}">{back}</a></section>'
+    return _page(lang, _t(lang, "Case progress"), body, {}, "/status")
 
 
 def render_not_found(lang: str) -> str:

@@ -12,7 +12,7 @@ instead of held in memory. An extension or a redo moves the deadline and starts 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -88,8 +88,11 @@ class AlertService:
         thresholds: AlertThresholds | None = None,
         clock: Clock = system_clock,
         cards: CaseService | None = None,
+        rectifications: Callable[[], list[str]] | None = None,
     ) -> None:
         self.db = db
+        # Opens the rectification of a 差评 given on the status page (pulled from the server).
+        self.rectifications = rectifications
         self.working_time = working_time
         self.thresholds = thresholds or AlertThresholds()
         self.clock = clock
@@ -114,6 +117,8 @@ class AlertService:
         carded: list[str] = []
         if self.cards is not None:
             carded = record_cards(self.cards, self.working_time, self.thresholds)
+        if self.rectifications is not None:
+            carded = [*carded, *self.rectifications()]
         now = self.clock()
         with self.db.write() as conn:
             moved, found = self._crossings(conn, now)
@@ -184,8 +189,16 @@ class AlertService:
 
 
 def alerts_for(desk: Desk) -> AlertService:
+    from dnw_desk.services.handling import handling_for
+    from dnw_desk.services.ratings import open_online_rectifications
+
     return AlertService(
-        desk.db, desk.deadlines.working_time, desk.alert_thresholds, desk.clock, desk.cases
+        desk.db,
+        desk.deadlines.working_time,
+        desk.alert_thresholds,
+        desk.clock,
+        desk.cases,
+        lambda: open_online_rectifications(handling_for(desk)),
     )
 
 

@@ -341,12 +341,15 @@ class CaseService:
         return event, apply_new_event(before, event)
 
     def record_automatic(
-        self, steps: Sequence[tuple[str, EventType, dict[str, Any], datetime]]
+        self,
+        steps: Sequence[tuple[str, EventType, dict[str, Any], datetime]],
+        also: Callable[[Connection], None] | None = None,
     ) -> list[str]:
         """Steps the desk records by itself (``automatic`` in the event table), each at its own
         moment — e.g. an alert level crossed while no desk was open — in one transaction, by
         ``SYSTEM_ACTOR``. A step the workflow refuses now (another desk step came first) is
-        left out. Returns the ids of the cases written."""
+        left out. ``also`` writes the caller's own bookkeeping in the same transaction.
+        Returns the ids of the cases written."""
         by_case: dict[str, list[tuple[EventType, dict[str, Any], datetime]]] = {}
         for case_id, event_type, data, at in steps:
             if not EVENT_SPECS[event_type].automatic:
@@ -375,6 +378,8 @@ class CaseService:
                 self._write_events(conn, new, len(events) + 1, _number_of(events), now)
                 cases_repo.store_state(conn, case_id, state, len(events) + len(new), now, None)
                 written.append(case_id)
+            if also is not None:
+                also(conn)
         return written
 
     # --- helpers -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dnw_desk.domain.case import (
     Decision,
     Event,
     EventType,
+    RatingStage,
     Satisfaction,
     apply_new_event,
     fold,
@@ -495,7 +496,10 @@ class HandlingService:
     ) -> list[tuple[EventType, dict[str, Any]]]:
         """Steps the desk records by itself right after this one: a bad rating (差评) opens
         its rectification (整改) with a deadline ``rectification_days`` working days later."""
-        if event_type is not EventType.CALLBACK:
+        if event_type is EventType.RATING:
+            if data.get("stage") != RatingStage.FEEDBACK.value:
+                return []  # a rating of the window's reception opens no rectification
+        elif event_type is not EventType.CALLBACK:
             return []
         try:
             bad = Satisfaction(str(data.get("satisfaction"))).is_unsatisfied

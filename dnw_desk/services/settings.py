@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from dnw_desk.domain.registration import Category, Evidence
+from dnw_desk.domain.sms import DEFAULT_TEXTS, SmsKind
 from dnw_desk.services.reference_data import default_categories, default_units
 from dnw_desk.store import settings_repo
 from dnw_desk.store.audit import append_audit
@@ -46,6 +47,20 @@ class BusinessSettings:
     # What the screen facing the citizen says while no one is at the counter.
     citizen_promise: str = "对办不成事，我们负责到底"
     receipt_language: str = "zh_CN"
+    # Text messages to the complainant (docs/rules.md#text-messages). "log": written to the log
+    # only (the default); "http": the gateway below. The secret is never stored here: it is read
+    # from the environment variable named by sms_secret_env.
+    sms_gateway: str = "log"
+    sms_url: str = ""
+    sms_key_id: str = ""
+    sms_secret_env: str = "DNW_SMS_SECRET"
+    sms_signature: str = "安徽政务服务"
+    # The provider's template id of each message, as "registered=SMS_1,extended=SMS_2,…".
+    sms_template_ids: str = ""
+    sms_text_registered: str = DEFAULT_TEXTS[SmsKind.REGISTERED]
+    sms_text_extended: str = DEFAULT_TEXTS[SmsKind.EXTENDED]
+    sms_text_fed_back: str = DEFAULT_TEXTS[SmsKind.FED_BACK]
+    sms_text_rating: str = DEFAULT_TEXTS[SmsKind.RATING]
     configured: bool = False  # the first-run wizard has been completed
 
 

@@ -15,14 +15,17 @@ from dnw_desk.domain.attachments import AttachmentInfo, describe
 from dnw_desk.domain.case import (
     DECISION_LABELS,
     OPINION_LABELS,
+    RATING_CHANNEL_LABELS,
     SATISFACTION_LABELS,
     Decision,
     Event,
     EventType,
     OpinionKind,
+    RatingChannel,
     Satisfaction,
 )
 from dnw_desk.domain.event_types import EVENT_LABELS
+from dnw_desk.domain.sms import SMS_KIND_LABELS, SmsKind
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.handling import (
     CHANNEL_LABELS,
@@ -44,6 +47,7 @@ _SHOWN = (
     ("deadline", N_("Deadline")),
     ("reason", N_("Reason")),
     ("satisfaction", N_("Satisfaction")),
+    ("template", N_("Message")),
     ("comment", N_("Comment")),
     ("note", N_("Note")),
     ("field", N_("Field")),
@@ -55,8 +59,12 @@ def _value(key: str, value: Any) -> str:
     try:
         if key == "kind":
             return _(OPINION_LABELS[OpinionKind(value)])
+        if key == "channel" and value in tuple(RatingChannel):
+            return _(RATING_CHANNEL_LABELS[RatingChannel(value)])
         if key == "channel":
             return _(CHANNEL_LABELS[InformChannel(value)])
+        if key == "template":
+            return _(SMS_KIND_LABELS[SmsKind(value)])
         if key == "satisfaction":
             return _(SATISFACTION_LABELS[Satisfaction(value)])
         if key == "decision":

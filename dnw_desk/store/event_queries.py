@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
-from dnw_desk.domain.case import Event, EventType
+from dnw_desk.domain.case import Event, EventType, RatingChannel, RatingStage
 from dnw_desk.domain.unit_figures import UNASSIGNED
 from dnw_desk.store.tables import case_events, cases
 
@@ -50,13 +50,23 @@ def events_by_unit(
     )
 
 
+def handling_rated() -> Any:
+    """A callback, or the complainant's own rating after the feedback (which takes its place;
+    a rating of the window's reception at registration rates no unit)."""
+    return or_(
+        case_events.c.type == EventType.CALLBACK.value,
+        (case_events.c.type == EventType.RATING.value)
+        & (func.json_extract(case_events.c.data, "$.stage") == RatingStage.FEEDBACK.value),
+    )
+
+
 def callbacks_by_lead_unit(conn: Connection, start: datetime, end: datetime) -> Sequence[Any]:
-    """The callbacks in [start, end): (lead_unit, data) of each."""
+    """The callbacks (and ratings after the feedback) in [start, end): (lead_unit, data)."""
     return conn.execute(
         select(cases.c.lead_unit, case_events.c.data)
         .join(cases, cases.c.id == case_events.c.case_id)
         .where(
-            case_events.c.type == EventType.CALLBACK.value,
+            handling_rated(),
             case_events.c.at >= start,
             case_events.c.at < end,
         )
@@ -112,3 +122,19 @@ def level_crossings(
         )
         found.extend((case_id, at, str(name)) for case_id, at, name in conn.execute(query))
     return found
+
+
+def cases_with_online_ratings(conn: Connection, status: str) -> list[str]:
+    """The cases in ``status`` with a rating given on the status page."""
+    return list(
+        conn.execute(
+            select(case_events.c.case_id)
+            .join(cases, cases.c.id == case_events.c.case_id)
+            .where(
+                cases.c.status == status,
+                case_events.c.type == EventType.RATING.value,
+                func.json_extract(case_events.c.data, "$.channel") == RatingChannel.ONLINE.value,
+            )
+            .distinct()
+        ).scalars()
+    )

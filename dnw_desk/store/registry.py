@@ -6,9 +6,9 @@ invisible to migrations.
 
 from __future__ import annotations
 
-from dnw_desk.store import accounts, print_queue, review_tables, sync_state
+from dnw_desk.store import accounts, print_queue, review_tables, sms_outbox, sync_state
 from dnw_desk.store.tables import metadata
 
-TABLE_MODULES = (accounts, print_queue, review_tables, sync_state)
+TABLE_MODULES = (accounts, print_queue, review_tables, sms_outbox, sync_state)
 
 __all__ = ["TABLE_MODULES", "metadata"]

@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select
 
-from dnw_desk.domain.case import EventType, Status
+from dnw_desk.domain.case import Status
 from dnw_desk.domain.unit_figures import UNASSIGNED
+from dnw_desk.store.event_queries import handling_rated
 from dnw_desk.store.review_tables import handover_notes
 from dnw_desk.store.tables import case_events, cases
 
@@ -138,7 +139,7 @@ def ledger_page(
         select(func.json_extract(case_events.c.data, "$.satisfaction"))
         .where(
             case_events.c.case_id == cases.c.id,
-            case_events.c.type == EventType.CALLBACK.value,
+            handling_rated(),
         )
         .order_by(case_events.c.seq.desc())
         .limit(1)

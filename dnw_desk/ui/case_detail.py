@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from dnw_desk.domain.attachments import AttachmentInfo
-from dnw_desk.domain.case import EventType, Status
+from dnw_desk.domain.case import EventType, RatingStage, Status
 from dnw_desk.domain.errors import DomainError, FieldErrors
 from dnw_desk.domain.roles import Actor, Permission, may
 from dnw_desk.i18n import _
@@ -49,6 +49,7 @@ from dnw_desk.services.handling import (
     reveal_permission,
 )
 from dnw_desk.services.queue import format_countdown
+from dnw_desk.services.ratings import open_stage
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
@@ -105,7 +106,7 @@ class CaseDetailDialog(QDialog):
                 grid,
                 self.message,
                 self.notice,
-                hbox(self.reprint_button, self.notice_button, None, close),
+                hbox(self.reprint_button, self.notice_button, self.rate_button, None, close),
                 margin=12,
             )
         )
@@ -202,6 +203,10 @@ class CaseDetailDialog(QDialog):
         self.reprint_button.setObjectName("detailReprint")
         self.notice_button = button(_("Supervision notice (PDF)"), self.on_notice_clicked)
         self.notice_button.setObjectName("detailSupervisionNotice")
+        self.rate_button = button(_("Ask the citizen to rate"), self.on_rate_clicked)
+        self.rate_button.setObjectName("detailAskRating")
+        self.rate_button.setVisible(self.ui.ask_rating is not None)
+        self.rating_number = ""
 
     def _facts_pane(self) -> QScrollArea:
         left = vbox(
@@ -294,6 +299,11 @@ class CaseDetailDialog(QDialog):
         self.notice_button.setEnabled(
             actor is not None and may(actor.role, Permission.HANDLE) and view.state.escalated
         )
+        # The citizen at the counter rates the handling once the unit's answer reached them.
+        self.rate_button.setEnabled(
+            actor is not None and open_stage(view.state) is RatingStage.FEEDBACK
+        )
+        self.rating_number = view.number
         self.notice_button.setToolTip(
             "" if view.state.escalated else _("Only an escalated case (督办) has a notice.")
         )
@@ -424,6 +434,12 @@ class CaseDetailDialog(QDialog):
         self.viewer.open()
 
     # --- reprint -------------------------------------------------------------------------------
+
+    @Slot()
+    def on_rate_clicked(self) -> None:
+        if self.ui.ask_rating is not None:
+            self.ui.ask_rating(self.case_id, self.rating_number)
+            self.message.setText(_("The rating is asked on the screen facing the citizen."))
 
     @Slot()
     def on_reprint_clicked(self) -> None:

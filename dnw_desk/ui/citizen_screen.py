@@ -3,8 +3,10 @@
 Idle, it shows the hall and the window's promise. While the clerk types, it mirrors the case as
 the citizen may see it — their own data, large — so they can say "that is wrong" before the save.
 After the save it shows the number, the feedback deadline and the QR code of the status page,
-then goes back to idle by itself. It never shows another case: each view is built from the form
-being typed or the case just saved, and a lock or a new shift sends it back to idle.
+and asks for the five-level rating (一次一评); after the unit's feedback the clerk can ask for
+the rating of the handling at the counter. It goes back to idle by itself. It never shows
+another case: each view is built from the form being typed or the case just saved, and a lock
+or a new shift sends it back to idle.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap, QScreen
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QWidget
 
+from dnw_desk.domain.case import RatingChannel, RatingStage, Satisfaction
 from dnw_desk.i18n import _
 from dnw_desk.printing.raster import qr_matrix
 from dnw_desk.services.citizen_view import SavedView, mirror_lines, saved_view
+from dnw_desk.services.handling import handling_for
+from dnw_desk.services.ratings import Rating, record_rating
+from dnw_desk.ui.citizen_rating import RatingPanel
 from dnw_desk.ui.intake.fields import FIELDS
 from dnw_desk.ui.widgets import label, vbox
 
@@ -31,6 +37,7 @@ if TYPE_CHECKING:
 # mirrored, before the screen goes back to idle.
 SAVED_SECONDS = 90
 MIRROR_IDLE_SECONDS = 300
+THANKS_SECONDS = 5
 BIG = 2.2
 
 
@@ -81,11 +88,19 @@ class CitizenScreen(QWidget):
         self.qr = QLabel()
         self.qr.setObjectName("citizenQr")
         heading = label(_("Your case number"), scale=BIG)
-        scan = label(_("Scan to follow your case; the code is also on your receipt."), scale=1.4)
-        for item in (heading, self.number, self.deadline, self.qr, scan):
+        self.scan = label(
+            _("Scan to follow your case; the code is also on your receipt."), scale=1.4
+        )
+        for item in (heading, self.number, self.deadline, self.qr, self.scan):
             item.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.saved_page = self._page(None, heading, self.number, self.deadline, self.qr, scan, None)
-        for page in (self.idle_page, self.mirror_page, self.saved_page):
+        self.rating = RatingPanel()
+        self.saved_page = self._page(
+            None, heading, self.number, self.deadline, self.qr, self.scan, self.rating, None
+        )
+        thanks = label(_("Thank you for your rating."), bold=True, scale=BIG * 1.3)
+        thanks.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thanks_page = self._page(None, thanks, None)
+        for page in (self.idle_page, self.mirror_page, self.saved_page, self.thanks_page):
             self.pages.addWidget(page)
         self.setLayout(vbox(self.pages, margin=48))
         self.back_to_idle = QTimer(self)
@@ -112,6 +127,7 @@ class CitizenScreen(QWidget):
         self._clear_mirror()
         self.number.clear()
         self.qr.clear()
+        self.rating.reset()
         self.pages.setCurrentWidget(self.idle_page)
 
     def show_typing(self, values: dict[str, str]) -> None:
@@ -135,9 +151,29 @@ class CitizenScreen(QWidget):
         self.number.setText(view.number)
         due = f"{view.deadline:%Y-%m-%d %H:%M}" if view.deadline is not None else "—"
         self.deadline.setText(_("The unit answers you and the window by {due}.").format(due=due))
-        self.qr.setPixmap(qr_pixmap(view.status_url, 420))
+        self.qr.setPixmap(qr_pixmap(view.status_url, 360))
+        self.qr.show()
+        self.scan.show()
+        self.rating.reset()
         self.pages.setCurrentWidget(self.saved_page)
         self.back_to_idle.start(SAVED_SECONDS * 1000)
+
+    def show_rating(self, number: str) -> None:
+        """Ask for the rating of the handling (the case was answered), without the QR code."""
+        self._clear_mirror()
+        self.number.setText(number)
+        self.deadline.setText(_("Your case has been answered. Please rate how it was handled."))
+        self.qr.clear()
+        self.qr.hide()
+        self.scan.hide()
+        self.rating.reset()
+        self.pages.setCurrentWidget(self.saved_page)
+        self.back_to_idle.start(SAVED_SECONDS * 1000)
+
+    def show_thanks(self) -> None:
+        self.rating.reset()
+        self.pages.setCurrentWidget(self.thanks_page)
+        self.back_to_idle.start(THANKS_SECONDS * 1000)
 
     def texts(self) -> list[str]:
         """Everything the current page says (for tests and the self-check)."""
@@ -172,6 +208,10 @@ class CitizenMirror(QObject):
         self.typing.timeout.connect(self.on_typing_timeout)
         self.form.sig_changed.connect(self.typing.start)
         session.intake.sig_saved.connect(self.on_case_saved)
+        # The case the rating on screen is for; None once rated, or back to idle.
+        self.rating_for: tuple[str, RatingStage] | None = None
+        self.window.rating.sig_rated.connect(self.on_rated)
+        self.window.back_to_idle.timeout.connect(self.forget_rating)
         session.sig_actor_changed.connect(self.on_actor_changed)
         app = QGuiApplication.instance()
         if app is not None:
@@ -190,13 +230,43 @@ class CitizenMirror(QObject):
     def on_case_saved(self, saved: Saved) -> None:
         self.typing.stop()
         self.window.show_saved(saved_view(self.ui.desk.settings, saved.case))
+        self.rating_for = (saved.case.id, RatingStage.REGISTRATION)
+
+    def ask_rating(self, case_id: str, number: str) -> None:
+        """The clerk asks the citizen at the counter to rate the handling of an answered case."""
+        self.typing.stop()
+        self.window.show_rating(number)
+        self.rating_for = (case_id, RatingStage.FEEDBACK)
+
+    @Slot()
+    def forget_rating(self) -> None:
+        self.rating_for = None
+
+    @Slot(object, str)
+    def on_rated(self, level: Satisfaction, reason: str) -> None:
+        target, actor = self.rating_for, self.ui.actor
+        if target is None or actor is None:
+            self.window.show_idle()
+            return
+        self.rating_for = None
+        rating = Rating(level, target[1], RatingChannel.DEVICE, reason)
+        handling = handling_for(self.ui.desk)
+        self.ui.tasks.run(
+            lambda: record_rating(handling, target[0], rating, actor),
+            lambda _saved: self.window.show_thanks(),
+        )
 
     @Slot(object)
     def on_actor_changed(self, actor: Actor | None) -> None:
         if actor is None:  # locked or logged out: nothing of the last citizen stays up
+            self.rating_for = None
             self.window.show_idle()
 
 
 def install_citizen_screen(ui: DeskUi, session: DeskSession) -> CitizenMirror | None:
     screen = citizen_screen_for(ui.local.citizen_screen)
-    return CitizenMirror(ui, session, screen) if screen is not None else None
+    if screen is None:
+        return None
+    mirror = CitizenMirror(ui, session, screen)
+    ui.ask_rating = mirror.ask_rating
+    return mirror

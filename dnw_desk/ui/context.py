@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,9 @@ class DeskUi:
     actor: Actor | None = None
     # The print seam (receipts, slips, the test page); built by the composition root.
     printing: PrintJobs | None = None
+    # Asks the citizen at the counter to rate an answered case on the screen facing them
+    # (case id, number); None without that screen.
+    ask_rating: Callable[[str, str], None] | None = None
 
     def __post_init__(self) -> None:
         # The runner publishes what a task's result says changed, on this desk's bus.

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from dnw_desk.ui.context import DeskUi
     from dnw_desk.ui.daily_backup import DailyBackup
     from dnw_desk.ui.desk_session import DeskSession
+    from dnw_desk.ui.desk_sms import DeskSms
     from dnw_desk.ui.desk_sync import DeskSync
     from dnw_desk.ui.main_window import MainWindow
     from dnw_desk.ui.privacy import PrivacyCurtain
@@ -36,16 +37,22 @@ class Screens:
     backup: DailyBackup
     # The second monitor facing the citizen; None on a PC with one screen (or switched off).
     citizen: CitizenMirror | None = None
+    sms: DeskSms | None = None  # the text-message sender and its failures
 
     def start_background(self) -> None:
-        """After the screens are built: the sync worker (if enrolled) and the daily backup."""
+        """After the screens are built: the sync worker (if enrolled), the daily backup and the
+        text-message sender."""
         self.sync.start()
         self.backup.start()
+        if self.sms is not None:
+            self.sms.start()
 
     def stop_background(self) -> None:
         """Before the database closes: the sync thread ends, no further backup checks."""
         self.sync.shutdown()
         self.backup.stop()
+        if self.sms is not None:
+            self.sms.shutdown()
 
 
 def build_ui(
@@ -87,6 +94,7 @@ def build_screens(window: MainWindow, ui: DeskUi, accounts: AccountService) -> S
     from dnw_desk.ui.citizen_screen import install_citizen_screen
     from dnw_desk.ui.daily_backup import DailyBackup
     from dnw_desk.ui.desk_session import DeskSession
+    from dnw_desk.ui.desk_sms import DeskSms
     from dnw_desk.ui.desk_sync import DeskSync
     from dnw_desk.ui.privacy import PrivacyCurtain
     from dnw_desk.ui.queue.install import install as install_queue
@@ -104,6 +112,7 @@ def build_screens(window: MainWindow, ui: DeskUi, accounts: AccountService) -> S
         sync=DeskSync(window, ui, session.sig_actor_changed),
         backup=DailyBackup(ui, window.statusBar(), window),
         citizen=install_citizen_screen(ui, session),
+        sms=DeskSms(window, ui),
     )
     if ui.printing is not None:
         # Jobs a previous run left queued print now; failed ones are listed for retry.

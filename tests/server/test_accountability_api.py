@@ -92,17 +92,17 @@ def test_an_unknown_event_type_is_refused_with_its_own_reason(
     ops = outbox_payloads(desk)
     desk.close()
     newer = {**ops[-1], "op_id": str(uuid.uuid4()), "seq": 99}
-    newer["event"] = {**newer["event"], "id": str(uuid.uuid4()), "type": "sms_sent"}
+    newer["event"] = {**newer["event"], "id": str(uuid.uuid4()), "type": "wechat_sent"}
     response = client.post(
         PUSH_PATH, json={"ops": [*ops, newer]}, headers=tokens.headers(tokens.terminal)
     )
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["type"] == UNKNOWN_EVENT_TYPE
-    assert "upgrade the server first" in error["msg"] and "sms_sent" in error["msg"]
+    assert "upgrade the server first" in error["msg"] and "wechat_sent" in error["msg"]
     unit = client.post(
         FEEDBACK_PATH,
-        json=feedback("AH08-20261124-0001K", "sms_sent"),
+        json=feedback("AH08-20261124-0001K", "wechat_sent"),
         headers=tokens.headers(tokens.unit),
     )
     assert unit.status_code == 422

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -108,4 +109,85 @@ def test_status_page_renders_on_a_phone_without_personal_data(
     shutil.copy(
         shot, Path(os.environ.get("DNW_SCREENSHOT_DIR", tmp_path / "keep")) / "status-page.png"
     )
+    desk.close()
+
+
+def submit(browser: Any) -> None:
+    """Click the rating's button and wait for the answer page (the click does not wait)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    button = browser.find_element(By.CSS_SELECTOR, "form[action$='/rating'] button")
+    button.click()
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(button))
+
+
+def test_a_citizen_rates_the_answer_on_the_status_page_in_chromium(
+    server: LiveServer, tmp_path: Path, data_dir: Path
+) -> None:
+    """一事一评 by touch in a real browser: choose a level, write a comment, submit; a second
+    submission (the back button) is refused, and the desk's pull gets the rating once."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    from dnw_desk.contract.wire import PULL_PATH
+
+    chromium = chromium_binary()
+    driver_path = shutil.which("chromedriver")
+    if driver_path is None:
+        pytest.skip("chromedriver is not installed")
+    now = datetime.now(UTC)
+    with server.db.write() as conn:
+        _terminal, token = credentials.add_terminal(conn, "AH", "08", now)
+        _unit, unit = credentials.add_unit(conn, "省公安厅", now, halls=["AH"])
+    desk, _clock = desk_at(data_dir)
+    case = register(desk, name="王小明").case
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        terminal_auth = {"Authorization": f"Bearer {token}"}
+        http.post(PUSH_PATH, json={"ops": outbox_payloads(desk)}, headers=terminal_auth)
+        for kind in ("opinion_given", "complainant_informed", "window_informed"):
+            answer = http.post(
+                FEEDBACK_PATH,
+                json=feedback(case.number, kind),
+                headers={"Authorization": f"Bearer {unit}"},
+            )
+            assert answer.status_code == 201, answer.text
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        f"--window-size={PHONE[0]},{PHONE[1]}",
+    ):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        browser.get(f"{server.url}/status/{case.number}?code={case.verification_code}")
+        browser.find_element(By.CSS_SELECTOR, 'input[value="very_unsatisfied"]').click()
+        browser.find_element(By.NAME, "comment").send_keys("答复不解决问题")
+        shots = Path(os.environ.get("DNW_SCREENSHOT_DIR", tmp_path))
+        browser.save_screenshot(str(shots / "status-rating.png"))
+        submit(browser)
+        assert "感谢您的评价" in browser.page_source
+        browser.back()
+        submit(browser)
+        assert "不能评价" in browser.page_source  # once per case and round
+        assert contains_unmasked_pii(browser.page_source) == []
+    finally:
+        browser.quit()
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        pulled = http.get(PULL_PATH, headers=terminal_auth).json()
+    ratings = [e["event"]["data"] for e in pulled["events"] if e["event"]["type"] == "rating"]
+    assert ratings == [
+        {
+            "satisfaction": "very_unsatisfied",
+            "stage": "feedback",
+            "channel": "status_page",
+            "comment": "答复不解决问题",
+        }
+    ]
     desk.close()

@@ -358,3 +358,19 @@ def test_an_escalated_case_saves_its_supervision_notice(
     written = list(tmp_path.glob("督办单-*.pdf"))
     assert len(written) == 1 and written[0].stat().st_size > 0
     qtbot.waitUntil(lambda: str(written[0]) in dialog.notice.text(), timeout=2000)
+
+
+def test_the_citizen_at_the_counter_is_asked_to_rate_an_answered_case(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.test_accountability import _fed_back
+
+    ui, clock, open_as = opened
+    asked: list[tuple[str, str]] = []
+    ui.ask_rating = lambda case_id, number: asked.append((case_id, number))
+    dialog = open_as(CLERK)
+    assert dialog.rate_button.isVisible() and not dialog.rate_button.isEnabled()
+    _fed_back(ui.desk, clock, dialog.case_id)
+    dialog.close()
+    dialog = open_as(CLERK)
+    assert dialog.rate_button.isEnabled()
+    qtbot.mouseClick(dialog.rate_button, Qt.MouseButton.LeftButton)
+    assert asked == [(dialog.case_id, dialog.view.number)]

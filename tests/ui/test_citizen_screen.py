@@ -58,5 +58,21 @@ def test_the_citizen_screen_on_a_second_monitor(tmp_path: Path) -> None:
     assert "李四" not in saved  # the number and deadline, not the typed form
     [code] = decode(Image.open(out.with_suffix(".png")))
     assert code.data.decode().startswith("http://127.0.0.1:8765/status/AH08-20261124-0001")
+    assert seen["rating_asked"]  # the choice is not saved before the citizen submits it
+    assert seen["rating"] == {
+        "type": "rating",
+        "satisfaction": "unsatisfied",
+        "stage": "registration",
+        "channel": "rating_device",
+        "reason": "等候时间过长；窗口人少",
+    }
+    assert any("感谢" in text for text in seen["thanks"])
+    assert any("已答复" in text for text in seen["asked_handling"])
+    assert seen["handling_rating"] == {
+        "status": "called_back",  # the citizen's own rating takes the callback's place
+        "satisfaction": "very_satisfied",
+        "stage": "feedback",
+        "channel": "rating_device",
+    }
     locked = " ".join(seen["locked"])
     assert "对办不成事" in locked and "AH08" not in locked

@@ -37,7 +37,9 @@ def test_whole_registration_by_keyboard(qtbot: QtBot, clerk_desk: DeskHarness) -
     assert QApplication.focusWidget() is form.edits["phone"]  # enterprise fields are skipped
     type_and_enter(qtbot, form.edits["phone"], "13812345678")
     assert "138" in form.phone_info.text()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # past the consent box
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # past the callback consent
+    assert QApplication.focusWidget() is form.consent_sms
+    qtbot.keyClick(form.consent_sms, Qt.Key.Key_Tab)  # and the text-message consent
     assert QApplication.focusWidget() is form.category
     qtbot.keyClicks(form.category, "3")
     assert form.category.currentData() == "3"

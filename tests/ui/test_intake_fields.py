@@ -48,6 +48,7 @@ def test_the_form_builds_every_field_with_its_label_and_tab_order(qtbot: QtBot) 
     order = [name for _title, names in LAYOUT for name in names if name not in NOT_TABBED]
     widget = {**{f.name: form.rows[f.name].editor for f in FIELDS}, "kind": form.kind}
     widget.update(consent=form.consent, category=form.category, channel=form.channel)
+    widget["consent_sms"] = form.consent_sms
     expected = [widget[name] for name in order]
     chain, current = [expected[0]], expected[0].nextInFocusChain()
     while current is not expected[0]:

@@ -245,7 +245,16 @@ LONG_TEXT_FIELDS = tuple(f.name for f in FIELDS if f.long)
 LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         N_("Complainant"),
-        ("kind", "name", "id_number", "credit_code", "contact_person", "phone", "consent"),
+        (
+            "kind",
+            "name",
+            "id_number",
+            "credit_code",
+            "contact_person",
+            "phone",
+            "consent",
+            "consent_sms",
+        ),
     ),
     (
         N_("Category"),
@@ -276,6 +285,7 @@ LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = (
 CONTROLS = {
     "kind": N_("Type"),
     "consent": "",
+    "consent_sms": "",
     "category": N_("Category"),
     "category_hint": "",
     "channel": N_("Channel"),

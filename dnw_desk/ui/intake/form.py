@@ -120,6 +120,9 @@ class IntakeForm(QWidget):
         self.consent = QCheckBox(_("Agrees to be called back"))
         self.consent.setObjectName("consent_callback")
         self.consent.setChecked(True)
+        # Text messages only with the complainant's explicit yes: unticked until they say so.
+        self.consent_sms = QCheckBox(_("Agrees to receive text messages about this case"))
+        self.consent_sms.setObjectName("consent_sms")
         self.category = QComboBox()
         self.category.setObjectName("category")
         self.category.setSizeAdjustPolicy(
@@ -143,6 +146,7 @@ class IntakeForm(QWidget):
         return {
             "kind": self.kind,
             "consent": self.consent,
+            "consent_sms": self.consent_sms,
             "category": self.category,
             "category_hint": self.category_hint,
             "channel": self.channel,
@@ -208,6 +212,7 @@ class IntakeForm(QWidget):
         self.category.currentIndexChanged.connect(self.on_category_changed)
         self.channel.currentIndexChanged.connect(self.on_any_changed)
         self.consent.toggled.connect(self.on_any_changed)
+        self.consent_sms.toggled.connect(self.on_any_changed)
         for name, edit in self.edits.items():
             edit.textChanged.connect(lambda _text, n=name: self.on_field_edited(n))
             edit.editingFinished.connect(lambda n=name: self.on_field_left(n))
@@ -257,6 +262,7 @@ class IntakeForm(QWidget):
         complainant = Complainant(
             kind=ComplainantKind.ENTERPRISE if self.enterprise else ComplainantKind.PERSON,
             consent_callback=self.consent.isChecked(),
+            consent_sms=self.consent_sms.isChecked(),
             **{name: v for name, v in values.items() if part[name] == "complainant"},
         )
         matter = Matter(
@@ -280,6 +286,7 @@ class IntakeForm(QWidget):
             category=self.category.currentData(),
             channel=self.channel.currentData(),
             consent_callback=self.consent.isChecked(),
+            consent_sms=self.consent_sms.isChecked(),
         )
         return fields
 
@@ -295,6 +302,7 @@ class IntakeForm(QWidget):
                 if index >= 0:
                     combo.setCurrentIndex(index)
             self.consent.setChecked(bool(fields.get("consent_callback", True)))
+            self.consent_sms.setChecked(bool(fields.get("consent_sms", False)))
             for name in TEXT_FIELDS:
                 self.edits[name].setText(str(fields.get(name, "")))
             for name in LONG_TEXT_FIELDS:
@@ -320,6 +328,7 @@ class IntakeForm(QWidget):
             self.category.setCurrentIndex(0)
             self.channel.setCurrentIndex(0)
             self.consent.setChecked(True)
+            self.consent_sms.setChecked(False)
         finally:
             self._loading = False
         for row in self.rows.values():
