@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
@@ -28,6 +28,7 @@ class Result(TypedDict):
     ratio: float | None
     unit: str
     budget: str
+    key: NotRequired[str]  # the stable name in bench/results.json
 
 
 def result(name: str, figure: float, floor: float | None, unit: str, budget: str) -> Result:
