@@ -138,10 +138,16 @@ def main() -> list[Result]:
         db.dispose()
     p95, floor_p95 = percentile(pages, 95), percentile(floor, 95)
     results = [
-        result("portal unit queue page p95 (100k cases)", p95, floor_p95, "ms", "<= 200 ms"),
+        result(
+            "portal unit queue page p95 (100k cases)",
+            p95,
+            floor_p95,
+            "ms",
+            "<= 200 ms",
+            key="portal_unit_queue_p95",
+        ),
         result("portal unit queue page p50", p50(pages), p50(floor), "ms", "-"),
     ]
-    results[0]["key"] = "portal_unit_queue_p95"  # type: ignore[typeddict-unknown-key]
     print_results(results)
     return results
 

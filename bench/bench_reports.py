@@ -3,7 +3,9 @@ ledger of all 100 000 rows (time and peak memory).
 
 Floors, measured in the same run: an empty reportlab document with the same fonts registered
 (for the PDF); a raw ``sqlite3`` SELECT streaming the same 100 000 rows (for the XLSX). The
-XLSX export runs in a child process so its peak RSS is its own.
+XLSX export runs in a child process so its peak RSS is its own. The same ledger rows are also
+written with openpyxl's write-only mode and XlsxWriter's constant-memory mode (when installed),
+side by side, so the writer the desk uses can be compared with both libraries.
 """
 
 from __future__ import annotations
@@ -23,6 +25,39 @@ PDF_CASES = 500
 RUNS = 3
 
 
+def _library_writers(desk: object, request: object, out: Path) -> dict[str, float]:
+    """Seconds to write the same ledger cells with openpyxl and XlsxWriter (the libraries)."""
+    from openpyxl import Workbook
+
+    from dnw_desk.reports.ledger import headings, ledger_cells
+    from dnw_desk.services.review import review_for
+
+    service = review_for(desk)  # type: ignore[arg-type]
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Ledger")
+    sheet.append(headings())
+    for row in service.iter_ledger(request):  # type: ignore[arg-type]
+        sheet.append(ledger_cells(row))
+    book.save(out / "openpyxl.xlsx")
+    times["openpyxl"] = time.perf_counter() - started
+    try:
+        import xlsxwriter
+    except ImportError:
+        return times
+    started = time.perf_counter()
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    xbook = xlsxwriter.Workbook(str(out / "xlsxwriter.xlsx"), options)
+    xsheet = xbook.add_worksheet("Ledger")
+    xsheet.write_row(0, 0, headings())
+    for line, row in enumerate(service.iter_ledger(request), start=1):  # type: ignore[arg-type]
+        xsheet.write_row(line, 0, ledger_cells(row))
+    xbook.close()
+    times["xlsxwriter"] = time.perf_counter() - started
+    return times
+
+
 def _xlsx_child(data_dir: str, out: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     from dnw_desk.reports import jobs
     from dnw_desk.services.desk import open_desk
@@ -40,12 +75,15 @@ def _xlsx_child(data_dir: str, out: str, queue: multiprocessing.Queue) -> None: 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     started = time.perf_counter()
-    count = jobs.ledger_export(desk, ExportRequest(date(2000, 1, 1), date(2100, 1, 1)), Path(out))
+    request = ExportRequest(date(2000, 1, 1), date(2100, 1, 1))
+    count = jobs.ledger_export(desk, request, Path(out))
     elapsed = time.perf_counter() - started
     done.set()
     sampler.join()
+    rss_peak = max(peak[0], _rss_mb())
+    others = _library_writers(desk, request, Path(out).parent)
     desk.close()
-    queue.put((count, elapsed, before, max(peak[0], _rss_mb())))
+    queue.put((count, elapsed, before, rss_peak, others))
 
 
 def _rss_mb() -> float:
@@ -118,17 +156,24 @@ def main() -> list[Result]:
         target=_xlsx_child, args=(str(data_dir), str(work / "ledger.xlsx"), queue)
     )
     child.start()
-    count, xlsx_seconds, rss_before, rss_peak = queue.get()
+    count, xlsx_seconds, rss_before, rss_peak, others = queue.get()
     child.join()
     size_mb = (work / "ledger.xlsx").stat().st_size / 1e6
+    ledger = result(
+        f"XLSX ledger, {count} rows ({size_mb:.1f} MB) (s)",
+        xlsx_seconds,
+        raw_select,
+        "s",
+        "≥ 3x faster than openpyxl write-only; streamed, cancellable",
+    )
+    ledger["key"] = "xlsx_ledger_100k"
+    ledger.update({f"{name}_seconds": seconds for name, seconds in others.items()})  # type: ignore[typeddict-item]
     results = [
         result(f"day ledger PDF, {len(rows)} cases (s)", p50(pdf), p50(empty), "s", "≤ 2 s"),
-        result(
-            f"XLSX ledger, {count} rows ({size_mb:.1f} MB) (s)",
-            xlsx_seconds,
-            raw_select,
-            "s",
-            "streamed, cancellable",
+        ledger,
+        *(
+            result(f"XLSX ledger, same rows, {name} (s)", seconds, raw_select, "s", "comparison")
+            for name, seconds in others.items()
         ),
         result(
             "XLSX ledger, peak RSS during the export (MB)",

@@ -1,8 +1,8 @@
 """The ledger (台账) as rows for a table: column headings and cell values, and the XLSX / CSV
 writers. The PDF uses the same columns (``reports.daily``).
 
-XLSX uses openpyxl's write-only mode, which streams rows to the file, so 100 000 rows need
-little memory. CSV is UTF-8 with a byte-order mark so Excel on Chinese Windows opens it right.
+XLSX streams rows straight into the file (``reports.xlsx_stream``), so 100 000 rows need little
+memory. CSV is UTF-8 with a byte-order mark so Excel on Chinese Windows opens it right.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from dnw_desk.domain.case import SATISFACTION_LABELS, STATUS_LABELS, Satisfaction, Status
 from dnw_desk.i18n import N_, _
 from dnw_desk.reports.progress import CancelToken, Progress, atomic_output, no_progress
+from dnw_desk.reports.xlsx_stream import BOLD, TITLE, xlsx_sheet
 from dnw_desk.services.review import LedgerRow
 
 LEDGER_COLUMNS = (
@@ -131,6 +132,9 @@ def _write_csv(
     return count
 
 
+COLUMN_WIDTHS = (22, 17, 14, 15, 21, 22, 28, 22, 12, 17, 17, 8, 8, 12, 9)
+
+
 def _write_xlsx(
     rows: Iterable[LedgerRow],
     path: Path,
@@ -139,46 +143,16 @@ def _write_xlsx(
     cancel: CancelToken | None,
     title: str,
 ) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Ledger"))
-    widths = (22, 17, 14, 15, 21, 22, 28, 22, 12, 17, 17, 8, 8, 12, 9)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A3" if title else "A2"
-    bold = Font(bold=True)
-    if title:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True, size=13)
-        sheet.append([cell])
-    header = []
-    for heading in headings():
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
     count = 0
-    try:
+    with xlsx_sheet(path, _("Ledger"), COLUMN_WIDTHS, 2 if title else 1) as sheet:
+        if title:
+            sheet.append([title], TITLE)
+        sheet.append(headings(), BOLD)
         for row in rows:
             sheet.append(ledger_cells(row))
             count += 1
             _tick(count, total, progress, cancel)
         if cancel is not None:
             cancel.check()
-    except BaseException:
-        # Finish the sheet's streaming writer now, or it writes to a closed file when it is
-        # garbage-collected; the partial file is removed by atomic_output.
-        sheet.close()
-        raise
-    book.save(path)
     progress(count, total)
     return count
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index))

@@ -312,8 +312,10 @@ class ReviewService:
         while True:
             with self.db.read() as conn:
                 rows = review_queries.ledger_page(conn, start, end, last, batch)
+                satisfactions = review_queries.callback_satisfactions(conn, [r.id for r in rows])
             for row in rows:
-                yield _ledger_row(row, request.masked, self.categories)
+                satisfaction = satisfactions.get(row.id, "")
+                yield _ledger_row(row, satisfaction, request.masked, self.categories)
             if len(rows) < batch:
                 return
             last = (rows[-1].registered_at, rows[-1].id)
@@ -348,7 +350,7 @@ def _latest_note(conn: Connection, day: date) -> HandoverNote | None:
     return HandoverNote(date.fromisoformat(row.day), row.written_at, author, row.text)
 
 
-def _ledger_row(row: Any, masked: bool, categories: CategoryNames) -> LedgerRow:
+def _ledger_row(row: Any, satisfaction: str, masked: bool, categories: CategoryNames) -> LedgerRow:
     person = row.complainant_kind != "enterprise"
     name = row.complainant_name or ""
     phone = row.phone or ""
@@ -372,7 +374,7 @@ def _ledger_row(row: Any, masked: bool, categories: CategoryNames) -> LedgerRow:
         fed_back_at=row.fed_back_at,
         on_time=row.on_time,
         returns=row.returns,
-        satisfaction=row.satisfaction or "",
+        satisfaction=satisfaction,
         clerk_no=row.clerk_no,
         category_code=row.category,
     )

@@ -238,3 +238,25 @@ def test_queue_pages_filter_and_order_in_sql(data_dir: Path) -> None:
     assert service.count(closed_only, today) == 0
     first = service.page(QueueQuery(), today, 0, 1)
     assert first.more and len(first.rows) == 1
+
+
+def test_the_ledger_shows_the_satisfaction_of_the_latest_callback(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir, START)
+    called = register(desk).case.id
+    silent = register(desk).case.id
+    handling = handling_for(desk)
+    clock.advance(hours=1)
+    _feed_back(desk, called)
+    handling.perform(
+        called,
+        EventType.CALLBACK,
+        CLERK,
+        {"at": desk.clock().isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+    )
+    rows = {
+        row.number: row
+        for row in review_for(desk).iter_ledger(ExportRequest(START.date(), START.date()), batch=1)
+    }
+    by_id = {desk.cases.by_number(number).id: row for number, row in rows.items()}  # type: ignore[union-attr]
+    assert by_id[called].satisfaction == "satisfied"
+    assert by_id[silent].satisfaction == ""
