@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import random
 import re
+import select as io_select
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import IO
 
 import pytest
 from sqlalchemy import func, select
@@ -33,12 +35,32 @@ def _run_and_kill(data_dir: Path, rng: random.Random) -> list[str]:
         env=env,
         text=True,
     )
-    # Let it start and work for a random while, then kill it without warning.
-    time.sleep(rng.uniform(0.6, 1.2))
+    # Wait until it is registering (a loaded machine may take seconds to start it), then let
+    # it work for a random while and kill it without warning.
+    assert child.stdout is not None
+    first = _first_acknowledgement(child.stdout, timeout=60)
+    time.sleep(rng.uniform(0.05, 0.6))
     os.kill(child.pid, signal.SIGKILL)
     out, _err = child.communicate(timeout=30)
     # A line cut off by the kill is not an acknowledgement.
-    return [line for line in out.splitlines() if FULL_NUMBER.fullmatch(line)]
+    return [line for line in [*first, *out.splitlines()] if FULL_NUMBER.fullmatch(line)]
+
+
+def _first_acknowledgement(stream: IO[str], timeout: float) -> list[str]:
+    """The lines up to the child's first acknowledged number (bounded in time)."""
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _w, _x = io_select.select([stream], [], [], 0.1)
+        if not ready:
+            continue
+        line = stream.readline()
+        if not line:
+            break  # the child ended
+        lines.append(line.rstrip("\n"))
+        if FULL_NUMBER.fullmatch(lines[-1]):
+            break
+    return lines
 
 
 @pytest.mark.slow
