@@ -8,7 +8,7 @@ audit-logged in the same transaction; the audit detail never holds the password 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -137,7 +137,7 @@ class AccountService:
         assert row is not None
         return Actor(row.login, row.clerk_no, row.role, row.display_name)
 
-    def record_attempts(self, attempts: list[LoginAttempt]) -> None:
+    def record_attempts(self, attempts: Sequence[LoginAttempt]) -> None:
         """Count and audit-log login attempts (also those the early login judged)."""
         if not attempts:
             return
