@@ -35,6 +35,9 @@ class LoginRecord:
     password_hash: str
 
 
+_LOGIN_RECORD = "SELECT login, clerk_no, display_name, role, active, password_hash FROM accounts"
+
+
 def _connect(data_dir: Path) -> sqlite3.Connection | None:
     path = data_dir / DB_FILENAME
     if not path.is_file():  # connecting would create it
@@ -57,6 +60,7 @@ def early_look(data_dir: Path) -> EarlyLook | None:
                 )
             }
             accounts = conn.execute("SELECT count(*) FROM accounts").fetchone()[0]
+            conn.execute(_LOGIN_RECORD + " LIMIT 0")  # the columns it reads are there
     except (sqlite3.Error, ValueError):
         return None
     if stored.get("configured") is not True or not accounts:
@@ -71,11 +75,7 @@ def login_record(data_dir: Path, login: str) -> LoginRecord | None:
     if conn is None:
         return None
     with closing(conn):
-        row = conn.execute(
-            "SELECT login, clerk_no, display_name, role, active, password_hash FROM accounts"
-            " WHERE login = ?",
-            (login,),
-        ).fetchone()
+        row = conn.execute(_LOGIN_RECORD + " WHERE login = ?", (login,)).fetchone()
     if row is None:
         return None
     return LoginRecord(str(row[0]), str(row[1]), str(row[2]), str(row[3]), bool(row[4]), row[5])
