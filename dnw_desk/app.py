@@ -14,8 +14,9 @@ are built, and a clerk who logged in early is let in. A failure to open (another
 running, a read-only data dir) is a dialog and a non-zero exit.
 
 ``DNW_EXIT_WHEN_READY=1`` prints ``DNW-READY`` from the first turn of the event loop after the
-window was shown with its login page, ``DNW-LOGIN-READY`` when logging in is possible, and quits
-once the screens are built (the cold-start benchmark).
+window was shown with its login page, ``DNW-LOGIN-READY`` when logging in is possible, and
+``DNW-SCREENS-READY`` when the screens are built (a clerk who logged in early is let in), then
+quits (the cold-start benchmark).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 EXIT_WHEN_READY_ENV = "DNW_EXIT_WHEN_READY"
 READY_MARKER = "DNW-READY"
 LOGIN_READY_MARKER = "DNW-LOGIN-READY"
+SCREENS_READY_MARKER = "DNW-SCREENS-READY"
 
 
 def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) -> bool:
@@ -218,6 +220,7 @@ class DeskStart:
             self.screens = build_screens(self.window, ui, accounts)
             self._login_possible()
             if self.exit_when_ready:
+                print(SCREENS_READY_MARKER, flush=True)
                 self.app.quit()
                 return
             self.screens.start_background()

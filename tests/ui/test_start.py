@@ -100,7 +100,7 @@ def test_second_instance_says_so_and_exits_non_zero(data_dir: Path) -> None:
     assert "DNW-READY" in result.stdout and "DNW-LOGIN-READY" not in result.stdout
 
 
-def test_start_reports_ready_then_login_ready(data_dir: Path) -> None:
+def test_start_reports_ready_then_login_ready_then_screens_ready(data_dir: Path) -> None:
     configured_desk(data_dir, FakeClock(START)).close()
     result = subprocess.run(
         [sys.executable, "-m", "dnw_desk", "--data-dir", str(data_dir)],
@@ -110,7 +110,7 @@ def test_start_reports_ready_then_login_ready(data_dir: Path) -> None:
         env=_env(DNW_EXIT_WHEN_READY="1"),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["DNW-READY", "DNW-LOGIN-READY"]
+    assert result.stdout.split() == ["DNW-READY", "DNW-LOGIN-READY", "DNW-SCREENS-READY"]
 
 
 def test_the_first_run_wizard_does_not_say_the_database_is_still_opening(
