@@ -5,15 +5,18 @@ cold start within 1.5 × a bare ``QMainWindow``). First, on the GUI thread, only
 modules: the Qt application (bundled CJK fonts registered, so Chinese renders on a PC with no
 Chinese fonts; Qt's own strings translated), the device settings (language, large font), and the
 main window with its login page, whose login field takes typing at once while the status bar says
-the database is opening. Then,
-on the task runner's DB lane: the data dir (lock, database, migrations, SQLAlchemy), the first
-queries, and the imports of the screens. Back on the GUI thread the first-run wizard shows if the
-desk is not set up, the screens are built and *Log in* is enabled. A failure to open (another
-instance running, a read-only data dir) is a dialog and a non-zero exit.
+the database is opening. Then, on the task runner's DB lane, the data dir is locked and, with
+plain ``sqlite3``, asked whether the desk is set up: if so, *Log in* is enabled at once (the
+password is checked with plain ``sqlite3`` too, ``services.early_login``). Meanwhile, still on
+the DB lane: the database (migrations, SQLAlchemy), the first queries, and the imports of the
+screens. Back on the GUI thread the first-run wizard shows if the desk is not set up, the screens
+are built, and a clerk who logged in early is let in. A failure to open (another instance
+running, a read-only data dir) is a dialog and a non-zero exit.
 
 ``DNW_EXIT_WHEN_READY=1`` prints ``DNW-READY`` from the first turn of the event loop after the
-window was shown with its login page, ``DNW-LOGIN-READY`` when the database is open and logging in
-is possible, and then quits (the cold-start benchmark).
+window was shown with its login page, ``DNW-LOGIN-READY`` when logging in is possible, and
+``DNW-SCREENS-READY`` when the screens are built (a clerk who logged in early is let in), then
+quits (the cold-start benchmark).
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ if TYPE_CHECKING:
     from dnw_desk.local_settings import LocalSettings
     from dnw_desk.services.accounts import AccountService
     from dnw_desk.services.desk import Desk
-    from dnw_desk.store.schema import DatabaseDamaged, InstanceLock
+    from dnw_desk.store.early_login import EarlyLook
+    from dnw_desk.store.instance import InstanceLock
+    from dnw_desk.store.schema import DatabaseDamaged
     from dnw_desk.ui.context import DeskUi
     from dnw_desk.ui.main_window import MainWindow
     from dnw_desk.ui.screens import Screens
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
 EXIT_WHEN_READY_ENV = "DNW_EXIT_WHEN_READY"
 READY_MARKER = "DNW-READY"
 LOGIN_READY_MARKER = "DNW-LOGIN-READY"
+SCREENS_READY_MARKER = "DNW-SCREENS-READY"
 
 
 def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) -> bool:
@@ -77,6 +83,30 @@ def first_run(ui: DeskUi, accounts: AccountService, set_up: bool | None = None) 
 
 
 @dataclass
+class Locked:
+    """The data dir locked, and (when it is set up) what the early login page shows."""
+
+    lock: InstanceLock
+    look: EarlyLook | None
+
+
+def lock_data_dir(data_dir: Path) -> Locked:
+    """Runs on the DB lane, without SQLAlchemy: take the instance lock and look whether the
+    login can be offered before the database is fully open."""
+    from dnw_desk.store.early_login import early_look
+    from dnw_desk.store.instance import InstanceLock, ensure_data_dir
+
+    ensure_data_dir(data_dir)
+    lock = InstanceLock(data_dir)
+    lock.acquire()
+    try:
+        return Locked(lock, early_look(data_dir))
+    except BaseException:
+        lock.release()
+        raise
+
+
+@dataclass
 class Opened:
     """What the DB lane hands back to the GUI thread when the data dir is open."""
 
@@ -85,21 +115,25 @@ class Opened:
     set_up: bool  # configured, with at least one account: no first-run wizard
 
 
-def open_data_dir(data_dir: Path, restore_from: Path | None = None) -> Opened:
+def open_data_dir(
+    data_dir: Path, restore_from: Path | None = None, lock: InstanceLock | None = None
+) -> Opened:
     """Runs on the DB lane: lock, open (and migrate) the database, and warm the screens' imports
     so the GUI thread does not pay for SQLAlchemy and the services when it builds them.
 
     ``restore_from``: a damaged database is first set aside and this backup put in its place
-    (under the instance lock, so no other desk has the file open)."""
+    (under the instance lock, so no other desk has the file open). ``lock``: already taken by
+    ``lock_data_dir`` (released here when the open fails)."""
     from dnw_desk.clock import system_clock
     from dnw_desk.services.accounts import AccountService
     from dnw_desk.services.desk import open_desk
     from dnw_desk.services.setup import is_set_up
     from dnw_desk.store.schema import InstanceLock, ensure_data_dir, set_aside_and_restore
 
-    ensure_data_dir(data_dir)
-    lock = InstanceLock(data_dir)
-    lock.acquire()
+    if lock is None:
+        ensure_data_dir(data_dir)
+        lock = InstanceLock(data_dir)
+        lock.acquire()
     try:
         if restore_from is not None:
             set_aside_and_restore(data_dir, restore_from, system_clock())
@@ -139,6 +173,8 @@ class DeskStart:
         self.ui: DeskUi | None = None
         self.screens: Screens | None = None
         self.future: Future[Any] | None = None
+        self.locked: Locked | None = None  # until ``opened`` holds the lock
+        self.login_ready = False
         self.restored_from: list[Path] = []
 
     def start(self) -> None:
@@ -147,11 +183,31 @@ class DeskStart:
         self.tasks = TaskRunner()
         data_dir = self.data_dir
         self.future = self.tasks.run(
-            lambda: open_data_dir(data_dir), self.on_opened, self.on_open_failed
+            lambda: lock_data_dir(data_dir), self.on_locked, self.on_open_failed
         )
+
+    def on_locked(self, locked: Locked) -> None:
+        from dnw_desk.services.early_login import EarlyLogin
+
+        assert self.tasks is not None
+        self.locked = locked
+        page = self.window.login_page
+        if locked.look is not None and page is not None:
+            page.attach_early(self.tasks, EarlyLogin(self.data_dir), locked.look.hall)
+            self._login_possible()
+        data_dir, lock = self.data_dir, locked.lock
+        self.future = self.tasks.run(
+            lambda: open_data_dir(data_dir, lock=lock), self.on_opened, self.on_open_failed
+        )
+
+    def _login_possible(self) -> None:
+        if self.exit_when_ready and not self.login_ready:
+            print(LOGIN_READY_MARKER, flush=True)
+        self.login_ready = True
 
     def on_opened(self, opened: Opened) -> None:
         self.opened = opened
+        self.locked = None
         try:
             from dnw_desk.ui.screens import build_screens, build_ui
 
@@ -162,8 +218,9 @@ class DeskStart:
                 self.app.exit(1)
                 return
             self.screens = build_screens(self.window, ui, accounts)
+            self._login_possible()
             if self.exit_when_ready:
-                print(LOGIN_READY_MARKER, flush=True)
+                print(SCREENS_READY_MARKER, flush=True)
                 self.app.quit()
                 return
             self.screens.start_background()
@@ -173,8 +230,10 @@ class DeskStart:
     def on_open_failed(self, error: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from dnw_desk.store.database import StoreError
+        from dnw_desk.store.instance import StoreError
         from dnw_desk.store.schema import DatabaseDamaged
+
+        self.locked = None  # a failed open released the lock
 
         if isinstance(error, DatabaseDamaged) and not self.exit_when_ready:
             self.on_database_damaged(error)
@@ -232,10 +291,15 @@ class DeskStart:
             if ui.printing is not None:
                 ui.printing.shutdown()
         opened = self.opened
+        locked: Locked | None = None
         if opened is None and self.future is not None:
             # The window closed before the open was delivered: wait for it, then close it.
             with contextlib.suppress(BaseException):
-                opened = self.future.result()
+                done = self.future.result()
+                if isinstance(done, Opened):
+                    opened = done
+                elif isinstance(done, Locked):  # closed before the open was even asked for
+                    locked = done
 
         def close() -> None:
             if ui is not None:
@@ -246,6 +310,8 @@ class DeskStart:
             if opened is not None:
                 opened.desk.close()
                 opened.lock.release()
+            elif locked is not None:
+                locked.lock.release()
 
         if self.tasks is None:  # the event loop ended before the start
             return

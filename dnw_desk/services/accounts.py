@@ -1,20 +1,14 @@
 """Local staff accounts: create, log in, change password; the admin resets passwords, disables,
 enables and changes roles.
 
-Passwords are stored as salted scrypt hashes in a self-describing string
-(``scrypt$n$r$p$salt$hash``, base64), so the cost can be raised later without breaking old
-hashes. Every change is audit-logged in the same transaction; the audit detail never holds the
-password or its hash.
+Passwords are stored as salted scrypt hashes (``services.passwords``). Every change is
+audit-logged in the same transaction; the audit detail never holds the password or its hash.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
-import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,57 +20,26 @@ from dnw_desk.domain.errors import DomainError, FieldErrors
 from dnw_desk.domain.roles import Actor, Permission, Role, may
 from dnw_desk.i18n import _
 from dnw_desk.services.changes import Changes
+from dnw_desk.services.passwords import (
+    AccountDisabled,
+    LoginAttempt,
+    LoginFailed,
+    hash_password,
+    judge_login,
+    refuse,
+    verify_password,
+)
 from dnw_desk.store import accounts as repo
 from dnw_desk.store.accounts import AccountRow
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.database import Database
 
-# scrypt cost: n=2**14, r=8 takes ~40 ms and 16 MiB: unnoticeable at login, slow for guessing.
-SCRYPT_N = 2**14
-SCRYPT_R = 8
-SCRYPT_P = 1
-SALT_BYTES = 16
+# Re-exported: callers know them from here.
+__all__ = ["AccountDisabled", "LoginFailed", "hash_password", "verify_password"]
+
 MIN_PASSWORD = 6
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 CLERK_NO_PATTERN = re.compile(r"^[0-9A-Za-z]{1,16}$")
-
-
-class LoginFailed(DomainError):
-    """Wrong login or password (one message for both, so logins cannot be probed)."""
-
-
-class AccountDisabled(LoginFailed):
-    """The password is right but an admin disabled the account. Said only after the right
-    password, so it tells a prober nothing."""
-
-
-def hash_password(password: str, *, n: int = SCRYPT_N) -> str:
-    salt = secrets.token_bytes(SALT_BYTES)
-    digest = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024
-    )
-    b64 = base64.b64encode
-    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${b64(salt).decode()}${b64(digest).decode()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode("utf-8"),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            maxmem=64 * 1024 * 1024,
-            dklen=len(expected),
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
 
 
 @dataclass(frozen=True)
@@ -166,26 +129,32 @@ class AccountService:
         now = self.clock()
         with self.db.read() as conn:
             row = repo.get_account(conn, login)
-            stored = repo.password_hash_of(conn, login)
-        right = row is not None and stored is not None and verify_password(password, stored)
-        if row is not None:
-            self._log_attempt(login, now, right and row.active, disabled=right and not row.active)
-        if not right or row is None:
-            raise LoginFailed(_("Wrong login or password."))
-        if not row.active:
-            raise AccountDisabled(
-                _("This account is disabled. Ask an admin of this desk to enable it.")
-            )
+            stored = repo.password_hash_of(conn, login) if row is not None else None
+        attempt = judge_login(login, password, stored, row is not None and row.active, now)
+        if attempt is not None:
+            self.record_attempts([attempt])
+        refuse(attempt)
+        assert row is not None
         return Actor(row.login, row.clerk_no, row.role, row.display_name)
 
-    def _log_attempt(self, login: str, at: datetime, ok: bool, *, disabled: bool) -> None:
-        action = "account.login" if ok else "account.login_failed"
-        detail: dict[str, str] = {"login": login}
-        if disabled:
-            detail["reason"] = "disabled"
+    def record_attempts(self, attempts: Sequence[LoginAttempt]) -> None:
+        """Count and audit-log login attempts (also those the early login judged)."""
+        if not attempts:
+            return
         with self.db.write() as conn:
-            repo.record_login(conn, login, at, ok=ok)
-            append_audit(conn, at=at, actor=f"login:{login}", action=action, detail=detail)
+            for attempt in attempts:
+                action = "account.login" if attempt.ok else "account.login_failed"
+                detail: dict[str, str] = {"login": attempt.login}
+                if attempt.disabled:
+                    detail["reason"] = "disabled"
+                repo.record_login(conn, attempt.login, attempt.at, ok=attempt.ok)
+                append_audit(
+                    conn,
+                    at=attempt.at,
+                    actor=f"login:{attempt.login}",
+                    action=action,
+                    detail=detail,
+                )
 
     def change_password(self, login: str, old: str, new: str) -> Changes:
         self.authenticate(login, old)

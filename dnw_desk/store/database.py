@@ -22,9 +22,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
 
 from dnw_desk.i18n import N_, _
+from dnw_desk.store.instance import DB_FILENAME, StoreError
 from dnw_desk.store.search_secret import load_or_create_secret
 
-DB_FILENAME = "dnw-desk.sqlite3"
+__all__ = ["DB_FILENAME", "StoreError"]  # their home is the SQLAlchemy-free ``store.instance``
+
 BUSY_TIMEOUT_MS = 5000
 RECLAIM_PAGES = 2000  # one reclaim step: 8 MB of 4 KB pages, a few ms of the writer
 AUTO_VACUUM_INCREMENTAL = 2
@@ -36,10 +38,6 @@ REQUIRED_PRAGMAS: dict[str, Any] = {
     "foreign_keys": 1,
     "busy_timeout": BUSY_TIMEOUT_MS,
 }
-
-
-class StoreError(RuntimeError):
-    """The data store cannot be used; the message says why and what to do."""
 
 
 class SaveFailed(StoreError):

@@ -9,15 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from dnw_desk.clock import system_clock
 from dnw_desk.i18n import _
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
+from dnw_desk.store.instance import AlreadyRunning, InstanceLock, ensure_data_dir
+
+# At home in the SQLAlchemy-free ``store.instance`` (the login is possible before it loads).
+__all__ = ["AlreadyRunning", "InstanceLock", "ensure_data_dir"]
 
 HEAD_REVISION = "0011"
 BACKUP_DIR = "backups"
@@ -26,73 +27,12 @@ BACKUPS_KEPT = 10
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-class AlreadyRunning(StoreError):
-    """Another dnw-desk holds this data dir."""
-
-
 class DatabaseDamaged(StoreError):
     """The database file cannot be read. ``backup`` is the newest backup to offer, if any."""
 
     def __init__(self, message: str, backup: Path | None) -> None:
         super().__init__(message)
         self.backup = backup
-
-
-@dataclass
-class InstanceLock:
-    """One running desk per data dir (docs/rules.md#local-store). Released on exit, also after a
-    crash."""
-
-    data_dir: Path
-    _lock: FileLock | None = None
-
-    def acquire(self) -> None:
-        lock = FileLock(str(self.data_dir / "dnw-desk.lock"), timeout=0)
-        try:
-            lock.acquire()
-        except Timeout:
-            owner = (self.data_dir / "dnw-desk.pid").read_text(errors="replace").strip()
-            raise AlreadyRunning(
-                _(
-                    "dnw-desk is already running on {path} (process {pid}). Switch to that "
-                    "window, or close it before starting another."
-                ).format(path=self.data_dir, pid=owner or "?")
-            ) from None
-        pid_file = self.data_dir / "dnw-desk.pid"
-        try:
-            pid_file.write_text(str(os.getpid()))
-        except OSError as exc:  # a full disk, most likely: say so instead of a traceback
-            lock.release()
-            raise StoreError(
-                _("Cannot write {path}: {reason}.").format(
-                    path=pid_file, reason=exc.strerror or exc
-                )
-            ) from exc
-        self._lock = lock
-
-    def release(self) -> None:
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
-
-
-def ensure_data_dir(data_dir: Path) -> None:
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            _(
-                "Cannot create the data directory {path}: {reason}. Choose another with "
-                "--data-dir or fix its permissions."
-            ).format(path=data_dir, reason=exc.strerror)
-        ) from exc
-    if not os.access(data_dir, os.W_OK):
-        raise StoreError(
-            _(
-                "The data directory {path} is read-only. Choose another with --data-dir or fix "
-                "its permissions."
-            ).format(path=data_dir)
-        )
 
 
 def stored_revision(db_path: Path) -> str | None:

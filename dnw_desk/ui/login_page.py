@@ -5,7 +5,10 @@ hidden (personal data is not left on an unattended counter) and the menus are di
 the password runs on the DB lane (scrypt takes a few dozen milliseconds).
 
 The page is shown before the database is open (the start-up window imports no SQLAlchemy): the
-login can be typed at once, and *Log in* is enabled by ``attach`` when the desk is ready. It also
+login can be typed at once. *Log in* is enabled by ``attach_early`` as soon as the data dir is
+locked: the password is then checked with plain ``sqlite3`` (``services.early_login``) while
+SQLAlchemy and the screens still load, and a clerk who got in waits on this page until they are
+built (``attach``), whose session then hears the login. It also
 avoids PySide6's ``Qt`` namespace, whose first use builds all its enums (~20 ms of a start budget
 of ~70 ms over a bare window): headings are centred with HTML instead of alignment flags.
 """
@@ -32,7 +35,9 @@ from dnw_desk.ui.widgets import (
 if TYPE_CHECKING:
     from dnw_desk.domain.roles import Actor
     from dnw_desk.services.accounts import AccountService
+    from dnw_desk.services.early_login import EarlyLogin
     from dnw_desk.ui.context import DeskUi
+    from dnw_desk.ui.tasks import TaskRunner
 
 
 def centred(text: str) -> str:
@@ -55,6 +60,10 @@ class LoginPage(QWidget):
         self.ui: DeskUi | None = None
         self.accounts: AccountService | None = None
         self.locked_actor: Actor | None = None
+        # Before ``attach``: the early login and the runner it checks passwords on.
+        self.early: EarlyLogin | None = None
+        self.early_tasks: TaskRunner | None = None
+        self._early_actor: Actor | None = None  # logged in early, waiting for the screens
         self.title = label(centred(_("Log in")), bold=True, scale=1.6)
         self.subtitle = hint_label()
         self.login_edit = QLineEdit()
@@ -98,10 +107,28 @@ class LoginPage(QWidget):
         """The desk is open: logging in is possible now."""
         self.ui, self.accounts = ui, accounts
         self.show_hall(f"{ui.desk.settings.hall_name} · {ui.desk.settings.window_name}")
+        self._record_early_attempts()
+        actor, self._early_actor = self._early_actor, None
+        if actor is not None:
+            # Once the session behind this page is wired to hear the result.
+            QTimer.singleShot(0, lambda: self.on_authenticated(actor))
+            return
         self.login_button.setEnabled(True)
         if self._submit_when_ready:
             self._submit_when_ready = False
-            # Once the session behind this page is wired to hear the result.
+            QTimer.singleShot(0, self.on_login_clicked)
+
+    def attach_early(self, tasks: TaskRunner, early: EarlyLogin, hall: str) -> None:
+        """The data dir is locked and the desk set up: logging in is possible before the rest
+        of the desk is loaded."""
+        if self.ui is not None:
+            return
+        self.early_tasks, self.early = tasks, early
+        if hall:
+            self.show_hall(hall)
+        self.login_button.setEnabled(True)
+        if self._submit_when_ready:
+            self._submit_when_ready = False
             QTimer.singleShot(0, self.on_login_clicked)
 
     def show_hall(self, text: str) -> None:
@@ -109,7 +136,7 @@ class LoginPage(QWidget):
 
     @property
     def ready(self) -> bool:
-        return self.accounts is not None
+        return (self.accounts is not None or self.early is not None) and self._early_actor is None
 
     def _connect_signals(self) -> None:
         self.password_edit.returnPressed.connect(self.on_login_clicked)
@@ -163,27 +190,58 @@ class LoginPage(QWidget):
         if not login or not password:
             show_error(self.error, _("Enter your login and password."))
             return
-        if self.ui is None or self.accounts is None:
+        if self._early_actor is not None:
+            return
+        if self.ui is not None and self.accounts is not None:
+            accounts = self.accounts
+            self.login_button.setEnabled(False)
+            self.ui.tasks.run(
+                lambda: accounts.authenticate(login, password),
+                self.on_authenticated,
+                self.on_failed,
+            )
+            return
+        early, tasks = self.early, self.early_tasks
+        if early is None or tasks is None:
             # Enter pressed while the database opens: log in as soon as it is open.
             self._submit_when_ready = True
             show_error(self.error, _("Logging in as soon as the database is open…"))
             return
         self.login_button.setEnabled(False)
-        accounts = self.accounts
-        self.ui.tasks.run(
-            lambda: accounts.authenticate(login, password), self.on_authenticated, self.on_failed
+        # The "file" lane: the DB lane is busy opening the database meanwhile.
+        tasks.run(
+            lambda: early.authenticate(login, password),
+            self.on_authenticated,
+            self.on_failed,
+            lane="file",
         )
 
     def on_authenticated(self, actor: Actor) -> None:
         self.password_edit.clear()
+        self._record_early_attempts()
+        if self.ui is None:  # logged in early: the session hears it once the screens are built
+            self._early_actor = actor
+            show_error(self.error, "")
+            self.subtitle.setText(centred(_("Opening the database…")))
+            return
         self.login_button.setEnabled(True)
         self.sig_logged_in.emit(actor)
 
+    def _record_early_attempts(self) -> None:
+        """Count and audit-log the early login's attempts, once the database is open."""
+        if self.early is None or self.ui is None or self.accounts is None:
+            return
+        attempts = self.early.take_attempts()
+        if attempts:
+            accounts = self.accounts
+            self.ui.tasks.run(lambda: accounts.record_attempts(attempts))
+
     def on_failed(self, error: BaseException) -> None:
+        self._record_early_attempts()
         self.login_button.setEnabled(True)
         self.password_edit.clear()
         self.password_edit.setFocus()
-        from dnw_desk.services.accounts import LoginFailed
+        from dnw_desk.services.passwords import LoginFailed
 
         message = (
             str(error) if isinstance(error, LoginFailed) else _("Login is not possible right now.")

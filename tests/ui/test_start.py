@@ -100,7 +100,7 @@ def test_second_instance_says_so_and_exits_non_zero(data_dir: Path) -> None:
     assert "DNW-READY" in result.stdout and "DNW-LOGIN-READY" not in result.stdout
 
 
-def test_start_reports_ready_then_login_ready(data_dir: Path) -> None:
+def test_start_reports_ready_then_login_ready_then_screens_ready(data_dir: Path) -> None:
     configured_desk(data_dir, FakeClock(START)).close()
     result = subprocess.run(
         [sys.executable, "-m", "dnw_desk", "--data-dir", str(data_dir)],
@@ -110,7 +110,7 @@ def test_start_reports_ready_then_login_ready(data_dir: Path) -> None:
         env=_env(DNW_EXIT_WHEN_READY="1"),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["DNW-READY", "DNW-LOGIN-READY"]
+    assert result.stdout.split() == ["DNW-READY", "DNW-LOGIN-READY", "DNW-SCREENS-READY"]
 
 
 def test_the_first_run_wizard_does_not_say_the_database_is_still_opening(
@@ -165,4 +165,65 @@ def test_enter_pressed_while_the_database_opens_logs_in_once_it_is_open(
         assert start.screens is not None
         assert window.pages.currentWidget() is start.screens.session.intake
     finally:
+        start.shut_down()
+
+
+def test_the_login_is_possible_before_the_database_is_open(
+    qtbot: QtBot, data_dir: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Checked with plain sqlite3 while the rest loads; the attempts are recorded afterwards."""
+    import threading
+
+    from sqlalchemy import select
+
+    import dnw_desk.app
+    from dnw_desk.i18n import _
+    from dnw_desk.store.tables import audit_log
+
+    configured_desk(data_dir, FakeClock(START)).close()
+    go_on = threading.Event()
+    real_open = dnw_desk.app.open_data_dir
+
+    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert go_on.wait(30)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(dnw_desk.app, "open_data_dir", held_open)
+    window = start_window(LocalSettings())
+    qtbot.addWidget(window)
+    window.show()
+    page = window.login_page
+    assert page is not None
+    app = QApplication.instance()
+    start = DeskStart(app, window, data_dir, LocalSettings())  # type: ignore[arg-type]
+    start.start()
+    try:
+        qtbot.waitUntil(page.login_button.isEnabled, timeout=20_000)
+        assert start.ui is None  # the database is not open yet
+        page.login_edit.setText(CLERK[0])
+        page.password_edit.setText("wrong-pass")
+        page.on_login_clicked()
+        qtbot.waitUntil(lambda: page.error.text() != "", timeout=20_000)
+        assert _("Wrong login or password.") in page.error.text()
+        page.password_edit.setText(CLERK[2])
+        page.on_login_clicked()
+        qtbot.waitUntil(lambda: page.password_edit.text() == "", timeout=20_000)
+        assert not page.login_button.isEnabled()  # in, waiting for the screens
+        assert start.ui is None
+        go_on.set()
+        qtbot.waitUntil(lambda: start.ui is not None and start.ui.actor is not None, timeout=20_000)
+        assert start.ui.actor.login == CLERK[0]
+        assert start.screens is not None
+        assert window.pages.currentWidget() is start.screens.session.intake
+
+        def logins() -> list[str]:
+            assert start.ui is not None
+            with start.ui.desk.db.read() as conn:
+                actions = conn.execute(select(audit_log.c.action)).scalars()
+                return [a for a in actions if a.startswith("account.login")]
+
+        qtbot.waitUntil(lambda: len(logins()) == 2, timeout=20_000)
+        assert logins() == ["account.login_failed", "account.login"]
+    finally:
+        go_on.set()
         start.shut_down()
