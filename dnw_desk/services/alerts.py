@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 LEVEL_NAMES: dict[AlertLevel, str] = {level: level.name.lower() for level in AlertLevel}
 LEVELS_BY_NAME: dict[str, AlertLevel] = {name: level for level, name in LEVEL_NAMES.items()}
 DEFAULT_SNOOZE = timedelta(minutes=15)
+# Each pending case's next level moment, and the clock (referral, deadline, escalated) it is of.
+Schedule = tuple[dict[str, datetime], dict[str, tuple[Any, ...]]]
 
 
 def parse_level(name: str | None) -> AlertLevel:
@@ -204,7 +206,7 @@ class AlertService:
         if self.rectifications is not None:
             carded = [*carded, *self.rectifications()]
         with self.db.write() as conn:
-            moved, found = self._crossings(conn, now, case_ids)
+            moved, found, schedule = self._crossings(conn, now, case_ids)
             moved.extend(_stale_levels(conn, case_ids))
             if moved:
                 alert_queries.set_levels(conn, moved)
@@ -214,22 +216,24 @@ class AlertService:
                 alert_queries.clear_lower_snoozes(conn, [_key(n) for n in found])
             found.extend(_new_window_tasks(conn, now))
             found.extend(_due_snoozes(conn, now))
+        self._wakes, self._clocks = schedule
         changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
         return AlertTick(now, tuple(found), changed)
 
     def _crossings(
         self, conn: Connection, now: datetime, case_ids: set[str] | None
-    ) -> tuple[list[dict[str, str]], list[Notification]]:
-        """The cached levels that moved, and the crossings not yet notified for the cycle (of
-        ``case_ids``, or all); remembers when each case next reaches a level."""
+    ) -> tuple[list[dict[str, str]], list[Notification], Schedule]:
+        """The cached levels that moved, the crossings not yet notified for the cycle (of
+        ``case_ids``, or all), and when each case next reaches a level."""
         if case_ids is not None and not case_ids:
-            return [], []
+            return [], [], (self._wakes or {}, self._clocks)
         notified = alert_queries.notified_levels(conn, PENDING_FEEDBACK, case_ids)
         moved: list[dict[str, str]] = []
         found: list[Notification] = []
+        # Copies: kept only once the transaction commits (a failed write recomputes them).
         full = case_ids is None or self._wakes is None
-        wakes = {} if full or self._wakes is None else self._wakes
-        clocks = {} if full else self._clocks
+        wakes = {} if full or self._wakes is None else dict(self._wakes)
+        clocks = {} if full else dict(self._clocks)
         for case_id in case_ids or ():
             wakes.pop(case_id, None)  # no longer pending, or rescheduled below
             clocks.pop(case_id, None)
@@ -257,8 +261,7 @@ class AlertService:
                         row.service_item,
                     )
                 )
-        self._wakes, self._clocks = wakes, clocks
-        return moved, found
+        return moved, found, (wakes, clocks)
 
     def _next_moment(self, case: PendingCase, now: datetime) -> datetime | None:
         """When the case reaches the next level by its clock (the cards follow the clock

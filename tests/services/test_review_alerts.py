@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from dnw_desk.clock import HALL_TZ
@@ -157,3 +158,24 @@ def test_the_running_desk_recomputes_only_what_is_due_and_misses_nothing(
     # A full walk finds nothing the incremental ticks missed.
     assert alerts_for(desk).refresh().notifications == ()
     assert _cards(desk, case_id) == cards
+
+
+def test_a_failed_incremental_tick_loses_no_crossing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, clock = desk_at(data_dir, START)
+    case_id = register(desk).case.id
+    alerts = alerts_for(desk)
+    alerts.refresh_due()
+    clock.now = datetime(2026, 11, 25, 16, 0, tzinfo=HALL_TZ)  # warning level
+    from dnw_desk.store import alert_queries
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the disk is gone")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(alert_queries, "set_levels", broken)
+        with pytest.raises(RuntimeError):
+            alerts.refresh_due()
+    assert [n.level for n in alerts.refresh_due().notifications] == [AlertLevel.WARNING]
+    assert _cached_level(desk, case_id) == "warning"
