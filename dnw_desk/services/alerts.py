@@ -7,6 +7,11 @@ the highest one already *notified* for the case's current deadline. That record 
 between two ticks, and a desk that slept through two levels raises one (for the higher) — the
 same rule as ``domain.alerts.crossings``, but with the previous tick's level read from the store
 instead of held in memory. An extension or a redo moves the deadline and starts a new cycle.
+
+A level changes only at known moments (``domain.alerts.level_moments``), so the running desk does
+not walk every pending case each tick: ``refresh()`` walks them all once and remembers when
+each case next reaches a level; ``refresh_due()`` then recomputes only the cases whose moment
+has come and the ones a change touched (the window tasks and snoozes are still read each tick).
 """
 
 from __future__ import annotations
@@ -22,13 +27,19 @@ from sqlalchemy import Connection
 
 from dnw_desk.clock import Clock, system_clock
 from dnw_desk.contract.sqltypes import to_utc_text
-from dnw_desk.domain.alerts import AlertLevel, AlertThresholds, PendingCase, level_at
+from dnw_desk.domain.alerts import (
+    AlertLevel,
+    AlertThresholds,
+    PendingCase,
+    level_at,
+    level_moments,
+)
 from dnw_desk.domain.case import PENDING_FEEDBACK
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.services.cards import record_cards
 from dnw_desk.services.cases import CaseService
 from dnw_desk.services.changes import Changes
-from dnw_desk.store import alert_queries
+from dnw_desk.store import alert_queries, review_queries
 from dnw_desk.store.alert_queries import TASK_CYCLE_PREFIX
 from dnw_desk.store.database import Database
 
@@ -38,6 +49,8 @@ if TYPE_CHECKING:
 LEVEL_NAMES: dict[AlertLevel, str] = {level: level.name.lower() for level in AlertLevel}
 LEVELS_BY_NAME: dict[str, AlertLevel] = {name: level for level, name in LEVEL_NAMES.items()}
 DEFAULT_SNOOZE = timedelta(minutes=15)
+# Each pending case's next level moment, and the clock (referral, deadline, escalated) it is of.
+Schedule = tuple[dict[str, datetime], dict[str, tuple[Any, ...]]]
 
 
 def parse_level(name: str | None) -> AlertLevel:
@@ -97,6 +110,13 @@ class AlertService:
         self.thresholds = thresholds or AlertThresholds()
         self.clock = clock
         self.cards = cards  # records each level reached on the timeline (services.cards)
+        # When each pending case next reaches a level by its clock, and the clock it was
+        # computed from (known after a full walk).
+        self._wakes: dict[str, datetime] | None = None
+        self._clocks: dict[str, tuple[Any, ...]] = {}
+        # The same for the running rectifications' own ladders (their cards).
+        self._rectification_wakes: dict[str, datetime] = {}
+        self._rectification_clocks: dict[str, tuple[datetime, datetime]] = {}
 
     def level_of(
         self,
@@ -111,18 +131,83 @@ class AlertService:
         case = pending_case("", referred_at, deadline, escalated)
         return level_at(case, now, self.working_time, self.thresholds)
 
+    @property
+    def next_wake(self) -> datetime | None:
+        """The next moment a pending case reaches a level (None: none, or not known yet)."""
+        return min(self._wakes.values(), default=None) if self._wakes else None
+
     def refresh(self) -> AlertTick:
-        """One tick: record the cards due on the timelines, update cached levels and record
-        (and return) new crossings."""
+        """One tick over every pending case: record the cards due on the timelines, update
+        cached levels and record (and return) new crossings."""
+        now = self.clock()
+        with self.db.read() as conn:
+            rectifications = _rectification_clocks(conn)
+        tick = self._tick(now, None, None)
+        self._schedule_rectifications(now, rectifications, None)
+        return tick
+
+    def refresh_due(self, touched: Iterable[str] = ()) -> AlertTick:
+        """The same tick for the cases whose next level moment has come and the ``touched``
+        ones (a change may move their deadline or end their clock); a full walk the first
+        time."""
+        if self._wakes is None:
+            return self.refresh()
+        now = self.clock()
+        due = {case_id for case_id, at in self._wakes.items() if at <= now}
+        # A clock started, moved or ended without a change this desk saw (a cheap read of
+        # the pending cases' clocks, not the ladder's working-time arithmetic).
+        with self.db.read() as conn:
+            clocks = {
+                row.id: tuple(row[1:]) for row in alert_queries.clocks(conn, PENDING_FEEDBACK)
+            }
+            rectifications = _rectification_clocks(conn)
+        moved = {case_id for case_id, clock in clocks.items() if self._clocks.get(case_id) != clock}
+        moved |= self._clocks.keys() - clocks.keys()
+        rectifying = {
+            case_id
+            for case_id, clock in rectifications.items()
+            if self._rectification_clocks.get(case_id) != clock
+        } | {case_id for case_id, at in self._rectification_wakes.items() if at <= now}
+        tick = self._tick(now, due | moved | set(touched), rectifying)
+        self._schedule_rectifications(now, rectifications, rectifying)
+        return tick
+
+    def _schedule_rectifications(
+        self,
+        now: datetime,
+        rectifications: dict[str, tuple[datetime, datetime]],
+        recomputed: set[str] | None,
+    ) -> None:
+        """Remember when each running rectification next reaches a level (``recomputed``:
+        the ones whose cards were just looked at; None: all)."""
+        wakes = {
+            case_id: at
+            for case_id, at in self._rectification_wakes.items()
+            if case_id in rectifications and recomputed is not None and case_id not in recomputed
+        }
+        for case_id in rectifications if recomputed is None else recomputed:
+            if case_id in rectifications:
+                opened, due = rectifications[case_id]
+                wake = self._next_moment(PendingCase(case_id, opened, due), now)
+                if wake is not None:
+                    wakes[case_id] = wake
+        self._rectification_wakes, self._rectification_clocks = wakes, rectifications
+
+    def _tick(
+        self, now: datetime, case_ids: set[str] | None, rectifying: set[str] | None
+    ) -> AlertTick:
+        """``case_ids``, ``rectifying``: the cases and rectifications to recompute (None:
+        all). Wakes are computed at ``now``, read before the cards: never later than them."""
         carded: list[str] = []
         if self.cards is not None:
-            carded = record_cards(self.cards, self.working_time, self.thresholds)
+            carded = record_cards(
+                self.cards, self.working_time, self.thresholds, case_ids, rectifying
+            )
         if self.rectifications is not None:
             carded = [*carded, *self.rectifications()]
-        now = self.clock()
         with self.db.write() as conn:
-            moved, found = self._crossings(conn, now)
-            moved.extend(_stale_levels(conn))
+            moved, found, schedule = self._crossings(conn, now, case_ids)
+            moved.extend(_stale_levels(conn, case_ids))
             if moved:
                 alert_queries.set_levels(conn, moved)
             if found:
@@ -131,23 +216,34 @@ class AlertService:
                 alert_queries.clear_lower_snoozes(conn, [_key(n) for n in found])
             found.extend(_new_window_tasks(conn, now))
             found.extend(_due_snoozes(conn, now))
+        self._wakes, self._clocks = schedule
         changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
         return AlertTick(now, tuple(found), changed)
 
     def _crossings(
-        self, conn: Connection, now: datetime
-    ) -> tuple[list[dict[str, str]], list[Notification]]:
-        """The cached levels that moved, and the crossings not yet notified for the cycle."""
-        notified = alert_queries.notified_levels(conn, PENDING_FEEDBACK)
+        self, conn: Connection, now: datetime, case_ids: set[str] | None
+    ) -> tuple[list[dict[str, str]], list[Notification], Schedule]:
+        """The cached levels that moved, the crossings not yet notified for the cycle (of
+        ``case_ids``, or all), and when each case next reaches a level."""
+        if case_ids is not None and not case_ids:
+            return [], [], (self._wakes or {}, self._clocks)
+        notified = alert_queries.notified_levels(conn, PENDING_FEEDBACK, case_ids)
         moved: list[dict[str, str]] = []
         found: list[Notification] = []
-        for row in alert_queries.clocked_cases(conn, PENDING_FEEDBACK):
-            level = level_at(
-                pending_case(row.id, row.referred_at, row.deadline, row.escalated),
-                now,
-                self.working_time,
-                self.thresholds,
-            )
+        # Copies: kept only once the transaction commits (a failed write recomputes them).
+        full = case_ids is None or self._wakes is None
+        wakes = {} if full or self._wakes is None else dict(self._wakes)
+        clocks = {} if full else dict(self._clocks)
+        for case_id in case_ids or ():
+            wakes.pop(case_id, None)  # no longer pending, or rescheduled below
+            clocks.pop(case_id, None)
+        for row in alert_queries.clocked_cases(conn, PENDING_FEEDBACK, case_ids):
+            clocks[row.id] = (row.referred_at, row.deadline, row.escalated)
+            case = pending_case(row.id, row.referred_at, row.deadline, row.escalated)
+            level = level_at(case, now, self.working_time, self.thresholds)
+            wake = self._next_moment(PendingCase(row.id, row.referred_at, row.deadline), now)
+            if wake is not None:
+                wakes[row.id] = wake
             previous = parse_level(row.level)
             if level is not previous:
                 moved.append({"case_id": row.id, "new_level": LEVEL_NAMES[level]})
@@ -165,7 +261,15 @@ class AlertService:
                         row.service_item,
                     )
                 )
-        return moved, found
+        return moved, found, (wakes, clocks)
+
+    def _next_moment(self, case: PendingCase, now: datetime) -> datetime | None:
+        """When the case reaches the next level by its clock (the cards follow the clock
+        alone). A moment already past whose level is not reached yet keeps the case due, so a
+        rounding difference between the two rules never loses a crossing."""
+        reached = level_at(case, now, self.working_time, self.thresholds)
+        moments = level_moments(case, self.working_time, self.thresholds)
+        return min((at for level, at in moments.items() if level > reached), default=None)
 
     def snooze(
         self, notifications: Iterable[Notification], delay: timedelta = DEFAULT_SNOOZE
@@ -259,13 +363,21 @@ def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
     return found
 
 
-def _stale_levels(conn: Connection) -> list[dict[str, str]]:
-    """Cases no longer awaiting feedback whose cached level is still raised: back to none."""
+def _rectification_clocks(conn: Connection) -> dict[str, tuple[datetime, datetime]]:
+    return {
+        row.id: (row.rectification_from, row.rectification_due)
+        for row in review_queries.running_rectifications(conn)
+    }
+
+
+def _stale_levels(conn: Connection, case_ids: set[str] | None) -> list[dict[str, str]]:
+    """Cases (of ``case_ids``, or all) no longer awaiting feedback whose cached level is still
+    raised: back to none."""
+    if case_ids is not None and not case_ids:
+        return []
     none = LEVEL_NAMES[AlertLevel.NONE]
-    return [
-        {"case_id": case_id, "new_level": none}
-        for case_id in alert_queries.raised_levels_outside(conn, PENDING_FEEDBACK, none)
-    ]
+    stale = alert_queries.raised_levels_outside(conn, PENDING_FEEDBACK, none, case_ids)
+    return [{"case_id": case_id, "new_level": none} for case_id in stale]
 
 
 def _due_snoozes(conn: Connection, now: datetime) -> Sequence[Notification]:

@@ -8,6 +8,7 @@ deadline (``track: rectification``)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -34,9 +35,13 @@ def due_cards(
     now: datetime,
     working_time: WorkingTime,
     thresholds: AlertThresholds | None = None,
+    case_ids: Iterable[str] | None = None,
+    rectifying: Iterable[str] | None = None,
 ) -> list[Step]:
-    """The ``level_crossed`` steps not yet on the timelines of the pending cases at ``now``."""
-    rows = review_queries.running_clocks(conn, PENDING_FEEDBACK)
+    """The ``level_crossed`` steps not yet on the timelines of the pending cases at ``now``
+    (of ``case_ids`` only, or all) and of the running rectifications (of ``rectifying``, or
+    all)."""
+    rows = review_queries.running_clocks(conn, PENDING_FEEDBACK, case_ids)
     recorded = _recorded(conn, {row.id: row.referred_at for row in rows}) if rows else {}
     steps: list[Step] = []
     for row in rows:
@@ -53,7 +58,7 @@ def due_cards(
         done = recorded.get(row.id, set())
         if reached >= escalated and not row.escalated and "escalated" not in done:
             steps.append(_step(row, escalated, moments[escalated]))
-    return steps + _rectification_cards(conn, now, working_time, thresholds)
+    return steps + _rectification_cards(conn, now, working_time, thresholds, rectifying)
 
 
 def _rectification_cards(
@@ -61,9 +66,10 @@ def _rectification_cards(
     now: datetime,
     working_time: WorkingTime,
     thresholds: AlertThresholds | None,
+    rectifying: Iterable[str] | None,
 ) -> list[Step]:
     """A rectification's own ladder: the same levels, from its opening to its deadline."""
-    rows = review_queries.running_rectifications(conn)
+    rows = review_queries.running_rectifications(conn, rectifying)
     if not rows:
         return []
     recorded = _recorded(
@@ -111,9 +117,12 @@ def record_cards(
     service: CaseService,
     working_time: WorkingTime,
     thresholds: AlertThresholds | None = None,
+    case_ids: Iterable[str] | None = None,
+    rectifying: Iterable[str] | None = None,
 ) -> list[str]:
-    """Record every card due now; returns the ids of the cases that got one."""
+    """Record every card due now (on ``case_ids``' feedback clocks, or all); returns the ids
+    of the cases that got one."""
     now = service.clock()
     with service.db.read() as conn:
-        steps = due_cards(conn, now, working_time, thresholds)
+        steps = due_cards(conn, now, working_time, thresholds, case_ids, rectifying)
     return service.record_automatic(steps) if steps else []

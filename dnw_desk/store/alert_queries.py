@@ -23,19 +23,38 @@ def _values(statuses: Iterable[Status]) -> list[str]:
     return sorted(status.value for status in statuses)
 
 
-def clocked_cases(conn: Connection, statuses: Iterable[Status]) -> Sequence[Any]:
-    """The cases in ``statuses`` whose clock runs, with what a notification shows."""
+def _among(query: Any, column: Any, case_ids: Iterable[str] | None) -> Any:
+    """``query`` limited to ``case_ids`` (None: all cases)."""
+    return query if case_ids is None else query.where(column.in_(sorted(case_ids)))
+
+
+def clocked_cases(
+    conn: Connection, statuses: Iterable[Status], case_ids: Iterable[str] | None = None
+) -> Sequence[Any]:
+    """The cases in ``statuses`` whose clock runs (of ``case_ids``, or all), with what a
+    notification shows."""
+    query = select(
+        cases.c.id,
+        cases.c.number,
+        cases.c.referred_at,
+        cases.c.deadline,
+        cases.c.escalated,
+        cases.c.level,
+        cases.c.lead_unit,
+        cases.c.service_item,
+    ).where(
+        cases.c.status.in_(_values(statuses)),
+        cases.c.deadline.is_not(None),
+        cases.c.referred_at.is_not(None),
+    )
+    return conn.execute(_among(query, cases.c.id, case_ids)).all()
+
+
+def clocks(conn: Connection, statuses: Iterable[Status]) -> Sequence[Any]:
+    """(id, referred_at, deadline, escalated) of the cases in ``statuses`` whose clock runs:
+    what their alert levels follow from."""
     return conn.execute(
-        select(
-            cases.c.id,
-            cases.c.number,
-            cases.c.referred_at,
-            cases.c.deadline,
-            cases.c.escalated,
-            cases.c.level,
-            cases.c.lead_unit,
-            cases.c.service_item,
-        ).where(
+        select(cases.c.id, cases.c.referred_at, cases.c.deadline, cases.c.escalated).where(
             cases.c.status.in_(_values(statuses)),
             cases.c.deadline.is_not(None),
             cases.c.referred_at.is_not(None),
@@ -43,12 +62,16 @@ def clocked_cases(conn: Connection, statuses: Iterable[Status]) -> Sequence[Any]
     ).all()
 
 
-def raised_levels_outside(conn: Connection, statuses: Iterable[Status], none: str) -> list[str]:
-    """Cases not in ``statuses`` (or without a deadline) whose cached level is not ``none``."""
+def raised_levels_outside(
+    conn: Connection, statuses: Iterable[Status], none: str, case_ids: Iterable[str] | None = None
+) -> list[str]:
+    """Cases not in ``statuses`` (or without a deadline) whose cached level is not ``none``
+    (of ``case_ids``, or all)."""
     query = select(cases.c.id).where(
         cases.c.level != none,
         or_(not_(cases.c.status.in_(_values(statuses))), cases.c.deadline.is_(None)),
     )
+    query = _among(query, cases.c.id, case_ids)
     return [case_id for (case_id,) in conn.execute(query)]
 
 
@@ -86,9 +109,14 @@ def notified_task_cycles(conn: Connection, case_ids: Sequence[str]) -> set[tuple
     return {(case_id, cycle) for case_id, cycle in conn.execute(query)}
 
 
-def notified_levels(conn: Connection, statuses: Iterable[Status]) -> dict[tuple[str, str], int]:
-    """Highest notified level per (case, cycle), for the cases in ``statuses``."""
-    in_status = select(cases.c.id).where(cases.c.status.in_(_values(statuses)))
+def notified_levels(
+    conn: Connection, statuses: Iterable[Status], case_ids: Iterable[str] | None = None
+) -> dict[tuple[str, str], int]:
+    """Highest notified level per (case, cycle), for the cases in ``statuses`` (of
+    ``case_ids``, or all)."""
+    in_status = _among(
+        select(cases.c.id).where(cases.c.status.in_(_values(statuses))), cases.c.id, case_ids
+    )
     query = (
         select(
             alert_notifications.c.case_id,

@@ -183,24 +183,31 @@ def callback_satisfactions(conn: Connection, case_ids: Sequence[str]) -> dict[st
 # --- the alert clocks ----------------------------------------------------------------------------
 
 
-def running_clocks(conn: Connection, statuses: Iterable[Status]) -> Sequence[Any]:
+def running_clocks(
+    conn: Connection, statuses: Iterable[Status], case_ids: Iterable[str] | None = None
+) -> Sequence[Any]:
     """(id, referred_at, deadline, escalated, lead_unit) of the cases in ``statuses`` whose
-    feedback clock runs (referred, with a deadline)."""
-    return conn.execute(
-        select(
-            cases.c.id, cases.c.referred_at, cases.c.deadline, cases.c.escalated, cases.c.lead_unit
-        ).where(
-            cases.c.status.in_(_values(statuses)),
-            cases.c.deadline.is_not(None),
-            cases.c.referred_at.is_not(None),
-        )
-    ).all()
+    feedback clock runs (referred, with a deadline); of ``case_ids``, or all."""
+    query = select(
+        cases.c.id, cases.c.referred_at, cases.c.deadline, cases.c.escalated, cases.c.lead_unit
+    ).where(
+        cases.c.status.in_(_values(statuses)),
+        cases.c.deadline.is_not(None),
+        cases.c.referred_at.is_not(None),
+    )
+    if case_ids is not None:
+        query = query.where(cases.c.id.in_(sorted(case_ids)))
+    return conn.execute(query).all()
 
 
-def running_rectifications(conn: Connection) -> Sequence[Any]:
-    """(id, rectification_from, rectification_due, lead_unit) of each running 整改."""
-    return conn.execute(
-        select(
-            cases.c.id, cases.c.rectification_from, cases.c.rectification_due, cases.c.lead_unit
-        ).where(cases.c.rectification_due.is_not(None), cases.c.rectification_from.is_not(None))
-    ).all()
+def running_rectifications(
+    conn: Connection, case_ids: Iterable[str] | None = None
+) -> Sequence[Any]:
+    """(id, rectification_from, rectification_due, lead_unit) of each running 整改 (of
+    ``case_ids``, or all)."""
+    query = select(
+        cases.c.id, cases.c.rectification_from, cases.c.rectification_due, cases.c.lead_unit
+    ).where(cases.c.rectification_due.is_not(None), cases.c.rectification_from.is_not(None))
+    if case_ids is not None:
+        query = query.where(cases.c.id.in_(sorted(case_ids)))
+    return conn.execute(query).all()

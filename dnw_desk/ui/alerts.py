@@ -131,6 +131,11 @@ class AlertCenter(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.on_timer_timeout)
         self._running = False
+        self._again = False  # asked for while a tick ran: one more tick after it
+        # The next tick walks every pending case (the first one, after a calendar or settings
+        # change); otherwise it recomputes the cases due and these, touched by changes.
+        self._full = True
+        self._touched: set[str] = set()
         self._own_changes: Changes | None = None  # the last tick's, published by the runner
         self._connect_signals()
 
@@ -144,14 +149,28 @@ class AlertCenter(QObject):
         QTimer.singleShot(0, self.refresh)
 
     def refresh(self) -> None:
-        """One tick on the task runner (skipped while the previous one still runs)."""
+        """One tick on the task runner (one more after it if asked for while it runs)."""
         if self._running:
+            self._again = True
             return
         self._running = True
-        self.ui.tasks.run(self.service.refresh, self._on_tick, self._on_failed)
+        full, touched = self._full, frozenset(self._touched)
+        self._full, self._touched = False, set()
+        service = self.service
+
+        def tick() -> AlertTick:
+            return service.refresh() if full else service.refresh_due(touched)
+
+        self.ui.tasks.run(tick, self._on_tick, lambda error: self._on_failed(error, full, touched))
+
+    def _finished(self) -> None:
+        self._running = False
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self.refresh)
 
     def _on_tick(self, tick: AlertTick) -> None:
-        self._running = False
+        self._finished()
         self._own_changes = tick.changes  # the runner publishes them after this returns
         if not tick.notifications:
             return
@@ -164,9 +183,12 @@ class AlertCenter(QObject):
             QApplication.beep()
         self.sig_notified.emit(tick)
 
-    def _on_failed(self, error: BaseException) -> None:
-        # The next tick tries again; the banner keeps what it shows.
-        self._running = False
+    def _on_failed(self, error: BaseException, full: bool, touched: frozenset[str]) -> None:
+        # The next tick tries again (with what this one had to do); the banner keeps what it
+        # shows.
+        self._full = self._full or full
+        self._touched |= touched
+        self._finished()
         log.error("the alert tick failed: %s", error)
 
     @Slot()
@@ -202,9 +224,15 @@ class AlertCenter(QObject):
 
     @Slot(object)
     def on_bus_changed(self, changes: Changes) -> None:
-        # A step on a case (an extension, feedback) can change its level at once; our own
-        # "levels moved" publication must not start another tick.
-        if changes.cases and changes is not self._own_changes:
+        # A step on a case (an extension, feedback) can change its level at once: that case is
+        # recomputed. A calendar or settings change may move every clock. Our own "levels
+        # moved" publication must not start another tick.
+        if changes is self._own_changes:
+            return
+        if changes.calendar or changes.settings:
+            self._full = True
+        if changes.cases or changes.calendar or changes.settings:
+            self._touched |= changes.case_ids
             self.refresh()
 
 

@@ -234,7 +234,9 @@ class CaseDetailDialog(QDialog):
 
     def load(self) -> None:
         case_id = self.case_id
-        self.ui.tasks.run(lambda: self.handling.view(case_id), self._show, self._failed)
+        self.ui.tasks.run(
+            lambda: self.handling.view(case_id), self._show, self._failed, lane="read"
+        )
 
     def _show(self, view: CaseView) -> None:
         self.view = view

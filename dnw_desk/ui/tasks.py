@@ -1,7 +1,9 @@
 """The task runner (docs/architecture.md#lanes): all I/O off the GUI thread.
 
-One single-thread executor owns database work (so there is one writer), another runs printing,
-a third the network, a fourth small local files. Results come back to the GUI thread through one
+One single-thread executor owns database work (so there is one writer), another runs the reads
+a clerk waits for (the queue, a case's detail: on the reader pool beside the writer, never
+behind a write or the alert tick), another printing, another the network, another small local
+files. Results come back to the GUI thread through one
 queued signal. Tests use ``ImmediateTaskRunner``, which runs everything in place.
 
 Delivered on the GUI thread, a result goes to ``on_done``; then, if it is a ``Changes`` or
@@ -111,6 +113,8 @@ class TaskRunner(QObject, _Delivery):
         _Delivery.__init__(self)
         self._executors = {
             "db": ThreadPoolExecutor(1, thread_name_prefix="dnw-db"),
+            # Reads only (``Database.read()``): WAL lets them run beside the single writer.
+            "read": ThreadPoolExecutor(1, thread_name_prefix="dnw-read"),
             "print": ThreadPoolExecutor(1, thread_name_prefix="dnw-print"),
             "net": ThreadPoolExecutor(1, thread_name_prefix="dnw-net"),
             # Small local files (the intake draft, device settings): never behind a long query.

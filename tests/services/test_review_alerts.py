@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from dnw_desk.clock import HALL_TZ
@@ -119,3 +120,62 @@ def test_finished_cases_drop_back_to_no_level(data_dir: Path) -> None:
     desk.cases.record(case_id, EventType.WINDOW_INFORMED, CLERK, {"by": "联系人"})
     alerts.refresh()
     assert _cached_level(desk, case_id) == "none"
+
+
+def _cards(desk, case_id: str) -> list[tuple[str, datetime]]:  # type: ignore[no-untyped-def]
+    return [
+        (e.data["level"], e.at)
+        for e in desk.cases.events(case_id)
+        if e.type is EventType.LEVEL_CROSSED
+    ]
+
+
+def test_the_running_desk_recomputes_only_what_is_due_and_misses_nothing(
+    data_dir: Path,
+) -> None:
+    """``refresh_due`` (the desk's tick) walks every case once, then only the cases whose next
+    level moment has come or whose clock moved — with the same notifications and cards as a
+    full walk."""
+    desk, clock = desk_at(data_dir, START)
+    alerts = alerts_for(desk)
+    assert alerts.refresh_due().notifications == ()  # the first tick: a full walk
+    case_id = register(desk).case.id  # not told to the alert service: its clock is read
+    assert alerts.refresh_due().notifications == ()
+    assert alerts.next_wake is not None and alerts.next_wake > START
+    clock.now = alerts.next_wake + timedelta(minutes=1)
+    assert [n.level for n in alerts.refresh_due().notifications] == [AlertLevel.REMINDER]
+    assert alerts.refresh_due().notifications == ()
+    later = datetime(2026, 11, 27, 17, 30, tzinfo=HALL_TZ).isoformat()
+    desk.cases.record(case_id, EventType.EXTENSION_GRANTED, SHIFT_LEAD, {"deadline": later})
+    assert [n.task for n in alerts.refresh_due().notifications] == ["tell_new_deadline"]
+    clock.now = datetime(2026, 11, 28, 9, 30, tzinfo=HALL_TZ)  # overdue, past the weekend
+    assert [n.level for n in alerts.refresh_due(touched={case_id}).notifications] == [
+        AlertLevel.OVERDUE
+    ]
+    assert _cached_level(desk, case_id) == "overdue"
+    cards = _cards(desk, case_id)
+    assert [level for level, _at in cards] == ["reminder", "warning", "overdue"]
+    # A full walk finds nothing the incremental ticks missed.
+    assert alerts_for(desk).refresh().notifications == ()
+    assert _cards(desk, case_id) == cards
+
+
+def test_a_failed_incremental_tick_loses_no_crossing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, clock = desk_at(data_dir, START)
+    case_id = register(desk).case.id
+    alerts = alerts_for(desk)
+    alerts.refresh_due()
+    clock.now = datetime(2026, 11, 25, 16, 0, tzinfo=HALL_TZ)  # warning level
+    from dnw_desk.store import alert_queries
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the disk is gone")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(alert_queries, "set_levels", broken)
+        with pytest.raises(RuntimeError):
+            alerts.refresh_due()
+    assert [n.level for n in alerts.refresh_due().notifications] == [AlertLevel.WARNING]
+    assert _cached_level(desk, case_id) == "warning"

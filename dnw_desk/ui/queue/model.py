@@ -167,6 +167,7 @@ class QueueModel(QAbstractTableModel):
             lambda: self.service.page(query, today, 0, limit),
             lambda page: self._on_first_page(generation, page),
             self._on_failed,
+            lane="read",
         )
 
     def _on_first_page(self, generation: int, page: Any) -> None:
@@ -199,6 +200,7 @@ class QueueModel(QAbstractTableModel):
             lambda: self.service.page(query, today, offset, PAGE_SIZE),
             lambda page: self._on_next_page(generation, page),
             self._on_failed,
+            lane="read",
         )
 
     def _on_next_page(self, generation: int, page: Any) -> None:

@@ -215,14 +215,14 @@ class QueuePage(QWidget):
 
     def _count(self) -> None:
         query, today = self.model.query, self.ui.desk.clock().date()
-        self.ui.tasks.run(lambda: self.service.count(query, today), self._show_count)
+        self.ui.tasks.run(lambda: self.service.count(query, today), self._show_count, lane="read")
 
     def _show_count(self, count: int) -> None:
         self.count_label.setText(_("Cases: {count}").format(count=count))
 
     def _load_choices(self) -> None:
         self._choices_loaded = True
-        self.ui.tasks.run(self.service.filter_choices, self._fill_choices)
+        self.ui.tasks.run(self.service.filter_choices, self._fill_choices, lane="read")
 
     def _fill_choices(self, choices: tuple[list[str], list[str], list[str]]) -> None:
         categories, units, clerks = choices

@@ -215,7 +215,9 @@ class ReviewPage(QWidget):
             show_error(self.message, _("Only a shift lead can open the review."))
             return
         show_error(self.message, "")
-        self.ui.tasks.run(lambda: self.service.day_review(actor, day), self._show, self._failed)
+        self.ui.tasks.run(
+            lambda: self.service.day_review(actor, day), self._show, self._failed, lane="read"
+        )
 
     def _show(self, review: DayReview) -> None:
         # reports.pdf_common loads reportlab (~0.2 s): not at start-up, only once a review shows.
