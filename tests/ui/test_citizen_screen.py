@@ -76,3 +76,56 @@ def test_the_citizen_screen_on_a_second_monitor(tmp_path: Path) -> None:
     }
     locked = " ".join(seen["locked"])
     assert "对办不成事" in locked and "AH08" not in locked
+
+
+def test_the_citizen_screen_on_the_second_screen_of_a_real_x_server(tmp_path: Path) -> None:
+    """Under Xvfb with two screens (the counter PC's two monitors), through Qt's xcb platform:
+    the citizen window fills the second screen, never the clerk's."""
+    import shutil
+    import time
+
+    import pytest
+
+    if shutil.which("Xvfb") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Xvfb is required when CI=true")
+        pytest.skip("Xvfb is not installed")
+    display = 100 + os.getpid() % 100  # apart from other runs on the machine
+    server = subprocess.Popen(
+        [
+            "Xvfb",
+            f":{display}",
+            *("-screen", "0", "1366x768x24"),
+            *("-screen", "1", "1280x1024x24"),
+            *("-nolisten", "tcp"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        socket = Path(f"/tmp/.X11-unix/X{display}")
+        deadline = time.monotonic() + 20
+        while not socket.exists() and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(0.05)
+        out = tmp_path / "citizen.json"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "xcb"}
+        env["DISPLAY"] = f":{display}"
+        child = subprocess.run(
+            [sys.executable, "-m", "tests.ui.citizen_child", str(tmp_path / "data"), str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert child.returncode == 0, child.stderr[-3000:]
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert len(seen["screens"]) == 2
+    assert seen["citizen_geometry"] == [0, 0, 1280, 1024]  # the second screen, whole
+    assert any("对办不成事" in text for text in seen["idle"])
+    assert "李四" in " ".join(seen["typing"])
+    [code] = decode(Image.open(out.with_suffix(".png")))
+    assert code.data.decode().startswith("http://127.0.0.1:8765/status/AH08-20261124-0001")
