@@ -19,7 +19,7 @@ from dnw_desk.clock import system_clock
 from dnw_desk.i18n import _
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
 
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 BACKUP_DIR = "backups"
 DAMAGED_DIR = "damaged"
 BACKUPS_KEPT = 10
