@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Dialect, String
+from sqlalchemy import Dialect, LargeBinary, String
 from sqlalchemy.types import TypeDecorator
 
 from dnw_desk.clock import HALL_TZ
@@ -45,3 +45,17 @@ class UtcDateTime(TypeDecorator[datetime]):
 def to_utc_text(value: datetime) -> str:
     """The stored form; also used to compare against columns in raw SQL."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+class HexDigest(TypeDecorator[str]):
+    """A SHA-256 digest kept as its 32 bytes, read and written as the hex text it is shown as
+    (half the bytes of the text on disk)."""
+
+    impl = LargeBinary(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else bytes.fromhex(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else bytes(value).hex()

@@ -1,8 +1,9 @@
 """The hash-chained audit log (docs/rules.md#privacy).
 
-``hash = SHA-256(prev_hash || canonical row)``; an entry is written in the same transaction as the
-action it records. Ids are assigned here (not by SQLite) because they are part of the hashed row,
-which is safe because all writes go through the single writer.
+``hash = SHA-256(prev_hash || canonical row)``, ``prev_hash`` being the hex hash of the entry
+before (stored once, as that entry's ``hash``, in 32 bytes). An entry is written in the same
+transaction as the action it records. Ids are assigned here (not by SQLite) because they are
+part of the hashed row, which is safe because all writes go through the single writer.
 """
 
 from __future__ import annotations
@@ -63,7 +64,18 @@ def append_audit_many(conn: Connection, entries: Iterable[AuditEntry]) -> int:
     """Chain entries onto the log inside the caller's write transaction, in one executemany.
     Returns how many were written."""
     last = conn.execute(_LAST_ENTRY).first()
-    entry_id, prev_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+    rows = chained_rows(conn, last.id if last else 0, last.hash if last else GENESIS_HASH, entries)
+    if rows:
+        conn.execute(_INSERT_ENTRIES, rows)
+    return len(rows)
+
+
+def chained_rows(
+    conn: Connection, last_id: int, last_hash: str, entries: Iterable[AuditEntry]
+) -> list[dict[str, Any]]:
+    """The rows that chain ``entries`` after the entry ``last_id`` whose hash is ``last_hash``;
+    the last one carries the hashes of the rows this transaction covered."""
+    entry_id, prev_hash = last_id, last_hash
     entries = list(entries)
     covered = coverage.take(conn) if entries else None
     rows = []
@@ -84,14 +96,11 @@ def append_audit_many(conn: Connection, entries: Iterable[AuditEntry]) -> int:
                 "action": entry.action,
                 "case_id": entry.case_id,
                 "detail": detail,
-                "prev_hash": prev_hash,
                 "hash": digest,
             }
         )
         prev_hash = digest
-    if rows:
-        conn.execute(_INSERT_ENTRIES, rows)
-    return len(rows)
+    return rows
 
 
 def append_audit(
@@ -140,8 +149,6 @@ def verify_chain(conn: Connection, covered: coverage.Coverage | None = None) -> 
     for row in _rows(conn):
         if row.id != expected_id:
             return ChainReport(count, row.id, f"entry {expected_id} is missing")
-        if row.prev_hash != prev_hash:
-            return ChainReport(count, row.id, "it does not link to the entry before it")
         canonical = canonical_row(row.id, row.at, row.actor, row.action, row.case_id, row.detail)
         if chain_hash(prev_hash, canonical) != row.hash:
             return ChainReport(count, row.id, "its content does not match its hash")

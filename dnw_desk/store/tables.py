@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from dnw_desk.contract.sqltypes import NAMING, UtcDateTime
+from dnw_desk.contract.sqltypes import NAMING, HexDigest, UtcDateTime
 
 metadata = MetaData(naming_convention=NAMING)
 
@@ -131,8 +131,8 @@ audit_log = Table(
     Column("case_id", String(36)),
     # Never personal data: case ids/numbers, field names, reasons typed by staff.
     Column("detail", JSON, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
+    # The hash of the entry before is that entry's own ``hash``: it is not stored twice.
+    Column("hash", HexDigest, nullable=False),
 )
 
 daily_counters = Table(

@@ -113,7 +113,7 @@ def _rechain(data_dir: Path, entry_id: int, actor: str) -> None:
     with sqlite3.connect(data_dir / DB_FILENAME) as conn:
         conn.execute("UPDATE audit_log SET actor = ? WHERE id = ?", (actor, entry_id))
         prev = conn.execute("SELECT hash FROM audit_log WHERE id = ?", (entry_id - 1,)).fetchone()
-        prev_hash = prev[0] if prev else "0" * 64
+        prev_hash = prev[0].hex() if prev else "0" * 64
         rows = conn.execute(
             "SELECT id, at, actor, action, case_id, detail FROM audit_log WHERE id >= ? "
             "ORDER BY id",
@@ -129,8 +129,8 @@ def _rechain(data_dir: Path, entry_id: int, actor: str) -> None:
             )
             assert to_utc_text(moment) == at
             conn.execute(
-                "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
-                (prev_hash, digest, row_id),
+                "UPDATE audit_log SET hash = ? WHERE id = ?",
+                (bytes.fromhex(digest), row_id),
             )
             prev_hash = digest
 

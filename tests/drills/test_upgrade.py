@@ -1,6 +1,7 @@
 """The upgrade drill: a database written by the first schema revision, and one written by the
 0009 release, upgrade at start-up with every case, event, waiting op and audit entry intact and
-the audit chain still valid."""
+the audit chain still valid (audit entries in the form revision 0012 stores: each hash once, as
+bytes)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,19 @@ def _snapshot(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, list[tu
         conn.close()
 
 
+def _audit_as_stored_now(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """An older file's audit rows as revision 0012 keeps them: each links to the entry before
+    by that entry's hash (so ``prev_hash`` goes), and the hash is its 32 bytes."""
+    previous = "0" * 64
+    converted = []
+    for *row, prev_hash, digest in rows:
+        assert prev_hash == previous  # the dropped column said nothing the chain does not
+        assert isinstance(digest, str)
+        converted.append((*row, bytes.fromhex(digest)))
+        previous = digest
+    return converted
+
+
 def _waiting_ops(path: Path) -> list[tuple[str, dict[str, object]]]:
     """The ops an older file's outbox still had to send, with the payload it kept for each."""
     conn = sqlite3.connect(path)
@@ -70,6 +84,7 @@ def test_first_revision_database_upgrades_intact(data_dir: Path) -> None:
     assert len(backups) == 1 and _snapshot(backups[0]) == before
     _assert_outbox_converted(desk, waiting)
     after = _snapshot(desk.db.path)
+    before["audit_log"] = _audit_as_stored_now(before["audit_log"])
     # Columns added by later revisions come after the original ones (cached folds, e.g. what
     # a case waits for from the window): the original columns stay byte for byte.
     width = len(before["cases"][0])
@@ -115,6 +130,7 @@ def test_a_0009_release_database_converts_in_place_and_loses_nothing(data_dir: P
     backups = list((data_dir / "backups").glob("*before-upgrade-from-0009*"))
     assert len(backups) == 1 and _snapshot(backups[0], tables) == before
     assert _waiting_ops(backups[0]) == waiting
+    before["audit_log"] = _audit_as_stored_now(before["audit_log"])
     assert _snapshot(desk.db.path, tables) == before  # every row, byte for byte
     _assert_outbox_converted(desk, waiting)
     with desk.db.read() as conn:

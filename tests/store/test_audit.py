@@ -16,7 +16,7 @@ TAMPERINGS = [
     "UPDATE audit_log SET at = '2020-01-01T00:00:00.000000+00:00' WHERE id = {id}",
     "UPDATE audit_log SET action = 'case.note' WHERE id = {id}",
     "UPDATE audit_log SET case_id = NULL WHERE id = {id}",
-    "UPDATE audit_log SET hash = prev_hash WHERE id = {id}",
+    "UPDATE audit_log SET hash = zeroblob(32) WHERE id = {id}",
     "DELETE FROM audit_log WHERE id = {id}",
 ]
 

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import select
+
+from dnw_desk.contract.sqltypes import UtcDateTime
 
 revision = "0008"
 down_revision = "0007"
@@ -22,11 +25,23 @@ branch_labels = None
 depends_on = None
 
 CASES_PER_ENTRY = 2000
+# The log as this revision has it (0012 later drops prev_hash and stores the hash as bytes).
+_AUDIT_LOG = sa.table(
+    "audit_log",
+    sa.column("id", sa.Integer()),
+    sa.column("at", UtcDateTime()),
+    sa.column("actor", sa.String()),
+    sa.column("action", sa.String()),
+    sa.column("case_id", sa.String()),
+    sa.column("detail", sa.JSON()),
+    sa.column("prev_hash", sa.String()),
+    sa.column("hash", sa.String()),
+)
 
 
 def upgrade() -> None:
     from dnw_desk.store import coverage
-    from dnw_desk.store.audit import AuditEntry, append_audit_many
+    from dnw_desk.store.audit import GENESIS_HASH, AuditEntry, chained_rows
     from dnw_desk.store.tables import case_events, cases
 
     conn = op.get_bind()
@@ -38,10 +53,13 @@ def upgrade() -> None:
             select(case_events.c.id).where(case_events.c.case_id.in_(chunk))
         ).scalars()
         coverage.cover(conn, events=list(events), cases_=chunk)
-        append_audit_many(
-            conn,
-            [AuditEntry(now, "system:upgrade", "audit.baseline", None, {"cases": len(chunk)})],
-        )
+        last = conn.execute(
+            select(_AUDIT_LOG.c.id, _AUDIT_LOG.c.hash).order_by(_AUDIT_LOG.c.id.desc()).limit(1)
+        ).first()
+        last_id, last_hash = (last.id, last.hash) if last else (0, GENESIS_HASH)
+        entry = AuditEntry(now, "system:upgrade", "audit.baseline", None, {"cases": len(chunk)})
+        (row,) = chained_rows(conn, last_id, last_hash, [entry])
+        conn.execute(sa.insert(_AUDIT_LOG), [{**row, "prev_hash": last_hash}])
 
 
 def downgrade() -> None:
