@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dnw_desk.background import WakeableLoop
 from dnw_desk.clock import Clock, system_clock
 from dnw_desk.store.database import Database
 from dnw_desk.sync import state as sync_state
@@ -61,7 +61,7 @@ def sync_once(db: Database, data_dir: Path, clock: Clock = system_clock) -> Sync
         client.close()
 
 
-class SyncWorker:
+class SyncWorker(WakeableLoop):
     """Owns one thread; ``trigger()`` wakes it early (after a save), ``stop()`` ends it.
 
     ``on_status`` gets the status after every round; ``on_report`` (optional) the whole report
@@ -85,24 +85,7 @@ class SyncWorker:
         self.interval = interval
         self.backoff = backoff or Backoff()
         self.db = db
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self.run, name="dnw-sync", daemon=True)
-            self._thread.start()
-
-    def trigger(self) -> None:
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        super().__init__("dnw-sync")
 
     def run_round(self) -> float:
         """One round; returns how long to wait before the next."""
@@ -124,12 +107,11 @@ class SyncWorker:
         return self.interval
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self.stopping:
             try:
                 delay = self.run_round()
             except Exception as exc:  # a full disk, a broken database: retry later, keep going
                 log.exception("sync round failed")
                 self.on_status(SyncStatus("error", error=str(exc) or exc.__class__.__name__))
                 delay = self.backoff.next_delay()
-            self._wake.wait(delay)
-            self._wake.clear()
+            self.wait(delay)
