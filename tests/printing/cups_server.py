@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.sync.conftest import free_port
 
 from .fake_serial import need
 from .helpers import stop_process
@@ -60,12 +61,6 @@ SystemGroup root lpadmin
 FileDevice Yes
 Sandboxing Relaxed
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class CupsServer:

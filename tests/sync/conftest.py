@@ -3,6 +3,7 @@ PostgreSQL, plus an enrolled desk."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -26,9 +27,24 @@ from tests.server.conftest import UNIT, fresh_database
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port free now, for a server started later. Under pytest-xdist each worker
+    takes only ports of its own class: between this call and the server's bind another
+    worker could be handed the same free port, and its server would then answer ours."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    held: list[socket.socket] = []
+    try:
+        for _attempt in range(200):
+            sock = socket.socket()
+            held.append(sock)  # held open, so the next bind is handed another port
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+            if (port >> 1) % workers == worker:  # bind(0) hands out odd ports only (Linux)
+                return port
+    finally:
+        for sock in held:
+            sock.close()
+    raise RuntimeError("no free loopback port of this worker's class")
 
 
 class LiveServer:
