@@ -7,6 +7,7 @@ datetimes on either database.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +41,18 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return datetime.fromisoformat(value).astimezone(HALL_TZ)
+
+
+def stored_json(value: Any) -> str:
+    """JSON as the desk stores it: compact, and Chinese as UTF-8 rather than ``\\uXXXX``
+    escapes (a third of the bytes). Text that UTF-8 cannot carry (a lone surrogate pasted in)
+    keeps its escapes, so a save never fails on the encoding."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":"))
+    return text
 
 
 def to_utc_text(value: datetime) -> str:

@@ -495,7 +495,6 @@ def case_row_values(
         "id_number": complainant.id_number or None,
         "credit_code": complainant.credit_code or None,
         "search_text": cases_repo.search_text_for(number, matter.service_item, matter.lead_unit),
-        "details": registration.to_data(),
         "status": "registered",
         "updated_at": now,
     }

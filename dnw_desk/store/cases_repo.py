@@ -191,10 +191,6 @@ def get_case_by_number(conn: Connection, number: str) -> CaseRow | None:
     return _case_row(row) if row else None
 
 
-def case_details(conn: Connection, case_id: str) -> dict[str, Any]:
-    return dict(conn.execute(select(cases.c.details).where(cases.c.id == case_id)).scalar_one())
-
-
 def cases_by_identity(
     conn: Connection,
     *,

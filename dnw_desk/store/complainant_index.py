@@ -12,7 +12,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 from dnw_desk.domain import complainant_search
 from dnw_desk.store.database import Database
 from dnw_desk.store.search_secret import SECRET_FILE
-from dnw_desk.store.tables import cases, complainant_keys
+from dnw_desk.store.tables import case_events, cases, complainant_keys
 
 BATCH = 5000
 
@@ -28,8 +28,13 @@ def reindex_complainants(conn: Connection, secret: bytes) -> int:
             cases.c.phone,
             cases.c.id_number,
             cases.c.credit_code,
-            func.json_extract(cases.c.details, "$.complainant.contact_person"),
-        ).where(cases.c.pii_purged_at.is_(None))
+            func.json_extract(case_events.c.data, "$.complainant.contact_person"),
+        )
+        .join(
+            case_events,
+            (case_events.c.case_id == cases.c.id) & (case_events.c.type == "registered"),
+        )
+        .where(cases.c.pii_purged_at.is_(None))
     ).all()
     written = 0
     for start in range(0, len(rows), BATCH):

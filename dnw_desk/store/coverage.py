@@ -43,7 +43,6 @@ RECORDED_CASE_COLUMNS = (
     "id_number",
     "credit_code",
     "search_text",
-    "details",
     "pii_purged_at",
 )
 EVENT_COLUMNS = ("id", "case_id", "seq", "type", "at", "actor", "data", "recorded_at", "origin")

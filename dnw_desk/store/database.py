@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
 
+from dnw_desk.contract.sqltypes import stored_json
 from dnw_desk.i18n import N_, _
 from dnw_desk.store.instance import DB_FILENAME, StoreError
 from dnw_desk.store.search_secret import load_or_create_secret
@@ -111,6 +112,7 @@ def _make_engine(path: Path, *, writer: bool) -> Engine:
         pool_size=1 if writer else 4,
         max_overflow=0 if writer else 4,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        json_serializer=stored_json,
     )
 
     @event.listens_for(engine, "connect")

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, select, update
 
 from dnw_desk.domain.case import EventType, Status
-from dnw_desk.domain.retention import purge_event_data, purge_registration
+from dnw_desk.domain.retention import purge_event_data
 from dnw_desk.store import coverage
 from dnw_desk.store.audit import append_audit
 from dnw_desk.store.sync_state import sync_conflicts
@@ -75,7 +75,6 @@ def purge_case(conn: Connection, case: DueCase, now: datetime, retention_days: i
         .where(sync_conflicts.c.case_id == case.id)
         .values(local_version=None, server_version=None)
     )
-    details = conn.execute(select(cases.c.details).where(cases.c.id == case.id)).scalar_one()
     conn.execute(
         update(cases)
         .where(cases.c.id == case.id)
@@ -83,7 +82,6 @@ def purge_case(conn: Connection, case: DueCase, now: datetime, retention_days: i
             complainant_name=None,
             phone=None,
             id_number=None,
-            details=purge_registration(details),
             pii_purged_at=now,
         )
     )

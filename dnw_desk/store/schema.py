@@ -20,7 +20,7 @@ from dnw_desk.store.instance import AlreadyRunning, InstanceLock, ensure_data_di
 # At home in the SQLAlchemy-free ``store.instance`` (the login is possible before it loads).
 __all__ = ["AlreadyRunning", "InstanceLock", "ensure_data_dir"]
 
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 BACKUP_DIR = "backups"
 DAMAGED_DIR = "damaged"
 BACKUPS_KEPT = 10

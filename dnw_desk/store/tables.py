@@ -50,7 +50,6 @@ cases = Table(
     Column("id_number", String(18)),
     Column("credit_code", String(18)),
     Column("search_text", Text, nullable=False, default=""),
-    Column("details", JSON, nullable=False),
     # Cached fold of the events.
     Column("status", String(16), nullable=False),
     Column("referred_at", UtcDateTime),

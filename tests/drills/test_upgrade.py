@@ -1,7 +1,7 @@
 """The upgrade drill: a database written by the first schema revision, and one written by the
 0009 release, upgrade at start-up with every case, event, waiting op and audit entry intact and
-the audit chain still valid (audit entries in the form revision 0012 stores: each hash once, as
-bytes)."""
+the audit chain still valid, in the form the current revision stores them (0012: each audit hash
+once, as bytes; 0013: JSON compact and in UTF-8, no copy of the registration in the case row)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from dnw_desk.contract.sqltypes import stored_json
 from dnw_desk.domain.case import EventType, fold
 from dnw_desk.services.desk import Desk, open_desk
 from dnw_desk.store import cases_repo
@@ -29,27 +30,63 @@ FIXTURE_0009 = FIXTURES / "desk-rev0009.sqlite3"
 TABLES = ("cases", "case_events", "audit_log", "daily_counters")
 
 
-def _snapshot(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple[object, ...]]]:
+Row = dict[str, object]
+
+
+def _snapshot(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, list[Row]]:
     conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
     try:
         return {
-            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in tables
+            table: [dict(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
+            for table in tables
         }
     finally:
         conn.close()
 
 
-def _audit_as_stored_now(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
-    """An older file's audit rows as revision 0012 keeps them: each links to the entry before
-    by that entry's hash (so ``prev_hash`` goes), and the hash is its 32 bytes."""
+def _as_stored_now(before: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """An older file's rows as the current revision keeps them, every value the same:
+    - 0012: each audit entry links to the one before by that entry's hash (so ``prev_hash``
+      goes), and the hash is its 32 bytes;
+    - 0013: JSON compact and in UTF-8; the case row's copy of its registration goes (after
+      checking that the ``registered`` event says all it said)."""
     previous = "0" * 64
-    converted = []
-    for *row, prev_hash, digest in rows:
-        assert prev_hash == previous  # the dropped column said nothing the chain does not
-        assert isinstance(digest, str)
-        converted.append((*row, bytes.fromhex(digest)))
-        previous = digest
-    return converted
+    audit = []
+    for entry in before["audit_log"]:
+        entry = dict(entry)
+        assert entry.pop("prev_hash", previous) == previous  # said nothing the chain does not
+        digest = entry["hash"]
+        if isinstance(digest, str):
+            entry["hash"] = bytes.fromhex(digest)
+            previous = digest
+        entry["detail"] = _compact(entry["detail"])
+        audit.append(entry)
+    registered = {
+        event["case_id"]: json.loads(str(event["data"]))
+        for event in before["case_events"]
+        if event["type"] == "registered"
+    }
+    cases_now = []
+    for case in before["cases"]:
+        case = dict(case)
+        details = json.loads(str(case.pop("details")))
+        assert {key: registered[case["id"]][key] for key in details} == details
+        cases_now.append(case)
+    events = [{**event, "data": _compact(event["data"])} for event in before["case_events"]]
+    return {**before, "audit_log": audit, "cases": cases_now, "case_events": events}
+
+
+def _compact(text: object) -> str:
+    return stored_json(json.loads(str(text)))
+
+
+def _baselines_appended(before: dict[str, list[Row]], after: dict[str, list[Row]]) -> list[Row]:
+    """The entries the upgrade appended after the log it found, taken out of ``after``."""
+    appended = after["audit_log"][len(before["audit_log"]) :]
+    after["audit_log"] = after["audit_log"][: len(before["audit_log"])]
+    assert {entry["action"] for entry in appended} == {"audit.baseline"}
+    return appended
 
 
 def _waiting_ops(path: Path) -> list[tuple[str, dict[str, object]]]:
@@ -84,16 +121,14 @@ def test_first_revision_database_upgrades_intact(data_dir: Path) -> None:
     assert len(backups) == 1 and _snapshot(backups[0]) == before
     _assert_outbox_converted(desk, waiting)
     after = _snapshot(desk.db.path)
-    before["audit_log"] = _audit_as_stored_now(before["audit_log"])
-    # Columns added by later revisions come after the original ones (cached folds, e.g. what
-    # a case waits for from the window): the original columns stay byte for byte.
-    width = len(before["cases"][0])
-    after["cases"] = [row[:width] for row in after["cases"]]
-    baseline = after["audit_log"][len(before["audit_log"]) :]
-    after["audit_log"] = after["audit_log"][: len(before["audit_log"])]
+    before = _as_stored_now(before)
+    # Columns added by later revisions (cached folds, e.g. what a case waits for from the
+    # window) are left out: the original columns stay byte for byte.
+    after["cases"] = [{key: row[key] for key in before["cases"][0]} for row in after["cases"]]
+    # Appended: the baselines that cover the rows written before entries recorded their hashes
+    # (0008), and the case rows as 0013 left them.
+    assert len(_baselines_appended(before, after)) == 2
     assert after == before  # every row of every table, byte for byte
-    # Appended: the baseline that covers the rows written before entries recorded their hashes.
-    assert [entry[3] for entry in baseline] == ["audit.baseline"]
     with desk.db.read() as conn:
         covered = Coverage({}, {})
         assert verify_chain(conn, covered).ok
@@ -130,8 +165,10 @@ def test_a_0009_release_database_converts_in_place_and_loses_nothing(data_dir: P
     backups = list((data_dir / "backups").glob("*before-upgrade-from-0009*"))
     assert len(backups) == 1 and _snapshot(backups[0], tables) == before
     assert _waiting_ops(backups[0]) == waiting
-    before["audit_log"] = _audit_as_stored_now(before["audit_log"])
-    assert _snapshot(desk.db.path, tables) == before  # every row, byte for byte
+    before = _as_stored_now(before)
+    after = _snapshot(desk.db.path, tables)
+    assert len(_baselines_appended(before, after)) == 1  # the case rows as 0013 left them
+    assert after == before  # every row, byte for byte
     _assert_outbox_converted(desk, waiting)
     with desk.db.read() as conn:
         covered = Coverage({}, {})

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from dnw_desk.contract.sqltypes import stored_json
 from dnw_desk.domain.case import EventType, Status
 from dnw_desk.domain.errors import FieldErrors, WorkflowError
 from dnw_desk.services.cases import PermissionDenied
+from dnw_desk.services.desk import Desk
 from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import verify_chain
 from dnw_desk.store.tables import audit_log, case_events, cases, outbox
@@ -36,9 +40,10 @@ def test_register_writes_case_events_outbox_and_audit_together(data_dir: Path) -
     assert _counts(desk) == {"cases": 1, "case_events": 2, "outbox": 2, "audit_log": 2}
     with desk.db.read() as conn:
         assert verify_chain(conn).ok
-        details = cases_repo.case_details(conn, row.id)
-    assert details["derived"]["sex"] == "male"
-    assert details["derived"]["birth_date"] == "1990-03-07"
+        registered = cases_repo.load_events(conn, row.id)[0]
+    assert registered.type is EventType.REGISTERED
+    assert registered.data["derived"]["sex"] == "male"
+    assert registered.data["derived"]["birth_date"] == "1990-03-07"
 
 
 def test_serials_run_per_day_and_restart_next_day(data_dir: Path) -> None:
@@ -130,3 +135,33 @@ def test_queries_filter_and_count(data_dir: Path) -> None:
         by_number = cases_repo.get_case_by_number(conn, by_text[0].number)
         assert by_number is not None and by_number.id == by_text[0].id
         assert cases_repo.count_cases(conn, cases_repo.CaseFilter(statuses=["closed"])) == 0
+
+
+def test_event_data_is_stored_compact_and_in_utf8(data_dir: Path) -> None:
+    """Chinese as UTF-8, not six-byte escapes, and no padding after separators: a third of the
+    bytes of an event (lean storage, issue 16)."""
+    desk, _clock = desk_at(data_dir)
+    saved = register(desk)
+    conn = sqlite3.connect(desk.db.path)
+    try:
+        (stored,) = conn.execute(
+            "SELECT data FROM case_events WHERE case_id = ? AND type = 'registered'",
+            (saved.case.id,),
+        ).fetchone()
+        (detail,) = conn.execute("SELECT detail FROM audit_log ORDER BY id DESC").fetchone()
+    finally:
+        conn.close()
+    assert saved.case.service_item in stored and "\\u" not in stored
+    assert ", " not in stored and '": ' not in stored
+    assert json.loads(stored) == stored_event_data(desk, saved.case.id)
+    assert ", " not in detail
+
+
+def stored_event_data(desk: Desk, case_id: str) -> dict[str, object]:
+    with desk.db.read() as conn:
+        return dict(cases_repo.load_events(conn, case_id)[0].data)
+
+
+def test_text_utf8_cannot_carry_keeps_its_escapes() -> None:
+    assert stored_json({"a": "\ud800"}) == '{"a":"\\ud800"}'
+    assert stored_json({"名": "张三"}) == '{"名":"张三"}'
