@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from dnw_desk.contract.sqltypes import stored_json
+from dnw_desk.domain import complainant_search
 from dnw_desk.domain.case import EventType, fold
 from dnw_desk.services.desk import Desk, open_desk
 from dnw_desk.store import cases_repo
@@ -27,6 +28,7 @@ from tests.factories import CLERK
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE = FIXTURES / "desk-rev0001.sqlite3"
 FIXTURE_0009 = FIXTURES / "desk-rev0009.sqlite3"
+FIXTURE_0012 = FIXTURES / "desk-rev0012.sqlite3"
 TABLES = ("cases", "case_events", "audit_log", "daily_counters")
 
 
@@ -185,4 +187,49 @@ def test_a_0009_release_database_converts_in_place_and_loses_nothing(data_dir: P
         assert verify_chain(conn, covered).ok and verify_rows(conn, covered) == []
     assert [op.op_id for op in ops[:-1]] == [op_id for op_id, _payload in waiting]
     assert ops[-1].payload["event"]["data"] == {"text": "升级后补记"}
+    desk.close()
+
+
+def test_a_0012_release_database_converts_in_place_and_loses_nothing(data_dir: Path) -> None:
+    """What the release before this one wrote: JSON turns compact and UTF-8, the case rows lose
+    their copy of the registration (the ``registered`` events keep it, a purged case's too),
+    one baseline entry covers the case rows as they now are, and nothing else changes."""
+    assert stored_revision(FIXTURE_0012) == "0012"
+    shutil.copyfile(FIXTURE_0012, data_dir / DB_FILENAME)
+    tables = (*TABLES, "outbox", "sync_conflicts", "sync_state")
+    before = _snapshot(data_dir / DB_FILENAME, tables)
+    assert any(case["pii_purged_at"] for case in before["cases"])
+    assert len(before["outbox"]) == 10 and len(before["sync_conflicts"]) == 1
+
+    desk = open_desk(data_dir)
+    assert stored_revision(desk.db.path) == HEAD_REVISION
+    backups = list((data_dir / "backups").glob("*before-upgrade-from-0012*"))
+    assert len(backups) == 1 and _snapshot(backups[0], tables) == before
+    before = _as_stored_now(before)
+    after = _snapshot(desk.db.path, tables)
+    assert len(_baselines_appended(before, after)) == 1
+    assert after == before  # every row, byte for byte
+    with desk.db.read() as conn:
+        covered = Coverage({}, {})
+        assert verify_chain(conn, covered).ok
+        assert verify_rows(conn, covered) == []
+        first = conn.execute(select(cases.c.id).order_by(cases.c.registered_at)).scalars().first()
+    assert first is not None
+
+    # The file came without its search key, so the index was rebuilt, from the registered
+    # events now: the complainants of cases registered before are found by name, except in the
+    # case whose personal data was purged (two of each name, the sixth case purged).
+    with desk.db.read() as conn:
+        for name, found in (("𠮷野", 2), ("买买提·艾力", 1)):
+            values = complainant_search.query_values(name)
+            digests = complainant_search.digests(desk.db.search_secret, values)
+            assert len(cases_repo.cases_for_complainant_keys(conn, digests)) == found, name
+
+    # The converted desk goes on: a new step waits behind the old ones.
+    desk.cases.record(first, EventType.NOTE, CLERK, {"text": "升级后补记"})
+    with desk.db.read() as conn:
+        ops = pending_ops(conn, 10_000)
+        covered = Coverage({}, {})
+        assert verify_chain(conn, covered).ok and verify_rows(conn, covered) == []
+    assert len(ops) == 11 and ops[-1].payload["event"]["data"] == {"text": "升级后补记"}
     desk.close()
