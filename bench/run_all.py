@@ -3,7 +3,8 @@
 Each benchmark runs in its own interpreter (so Qt, caches and memory of one do not colour
 another) and hands its rows back as JSON; the table shows figure, the floor measured in the same
 run, their ratio and the budget (docs/architecture.md#performance-budgets), and
-``bench/results.json`` keeps them.
+``bench/results.json`` keeps them. ``BENCH=x make bench`` re-runs the benchmarks whose names
+contain ``x`` and replaces only their rows there; each row says when it was measured.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def main(selected: list[str]) -> int:
     rows: list[dict[str, object]] = []
     failed = []
     for name in modules:
+        measured = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         out = ROOT / "bench" / f".{name}.json"
         print(f"== {name}", flush=True)
         started = time.monotonic()
@@ -49,7 +51,7 @@ def main(selected: list[str]) -> int:
             failed.append(name)
             continue
         for row in json.loads(out.read_text()):
-            rows.append({"benchmark": name, **row})
+            rows.append({"benchmark": name, "measured": measured, **row})
         out.unlink()
         print(f"   ({time.monotonic() - started:.0f} s)", flush=True)
     print()
@@ -63,17 +65,31 @@ def main(selected: list[str]) -> int:
             f"{str(row['name'])[:52]:<52} {_fmt(row['figure'], '.3f'):>12} "
             f"{_fmt(row.get('floor'), '.3f'):>10} {ratio_text:>8}  {row.get('budget', '')}"
         )
-    (ROOT / "bench" / "results.json").write_text(
-        json.dumps(
-            {"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": rows},
-            indent=2,
-            ensure_ascii=False,
-        )
-    )
+    _save(rows, rerun=set(modules))
     if failed:
         print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _save(rows: list[dict[str, object]], rerun: set[str]) -> None:
+    """Write this run's rows, keeping the rows of benchmarks this run did not include."""
+    path = ROOT / "bench" / "results.json"
+    kept: list[dict[str, object]] = []
+    if path.exists():
+        try:
+            earlier = json.loads(path.read_text())["results"]
+            kept = [row for row in earlier if row["benchmark"] not in rerun]
+        except (ValueError, KeyError, TypeError):
+            kept = []  # an unreadable file is replaced, not merged
+    merged = sorted([*kept, *rows], key=lambda row: str(row["benchmark"]))
+    path.write_text(
+        json.dumps(
+            {"generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": merged},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":
