@@ -256,14 +256,14 @@ def set_daily_serials(conn: Connection, hall: str, window: str, serials: dict[st
 
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(_INSERT_CASE, values)
-    coverage.cover(conn, cases_=[values["id"]])
+    coverage.cover_inserted(conn, cases_=[values])
 
 
 def insert_cases(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Whole case rows, in one executemany."""
     if rows:
         conn.execute(_INSERT_CASE, list(rows))
-        coverage.cover(conn, cases_=[row["id"] for row in rows])
+        coverage.cover_inserted(conn, cases_=rows)
 
 
 def insert_complainant_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -294,17 +294,16 @@ def insert_events(
     origin: str = "desk",
 ) -> None:
     """Events with their sequence numbers, in one executemany."""
-    conn.execute(
-        _INSERT_EVENTS, [event_row(event, seq, recorded_at, origin) for event, seq in events]
-    )
-    coverage.cover(conn, events=[event.event_id for event, _seq in events])
+    rows = [event_row(event, seq, recorded_at, origin) for event, seq in events]
+    conn.execute(_INSERT_EVENTS, rows)
+    coverage.cover_inserted(conn, events=rows)
 
 
 def insert_event_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Rows made by ``event_row`` (events recorded at different moments), in one executemany."""
     if rows:
         conn.execute(_INSERT_EVENTS, list(rows))
-        coverage.cover(conn, events=[row["id"] for row in rows])
+        coverage.cover_inserted(conn, events=rows)
 
 
 def event_row(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -73,19 +73,71 @@ def reset(conn: Connection) -> None:
     conn.info.pop(_PENDING, None)
 
 
+@dataclass
+class _Pending:
+    """What this transaction wrote so far: rows to read back, and rows hashed as inserted."""
+
+    event_ids: set[str] = field(default_factory=set)
+    case_ids: set[str] = field(default_factory=set)
+    hashed: dict[str, dict[str, str]] = field(default_factory=lambda: {"e": {}, "c": {}})
+
+
+def _pending(conn: Connection) -> _Pending:
+    pending: _Pending = conn.info.setdefault(_PENDING, _Pending())
+    return pending
+
+
 def cover(conn: Connection, *, events: Iterable[str] = (), cases_: Iterable[str] = ()) -> None:
-    pending = conn.info.setdefault(_PENDING, (set(), set()))
-    pending[0].update(events)
-    pending[1].update(cases_)
+    """Rows this transaction changed: hashed as stored when the audit entry is written."""
+    pending = _pending(conn)
+    pending.event_ids.update(events)
+    pending.case_ids.update(cases_)
+
+
+def cover_inserted(
+    conn: Connection,
+    *,
+    events: Iterable[Mapping[str, Any]] = (),
+    cases_: Iterable[Mapping[str, Any]] = (),
+) -> None:
+    """Rows this transaction inserted, hashed from the values given to the INSERT (what they
+    store, column defaults included) instead of read back: a registration saves a read per row.
+    Only for rows whose recorded columns nothing changes later in the same transaction."""
+    hashed = _pending(conn).hashed
+    for row in events:
+        hashed["e"][row["id"]] = row_hash(_with_defaults(row, _EVENT_DEFAULTS), EVENT_COLUMNS)
+    for row in cases_:
+        hashed["c"][row["id"]] = row_hash(
+            _with_defaults(row, _CASE_DEFAULTS), RECORDED_CASE_COLUMNS
+        )
+
+
+def _column_defaults(table: Any, columns: Iterable[str]) -> dict[str, Any]:
+    defaults = {}
+    for name in columns:
+        default = table.c[name].default
+        defaults[name] = default.arg if default is not None and default.is_scalar else None
+    return defaults
+
+
+_EVENT_DEFAULTS = _column_defaults(case_events, EVENT_COLUMNS)
+_CASE_DEFAULTS = _column_defaults(cases, RECORDED_CASE_COLUMNS)
+
+
+def _with_defaults(row: Mapping[str, Any], defaults: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {**defaults, **row}
 
 
 def take(conn: Connection) -> dict[str, dict[str, str]] | None:
-    """The hashes of the rows noted since the last call, read as stored; None if none."""
-    pending = conn.info.pop(_PENDING, None)
-    if not pending or not (pending[0] or pending[1]):
+    """The hashes of the rows noted since the last call (those to read back read as stored);
+    None if none."""
+    pending: _Pending | None = conn.info.pop(_PENDING, None)
+    if pending is None:
         return None
-    event_ids, case_ids = sorted(pending[0]), sorted(pending[1])
-    rows: dict[str, dict[str, str]] = {"e": {}, "c": {}}
+    rows = pending.hashed
+    if not (pending.event_ids or pending.case_ids or rows["e"] or rows["c"]):
+        return None
+    event_ids, case_ids = sorted(pending.event_ids), sorted(pending.case_ids)
     for start in range(0, len(event_ids), IN_CHUNK):
         chunk = event_ids[start : start + IN_CHUNK]
         for row in conn.execute(_EVENTS_BY_ID, {"ids": chunk}):

@@ -4,11 +4,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from dnw_desk.cli import main
+from dnw_desk.domain.case import EventType
 from dnw_desk.store.audit import verify_chain
+from dnw_desk.store.coverage import EVENT_COLUMNS, RECORDED_CASE_COLUMNS, row_hash
 from dnw_desk.store.database import DB_FILENAME
-from tests.factories import desk_at, register
+from dnw_desk.store.tables import audit_log, case_events, cases
+from tests.factories import CLERK, desk_at, register
 
 TAMPERINGS = [
     "UPDATE audit_log SET actor = 'clerk:mallory' WHERE id = {id}",
@@ -49,3 +53,28 @@ def test_tampering_with_any_row_is_detected(
 def test_untouched_chain_verifies(audited: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(audited), "audit", "verify"]) == 0
     assert "6 entries" in capsys.readouterr().out
+
+
+def test_rows_hashed_as_inserted_match_the_rows_as_stored(data_dir: Path) -> None:
+    """A registration hashes its case and event rows from the values it inserts (not read
+    back): what it records must be what a read of the stored rows hashes to — a name outside
+    the Basic Multilingual Plane, times in hall time, column defaults and all."""
+    desk, _clock = desk_at(data_dir)
+    saved = register(desk, name="𠮷野")
+    desk.cases.record(saved.case.id, EventType.NOTE, CLERK, {"text": "补充", "files": []})
+    recorded: dict[str, dict[str, str]] = {"e": {}, "c": {}}
+    with desk.db.read() as conn:
+        for (detail,) in conn.execute(select(audit_log.c.detail).order_by(audit_log.c.id)):
+            for kind in ("e", "c"):
+                recorded[kind].update(detail.get("rows", {}).get(kind, {}))
+        stored_events = {
+            row.id: row_hash(row._mapping, EVENT_COLUMNS)
+            for row in conn.execute(select(case_events))
+        }
+        stored_cases = {
+            row.id: row_hash(row._mapping, RECORDED_CASE_COLUMNS)
+            for row in conn.execute(select(cases))
+        }
+    assert recorded["e"] == stored_events and len(stored_events) == 3
+    assert recorded["c"] == stored_cases
+    desk.close()
