@@ -12,8 +12,10 @@ import httpx
 from sqlalchemy import Connection, select
 
 from dnw_desk.contract.wire import ANCHOR_PATH, AuditAnchor
+from dnw_desk.i18n import _
 from dnw_desk.store.database import Database
 from dnw_desk.store.tables import audit_log
+from dnw_desk.sync.session import ServerSession, SyncFailure, raise_for
 
 
 def local_head(conn: Connection) -> AuditAnchor | None:
@@ -75,3 +77,31 @@ def check_with_server(db: Database, data_dir: Path, conn: Connection) -> AnchorC
             "unchecked", f"not compared with the server (it answered {response.status_code})"
         )
     return compare(conn, AuditAnchor.model_validate(response.json()))
+
+
+def anchor_audit(session: ServerSession) -> None:
+    """Give the server the head of the audit chain (tamper evidence) — only once the log
+    here still holds the entry the server anchored last, so a log rewritten here cannot
+    move the anchor past the rewrite."""
+    latest = session.request("GET", ANCHOR_PATH)
+    if latest.status_code not in (200, 404):
+        raise_for(latest)
+        return  # a server from before anchors (405)
+    with session.db.read() as conn:
+        head = local_head(conn)
+        broken = (
+            latest.status_code == 200
+            and compare(conn, AuditAnchor.model_validate(latest.json())).state == "broken"
+        )
+    if head is None:
+        return
+    response = latest if broken else session.request("POST", ANCHOR_PATH, json=head.model_dump())
+    if broken or response.status_code == 409:
+        raise SyncFailure(
+            "error",
+            _(
+                "The server holds another version of this desk's audit log: it was "
+                "changed here. Run `dnw-desk audit verify` and tell the administrator."
+            ),
+        )
+    raise_for(response)

@@ -14,15 +14,23 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from dnw_desk.contract.wire import CalendarKey, CalendarRelease, calendar_signed_bytes
+from dnw_desk.contract.wire import (
+    CALENDAR_KEY_PATH,
+    CALENDAR_PATH,
+    CalendarKey,
+    CalendarRelease,
+    calendar_signed_bytes,
+)
 from dnw_desk.domain.calendar import WorkingCalendar
 from dnw_desk.domain.calendar_override import CalendarOverride, OverrideError, parse_override
 from dnw_desk.i18n import _
@@ -30,8 +38,10 @@ from dnw_desk.store.audit import append_audit
 from dnw_desk.store.calendar_file import installed_override_path
 from dnw_desk.store.database import Database
 from dnw_desk.sync import state as sync_state
+from dnw_desk.sync.session import ServerSession, SyncFailure, raise_for
 
 ACTOR = "sync"
+log = logging.getLogger(__name__)
 
 
 class CalendarRefused(Exception):
@@ -169,3 +179,52 @@ def note_refusal(db: Database, release: CalendarRelease, message: str, now: date
             action="calendar.refused",
             detail={"seq": release.seq, "reason": message},
         )
+
+
+def pull_calendar(session: ServerSession, changed: list[str] | None = None) -> bool:
+    """Install the server's latest calendar release if it is new and checks out
+    (``sync.calendar``); True when one was installed. ``changed`` receives the cases whose
+    deadline moved. A refused release changes nothing and shows in the status."""
+    response = session.request("GET", CALENDAR_PATH)
+    if response.status_code in (404, 405):
+        return False  # nothing published yet, or a server from before calendar releases
+    raise_for(response)
+    try:
+        release = CalendarRelease.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
+    with session.db.read() as conn:
+        installed_seq = int(sync_state.get_value(conn, sync_state.CALENDAR_SEQ, 0) or 0)
+        key = pinned_key(conn)
+    if release.seq == installed_seq:
+        return False
+    if key is None:
+        key = _pin_key_on_first_use(session)
+    now = session.clock()
+    try:
+        override = verify(release, key, installed_seq)
+    except CalendarRefused as refused:
+        log.warning("calendar release %s refused: %s", release.seq, refused)
+        note_refusal(session.db, release, str(refused), now)
+        return False
+    result = install(session.db, release, override, now)
+    if changed is not None:
+        changed.extend(result.changed_case_ids)
+    return True
+
+
+def _pin_key_on_first_use(session: ServerSession) -> CalendarKey:
+    """A desk enrolled before calendar releases pins the key its server gives now."""
+    response = session.request("GET", CALENDAR_KEY_PATH)
+    raise_for(response)
+    try:
+        key = CalendarKey.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise SyncFailure("error", _("The server sent an unexpected answer.")) from exc
+    problem = key_problem(key)
+    if problem is not None:
+        raise SyncFailure("error", problem)
+    now = session.clock()
+    with session.db.write() as conn:
+        pin_key(conn, key, now, first_use=True)
+    return key

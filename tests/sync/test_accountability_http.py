@@ -20,7 +20,8 @@ from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import handling_for
 from dnw_desk.services.review import review_for
 from dnw_desk.store import cases_repo
-from dnw_desk.sync.client import SyncClient, SyncFailure, _raise_for
+from dnw_desk.sync.client import SyncClient
+from dnw_desk.sync.session import SyncFailure, raise_for
 from tests.factories import CLERK, UNIT, register
 from tests.server.helpers import feedback
 from tests.sync.conftest import LiveServer, Tokens
@@ -130,5 +131,5 @@ def test_a_late_return_through_the_feedback_api_counts_overdue_for_the_unit(
 def test_the_desk_says_to_upgrade_the_server_when_it_does_not_know_a_step() -> None:
     detail = [{"loc": ["body", "ops", 0, "event", "type"], "msg": "…", "type": UNKNOWN_EVENT_TYPE}]
     with pytest.raises(SyncFailure) as caught:
-        _raise_for(httpx.Response(422, json={"detail": detail}))
+        raise_for(httpx.Response(422, json={"detail": detail}))
     assert "upgrade the server first" in str(caught.value)
