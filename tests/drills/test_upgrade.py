@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from dnw_desk.contract.sqltypes import stored_json
 from dnw_desk.domain import complainant_search
@@ -83,6 +83,22 @@ def _compact(text: object) -> str:
     return stored_json(json.loads(str(text)))
 
 
+def _assert_audit_intact(conn: Connection) -> None:
+    """The chain is whole and every row is what the entry covering it recorded."""
+    covered = Coverage({}, {})
+    assert verify_chain(conn, covered).ok
+    assert verify_rows(conn, covered) == []
+
+
+def _verified_first_case(desk: Desk) -> str:
+    """After the upgrade: the audit log intact; the id of the case registered first."""
+    with desk.db.read() as conn:
+        _assert_audit_intact(conn)
+        first = conn.execute(select(cases.c.id).order_by(cases.c.registered_at)).scalars().first()
+    assert first is not None
+    return str(first)
+
+
 def _baselines_appended(before: dict[str, list[Row]], after: dict[str, list[Row]]) -> list[Row]:
     """The entries the upgrade appended after the log it found, taken out of ``after``."""
     appended = after["audit_log"][len(before["audit_log"]) :]
@@ -132,9 +148,7 @@ def test_first_revision_database_upgrades_intact(data_dir: Path) -> None:
     assert len(_baselines_appended(before, after)) == 2
     assert after == before  # every row of every table, byte for byte
     with desk.db.read() as conn:
-        covered = Coverage({}, {})
-        assert verify_chain(conn, covered).ok
-        assert verify_rows(conn, covered) == []
+        _assert_audit_intact(conn)
         for row in cases_repo.list_cases(conn):
             assert fold(cases_repo.load_events(conn, row.id)).status.value == row.status
 
@@ -172,19 +186,13 @@ def test_a_0009_release_database_converts_in_place_and_loses_nothing(data_dir: P
     assert len(_baselines_appended(before, after)) == 1  # the case rows as 0013 left them
     assert after == before  # every row, byte for byte
     _assert_outbox_converted(desk, waiting)
-    with desk.db.read() as conn:
-        covered = Coverage({}, {})
-        assert verify_chain(conn, covered).ok
-        assert verify_rows(conn, covered) == []
-        first = conn.execute(select(cases.c.id).order_by(cases.c.registered_at)).scalars().first()
-    assert first is not None
+    first = _verified_first_case(desk)
 
     # The converted desk goes on: a new step waits behind the old ones.
     desk.cases.record(first, EventType.NOTE, CLERK, {"text": "升级后补记"})
     with desk.db.read() as conn:
         ops = pending_ops(conn, 10_000)
-        covered = Coverage({}, {})
-        assert verify_chain(conn, covered).ok and verify_rows(conn, covered) == []
+        _assert_audit_intact(conn)
     assert [op.op_id for op in ops[:-1]] == [op_id for op_id, _payload in waiting]
     assert ops[-1].payload["event"]["data"] == {"text": "升级后补记"}
     desk.close()
@@ -209,12 +217,7 @@ def test_a_0012_release_database_converts_in_place_and_loses_nothing(data_dir: P
     after = _snapshot(desk.db.path, tables)
     assert len(_baselines_appended(before, after)) == 1
     assert after == before  # every row, byte for byte
-    with desk.db.read() as conn:
-        covered = Coverage({}, {})
-        assert verify_chain(conn, covered).ok
-        assert verify_rows(conn, covered) == []
-        first = conn.execute(select(cases.c.id).order_by(cases.c.registered_at)).scalars().first()
-    assert first is not None
+    first = _verified_first_case(desk)
 
     # The file came without its search key, so the index was rebuilt, from the registered
     # events now: the complainants of cases registered before are found by name, except in the
@@ -229,7 +232,6 @@ def test_a_0012_release_database_converts_in_place_and_loses_nothing(data_dir: P
     desk.cases.record(first, EventType.NOTE, CLERK, {"text": "升级后补记"})
     with desk.db.read() as conn:
         ops = pending_ops(conn, 10_000)
-        covered = Coverage({}, {})
-        assert verify_chain(conn, covered).ok and verify_rows(conn, covered) == []
+        _assert_audit_intact(conn)
     assert len(ops) == 11 and ops[-1].payload["event"]["data"] == {"text": "升级后补记"}
     desk.close()
