@@ -229,16 +229,14 @@ class Database:
                 dbapi.executescript(f"PRAGMA incremental_vacuum({int(max_pages)});")
         return free
 
-    def convert_to_incremental_vacuum(self) -> bool:
-        """Switch an older file to ``auto_vacuum = INCREMENTAL``: this needs one full VACUUM
-        (outside any transaction), so it is done once, at upgrade, after the backup. Returns
-        whether the file was converted."""
+    def compact(self) -> None:
+        """Rewrite the file without the space its rows no longer use, in ``auto_vacuum =
+        INCREMENTAL`` (an older file is switched to it; only a full VACUUM can). Done once after
+        an upgrade, after the backup: a migration that rewrites rows smaller (0013) leaves
+        half-empty pages that neither the free list nor later inserts ever give back."""
         with self._writer_outside_transaction() as dbapi:
-            if int(dbapi.execute("PRAGMA auto_vacuum").fetchone()[0]) == AUTO_VACUUM_INCREMENTAL:
-                return False
             dbapi.execute("PRAGMA auto_vacuum = INCREMENTAL")
             dbapi.execute("VACUUM")
-        return True
 
     def integrity_check(self) -> str:
         with self.read() as conn:

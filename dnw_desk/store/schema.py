@@ -147,7 +147,7 @@ def open_database(data_dir: Path) -> Database:
     if current != HEAD_REVISION:
         migrate(db)
         if current is not None:
-            db.convert_to_incremental_vacuum()
+            db.compact()
     from dnw_desk.store.complainant_index import ensure_search_key
 
     ensure_search_key(db)

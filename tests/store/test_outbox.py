@@ -55,14 +55,32 @@ def test_freed_pages_go_back_in_bounded_steps(data_dir: Path) -> None:
     db.close()
 
 
-def test_an_older_file_is_switched_to_incremental_vacuum(tmp_path: Path) -> None:
+def test_compacting_an_older_file_switches_it_to_incremental_vacuum(tmp_path: Path) -> None:
     path = tmp_path / DB_FILENAME
     raw = sqlite3.connect(path)
     raw.execute("CREATE TABLE t (x)")  # auto_vacuum can no longer change without a VACUUM
     raw.close()
     db = Database(path)
-    assert db.convert_to_incremental_vacuum() is True
-    assert db.convert_to_incremental_vacuum() is False
+    db.compact()
     with db.read() as conn:
         assert conn.exec_driver_sql("PRAGMA auto_vacuum").scalar() == AUTO_VACUUM_INCREMENTAL
+    db.close()
+
+
+def test_compacting_gives_back_the_space_of_rows_rewritten_smaller(tmp_path: Path) -> None:
+    """What an upgrade that rewrites rows leaves: no free page to reclaim, but half-empty ones
+    (0013 on 20 000 demo cases: the file stayed 209 MB until compacted)."""
+    db = Database(tmp_path / DB_FILENAME)
+    with db.write() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x TEXT)")
+        for _ in range(2000):
+            conn.exec_driver_sql("INSERT INTO t VALUES (?)", ("\\u6c6a" * 100,))
+        conn.exec_driver_sql("UPDATE t SET x = '汪'")
+    with db.read() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+    assert db.reclaim_space() == 0  # nothing on the free list: the pages are half empty
+    db.compact()
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_count").scalar() < pages / 5
+        assert conn.exec_driver_sql("SELECT count(*) FROM t WHERE x = '汪'").scalar() == 2000
     db.close()
