@@ -114,13 +114,26 @@ def test_status_page_renders_on_a_phone_without_personal_data(
 
 def submit(browser: Any) -> None:
     """Click the rating's button and wait for the answer page (the click does not wait)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     button = browser.find_element(By.CSS_SELECTOR, "form[action$='/rating'] button")
     button.click()
-    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(button))
+
+    def left_the_page(_browser: Any) -> bool:
+        try:
+            button.is_enabled()
+        except WebDriverException:
+            # Stale — or, while the old document is being replaced, chromedriver's "node does
+            # not belong to the document": either way the form's page is gone.
+            return True
+        return False
+
+    WebDriverWait(browser, 30).until(left_the_page)
+    WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
 
 
 def test_a_citizen_rates_the_answer_on_the_status_page_in_chromium(
