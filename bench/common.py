@@ -63,7 +63,7 @@ def print_results(results: list[Result]) -> None:
 def data_dir_with_cases(n_cases: int = 100_000, days: int = 365) -> Path:
     """A fresh copy of a cached data dir holding ``n_cases`` demo cases (built once per schema
     revision: a cache written by an older release would be upgraded, not written as today)."""
-    from dnw_desk.store.schema import HEAD_REVISION
+    from dnw_desk.store.instance import HEAD_REVISION
 
     cached = CACHE / f"cases-{n_cases}-{days}-rev{HEAD_REVISION}"
     if not (cached / "dnw-desk.sqlite3").exists():

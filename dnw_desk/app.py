@@ -88,19 +88,20 @@ class Locked:
 
     lock: InstanceLock
     look: EarlyLook | None
+    upgrading: bool = False  # the open will back up and upgrade an older database first
 
 
 def lock_data_dir(data_dir: Path) -> Locked:
     """Runs on the DB lane, without SQLAlchemy: take the instance lock and look whether the
     login can be offered before the database is fully open."""
-    from dnw_desk.store.early_login import early_look
+    from dnw_desk.store.early_login import early_look, needs_upgrade
     from dnw_desk.store.instance import InstanceLock, ensure_data_dir
 
     ensure_data_dir(data_dir)
     lock = InstanceLock(data_dir)
     lock.acquire()
     try:
-        return Locked(lock, early_look(data_dir))
+        return Locked(lock, early_look(data_dir), needs_upgrade(data_dir))
     except BaseException:
         lock.release()
         raise
@@ -192,6 +193,8 @@ class DeskStart:
         assert self.tasks is not None
         self.locked = locked
         page = self.window.login_page
+        if locked.upgrading:
+            self.window.show_opening(upgrading=True)
         if locked.look is not None and page is not None:
             page.attach_early(self.tasks, EarlyLogin(self.data_dir), locked.look.hall)
             self._login_possible()

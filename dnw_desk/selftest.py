@@ -70,7 +70,8 @@ def _steps(run: _Run) -> list[tuple[str, Callable[[], str]]]:
 def _database(run: _Run) -> str:
     from dnw_desk.clock import HALL_TZ, FakeClock
     from dnw_desk.services.desk import open_desk
-    from dnw_desk.store.schema import HEAD_REVISION, stored_revision
+    from dnw_desk.store.instance import HEAD_REVISION
+    from dnw_desk.store.schema import stored_revision
 
     clock = FakeClock(datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
     run.values["desk"] = desk = open_desk(run.data_dir, clock)

@@ -1,6 +1,6 @@
 """What the login page needs before SQLAlchemy is loaded, read with plain ``sqlite3``: whether
-the desk is set up, its hall, and one account's login record
-(docs/architecture.md#performance-budgets).
+the desk is set up, its hall, one account's login record, and whether the full open will upgrade
+the database first (docs/architecture.md#performance-budgets).
 
 Read only. Anything unexpected (no database yet, a damaged file, an older schema) answers None:
 the start-up then waits for the full open, which migrates, restores or runs the first-run wizard.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dnw_desk.store.instance import DB_FILENAME
+from dnw_desk.store.instance import DB_FILENAME, HEAD_REVISION
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,20 @@ def _connect(data_dir: Path) -> sqlite3.Connection | None:
     if not path.is_file():  # connecting would create it
         return None
     return sqlite3.connect(path, timeout=5)
+
+
+def needs_upgrade(data_dir: Path) -> bool:
+    """Whether the stored schema is an older revision than this release writes (the open then
+    backs it up, upgrades and compacts it: a minute or two for a big file, once)."""
+    conn = _connect(data_dir)
+    if conn is None:
+        return False
+    try:
+        with closing(conn):
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return False  # no schema yet, or damaged: the full open says what it is
+    return row is not None and row[0] != HEAD_REVISION
 
 
 def early_look(data_dir: Path) -> EarlyLook | None:

@@ -13,6 +13,9 @@ from filelock import FileLock, Timeout
 from dnw_desk.i18n import _
 
 DB_FILENAME = "dnw-desk.sqlite3"
+# The schema revision this release writes (a test keeps it equal to the migrations' head); here,
+# not in ``schema``, so the start-up can compare the stored one before SQLAlchemy is loaded.
+HEAD_REVISION = "0013"
 
 
 class StoreError(RuntimeError):

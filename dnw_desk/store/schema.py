@@ -1,7 +1,7 @@
 """Open a data dir: take the instance lock, back up, migrate to the current schema.
 
 Start-up must stay quick, so Alembic is imported only when the stored revision differs from
-``HEAD_REVISION`` (a test keeps that constant equal to the migrations' head).
+``instance.HEAD_REVISION`` (a test keeps that constant equal to the migrations' head).
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from pathlib import Path
 from dnw_desk.clock import system_clock
 from dnw_desk.i18n import _
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
-from dnw_desk.store.instance import AlreadyRunning, InstanceLock, ensure_data_dir
+from dnw_desk.store.instance import HEAD_REVISION, AlreadyRunning, InstanceLock, ensure_data_dir
 
 # At home in the SQLAlchemy-free ``store.instance`` (the login is possible before it loads).
 __all__ = ["AlreadyRunning", "InstanceLock", "ensure_data_dir"]
 
-HEAD_REVISION = "0013"
 BACKUP_DIR = "backups"
 DAMAGED_DIR = "damaged"
 BACKUPS_KEPT = 10

@@ -63,6 +63,8 @@ class LoginPage(QWidget):
         # Before ``attach``: the early login and the runner it checks passwords on.
         self.early: EarlyLogin | None = None
         self.early_tasks: TaskRunner | None = None
+        # What a clerk logged in early reads until the screens are built.
+        self.opening_message = _("Opening the database…")
         self._early_actor: Actor | None = None  # logged in early, waiting for the screens
         self.title = label(centred(_("Log in")), bold=True, scale=1.6)
         self.subtitle = hint_label()
@@ -222,7 +224,7 @@ class LoginPage(QWidget):
         if self.ui is None:  # logged in early: the session hears it once the screens are built
             self._early_actor = actor
             show_error(self.error, "")
-            self.subtitle.setText(centred(_("Opening the database…")))
+            self.subtitle.setText(centred(self.opening_message))
             return
         self.login_button.setEnabled(True)
         self.sig_logged_in.emit(actor)

@@ -56,9 +56,13 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.refresh_case_count()
 
-    def show_opening(self) -> None:
-        """While the data dir opens on the DB lane (lock, migrations, the first queries)."""
-        self.statusBar().showMessage(_("Opening the database…"))
+    def show_opening(self, *, upgrading: bool = False) -> None:
+        """While the data dir opens on the DB lane (lock, migrations, the first queries); an
+        upgrade of an older database says so, since it takes longer (once)."""
+        message = opening_message(upgrading)
+        self.statusBar().showMessage(message)
+        if self.login_page is not None:
+            self.login_page.opening_message = message
 
     def _build_menus(self) -> None:
         self.menus = MenuBar(self)
@@ -137,3 +141,12 @@ class MainWindow(QMainWindow):
                 "“could not get it done” complaint window.</p>"
             ).format(version=__version__),
         )
+
+
+def opening_message(upgrading: bool) -> str:
+    if upgrading:
+        return _(
+            "Upgrading the database for this version (once, after a backup copy); "
+            "this can take a minute or two…"
+        )
+    return _("Opening the database…")

@@ -20,8 +20,9 @@ from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import verify_chain
 from dnw_desk.store.coverage import Coverage, verify_rows
 from dnw_desk.store.database import AUTO_VACUUM_INCREMENTAL, DB_FILENAME
+from dnw_desk.store.instance import HEAD_REVISION
 from dnw_desk.store.outbox_queries import pending_ops
-from dnw_desk.store.schema import HEAD_REVISION, stored_revision
+from dnw_desk.store.schema import stored_revision
 from dnw_desk.store.tables import audit_log, case_events, cases
 from tests.factories import CLERK
 

@@ -17,7 +17,8 @@ from dnw_desk.services.accounts import (
 )
 from dnw_desk.store import accounts as repo
 from dnw_desk.store.audit import verify_chain
-from dnw_desk.store.schema import HEAD_REVISION, open_database, stored_revision
+from dnw_desk.store.instance import HEAD_REVISION
+from dnw_desk.store.schema import open_database, stored_revision
 from dnw_desk.store.tables import audit_log
 
 

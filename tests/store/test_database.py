@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from dnw_desk.store.database import DB_FILENAME, REQUIRED_PRAGMAS, StoreError
+from dnw_desk.store.instance import HEAD_REVISION
 from dnw_desk.store.schema import (
-    HEAD_REVISION,
     MIGRATIONS_DIR,
     AlreadyRunning,
     InstanceLock,

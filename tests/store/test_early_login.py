@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -14,7 +15,7 @@ from dnw_desk.domain.roles import Role
 from dnw_desk.services.accounts import AccountService, NewAccount
 from dnw_desk.services.desk import open_desk
 from dnw_desk.services.settings import save_settings
-from dnw_desk.store.early_login import early_look, login_record
+from dnw_desk.store.early_login import early_look, login_record, needs_upgrade
 from dnw_desk.store.instance import DB_FILENAME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +60,12 @@ def test_the_early_login_loads_no_sqlalchemy() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_older_schema_is_seen_before_the_database_opens(tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "desk-rev0012.sqlite3"
+    assert not needs_upgrade(tmp_path)  # no database yet: nothing to upgrade
+    shutil.copyfile(fixture, tmp_path / DB_FILENAME)
+    assert needs_upgrade(tmp_path)
+    open_desk(tmp_path).close()
+    assert not needs_upgrade(tmp_path)

@@ -227,3 +227,49 @@ def test_the_login_is_possible_before_the_database_is_open(
     finally:
         go_on.set()
         start.shut_down()
+
+
+def test_an_older_database_says_it_is_upgrading_while_it_opens(
+    qtbot: QtBot, data_dir: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The upgrade of a big file takes a minute or two, once: the status bar, and the login
+    page of a clerk who logged in meanwhile, say so instead of "opening"."""
+    import threading
+
+    import dnw_desk.app
+    import dnw_desk.store.early_login
+    from dnw_desk.ui.main_window import opening_message
+
+    configured_desk(data_dir, FakeClock(START)).close()
+    monkeypatch.setattr(dnw_desk.store.early_login, "needs_upgrade", lambda _dir: True)
+    go_on = threading.Event()
+    real_open = dnw_desk.app.open_data_dir
+
+    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert go_on.wait(30)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(dnw_desk.app, "open_data_dir", held_open)
+    window = start_window(LocalSettings())
+    qtbot.addWidget(window)
+    window.show()
+    window.show_opening()
+    page = window.login_page
+    assert page is not None
+    assert window.statusBar().currentMessage() == opening_message(upgrading=False)
+    start = DeskStart(QApplication.instance(), window, data_dir, LocalSettings())  # type: ignore[arg-type]
+    start.start()
+    try:
+        upgrading = opening_message(upgrading=True)
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == upgrading, timeout=20_000)
+        qtbot.waitUntil(page.login_button.isEnabled, timeout=20_000)
+        page.login_edit.setText(CLERK[0])
+        page.password_edit.setText(CLERK[2])
+        page.on_login_clicked()
+        qtbot.waitUntil(lambda: upgrading in page.subtitle.text(), timeout=20_000)
+        go_on.set()
+        qtbot.waitUntil(lambda: start.screens is not None, timeout=20_000)
+        assert window.statusBar().currentMessage() != upgrading
+    finally:
+        go_on.set()
+        start.shut_down()
