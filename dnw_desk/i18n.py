@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gettext
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from dnw_desk.paths import resource_path
@@ -39,6 +42,8 @@ def translations(language: str) -> gettext.NullTranslations:
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _current_language = "en"
+# A language for this thread or task only (a server request), over the process language.
+_speaking: ContextVar[gettext.NullTranslations | None] = ContextVar("dnw_speaking", default=None)
 
 
 def set_language(language: str) -> None:
@@ -53,14 +58,26 @@ def current_language() -> str:
     return _current_language
 
 
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Translate into ``language`` inside the block, in this thread or task only: the server
+    answers a zh_CN page and an English one at the same time (the process language would be
+    switched under the other request's feet)."""
+    token = _speaking.set(translations(language))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
 def _(message: str) -> str:
     """Translate ``message`` into the current language. The empty string stays empty (gettext
     would answer it with the catalogue's header)."""
-    return _current.gettext(message) if message else message
+    return (_speaking.get() or _current).gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _current.ngettext(singular, plural, n)
+    return (_speaking.get() or _current).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

@@ -129,3 +129,35 @@ def test_the_empty_string_translates_to_itself(language: str) -> None:
         assert i18n._("") == ""
     finally:
         i18n.set_language(previous)
+
+
+def test_speaking_a_language_holds_for_this_thread_only() -> None:
+    """A server request in English beside one in Chinese: neither changes the other's words."""
+    import threading
+
+    from dnw_desk.i18n import _, set_language, speaking, translate_in
+
+    message = "Opening the database…"
+    set_language("zh_CN")
+    inside = threading.Event()
+    leave = threading.Event()
+    seen: list[str] = []
+
+    def english_request() -> None:
+        with speaking("en"):
+            seen.append(_(message))
+            inside.set()
+            assert leave.wait(10)
+            seen.append(_(message))
+
+    thread = threading.Thread(target=english_request)
+    thread.start()
+    assert inside.wait(10)
+    chinese = _(message)  # while the other thread speaks English
+    leave.set()
+    thread.join(10)
+    assert chinese == translate_in("zh_CN", message) != message
+    assert seen == [message, message]
+    with speaking("en"):
+        assert _(message) == message
+    assert _(message) == chinese

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import threading
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from dnw_desk.domain.unit_figures import UnitBulletin, UnitFigures
+from dnw_desk.i18n import speaking
 from dnw_desk.server.figures import hall_bulletins
 from dnw_desk.server.halls import name_of
 from dnw_desk.server.portal.queue import working_time
@@ -91,24 +91,14 @@ def figures_json(figures: OfficeFigures) -> dict[str, Any]:
     }
 
 
-_language_lock = threading.Lock()
-
-
 def bulletin_file(figures: OfficeFigures, kind: str, lang: str, scope_name: str) -> bytes:
     """The bulletin as PDF or XLSX bytes, written by the desk's report code (reportlab and
-    openpyxl: the ``reports`` extra). The reports translate with the process language, so it is
-    switched under a lock for the few hundred milliseconds of writing."""
-    from dnw_desk.i18n import current_language, set_language
+    openpyxl: the ``reports`` extra), in the page's language for this request only."""
     from dnw_desk.reports.units import write_units_pdf, write_units_xlsx
 
     bulletin = figures.combined("{unit}" if len(figures.bulletins) == 1 else "{hall} · {unit}")
     writer = write_units_pdf if kind == "pdf" else write_units_xlsx
-    with _language_lock, tempfile.TemporaryDirectory() as folder:
-        before = current_language()
-        set_language(lang)
-        try:
-            out = Path(folder) / f"bulletin.{kind}"
-            writer(bulletin, out, hall_name=scope_name)
-            return out.read_bytes()
-        finally:
-            set_language(before)
+    with speaking(lang), tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"bulletin.{kind}"
+        writer(bulletin, out, hall_name=scope_name)
+        return out.read_bytes()

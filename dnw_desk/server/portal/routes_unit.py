@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.contract.wire import FeedbackRequest, OpResult
 from dnw_desk.domain.case import STATUS_LABELS, EventType
-from dnw_desk.i18n import N_, translate_in
+from dnw_desk.i18n import N_, speaking, translate_in
 from dnw_desk.server.api.deps import DbDep, NowDep
 from dnw_desk.server.api.routes.feedback import record_unit_step
 from dnw_desk.server.attachments import read_blob
@@ -160,14 +160,15 @@ async def record_step(
     file = _case_or_404(request, session, db, number, now)
     lang = language(request)
     try:
-        results = [
-            _post(db, session, body, now) for body in _bodies(file.number, kind, form, session, now)
-        ]
+        with speaking(lang):  # the rules word their refusals in the page's language
+            bodies = _bodies(file.number, kind, form, session, now)
+            results = [_post(db, session, body, now) for body in bodies]
     except (ValueError, ValidationError):
         message = translate_in(lang, "Some fields are missing or not valid: fill in every field.")
         return _case_page(request, session, file, now, error=message, status_code=422)
     except (Forbidden, PortalError) as refused:
-        return _case_page(request, session, file, now, error=str(refused), status_code=403)
+        message = translate_in(lang, str(refused))
+        return _case_page(request, session, file, now, error=message, status_code=403)
     failed = next((r for r in results if r.outcome not in ("applied", "duplicate")), None)
     if failed is not None:
         fresh = _case_or_404(request, session, db, number, now)

@@ -3,8 +3,10 @@ tells the window); the desk's pull carries the steps. Other units see nothing of
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from dnw_desk.contract.wire import PULL_PATH
@@ -105,3 +107,26 @@ def test_the_phone_is_masked_until_revealed_with_a_reason_and_the_reveal_is_audi
         "回电核实办理结果",
         "phone_revealed",
     )
+
+
+def _alert(html: str) -> str:
+    found = re.search(r'role="alert"[^>]*>(.*?)</', html, re.S)
+    assert found is not None, html
+    return found.group(1).strip()
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_a_refusal_by_the_rules_is_in_the_page_language(portal: Portal, lang: str) -> None:
+    """The workflow rules word their refusals in the language of the page that asked (the same
+    server answers a zh_CN page and an English one at once)."""
+    portal.login("liaison")
+    path = f"/portal/cases/{portal.number}"
+    portal.client.get(f"{path}?lang={lang}")  # the language is remembered from here on
+    refused = _step(portal, "complainant_informed", channel="phone", informed_at="2026-11-24T13:30")
+    assert refused.status_code == 409
+    message = _alert(refused.text)
+    chinese = re.search(r"[\u4e00-\u9fff]", message) is not None
+    assert chinese is (lang == "zh_CN"), message
+    no_such_step = _step(portal, "no_such_step")
+    chinese = re.search(r"[\u4e00-\u9fff]", _alert(no_such_step.text)) is not None
+    assert chinese is (lang == "zh_CN"), no_such_step.text
