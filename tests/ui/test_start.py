@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,21 @@ START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
 
 def _env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", **extra}
+
+
+def _hold_the_open(monkeypatch) -> threading.Event:  # type: ignore[no-untyped-def]
+    """The database open waits on the DB lane until the event is set."""
+    import dnw_desk.app
+
+    go_on = threading.Event()
+    real_open = dnw_desk.app.open_data_dir
+
+    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert go_on.wait(30)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(dnw_desk.app, "open_data_dir", held_open)
+    return go_on
 
 
 def test_start_window_loads_no_database_nor_report_libraries() -> None:
@@ -172,23 +188,14 @@ def test_the_login_is_possible_before_the_database_is_open(
     qtbot: QtBot, data_dir: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Checked with plain sqlite3 while the rest loads; the attempts are recorded afterwards."""
-    import threading
 
     from sqlalchemy import select
 
-    import dnw_desk.app
     from dnw_desk.i18n import _
     from dnw_desk.store.tables import audit_log
 
     configured_desk(data_dir, FakeClock(START)).close()
-    go_on = threading.Event()
-    real_open = dnw_desk.app.open_data_dir
-
-    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
-        assert go_on.wait(30)
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr(dnw_desk.app, "open_data_dir", held_open)
+    go_on = _hold_the_open(monkeypatch)
     window = start_window(LocalSettings())
     qtbot.addWidget(window)
     window.show()
@@ -234,22 +241,12 @@ def test_an_older_database_says_it_is_upgrading_while_it_opens(
 ) -> None:  # type: ignore[no-untyped-def]
     """The upgrade of a big file takes a minute or two, once: the status bar, and the login
     page of a clerk who logged in meanwhile, say so instead of "opening"."""
-    import threading
-
-    import dnw_desk.app
     import dnw_desk.store.early_login
     from dnw_desk.ui.main_window import opening_message
 
     configured_desk(data_dir, FakeClock(START)).close()
     monkeypatch.setattr(dnw_desk.store.early_login, "needs_upgrade", lambda _dir: True)
-    go_on = threading.Event()
-    real_open = dnw_desk.app.open_data_dir
-
-    def held_open(*args, **kwargs):  # type: ignore[no-untyped-def]
-        assert go_on.wait(30)
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr(dnw_desk.app, "open_data_dir", held_open)
+    go_on = _hold_the_open(monkeypatch)
     window = start_window(LocalSettings())
     qtbot.addWidget(window)
     window.show()
