@@ -6,7 +6,9 @@ daily backup due — while a clerk filters the queue, opens cases, saves a handl
 switches to the review tab and back.
 
 Each figure is from the clerk's action to what it shows (the rows, the saved notice's signal,
-the review's figures, the case's detail), delivered through the real task runner and its lanes.
+the review page on screen, the case's detail), delivered through the real task runner and its
+lanes. The review shows at once with the figures it last had and reads fresh ones on the read
+lane: the tab switch is timed to the page painted, and the fresh figures are a row of their own.
 The floor is the same action in the same run on the same window with the background jobs
 stopped (a quiet desk): the ratio is what the working desk costs a clerk.
 
@@ -182,15 +184,21 @@ class Desk:
         dialog.reject()
         return elapsed
 
-    def tab(self) -> float:
+    def tab(self) -> tuple[float, float]:
+        """(the switch: the review page on screen, with the figures it last had, and the event
+        loop free again; the fresh figures on screen)."""
         review = self.features.review_page
-        review.review = None
+        loaded: list[object] = []
+        review.sig_loaded.connect(loaded.append)
         started = time.perf_counter()
         self.features.show_review()
-        self.wait(lambda: review.review is not None)
-        elapsed = time.perf_counter() - started
+        self.app.processEvents()  # the page painted
+        shown = time.perf_counter() - started
+        self.wait(lambda: bool(loaded))
+        fresh = time.perf_counter() - started
+        review.sig_loaded.disconnect(loaded.append)
         self.features.show_queue()
-        return elapsed
+        return shown, fresh
 
     def close(self) -> None:
         self.quiet()
@@ -202,12 +210,14 @@ class Desk:
 
 
 def _measure(desk: Desk, runs: int, ids: list[str]) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"keystroke": [], "step": [], "tab": [], "detail": []}
+    times: dict[str, list[float]] = {name: [] for name in NAMES}
     for i in range(runs):
         times["keystroke"].append(desk.keystroke(KEYS[i % len(KEYS)]))
         times["detail"].append(desk.detail(ids[i % len(ids)]))
         times["step"].append(desk.step(ids[(i + 7) % len(ids)], i))
-        times["tab"].append(desk.tab())
+        shown, fresh = desk.tab()
+        times["tab"].append(shown)
+        times["review"].append(fresh)
         desk.settle(0.1)  # a clerk's pause; the background jobs go on
     return {name: [t * 1000 for t in values] for name, values in times.items()}
 
@@ -218,6 +228,7 @@ NAMES = {
     "step": "handling step saved",
     "tab": "tab switch (review shown)",
     "detail": "case detail open",
+    "review": "tab switch → fresh review figures",
 }
 
 
@@ -246,10 +257,10 @@ def main(runs: int = RUNS, n_cases: int = CASES) -> list[Result]:
             percentile(busy[name], 95),
             percentile(floors[name], 95),
             "ms",
-            f"≤ {BUDGETS[name]} ms",
+            f"≤ {BUDGETS[name]} ms" if name in BUDGETS else "",
             key=f"busy_desk_{name}_p95",
         )
-        for name in ("keystroke", "step", "tab", "detail")
+        for name in NAMES
     ]
 
 

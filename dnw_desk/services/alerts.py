@@ -264,12 +264,8 @@ class AlertService:
         return moved, found, (wakes, clocks)
 
     def _next_moment(self, case: PendingCase, now: datetime) -> datetime | None:
-        """When the case reaches the next level by its clock (the cards follow the clock
-        alone). A moment already past whose level is not reached yet keeps the case due, so a
-        rounding difference between the two rules never loses a crossing."""
         reached = level_at(case, now, self.working_time, self.thresholds)
-        moments = level_moments(case, self.working_time, self.thresholds)
-        return min((at for level, at in moments.items() if level > reached), default=None)
+        return next_moment(case, reached, self.working_time, self.thresholds)
 
     def snooze(
         self, notifications: Iterable[Notification], delay: timedelta = DEFAULT_SNOOZE
@@ -290,6 +286,61 @@ class AlertService:
             return
         with self.db.write() as conn:
             alert_queries.mark_notifications(conn, keys, **values)
+
+
+def next_moment(
+    case: PendingCase, reached: AlertLevel, working_time: WorkingTime, thresholds: AlertThresholds
+) -> datetime | None:
+    """When the case, at level ``reached`` now, reaches a higher level by its clock (the cards
+    follow the clock alone). A moment already past whose level is not reached yet keeps the
+    case due, so a rounding difference between the two rules never loses a crossing."""
+    moments = level_moments(case, working_time, thresholds)
+    return min((at for level, at in moments.items() if level > reached), default=None)
+
+
+class LevelMemo:
+    """The live level of many pending cases, each computed once per step of its ladder: a
+    level holds from the moment it was computed until the case's next level moment, as long
+    as its clock (referral, deadline, escalated) stays the same. The review asks for every
+    pending case's level each time it shows; this keeps that to the cases whose clock moved or
+    whose next moment came. One thread at a time (the read lane, or a command)."""
+
+    def __init__(self, working_time: WorkingTime, thresholds: AlertThresholds) -> None:
+        self.working_time = working_time
+        self.thresholds = thresholds
+        # case id → (clock, level, computed at, valid until (None: no higher level))
+        self._known: dict[str, tuple[tuple[Any, ...], AlertLevel, datetime, datetime | None]] = {}
+
+    def levels(self, rows: Iterable[Any], now: datetime) -> list[AlertLevel]:
+        """The level of each row (``id``, ``referred_at``, ``deadline``, ``escalated``) at
+        ``now``; cases not among the rows are forgotten."""
+        known, self._known = self._known, {}
+        found = []
+        for row in rows:
+            clock = (row.referred_at, row.deadline, bool(row.escalated))
+            memo = known.get(row.id)
+            if memo is None or memo[0] != clock or not memo[2] <= now or _past(memo[3], now):
+                memo = (clock, *self._compute(clock, now))
+            self._known[row.id] = memo
+            found.append(memo[1])
+        return found
+
+    def _compute(
+        self, clock: tuple[Any, ...], now: datetime
+    ) -> tuple[AlertLevel, datetime, datetime | None]:
+        referred_at, deadline, escalated = clock
+        if referred_at is None or deadline is None:
+            return AlertLevel.NONE, now, None
+        case = pending_case("", referred_at, deadline, escalated)
+        level = level_at(case, now, self.working_time, self.thresholds)
+        if level is AlertLevel.ESCALATED:
+            return level, now, None
+        until = next_moment(case, level, self.working_time, self.thresholds)
+        return level, now, until
+
+
+def _past(until: datetime | None, now: datetime) -> bool:
+    return until is not None and now >= until
 
 
 def alerts_for(desk: Desk) -> AlertService:

@@ -3,13 +3,15 @@ and the monthly per-unit bulletin. Qt-free; reports render what these return.
 
 Figures about the day (registered, not accepted, fed back, on time) count that day's events;
 figures about the queue (pending, due soon, overdue) are the state *now*, with levels computed
-live from the deadlines (not from the cached column, which only a running desk refreshes).
+live from the deadlines (not from the cached column, which only a running desk refreshes) —
+each case's level once per step of its ladder (``services.alerts.LevelMemo``), so a review shown
+again recomputes only the cases whose clock moved or whose next level moment came.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ from dnw_desk.domain.roles import Actor, Permission
 from dnw_desk.domain.unit_figures import UNASSIGNED
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
+from dnw_desk.services.alerts import LevelMemo
 from dnw_desk.services.bulletin import (
     MARK_FIELDS,
     UnitBulletin,
@@ -42,9 +45,6 @@ from dnw_desk.store.database import Database
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
-
-LevelFn = Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel]
-
 
 @dataclass(frozen=True)
 class DayFigures:
@@ -145,7 +145,7 @@ class _QueueNow:
 class ReviewService:
     db: Database
     working_time: WorkingTime
-    level_of: LevelFn
+    levels: LevelMemo
     categories: CategoryNames = field(default_factory=CategoryNames)  # code → label
     clock: Clock = system_clock
 
@@ -215,11 +215,10 @@ class ReviewService:
                 marks[MARK_FIELDS[mark.mark]] += 1
         return DayReview(figures, by_category, by_unit, note, now, marks)
 
-    def _queue_now(self, pending: Iterable[Any], now: datetime) -> _QueueNow:
+    def _queue_now(self, pending: Sequence[Any], now: datetime) -> _QueueNow:
         """The levels of the cases awaiting feedback now, counted per category and unit."""
         queue = _QueueNow()
-        for row in pending:
-            level = self.level_of(row.referred_at, row.deadline, bool(row.escalated), now)
+        for row, level in zip(pending, self.levels.levels(pending, now), strict=True):
             unit = row.lead_unit or UNASSIGNED
             queue.by_category[0][row.category] += 1
             queue.by_unit[0][unit] += 1
@@ -327,12 +326,10 @@ class ReviewService:
 
 
 def review_for(desk: Desk) -> ReviewService:
-    from dnw_desk.services.alerts import alerts_for
-
     return ReviewService(
         desk.db,
         desk.deadlines.working_time,
-        alerts_for(desk).level_of,
+        LevelMemo(desk.deadlines.working_time, desk.alert_thresholds),
         category_names(desk.settings.categories),
         desk.clock,
     )

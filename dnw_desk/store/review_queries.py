@@ -69,9 +69,11 @@ def fed_back_rows(conn: Connection, start: datetime, end: datetime) -> Sequence[
 
 
 def clock_rows(conn: Connection, statuses: Iterable[Status]) -> Sequence[Any]:
-    """(category, lead_unit, referred_at, deadline, escalated) of the cases in ``statuses``."""
+    """(id, category, lead_unit, referred_at, deadline, escalated) of the cases in
+    ``statuses``."""
     return conn.execute(
         select(
+            cases.c.id,
             cases.c.category,
             cases.c.lead_unit,
             cases.c.referred_at,

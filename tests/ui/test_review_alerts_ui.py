@@ -154,3 +154,41 @@ def test_an_unmasked_export_without_reason_marks_the_reason_field(
     qtbot.keyClicks(page.reason_edit, "ID check")
     assert not page.reason_edit.property(INVALID_PROPERTY)
     assert page._export_options() == (False, "ID check")
+
+
+def test_the_review_shows_at_once_with_its_last_figures_and_drops_an_outdated_load(
+    qtbot: QtBot, harness: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(harness.desk)
+    register(harness.desk)
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.screens.queue
+    page = features.review_page
+    assert features.show_review() is True
+    qtbot.waitUntil(lambda: page.review is not None)
+    assert page.tiles["registered"].value.text() == "2"
+    assert not page.loading.isVisibleTo(page)
+    held: list[tuple[Any, Any]] = []
+
+    def hold(fn: Any, on_done: Any = None, on_error: Any = None, *, lane: str = "db") -> Any:
+        held.append((fn, on_done))
+
+    monkeypatch.setattr(harness.ui.tasks, "run", hold)
+    register(harness.desk)  # a third case, registered at another window (no change published)
+    features.show_queue()
+    features.show_review()
+    # The switch is done before the figures are read: the last ones show, marked as updating.
+    assert harness.session.pages.currentWidget() is page
+    assert page.tiles["registered"].value.text() == "2"
+    assert page.loading.isVisibleTo(page)
+    page.load()  # the user asked again before the first load came back
+    loaded: list[object] = []
+    page.sig_loaded.connect(loaded.append)
+    reviews = [(fn(), on_done) for fn, on_done in held[-2:]]
+    newest, on_newest = reviews[1]
+    on_newest(newest)
+    assert page.tiles["registered"].value.text() == "3"
+    assert not page.loading.isVisibleTo(page)
+    oldest, on_oldest = reviews[0]
+    on_oldest(oldest)  # outdated: dropped
+    assert loaded == [newest]
