@@ -51,7 +51,12 @@ def test_the_memo_gives_the_live_level_at_every_moment() -> None:
             AlertLevel.NONE
             if row.deadline is None or row.referred_at is None
             else level_at(
-                PendingCase(row.id, row.referred_at, row.deadline, row.referred_at if row.escalated else None),
+                PendingCase(
+                    row.id,
+                    row.referred_at,
+                    row.deadline,
+                    row.referred_at if row.escalated else None,
+                ),
                 now,
                 working,
             )
