@@ -3,7 +3,7 @@
 One single-thread executor owns database work (so there is one writer), another runs the reads
 a clerk waits for (the queue, a case's detail: on the reader pool beside the writer, never
 behind a write or the alert tick), another printing, another the network, another small local
-files. Results come back to the GUI thread through one
+files, another long copies of the database (the daily backup). Results come back to the GUI thread through one
 queued signal. Tests use ``ImmediateTaskRunner``, which runs everything in place.
 
 Delivered on the GUI thread, a result goes to ``on_done``; then, if it is a ``Changes`` or
@@ -119,6 +119,9 @@ class TaskRunner(QObject, _Delivery):
             "net": ThreadPoolExecutor(1, thread_name_prefix="dnw-net"),
             # Small local files (the intake draft, device settings): never behind a long query.
             "file": ThreadPoolExecutor(1, thread_name_prefix="dnw-file"),
+            # Long copies that only read the database on their own connection (the daily
+            # backup): beside the writer, so a clerk's step never waits seconds behind one.
+            "copy": ThreadPoolExecutor(1, thread_name_prefix="dnw-copy"),
         }
         self.sig_completed.connect(self.on_self_completed)
 
