@@ -46,6 +46,7 @@ from dnw_desk.store.database import Database
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
 
+
 @dataclass(frozen=True)
 class DayFigures:
     day: date

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import QApplication
 
+
 class IdleLock(QObject):
     sig_idle = Signal()
     """No keyboard or mouse activity for the configured time."""

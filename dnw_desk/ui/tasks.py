@@ -3,8 +3,8 @@
 One single-thread executor owns database work (so there is one writer), another runs the reads
 a clerk waits for (the queue, a case's detail: on the reader pool beside the writer, never
 behind a write or the alert tick), another printing, another the network, another small local
-files, another long copies of the database (the daily backup). Results come back to the GUI thread through one
-queued signal. Tests use ``ImmediateTaskRunner``, which runs everything in place.
+files, another long copies of the database (the daily backup). Results come back to the GUI
+thread through one queued signal. Tests use ``ImmediateTaskRunner``, which runs everything in place.
 
 Delivered on the GUI thread, a result goes to ``on_done``; then, if it is a ``Changes`` or
 carries one as ``.changes`` (a use case's ``Saved``), the runner publishes it on the change bus,
