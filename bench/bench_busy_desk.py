@@ -104,13 +104,22 @@ class Desk:
         self.wait(lambda: self.features.queue_page.model.rowCount() > 0)
 
     def wait(self, done: Callable[[], bool], timeout: float = WAIT_S) -> None:
-        from PySide6.QtCore import QEventLoop
+        """Run the event loop until ``done``. It sleeps between events as ``exec()`` does: a
+        loop of ``processEvents(…, maxtime)`` returns at once when nothing is pending, and that
+        spinning would take the interpreter lock from the desk's own worker threads."""
+        from PySide6.QtCore import QEventLoop, QTimer
 
         deadline = time.perf_counter() + timeout
-        while not done():
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
-            if time.perf_counter() > deadline:
-                raise TimeoutError("the desk did not answer in time")
+        poll = QTimer()
+        poll.setInterval(5)  # wakes the loop to look at ``done`` and the deadline
+        poll.start()
+        try:
+            while not done():
+                self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+                if time.perf_counter() > deadline:
+                    raise TimeoutError("the desk did not answer in time")
+        finally:
+            poll.stop()
 
     def settle(self, seconds: float) -> None:
         end = time.perf_counter() + seconds
