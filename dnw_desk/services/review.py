@@ -32,7 +32,6 @@ from dnw_desk.services.bulletin import (
     MARK_FIELDS,
     UnitBulletin,
     marks_between,
-    returns_by_unit,
     unit_bulletin,
 )
 from dnw_desk.services.cases import day_range, require
@@ -163,10 +162,12 @@ class ReviewService:
         with self.db.read() as conn:
             registered = review_queries.registered_by_category(conn, start, end)
             not_accepted = review_queries.registered_count(conn, start, end, Status.NOT_ACCEPTED)
-            fed_back = review_queries.fed_back_count(conn, start, end)
-            on_time = review_queries.fed_back_count(conn, start, end, on_time_only=True)
-            referred = event_queries.events_by_unit(conn, (EventType.REFERRED,), start, end)
-            returned = returns_by_unit(conn, start, end)
+            fed_back, on_time = review_queries.fed_back_counts(conn, start, end)
+            by_unit = event_queries.events_by_type_and_unit(
+                conn, (EventType.REFERRED, EventType.UNIT_RETURNED), start, end
+            )
+            referred = by_unit.get(EventType.REFERRED, {})
+            returned = by_unit.get(EventType.UNIT_RETURNED, {})
             day_marks = marks_between(conn, start, end)
             pending = review_queries.clock_rows(conn, PENDING_FEEDBACK)
             note = _latest_note(conn, day)
