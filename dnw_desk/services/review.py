@@ -163,11 +163,11 @@ class ReviewService:
             registered = review_queries.registered_by_category(conn, start, end)
             not_accepted = review_queries.registered_count(conn, start, end, Status.NOT_ACCEPTED)
             fed_back, on_time = review_queries.fed_back_counts(conn, start, end)
-            by_unit = event_queries.events_by_type_and_unit(
+            unit_events = event_queries.events_by_type_and_unit(
                 conn, (EventType.REFERRED, EventType.UNIT_RETURNED), start, end
             )
-            referred = by_unit.get(EventType.REFERRED, {})
-            returned = by_unit.get(EventType.UNIT_RETURNED, {})
+            referred = unit_events.get(EventType.REFERRED, {})
+            returned = unit_events.get(EventType.UNIT_RETURNED, {})
             day_marks = marks_between(conn, start, end)
             pending = review_queries.clock_rows(conn, PENDING_FEEDBACK)
             note = _latest_note(conn, day)
