@@ -192,3 +192,31 @@ def test_the_review_shows_at_once_with_its_last_figures_and_drops_an_outdated_lo
     oldest, on_oldest = reviews[0]
     on_oldest(oldest)  # outdated: dropped
     assert loaded == [newest]
+
+
+def test_the_alert_tick_runs_beside_the_writer_and_a_snooze_on_it(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The tick reads every case it looks at and does the ladder's arithmetic: on the DB lane,
+    a clerk's step saved meanwhile would wait for all of it. On a lane of its own the step
+    waits at most for one of the tick's short write transactions (the writer's lock)."""
+    desk, clock = desk_at(data_dir, START)
+    register(desk)
+    clock.now = datetime(2026, 11, 25, 16, 0, tzinfo=HALL_TZ)
+    runner = ImmediateTaskRunner()
+    lanes: list[str] = []
+    run = runner.run
+
+    def recording(fn: Any, on_done: Any = None, on_error: Any = None, *, lane: str = "db") -> Any:
+        lanes.append(lane)
+        return run(fn, on_done, on_error, lane=lane)
+
+    runner.run = recording  # type: ignore[method-assign]
+    ui = DeskUi(desk, runner, ChangeBus(), actor=SHIFT_LEAD)
+    banner = AlertBanner()
+    qtbot.addWidget(banner)
+    alerts = AlertCenter(ui, banner, TrayRecorder())
+    alerts.refresh()
+    assert lanes == ["alerts"] and banner.wanted
+    banner.sig_snooze.emit()
+    assert lanes == ["alerts", "db"]  # a write of the clerk's: in order with the others
