@@ -300,6 +300,10 @@ class QueueModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def text(self, row: int, column: Column) -> str:
+        """What a cell shows, without a model index (fitting the columns reads many cells)."""
+        return self._display(self._rows[row], column)
+
     def _display(self, row: QueueRow, column: Column) -> str:
         if column is Column.NUMBER:
             return row.number
