@@ -205,6 +205,10 @@ class AlertService:
             )
         if self.rectifications is not None:
             carded = [*carded, *self.rectifications()]
+        # Read before the write transaction, which holds the writer (a clerk's step waits for
+        # it): only ticks record task notifications, and they run one at a time.
+        with self.db.read() as conn:
+            tasks = _new_window_tasks(conn, now)
         with self.db.write() as conn:
             moved, found, schedule = self._crossings(conn, now, case_ids)
             moved.extend(_stale_levels(conn, case_ids))
@@ -214,7 +218,9 @@ class AlertService:
                 _record_notified(conn, found, now)
                 # A higher level supersedes a snoozed lower one: it must not come back later.
                 alert_queries.clear_lower_snoozes(conn, [_key(n) for n in found])
-            found.extend(_new_window_tasks(conn, now))
+            if tasks:
+                _record_notified(conn, tasks, now)
+                found.extend(tasks)
             found.extend(_due_snoozes(conn, now))
         self._wakes, self._clocks = schedule
         changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
@@ -389,7 +395,7 @@ def _task_cycle(row: Any) -> str:
 
 def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
     """Cases that wait on the window (a return to review, an extension to decide, a new
-    deadline to tell, …) and were not notified yet: one notification each."""
+    deadline to tell, …) and were not notified yet: one notification each (to record)."""
     rows = alert_queries.window_task_cases(conn)
     if not rows:
         return []
@@ -409,8 +415,6 @@ def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
         for row in rows
         if (row.id, _task_cycle(row)) not in done
     ]
-    if found:
-        _record_notified(conn, found, now)
     return found
 
 
