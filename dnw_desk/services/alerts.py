@@ -77,13 +77,15 @@ class Notification:
 class AlertTick:
     at: datetime
     notifications: tuple[Notification, ...]
-    level_changed: frozenset[str]  # case ids whose cached level moved
+    level_changed: frozenset[str]  # case ids whose cached level moved (or a card, a 整改)
+    rectified: frozenset[str] = frozenset()  # of those, the ones a rectification opened on
 
     @cached_property
     def changes(self) -> Changes:
         """The cases whose cached level moved (the queue shows and filters on it); one object,
-        so the screen that ran the tick knows its own publication."""
-        return Changes(case_ids=self.level_changed)
+        so the screen that ran the tick knows its own publication. Levels only unless a
+        rectification was opened (its status and task change)."""
+        return Changes(case_ids=self.level_changed, levels_only=not self.rectified)
 
 
 def pending_case(
@@ -203,8 +205,7 @@ class AlertService:
             carded = record_cards(
                 self.cards, self.working_time, self.thresholds, case_ids, rectifying
             )
-        if self.rectifications is not None:
-            carded = [*carded, *self.rectifications()]
+        rectified = self.rectifications() if self.rectifications is not None else []
         # Read before the write transaction, which holds the writer (a clerk's step waits for
         # it): only ticks record task notifications, and they run one at a time.
         with self.db.read() as conn:
@@ -223,8 +224,8 @@ class AlertService:
                 found.extend(tasks)
             found.extend(_due_snoozes(conn, now))
         self._wakes, self._clocks = schedule
-        changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
-        return AlertTick(now, tuple(found), changed)
+        changed = frozenset(m["case_id"] for m in moved) | frozenset(carded) | frozenset(rectified)
+        return AlertTick(now, tuple(found), changed, frozenset(rectified))
 
     def _crossings(
         self, conn: Connection, now: datetime, case_ids: set[str] | None

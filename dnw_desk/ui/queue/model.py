@@ -296,7 +296,7 @@ class QueueModel(QAbstractTableModel):
         role = int(role)
         if role == _DISPLAY:
             return self._display(row, column)
-        if role == _BACKGROUND or role == _FOREGROUND:
+        if role in (_BACKGROUND, _FOREGROUND):
             if column not in LIVE_COLUMNS:
                 return None
             colours = LEVEL_COLOURS if role == _BACKGROUND else LEVEL_TEXT_COLOURS
