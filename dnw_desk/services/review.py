@@ -11,7 +11,7 @@ again recomputes only the cases whose clock moved or whose next level moment cam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -211,11 +211,7 @@ class ReviewService:
                 key=lambda b: (-b.overdue, -b.pending, -b.registered, b.label),
             )
         )
-        marks = dict.fromkeys(MARK_FIELDS.values(), 0)
-        for mark in day_marks:
-            if mark.mark in MARK_FIELDS:
-                marks[MARK_FIELDS[mark.mark]] += 1
-        return DayReview(figures, by_category, by_unit, note, now, marks)
+        return DayReview(figures, by_category, by_unit, note, now, _mark_counts(day_marks))
 
     def _queue_now(self, pending: Sequence[Any], now: datetime) -> _QueueNow:
         """The levels of the cases awaiting feedback now, counted per category and unit."""
@@ -335,6 +331,15 @@ def review_for(desk: Desk) -> ReviewService:
         category_names(desk.settings.categories),
         desk.clock,
     )
+
+
+def _mark_counts(day_marks: Iterable[Any]) -> dict[str, int]:
+    """The day's accountability marks by UnitFigures field name."""
+    marks = dict.fromkeys(MARK_FIELDS.values(), 0)
+    for mark in day_marks:
+        if mark.mark in MARK_FIELDS:
+            marks[MARK_FIELDS[mark.mark]] += 1
+    return marks
 
 
 # --- queries -----------------------------------------------------------------------------------
