@@ -6,7 +6,11 @@ daily backup due — while a clerk filters the queue, opens cases, saves a handl
 switches to the review tab and back.
 
 Each figure is from the clerk's action to what it shows (the rows, the saved notice's signal,
-the review's figures, the case's detail), delivered through the real task runner and its lanes.
+the review page on screen, the case's detail), delivered through the real task runner and its
+lanes, and painted (one more pass of the event loop after it arrived; the rows of a keystroke
+take ~40–60 ms of Qt's own painting). The review shows at once with the figures it last had and
+reads fresh ones on the read lane: the tab switch is timed to the page painted, and the fresh
+figures are a row of their own.
 The floor is the same action in the same run on the same window with the background jobs
 stopped (a quiet desk): the ratio is what the working desk costs a clerk.
 
@@ -102,13 +106,22 @@ class Desk:
         self.wait(lambda: self.features.queue_page.model.rowCount() > 0)
 
     def wait(self, done: Callable[[], bool], timeout: float = WAIT_S) -> None:
-        from PySide6.QtCore import QEventLoop
+        """Run the event loop until ``done``. It sleeps between events as ``exec()`` does: a
+        loop of ``processEvents(…, maxtime)`` returns at once when nothing is pending, and that
+        spinning would take the interpreter lock from the desk's own worker threads."""
+        from PySide6.QtCore import QEventLoop, QTimer
 
         deadline = time.perf_counter() + timeout
-        while not done():
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
-            if time.perf_counter() > deadline:
-                raise TimeoutError("the desk did not answer in time")
+        poll = QTimer()
+        poll.setInterval(5)  # wakes the loop to look at ``done`` and the deadline
+        poll.start()
+        try:
+            while not done():
+                self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+                if time.perf_counter() > deadline:
+                    raise TimeoutError("the desk did not answer in time")
+        finally:
+            poll.stop()
 
     def settle(self, seconds: float) -> None:
         end = time.perf_counter() + seconds
@@ -156,6 +169,7 @@ class Desk:
         started = time.perf_counter()
         page.on_search_timer_timeout()
         self.wait(lambda: bool(loaded))
+        self.app.processEvents()  # the rows painted
         elapsed = time.perf_counter() - started
         page.model.sig_loaded.disconnect(loaded.append)
         return elapsed
@@ -164,6 +178,7 @@ class Desk:
         started = time.perf_counter()
         dialog = self.features.open_case(case_id)
         self.wait(lambda: dialog.view is not None)
+        self.app.processEvents()  # the case painted
         elapsed = time.perf_counter() - started
         dialog.reject()
         return elapsed
@@ -178,19 +193,26 @@ class Desk:
         started = time.perf_counter()
         dialog.perform(EventType.NOTE, {"text": f"bench note {n}"})
         self.wait(lambda: bool(saved))
+        self.app.processEvents()  # the notice painted
         elapsed = time.perf_counter() - started
         dialog.reject()
         return elapsed
 
-    def tab(self) -> float:
+    def tab(self) -> tuple[float, float]:
+        """(the switch: the review page on screen, with the figures it last had, and the event
+        loop free again; the fresh figures on screen)."""
         review = self.features.review_page
-        review.review = None
+        loaded: list[object] = []
+        review.sig_loaded.connect(loaded.append)
         started = time.perf_counter()
         self.features.show_review()
-        self.wait(lambda: review.review is not None)
-        elapsed = time.perf_counter() - started
+        self.app.processEvents()  # the page painted
+        shown = time.perf_counter() - started
+        self.wait(lambda: bool(loaded))
+        fresh = time.perf_counter() - started
+        review.sig_loaded.disconnect(loaded.append)
         self.features.show_queue()
-        return elapsed
+        return shown, fresh
 
     def close(self) -> None:
         self.quiet()
@@ -202,12 +224,14 @@ class Desk:
 
 
 def _measure(desk: Desk, runs: int, ids: list[str]) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"keystroke": [], "step": [], "tab": [], "detail": []}
+    times: dict[str, list[float]] = {name: [] for name in NAMES}
     for i in range(runs):
         times["keystroke"].append(desk.keystroke(KEYS[i % len(KEYS)]))
         times["detail"].append(desk.detail(ids[i % len(ids)]))
         times["step"].append(desk.step(ids[(i + 7) % len(ids)], i))
-        times["tab"].append(desk.tab())
+        shown, fresh = desk.tab()
+        times["tab"].append(shown)
+        times["review"].append(fresh)
         desk.settle(0.1)  # a clerk's pause; the background jobs go on
     return {name: [t * 1000 for t in values] for name, values in times.items()}
 
@@ -218,6 +242,7 @@ NAMES = {
     "step": "handling step saved",
     "tab": "tab switch (review shown)",
     "detail": "case detail open",
+    "review": "tab switch → fresh review figures",
 }
 
 
@@ -246,10 +271,10 @@ def main(runs: int = RUNS, n_cases: int = CASES) -> list[Result]:
             percentile(busy[name], 95),
             percentile(floors[name], 95),
             "ms",
-            f"≤ {BUDGETS[name]} ms",
+            f"≤ {BUDGETS[name]} ms" if name in BUDGETS else "",
             key=f"busy_desk_{name}_p95",
         )
-        for name in ("keystroke", "step", "tab", "detail")
+        for name in NAMES
     ]
 
 

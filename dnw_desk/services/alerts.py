@@ -77,13 +77,15 @@ class Notification:
 class AlertTick:
     at: datetime
     notifications: tuple[Notification, ...]
-    level_changed: frozenset[str]  # case ids whose cached level moved
+    level_changed: frozenset[str]  # case ids whose cached level moved (or a card, a 整改)
+    rectified: frozenset[str] = frozenset()  # of those, the ones a rectification opened on
 
     @cached_property
     def changes(self) -> Changes:
         """The cases whose cached level moved (the queue shows and filters on it); one object,
-        so the screen that ran the tick knows its own publication."""
-        return Changes(case_ids=self.level_changed)
+        so the screen that ran the tick knows its own publication. Levels only unless a
+        rectification was opened (its status and task change)."""
+        return Changes(case_ids=self.level_changed, levels_only=not self.rectified)
 
 
 def pending_case(
@@ -203,8 +205,11 @@ class AlertService:
             carded = record_cards(
                 self.cards, self.working_time, self.thresholds, case_ids, rectifying
             )
-        if self.rectifications is not None:
-            carded = [*carded, *self.rectifications()]
+        rectified = self.rectifications() if self.rectifications is not None else []
+        # Read before the write transaction, which holds the writer (a clerk's step waits for
+        # it): only ticks record task notifications, and they run one at a time.
+        with self.db.read() as conn:
+            tasks = _new_window_tasks(conn, now)
         with self.db.write() as conn:
             moved, found, schedule = self._crossings(conn, now, case_ids)
             moved.extend(_stale_levels(conn, case_ids))
@@ -214,11 +219,13 @@ class AlertService:
                 _record_notified(conn, found, now)
                 # A higher level supersedes a snoozed lower one: it must not come back later.
                 alert_queries.clear_lower_snoozes(conn, [_key(n) for n in found])
-            found.extend(_new_window_tasks(conn, now))
+            if tasks:
+                _record_notified(conn, tasks, now)
+                found.extend(tasks)
             found.extend(_due_snoozes(conn, now))
         self._wakes, self._clocks = schedule
-        changed = frozenset(m["case_id"] for m in moved) | frozenset(carded)
-        return AlertTick(now, tuple(found), changed)
+        changed = frozenset(m["case_id"] for m in moved) | frozenset(carded) | frozenset(rectified)
+        return AlertTick(now, tuple(found), changed, frozenset(rectified))
 
     def _crossings(
         self, conn: Connection, now: datetime, case_ids: set[str] | None
@@ -264,12 +271,8 @@ class AlertService:
         return moved, found, (wakes, clocks)
 
     def _next_moment(self, case: PendingCase, now: datetime) -> datetime | None:
-        """When the case reaches the next level by its clock (the cards follow the clock
-        alone). A moment already past whose level is not reached yet keeps the case due, so a
-        rounding difference between the two rules never loses a crossing."""
         reached = level_at(case, now, self.working_time, self.thresholds)
-        moments = level_moments(case, self.working_time, self.thresholds)
-        return min((at for level, at in moments.items() if level > reached), default=None)
+        return next_moment(case, reached, self.working_time, self.thresholds)
 
     def snooze(
         self, notifications: Iterable[Notification], delay: timedelta = DEFAULT_SNOOZE
@@ -290,6 +293,61 @@ class AlertService:
             return
         with self.db.write() as conn:
             alert_queries.mark_notifications(conn, keys, **values)
+
+
+def next_moment(
+    case: PendingCase, reached: AlertLevel, working_time: WorkingTime, thresholds: AlertThresholds
+) -> datetime | None:
+    """When the case, at level ``reached`` now, reaches a higher level by its clock (the cards
+    follow the clock alone). A moment already past whose level is not reached yet keeps the
+    case due, so a rounding difference between the two rules never loses a crossing."""
+    moments = level_moments(case, working_time, thresholds)
+    return min((at for level, at in moments.items() if level > reached), default=None)
+
+
+class LevelMemo:
+    """The live level of many pending cases, each computed once per step of its ladder: a
+    level holds from the moment it was computed until the case's next level moment, as long
+    as its clock (referral, deadline, escalated) stays the same. The review asks for every
+    pending case's level each time it shows; this keeps that to the cases whose clock moved or
+    whose next moment came. One thread at a time (the read lane, or a command)."""
+
+    def __init__(self, working_time: WorkingTime, thresholds: AlertThresholds) -> None:
+        self.working_time = working_time
+        self.thresholds = thresholds
+        # case id → (clock, level, computed at, valid until (None: no higher level))
+        self._known: dict[str, tuple[tuple[Any, ...], AlertLevel, datetime, datetime | None]] = {}
+
+    def levels(self, rows: Iterable[Any], now: datetime) -> list[AlertLevel]:
+        """The level of each row (``id``, ``referred_at``, ``deadline``, ``escalated``) at
+        ``now``; cases not among the rows are forgotten."""
+        known, self._known = self._known, {}
+        found = []
+        for row in rows:
+            clock = (row.referred_at, row.deadline, bool(row.escalated))
+            memo = known.get(row.id)
+            if memo is None or memo[0] != clock or not memo[2] <= now or _past(memo[3], now):
+                memo = (clock, *self._compute(clock, now))
+            self._known[row.id] = memo
+            found.append(memo[1])
+        return found
+
+    def _compute(
+        self, clock: tuple[Any, ...], now: datetime
+    ) -> tuple[AlertLevel, datetime, datetime | None]:
+        referred_at, deadline, escalated = clock
+        if referred_at is None or deadline is None:
+            return AlertLevel.NONE, now, None
+        case = pending_case("", referred_at, deadline, escalated)
+        level = level_at(case, now, self.working_time, self.thresholds)
+        if level is AlertLevel.ESCALATED:
+            return level, now, None
+        until = next_moment(case, level, self.working_time, self.thresholds)
+        return level, now, until
+
+
+def _past(until: datetime | None, now: datetime) -> bool:
+    return until is not None and now >= until
 
 
 def alerts_for(desk: Desk) -> AlertService:
@@ -338,7 +396,7 @@ def _task_cycle(row: Any) -> str:
 
 def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
     """Cases that wait on the window (a return to review, an extension to decide, a new
-    deadline to tell, …) and were not notified yet: one notification each."""
+    deadline to tell, …) and were not notified yet: one notification each (to record)."""
     rows = alert_queries.window_task_cases(conn)
     if not rows:
         return []
@@ -358,8 +416,6 @@ def _new_window_tasks(conn: Connection, now: datetime) -> list[Notification]:
         for row in rows
         if (row.id, _task_cycle(row)) not in done
     ]
-    if found:
-        _record_notified(conn, found, now)
     return found
 
 

@@ -3,13 +3,15 @@ and the monthly per-unit bulletin. Qt-free; reports render what these return.
 
 Figures about the day (registered, not accepted, fed back, on time) count that day's events;
 figures about the queue (pending, due soon, overdue) are the state *now*, with levels computed
-live from the deadlines (not from the cached column, which only a running desk refreshes).
+live from the deadlines (not from the cached column, which only a running desk refreshes) —
+each case's level once per step of its ladder (``services.alerts.LevelMemo``), so a review shown
+again recomputes only the cases whose clock moved or whose next level moment came.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -25,11 +27,11 @@ from dnw_desk.domain.roles import Actor, Permission
 from dnw_desk.domain.unit_figures import UNASSIGNED
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import _
+from dnw_desk.services.alerts import LevelMemo
 from dnw_desk.services.bulletin import (
     MARK_FIELDS,
     UnitBulletin,
     marks_between,
-    returns_by_unit,
     unit_bulletin,
 )
 from dnw_desk.services.cases import day_range, require
@@ -42,8 +44,6 @@ from dnw_desk.store.database import Database
 
 if TYPE_CHECKING:
     from dnw_desk.services.desk import Desk
-
-LevelFn = Callable[[datetime | None, datetime | None, bool, datetime], AlertLevel]
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ class _QueueNow:
 class ReviewService:
     db: Database
     working_time: WorkingTime
-    level_of: LevelFn
+    levels: LevelMemo
     categories: CategoryNames = field(default_factory=CategoryNames)  # code → label
     clock: Clock = system_clock
 
@@ -162,10 +162,12 @@ class ReviewService:
         with self.db.read() as conn:
             registered = review_queries.registered_by_category(conn, start, end)
             not_accepted = review_queries.registered_count(conn, start, end, Status.NOT_ACCEPTED)
-            fed_back = review_queries.fed_back_count(conn, start, end)
-            on_time = review_queries.fed_back_count(conn, start, end, on_time_only=True)
-            referred = event_queries.events_by_unit(conn, (EventType.REFERRED,), start, end)
-            returned = returns_by_unit(conn, start, end)
+            fed_back, on_time = review_queries.fed_back_counts(conn, start, end)
+            unit_events = event_queries.events_by_type_and_unit(
+                conn, (EventType.REFERRED, EventType.UNIT_RETURNED), start, end
+            )
+            referred = unit_events.get(EventType.REFERRED, {})
+            returned = unit_events.get(EventType.UNIT_RETURNED, {})
             day_marks = marks_between(conn, start, end)
             pending = review_queries.clock_rows(conn, PENDING_FEEDBACK)
             note = _latest_note(conn, day)
@@ -209,17 +211,12 @@ class ReviewService:
                 key=lambda b: (-b.overdue, -b.pending, -b.registered, b.label),
             )
         )
-        marks = dict.fromkeys(MARK_FIELDS.values(), 0)
-        for mark in day_marks:
-            if mark.mark in MARK_FIELDS:
-                marks[MARK_FIELDS[mark.mark]] += 1
-        return DayReview(figures, by_category, by_unit, note, now, marks)
+        return DayReview(figures, by_category, by_unit, note, now, _mark_counts(day_marks))
 
-    def _queue_now(self, pending: Iterable[Any], now: datetime) -> _QueueNow:
+    def _queue_now(self, pending: Sequence[Any], now: datetime) -> _QueueNow:
         """The levels of the cases awaiting feedback now, counted per category and unit."""
         queue = _QueueNow()
-        for row in pending:
-            level = self.level_of(row.referred_at, row.deadline, bool(row.escalated), now)
+        for row, level in zip(pending, self.levels.levels(pending, now), strict=True):
             unit = row.lead_unit or UNASSIGNED
             queue.by_category[0][row.category] += 1
             queue.by_unit[0][unit] += 1
@@ -327,15 +324,22 @@ class ReviewService:
 
 
 def review_for(desk: Desk) -> ReviewService:
-    from dnw_desk.services.alerts import alerts_for
-
     return ReviewService(
         desk.db,
         desk.deadlines.working_time,
-        alerts_for(desk).level_of,
+        LevelMemo(desk.deadlines.working_time, desk.alert_thresholds),
         category_names(desk.settings.categories),
         desk.clock,
     )
+
+
+def _mark_counts(day_marks: Iterable[Any]) -> dict[str, int]:
+    """The day's accountability marks by UnitFigures field name."""
+    marks = dict.fromkeys(MARK_FIELDS.values(), 0)
+    for mark in day_marks:
+        if mark.mark in MARK_FIELDS:
+            marks[MARK_FIELDS[mark.mark]] += 1
+    return marks
 
 
 # --- queries -----------------------------------------------------------------------------------

@@ -22,14 +22,6 @@ def _event_unit() -> Any:
     return func.json_extract(case_events.c.data, "$.unit")
 
 
-def _grouped(conn: Connection, query: Any) -> dict[str, int]:
-    """``SELECT key, count(*) … GROUP BY key`` as a dict; a missing key is UNASSIGNED."""
-    counts: dict[str, int] = defaultdict(int)
-    for key, count in conn.execute(query):
-        counts[key or UNASSIGNED] += int(count)
-    return dict(counts)
-
-
 def _values(types: Iterable[EventType]) -> list[str]:
     return sorted(kind.value for kind in types)
 
@@ -38,16 +30,32 @@ def events_by_unit(
     conn: Connection, types: Iterable[EventType], start: datetime, end: datetime
 ) -> dict[str, int]:
     """How many events of ``types`` in [start, end) name each unit in their data."""
-    return _grouped(
-        conn,
-        select(_event_unit(), func.count())
+    counts: dict[str, int] = defaultdict(int)
+    for by_unit in events_by_type_and_unit(conn, types, start, end).values():
+        for unit, count in by_unit.items():
+            counts[unit] += count
+    return dict(counts)
+
+
+def events_by_type_and_unit(
+    conn: Connection, types: Iterable[EventType], start: datetime, end: datetime
+) -> dict[EventType, dict[str, int]]:
+    """The same per event type, in one pass over the events (each type present has an entry;
+    a missing unit is UNASSIGNED)."""
+    query = (
+        select(case_events.c.type, _event_unit(), func.count())
         .where(
             case_events.c.type.in_(_values(types)),
             case_events.c.at >= start,
             case_events.c.at < end,
         )
-        .group_by(_event_unit()),
+        .group_by(case_events.c.type, _event_unit())
     )
+    found: dict[EventType, dict[str, int]] = {}
+    for kind, unit, count in conn.execute(query):
+        by_unit = found.setdefault(EventType(kind), defaultdict(int))
+        by_unit[unit or UNASSIGNED] += int(count)
+    return {kind: dict(by_unit) for kind, by_unit in found.items()}
 
 
 def handling_rated() -> Any:
@@ -76,18 +84,15 @@ def callbacks_by_lead_unit(conn: Connection, start: datetime, end: datetime) -> 
 def case_ids_with_events(
     conn: Connection, types: Iterable[EventType], start: datetime, end: datetime
 ) -> list[str]:
-    """The cases with an event of ``types`` in [start, end)."""
-    return list(
-        conn.execute(
-            select(case_events.c.case_id)
-            .where(
-                case_events.c.type.in_(_values(types)),
-                case_events.c.at >= start,
-                case_events.c.at < end,
-            )
-            .distinct()
-        ).scalars()
+    """The cases with an event of ``types`` in [start, end), in id order. De-duplicated here:
+    ``DISTINCT`` makes SQLite walk the (case_id, seq) index and look up every event, about
+    three times slower than one pass over the table."""
+    query = select(case_events.c.case_id).where(
+        case_events.c.type.in_(_values(types)),
+        case_events.c.at >= start,
+        case_events.c.at < end,
     )
+    return sorted(set(conn.execute(query).scalars()))
 
 
 def timelines(conn: Connection, case_ids: Sequence[str]) -> dict[str, list[Event]]:

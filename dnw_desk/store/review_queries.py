@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, insert, or_, select
 
 from dnw_desk.domain.case import Status
 from dnw_desk.domain.unit_figures import UNASSIGNED
@@ -50,13 +50,14 @@ def registered_count(
     return _count(conn, *conditions)
 
 
-def fed_back_count(
-    conn: Connection, start: datetime, end: datetime, *, on_time_only: bool = False
-) -> int:
-    conditions = [cases.c.fed_back_at >= start, cases.c.fed_back_at < end]
-    if on_time_only:
-        conditions.append(cases.c.on_time.is_(True))
-    return _count(conn, *conditions)
+def fed_back_counts(conn: Connection, start: datetime, end: datetime) -> tuple[int, int]:
+    """(fed back, of those on time) in [start, end), in one pass."""
+    on_time = func.coalesce(func.sum(case((cases.c.on_time.is_(True), 1), else_=0)), 0)
+    query = select(func.count(), on_time).where(
+        cases.c.fed_back_at >= start, cases.c.fed_back_at < end
+    )
+    fed_back, in_time = conn.execute(query).one()
+    return int(fed_back), int(in_time)
 
 
 def fed_back_rows(conn: Connection, start: datetime, end: datetime) -> Sequence[Any]:
@@ -69,9 +70,11 @@ def fed_back_rows(conn: Connection, start: datetime, end: datetime) -> Sequence[
 
 
 def clock_rows(conn: Connection, statuses: Iterable[Status]) -> Sequence[Any]:
-    """(category, lead_unit, referred_at, deadline, escalated) of the cases in ``statuses``."""
+    """(id, category, lead_unit, referred_at, deadline, escalated) of the cases in
+    ``statuses``."""
     return conn.execute(
         select(
+            cases.c.id,
             cases.c.category,
             cases.c.lead_unit,
             cases.c.referred_at,

@@ -161,7 +161,14 @@ class AlertCenter(QObject):
         def tick() -> AlertTick:
             return service.refresh() if full else service.refresh_due(touched)
 
-        self.ui.tasks.run(tick, self._on_tick, lambda error: self._on_failed(error, full, touched))
+        # On its own lane: a clerk's step waits at most for one of the tick's short write
+        # transactions (the writer's lock), not for its reads and arithmetic.
+        self.ui.tasks.run(
+            tick,
+            self._on_tick,
+            lambda error: self._on_failed(error, full, touched),
+            lane="alerts",
+        )
 
     def _finished(self) -> None:
         self._running = False

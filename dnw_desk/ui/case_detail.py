@@ -65,10 +65,12 @@ class CaseDetailDialog(QDialog):
     sig_saved = Signal(object)
     """A step was saved (the ``Saved`` result)."""
 
-    def __init__(self, ui: DeskUi, case_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ui: DeskUi, case_id: str | None, parent: QWidget | None = None) -> None:
+        """``case_id`` None: a spare, built ahead while the desk is idle; ``show_case`` gives
+        it its case (building and polishing the widgets is a third of opening one)."""
         super().__init__(parent)
         self.ui = ui
-        self.case_id = case_id
+        self.case_id = case_id or ""
         self.handling = handling_for(ui.desk)
         self.level_of = alerts_for(ui.desk).level_of
         self.view: CaseView | None = None
@@ -79,6 +81,16 @@ class CaseDetailDialog(QDialog):
         self.hide_timer.setSingleShot(True)
         self.hide_timer.setInterval(REVEAL_SECONDS * 1000)
         self.hide_timer.timeout.connect(self.on_hide_timer_timeout)
+        if case_id is not None:
+            self.load()
+
+    def show_case(self, case_id: str) -> None:
+        """A spare's case (with the desk's services as they are now: the settings may have
+        changed since it was built)."""
+        self.case_id = case_id
+        self.handling = handling_for(self.ui.desk)
+        self.level_of = alerts_for(self.ui.desk).level_of
+        self.rate_button.setVisible(self.ui.ask_rating is not None)
         self.load()
 
     # --- building ------------------------------------------------------------------------------

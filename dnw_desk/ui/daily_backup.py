@@ -1,8 +1,10 @@
 """The daily safety copy of the database while the desk runs (docs/rules.md#local-store, issue 8).
 
-Once after the data dir opened, then every hour: ``backup_if_due`` on the DB lane takes a copy
-when the newest backup is a day old. A failure (a full disk) is told in the status bar and the
-log; it never blocks the counter.
+Once after the data dir opened, then every hour: ``backup_if_due`` takes a copy when the newest
+backup is a day old — on the copy lane, through SQLite's backup API on its own connection (a
+consistent snapshot under WAL), so the writer's lane and a clerk's step never wait the seconds a
+large database takes to copy; the retention purge follows on the DB lane. A failure (a full
+disk) is told in the status bar and the log; it never blocks the counter.
 """
 
 from __future__ import annotations
@@ -49,23 +51,31 @@ class DailyBackup(QObject):
         self.check()
 
     def check(self) -> None:
-        """Take the copy if one is due (on the DB lane); one check at a time."""
+        """Take the copy if one is due (on the copy lane), then purge (on the DB lane); one
+        check at a time."""
         if self.running:
             return
         self.running = True
-        desk = self.ui.desk
-        path, clock = desk.db.path, desk.clock
+        path, clock = self.ui.desk.db.path, self.ui.desk.clock
 
-        def backup() -> Path | None:
-            from dnw_desk.services.retention import purge_personal_data
+        def copy() -> Path | None:
             from dnw_desk.store.schema import backup_if_due
 
-            written = backup_if_due(path, clock())
-            # The retention purge rides on the same hourly check.
-            purge_personal_data(desk.db, desk.settings.retention_days, clock())
+            return backup_if_due(path, clock())
+
+        self.ui.tasks.run(copy, self._purge, self._failed, lane="copy")
+
+    def _purge(self, written: Path | None) -> None:
+        """The retention purge rides on the same hourly check, after the copy."""
+        desk = self.ui.desk
+
+        def purge() -> Path | None:
+            from dnw_desk.services.retention import purge_personal_data
+
+            purge_personal_data(desk.db, desk.settings.retention_days, desk.clock())
             return written
 
-        self.ui.tasks.run(backup, self._done, self._failed)
+        self.ui.tasks.run(purge, self._done, self._failed)
 
     def _done(self, written: Path | None) -> None:
         self.running = False

@@ -1,10 +1,12 @@
 """The task runner (docs/architecture.md#lanes): all I/O off the GUI thread.
 
-One single-thread executor owns database work (so there is one writer), another runs the reads
-a clerk waits for (the queue, a case's detail: on the reader pool beside the writer, never
-behind a write or the alert tick), another printing, another the network, another small local
-files. Results come back to the GUI thread through one
-queued signal. Tests use ``ImmediateTaskRunner``, which runs everything in place.
+One single-thread executor owns the clerk's database work (writes go through the one writer,
+``store/database.py``, which serialises them with the alert tick's and the sync worker's),
+another runs the reads a clerk waits for (the queue, a case's detail, the review: on the reader
+pool beside the writer, never behind a write or the alert tick), another printing, another the
+network, another small local files, another long copies of the database (the daily backup),
+another the alert tick. Results come back to the GUI thread through one queued signal. Tests
+use ``ImmediateTaskRunner``, which runs everything in place.
 
 Delivered on the GUI thread, a result goes to ``on_done``; then, if it is a ``Changes`` or
 carries one as ``.changes`` (a use case's ``Saved``), the runner publishes it on the change bus,
@@ -119,6 +121,12 @@ class TaskRunner(QObject, _Delivery):
             "net": ThreadPoolExecutor(1, thread_name_prefix="dnw-net"),
             # Small local files (the intake draft, device settings): never behind a long query.
             "file": ThreadPoolExecutor(1, thread_name_prefix="dnw-file"),
+            # Long copies that only read the database on their own connection (the daily
+            # backup): beside the writer, so a clerk's step never waits seconds behind one.
+            "copy": ThreadPoolExecutor(1, thread_name_prefix="dnw-copy"),
+            # The alert tick: its reads and the ladder's arithmetic beside the writer; its
+            # writes take the writer's lock one short transaction at a time.
+            "alerts": ThreadPoolExecutor(1, thread_name_prefix="dnw-alerts"),
         }
         self.sig_completed.connect(self.on_self_completed)
 

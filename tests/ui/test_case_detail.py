@@ -21,6 +21,8 @@ from dnw_desk.ui.changes import ChangeBus
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.tasks import ImmediateTaskRunner
 from tests.factories import CLERK, SHIFT_LEAD, VALID_ID, desk_at, register
+from tests.ui.conftest import CLERK as CLERK_LOGIN
+from tests.ui.conftest import DeskHarness
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ)
 
@@ -374,3 +376,25 @@ def test_the_citizen_at_the_counter_is_asked_to_rate_an_answered_case(qtbot, ope
     assert dialog.rate_button.isEnabled()
     qtbot.mouseClick(dialog.rate_button, Qt.MouseButton.LeftButton)
     assert asked == [(dialog.case_id, dialog.view.number)]
+
+
+def test_a_spare_dialog_built_ahead_opens_the_next_case(qtbot: QtBot, harness: DeskHarness) -> None:
+    first = register(harness.desk).case
+    second = register(harness.desk).case
+    features = harness.screens.queue
+    features.prepare_spare()
+    assert features.spare is None  # nobody logged in: nothing built ahead
+    harness.login(qtbot, CLERK_LOGIN[0], CLERK_LOGIN[2])
+    features.prepare_spare()
+    spare = features.spare
+    assert spare is not None and spare.view is None  # no case in it yet
+    dialog = features.open_case(first.id)
+    assert dialog is spare and features.spare is None
+    qtbot.waitUntil(lambda: dialog.view is not None)
+    assert dialog.number_label.text() == first.number
+    assert features.spare_timer.isActive()  # the next one is built once the desk is idle
+    dialog.reject()
+    other = features.open_case(second.id)  # no spare yet: built at once
+    qtbot.waitUntil(lambda: other.view is not None)
+    assert other is not dialog and other.number_label.text() == second.number
+    other.reject()

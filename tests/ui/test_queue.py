@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import EventType
 from dnw_desk.services.alerts import alerts_for
+from dnw_desk.services.changes import Changes
 from dnw_desk.services.queue import QueueQuery, QueueService, QueueView, SortKey
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.cases_repo import CaseFilter
@@ -254,3 +255,29 @@ def test_f6_and_f7_put_the_keyboard_on_the_page_they_open(qtbot: QtBot, data_dir
         assert harness.window.focusWidget() is features.review_page.day_edit
     finally:
         harness.close()
+
+
+def test_an_alert_tick_that_moved_only_levels_repaints_without_a_new_query(
+    qtbot: QtBot, filled
+) -> None:  # type: ignore[no-untyped-def]
+    """The rows show live levels already: a tick that only moved the cached levels (and put
+    cards on timelines) repaints them; the query runs again only when it filters or sorts by
+    the level, or when something else changed."""
+    desk, _clock, ids = filled
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    page = QueuePage(ui)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    reloads: list[int] = []
+    page.model.reload = lambda keep=0, _orig=page.model.reload: (reloads.append(keep), _orig(keep))  # type: ignore[method-assign]
+    repainted: list[int] = []
+    page.model.dataChanged.connect(lambda a, b, roles: repainted.append(a.row()))
+    ui.bus.publish(Changes(case_ids=frozenset({ids["a"]}), levels_only=True))
+    assert reloads == [] and repainted
+    ui.bus.publish(Changes(case_ids=frozenset({ids["a"]})))  # a step: the row may have changed
+    assert len(reloads) == 1
+    page.level_box.setCurrentIndex(page.level_box.findData("warning"))
+    reloads.clear()
+    ui.bus.publish(Changes(case_ids=frozenset({ids["a"]}), levels_only=True))
+    assert len(reloads) == 1  # the level filter follows the cached levels

@@ -154,3 +154,69 @@ def test_an_unmasked_export_without_reason_marks_the_reason_field(
     qtbot.keyClicks(page.reason_edit, "ID check")
     assert not page.reason_edit.property(INVALID_PROPERTY)
     assert page._export_options() == (False, "ID check")
+
+
+def test_the_review_shows_at_once_with_its_last_figures_and_drops_an_outdated_load(
+    qtbot: QtBot, harness: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(harness.desk)
+    register(harness.desk)
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.screens.queue
+    page = features.review_page
+    assert features.show_review() is True
+    qtbot.waitUntil(lambda: page.review is not None)
+    assert page.tiles["registered"].value.text() == "2"
+    assert not page.loading.isVisibleTo(page)
+    held: list[tuple[Any, Any]] = []
+
+    def hold(fn: Any, on_done: Any = None, on_error: Any = None, *, lane: str = "db") -> Any:
+        held.append((fn, on_done))
+
+    monkeypatch.setattr(harness.ui.tasks, "run", hold)
+    register(harness.desk)  # a third case, registered at another window (no change published)
+    features.show_queue()
+    features.show_review()
+    # The switch is done before the figures are read: the last ones show, marked as updating.
+    assert harness.session.pages.currentWidget() is page
+    assert page.tiles["registered"].value.text() == "2"
+    assert page.loading.isVisibleTo(page)
+    page.load()  # the user asked again before the first load came back
+    loaded: list[object] = []
+    page.sig_loaded.connect(loaded.append)
+    reviews = [(fn(), on_done) for fn, on_done in held[-2:]]
+    newest, on_newest = reviews[1]
+    on_newest(newest)
+    assert page.tiles["registered"].value.text() == "3"
+    assert not page.loading.isVisibleTo(page)
+    oldest, on_oldest = reviews[0]
+    on_oldest(oldest)  # outdated: dropped
+    assert loaded == [newest]
+
+
+def test_the_alert_tick_runs_beside_the_writer_and_a_snooze_on_it(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The tick reads every case it looks at and does the ladder's arithmetic: on the DB lane,
+    a clerk's step saved meanwhile would wait for all of it. On a lane of its own the step
+    waits at most for one of the tick's short write transactions (the writer's lock)."""
+    desk, clock = desk_at(data_dir, START)
+    register(desk)
+    clock.now = datetime(2026, 11, 25, 16, 0, tzinfo=HALL_TZ)
+    runner = ImmediateTaskRunner()
+    lanes: list[str] = []
+    run = runner.run
+
+    def recording(fn: Any, on_done: Any = None, on_error: Any = None, *, lane: str = "db") -> Any:
+        lanes.append(lane)
+        return run(fn, on_done, on_error, lane=lane)
+
+    runner.run = recording  # type: ignore[method-assign]
+    ui = DeskUi(desk, runner, ChangeBus(), actor=SHIFT_LEAD)
+    banner = AlertBanner()
+    qtbot.addWidget(banner)
+    alerts = AlertCenter(ui, banner, TrayRecorder())
+    alerts.refresh()
+    assert lanes == ["alerts"] and banner.wanted
+    banner.sig_snooze.emit()
+    assert lanes == ["alerts", "db"]  # a write of the clerk's: in order with the others

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -147,3 +148,27 @@ def test_the_daily_backup_runs_once_a_day_and_a_failure_only_shows(
     assert not backup.running and backup.timer.isActive()
     backup.stop()
     assert QApplication.activeModalWidget() is None  # nothing blocked the counter
+
+
+def test_the_daily_backup_copies_beside_the_writer_and_purges_on_it(
+    qtbot: QtBot, harness: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy of a large database takes seconds: it must not hold the DB lane, where a
+    clerk's step would wait behind it; the purge (a write) stays there."""
+    lanes: list[str] = []
+    run = harness.ui.tasks.run
+
+    def recording(fn: Any, on_done: Any = None, on_error: Any = None, *, lane: str = "db") -> Any:
+        lanes.append(lane)
+        return run(fn, on_done, on_error, lane=lane)
+
+    monkeypatch.setattr(harness.ui.tasks, "run", recording)
+    purged: list[int] = []
+    monkeypatch.setattr(
+        "dnw_desk.services.retention.purge_personal_data", lambda *a: purged.append(1)
+    )
+    backup = DailyBackup(harness.ui, harness.window.statusBar(), harness.window)
+    with qtbot.waitSignal(backup.sig_done) as done:
+        backup.check()
+    assert done.args[0] is not None and purged == [1]
+    assert lanes == ["copy", "db"]

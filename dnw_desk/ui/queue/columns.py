@@ -131,5 +131,6 @@ def fit_rows(table: QTableView, model: QueueModel, first: int, last: int) -> Non
         return
     rows = range(first, min(last, model.rowCount() - 1) + 1)
     for column in FITTED:
-        fit_column(table, column, (str(model.index(row, column).data() or "") for row in rows))
+        # Each distinct text measured once (a status, a day repeat down the column).
+        fit_column(table, column, {model.text(row, column) for row in rows})
     share_the_rest(table)

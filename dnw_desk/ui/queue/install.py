@@ -7,7 +7,7 @@ tray icon.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, SignalInstance, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dnw_desk.domain.roles import Actor, Permission, may
@@ -19,6 +19,8 @@ from dnw_desk.ui.main_window import MainWindow
 from dnw_desk.ui.queue.page import QueuePage
 from dnw_desk.ui.review.page import ReviewPage
 from dnw_desk.ui.widgets import vbox
+
+SPARE_AFTER_MS = 1_000  # a spare case dialog is built this long after the last one opened
 
 
 class QueueFeatures(QObject):
@@ -44,6 +46,13 @@ class QueueFeatures(QObject):
         self.alerts = AlertCenter(ui, self.banner, self.tray, parent=self)
         self._build_menu()
         self._connect_signals()
+        # A case dialog built and polished ahead, while the clerk reads or types: opening a
+        # case then only loads and shows it.
+        self.spare: CaseDetailDialog | None = None
+        self.spare_timer = QTimer(self)
+        self.spare_timer.setSingleShot(True)
+        self.spare_timer.setInterval(SPARE_AFTER_MS)
+        self.spare_timer.timeout.connect(self.prepare_spare)
         if actor_changed is not None:
             actor_changed.connect(self.on_session_actor_changed)
         self.on_session_actor_changed(ui.actor)
@@ -89,7 +98,12 @@ class QueueFeatures(QObject):
         return True
 
     def open_case(self, case_id: str) -> CaseDetailDialog:
-        dialog = CaseDetailDialog(self.ui, case_id, self.window)
+        dialog, self.spare = self.spare, None
+        if dialog is None:
+            dialog = CaseDetailDialog(self.ui, case_id, self.window)
+        else:
+            dialog.show_case(case_id)
+        self.spare_timer.start()
         self.details.append(dialog)
         dialog.finished.connect(lambda _result: self._forget(dialog))
         dialog.open()
@@ -97,6 +111,16 @@ class QueueFeatures(QObject):
         dialog.raise_()
         dialog.activateWindow()
         return dialog
+
+    @Slot()
+    def prepare_spare(self) -> None:
+        if self.spare is None and self.ui.actor is not None:
+            spare = CaseDetailDialog(self.ui, None, self.window)
+            spare.ensurePolished()
+            layout = spare.layout()
+            if layout is not None:
+                layout.activate()
+            self.spare = spare
 
     def _forget(self, dialog: CaseDetailDialog) -> None:
         if dialog in self.details:
@@ -109,6 +133,8 @@ class QueueFeatures(QObject):
         # banner (case numbers, units, "Open case") is not shown there either.
         self.banner.withhold(actor is None)
         self.menu.menuAction().setEnabled(actor is not None)
+        if actor is not None:
+            self.spare_timer.start()
         if actor is None or not may(actor.role, Permission.REVIEW):
             self.review_action.setEnabled(False)
             if self.pages.currentWidget() is self.review_page:

@@ -86,6 +86,17 @@ COLUMNS: dict[Column, ColumnSpec] = {
     Column.LEVEL: ColumnSpec(N_("Alert"), SortKey.LEVEL),
 }
 LIVE_COLUMNS = (Column.TIME_LEFT, Column.LEVEL)
+# ``data`` runs for every role of every visible cell on each repaint (~1 500 calls): the roles
+# and columns as plain ints and tuples, not enum conversions and comparisons.
+_COLUMNS = tuple(Column)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 def number_font() -> QFont:
@@ -144,6 +155,7 @@ class QueueModel(QAbstractTableModel):
         self._generation = 0
         self._now = clock()
         self._countdowns: dict[str, Countdown | None] = {}
+        self._number_font = number_font()
 
     # --- the query -----------------------------------------------------------------------------
 
@@ -271,34 +283,40 @@ class QueueModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        number = index.row()
+        if not 0 <= number < len(self._rows) or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = self._rows[number]
+        column = _COLUMNS[index.column()]
+        role = int(role)
+        if role == _DISPLAY:
             return self._display(row, column)
+        if role in (_BACKGROUND, _FOREGROUND):
+            if column not in LIVE_COLUMNS:
+                return None
+            colours = LEVEL_COLOURS if role == _BACKGROUND else LEVEL_TEXT_COLOURS
+            colour = colours.get(self.level(row))
+            return QBrush(colour) if colour is not None else None
+        if role == _FONT:
+            return self._number_font if column is Column.NUMBER else None
+        if role == _ALIGNMENT:
+            return _RIGHT if column is Column.TIME_LEFT else None
+        if role == _TOOLTIP:
+            return self._tooltip(row, column)
         if role == CASE_ID_ROLE:
             return row.id
         if role == LEVEL_ROLE:
             return int(self.level(row))
-        if role == Qt.ItemDataRole.BackgroundRole and column in LIVE_COLUMNS:
-            colour = LEVEL_COLOURS.get(self.level(row))
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and column in LIVE_COLUMNS:
-            colour = LEVEL_TEXT_COLOURS.get(self.level(row))
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.FontRole and column is Column.NUMBER:
-            return number_font()
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.TIME_LEFT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def text(self, row: int, column: Column) -> str:
+        """What a cell shows, without a model index (fitting the columns reads many cells)."""
+        return self._display(self._rows[row], column)
 
     def _display(self, row: QueueRow, column: Column) -> str:
         if column is Column.NUMBER:

@@ -26,7 +26,7 @@ from dnw_desk.domain.case import STATUS_LABELS
 from dnw_desk.i18n import N_, _
 from dnw_desk.services.alerts import LEVEL_NAMES, alerts_for
 from dnw_desk.services.changes import Changes
-from dnw_desk.services.queue import QueueQuery, QueueService, QueueView
+from dnw_desk.services.queue import QueueQuery, QueueService, QueueView, SortKey
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.cases_repo import CaseFilter
 from dnw_desk.ui.context import DeskUi
@@ -305,10 +305,20 @@ class QueuePage(QWidget):
 
     @Slot(object)
     def on_bus_changed(self, changes: Changes) -> None:
-        if changes.cases and self.isVisible():
+        if changes.cases and changes.levels_only and not self._follows_levels():
+            # An alert tick: the rows compute their level live, so a repaint shows it; a
+            # query, a model reset and a full repaint every tick would cost the clerk's typing.
+            if self.isVisible():
+                self.on_tick_timer_timeout()
+        elif changes.cases and self.isVisible():
             self.refresh()
         elif changes.cases:
             self._stale = True
+
+    def _follows_levels(self) -> bool:
+        """Whether the query filters or sorts by the cached alert level."""
+        query = self.model.query
+        return bool(query.filter.levels) or query.sort is SortKey.LEVEL
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

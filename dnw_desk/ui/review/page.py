@@ -37,6 +37,7 @@ from dnw_desk.ui.widgets import (
     error_label,
     hbox,
     hint_label,
+    keep_space,
     label,
     mark_invalid,
     show_error,
@@ -79,8 +80,14 @@ def export_folder(remembered: str) -> Path:
 
 
 class ReviewPage(QWidget):
+    """Shown at once with the figures it last had (or dashes) and "Updating…"; the fresh
+    figures are read on the read lane and replace them when they arrive."""
+
     sig_exported = Signal(object)
     """An export finished: the path written."""
+
+    sig_loaded = Signal(object)
+    """Fresh figures are on screen (the ``DayReview``)."""
 
     def __init__(self, ui: DeskUi, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +95,7 @@ class ReviewPage(QWidget):
         self.service = review_for(ui.desk)
         self.export_tasks = export_runner(ui.tasks, self)
         self.review: DayReview | None = None
+        self._generation = 0  # the newest load: an older one's figures are dropped
         self.runs: list[ExportRun] = []
         self._build()
         self._connect_signals()
@@ -102,6 +110,10 @@ class ReviewPage(QWidget):
         self.refresh_button = button(_("Refresh"), self.load)
         self.message = error_label()
         self.message.setObjectName("reviewMessage")
+        self.loading = hint_label(_("Updating…"))
+        self.loading.setObjectName("reviewLoading")
+        keep_space(self.loading)
+        self.loading.setVisible(False)
         self.tiles: dict[str, FigureTile] = {}
         tiles = QGridLayout()
         for index, (key, title) in enumerate(FIGURES):
@@ -125,6 +137,7 @@ class ReviewPage(QWidget):
                     label(_("Day")),
                     self.day_edit,
                     self.refresh_button,
+                    self.loading,
                 ),
                 self.message,
                 tiles,
@@ -215,9 +228,27 @@ class ReviewPage(QWidget):
             show_error(self.message, _("Only a shift lead can open the review."))
             return
         show_error(self.message, "")
+        self._generation += 1
+        generation = self._generation
+        self.loading.setVisible(True)
         self.ui.tasks.run(
-            lambda: self.service.day_review(actor, day), self._show, self._failed, lane="read"
+            lambda: self.service.day_review(actor, day),
+            lambda review: self._loaded(generation, review),
+            lambda error: self._load_failed(generation, error),
+            lane="read",
         )
+
+    def _loaded(self, generation: int, review: DayReview) -> None:
+        if generation != self._generation:
+            return  # another day was chosen, or the figures changed again, meanwhile
+        self.loading.setVisible(False)
+        self._show(review)
+        self.sig_loaded.emit(review)
+
+    def _load_failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self.loading.setVisible(False)
+            self._failed(error)
 
     def _show(self, review: DayReview) -> None:
         # reports.pdf_common loads reportlab (~0.2 s): not at start-up, only once a review shows.
