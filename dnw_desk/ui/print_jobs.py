@@ -385,16 +385,19 @@ class PrintJobs(QObject):
         title = _("Printing {title}…").format(title=_document_title(document))
         self.sig_state.emit("printing", title)
 
+        worker = self.worker
+
         def add() -> tuple[PrintJob, list[PrintJob]]:
-            job = enqueue(store, document, case_id, clock)
+            # Handed to the worker from this lane, at once: not after a trip through the GUI
+            # thread, nor behind a claim that waits for the database's writer.
+            job = enqueue(store, document, case_id, clock, claimed=True)
+            if actor is not None:
+                self._actors[job.id] = actor
+            worker.hand(job)
             return job, store.open_jobs()
 
         def added(result: tuple[PrintJob, list[PrintJob]]) -> None:
-            job, open_jobs = result
-            if actor is not None:
-                self._actors[job.id] = actor
-            self._show_open_jobs(open_jobs)
-            self.worker.wake()
+            self._show_open_jobs(result[1])
 
         self.tasks.run(add, added, self._on_store_error)
 
