@@ -12,6 +12,7 @@ forwards it to the GUI thread with a queued signal).
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
 import logging
@@ -121,8 +122,15 @@ def _kind_of(data: DocumentData) -> JobKind:
 
 
 def enqueue(
-    store: PrintJobStore, data: DocumentData, case_id: str | None, clock: Clock = system_clock
+    store: PrintJobStore,
+    data: DocumentData,
+    case_id: str | None,
+    clock: Clock = system_clock,
+    *,
+    claimed: bool = False,
 ) -> PrintJob:
+    """``claimed``: stored already *printing* (first attempt), for ``PrintWorker.hand``; a crash
+    before it printed puts it back in the queue like any job left printing."""
     now = clock()
     job = PrintJob(
         id=str(uuid.uuid4()),
@@ -130,8 +138,8 @@ def enqueue(
         kind=_kind_of(data),
         copy_number=data.copy_number if isinstance(data, ReceiptData) else 1,
         payload=payload_for(data),
-        status=JobStatus.QUEUED,
-        attempts=0,
+        status=JobStatus.PRINTING if claimed else JobStatus.QUEUED,
+        attempts=1 if claimed else 0,
         last_error=None,
         created_at=now,
         updated_at=now,
@@ -203,6 +211,7 @@ class PrintWorker:
         self.on_done = on_done
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._handed: collections.deque[PrintJob] = collections.deque()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -216,6 +225,13 @@ class PrintWorker:
         self._thread = thread
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def hand(self, job: PrintJob) -> None:
+        """Print ``job`` (stored claimed, see ``enqueue``) next, from any thread: the worker
+        needs no write transaction to claim it, so it never waits for the database's writer
+        (a long alert refresh) before the receipt prints."""
+        self._handed.append(job)
         self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -232,8 +248,11 @@ class PrintWorker:
             self._wake.clear()
 
     def process_one(self) -> bool:
-        """Print the next queued job, if any. Returns whether there was one."""
-        job = self.store.claim_next(self.clock())
+        """Print the next handed or queued job, if any. Returns whether there was one."""
+        try:
+            job: PrintJob | None = self._handed.popleft()
+        except IndexError:
+            job = self.store.claim_next(self.clock())
         if job is None:
             return False
         error: str | None = None

@@ -240,8 +240,9 @@ def _draw_qr(painter: QPainter, op: _QrOp) -> None:
     painter.drawImage(QRect(op.x, op.y, size, size), modules)
 
 
-def to_pil(image: QImage, threshold: int = 160) -> Image.Image:
-    """The image as a 1-bit PIL image for python-escpos (dark below ``threshold``)."""
+def to_pil(image: QImage, threshold: int = 160, ink: bool = False) -> Image.Image:
+    """The image as a 1-bit PIL image for python-escpos (dark below ``threshold``). ``ink``:
+    dark dots are 1 (white 0), as the printer's raster commands take them."""
     from PIL import Image
 
     gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
@@ -249,4 +250,5 @@ def to_pil(image: QImage, threshold: int = 160) -> Image.Image:
     pil = Image.frombuffer(
         "L", (gray.width(), gray.height()), data, "raw", "L", gray.bytesPerLine(), 1
     )
-    return pil.point(lambda value: 255 if value >= threshold else 0, mode="1")
+    light, dark = (0, 255) if ink else (255, 0)
+    return pil.point(lambda value: light if value >= threshold else dark, mode="1")

@@ -8,27 +8,25 @@ import time
 from dnw_desk.i18n import _
 from dnw_desk.printing.connection import Deadline, DleEotStatus, deadline_error
 
-CHUNK = 16384
-
 
 class TcpConnection(DleEotStatus):
     def __init__(self, host: str, port: int, connect_timeout: float) -> None:
         self.sock = socket.create_connection((host, port), timeout=max(connect_timeout, 0.01))
+        # Without it Nagle's algorithm holds a status query or the job's last partial packet
+        # until the printer's delayed acknowledgement (40 ms on Linux) comes back.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def write(self, data: bytes, deadline: Deadline) -> None:
-        # One timeout per send() call would let a printer that reads slowly take much longer
-        # than the deadline in total: every chunk gets only what is left.
-        view = memoryview(data)
-        while view:
-            remaining = deadline.remaining()
-            if remaining <= 0:
-                raise deadline_error(deadline, _("sending the job"))
-            self.sock.settimeout(remaining)
-            try:
-                sent = self.sock.send(view[:CHUNK])
-            except TimeoutError:
-                raise deadline_error(deadline, _("sending the job")) from None
-            view = view[sent:]
+        # One sendall: the kernel sends full packets back to back. Its timeout bounds the whole
+        # call (not each packet), so a printer that reads slowly cannot outlast the deadline.
+        remaining = deadline.remaining()
+        if remaining <= 0:
+            raise deadline_error(deadline, _("sending the job"))
+        self.sock.settimeout(remaining)
+        try:
+            self.sock.sendall(data)
+        except TimeoutError:
+            raise deadline_error(deadline, _("sending the job")) from None
 
     def read_byte(self, deadline: float) -> int | None:
         remaining = deadline - time.monotonic()

@@ -185,6 +185,9 @@ class PrintJobs(QObject):
     sig_worker_done = Signal(object)
     """Internal: the worker thread finished a job: ``(PrintJob, outputs)``, queued to the GUI."""
 
+    sig_lane_queued = Signal(object)
+    """Internal: ``save_then_print`` queued ``(document, (job, open jobs) or the error)``."""
+
     def __init__(
         self,
         tasks: Any,
@@ -228,6 +231,7 @@ class PrintJobs(QObject):
     def _connect_signals(self) -> None:
         # The worker thread emits; the slot runs on the GUI thread.
         self.sig_worker_done.connect(self.on_self_worker_done, Qt.ConnectionType.QueuedConnection)
+        self.sig_lane_queued.connect(self.on_self_lane_queued, Qt.ConnectionType.QueuedConnection)
 
     # --- public API ----------------------------------------------------------------------
 
@@ -380,23 +384,62 @@ class PrintJobs(QObject):
         except ValueError:
             return 576
 
+    def save_then_print(
+        self, save: Callable[[], Saved], document_of: Callable[[CaseRow], Document]
+    ) -> Callable[[], Saved]:
+        """``save`` (a DB-lane task) followed, in the same task, by queueing the new case's
+        document and handing it to the worker the moment the save committed: nothing else on
+        the lane (a repeat-visitor lookup, an alert refresh) comes between the case and its
+        receipt. The queue's failure does not undo the save: it is reported like any other."""
+        queue = self._queue_on_lane()
+
+        def work() -> Saved:
+            saved = save()
+            document = document_of(saved.case)
+            try:
+                self.sig_lane_queued.emit((document, queue(document, saved.case.id)))
+            except Exception as exc:  # the case is saved; the clerk can reprint it
+                self.sig_lane_queued.emit((document, exc))
+            return saved
+
+        return work
+
     def _submit(self, document: Document, case_id: str | None) -> None:
-        store, clock, actor = self.store, self.clock, self.actor_of()
-        title = _("Printing {title}…").format(title=_document_title(document))
-        self.sig_state.emit("printing", title)
+        queue = self._queue_on_lane()
+        self._show_printing(document)
+        self.tasks.run(
+            lambda: queue(document, case_id),
+            lambda queued: self._show_open_jobs(queued[1]),
+            self._on_store_error,
+        )
 
-        def add() -> tuple[PrintJob, list[PrintJob]]:
-            job = enqueue(store, document, case_id, clock)
-            return job, store.open_jobs()
+    def _queue_on_lane(self) -> Callable[[Document, str | None], tuple[PrintJob, list[PrintJob]]]:
+        """A function for the DB lane: store the job already claimed and hand it to the worker
+        at once, not after a trip through the GUI thread, nor behind a claim that waits for the
+        database's writer. Returns the job and the open jobs."""
+        store, clock, worker, actor = self.store, self.clock, self.worker, self.actor_of()
 
-        def added(result: tuple[PrintJob, list[PrintJob]]) -> None:
-            job, open_jobs = result
+        def queue(document: Document, case_id: str | None) -> tuple[PrintJob, list[PrintJob]]:
+            job = enqueue(store, document, case_id, clock, claimed=True)
             if actor is not None:
                 self._actors[job.id] = actor
-            self._show_open_jobs(open_jobs)
-            self.worker.wake()
+            worker.hand(job)
+            return job, store.open_jobs()
 
-        self.tasks.run(add, added, self._on_store_error)
+        return queue
+
+    @Slot(object)
+    def on_self_lane_queued(self, queued: tuple[Document, Any]) -> None:
+        document, result = queued
+        if isinstance(result, BaseException):
+            self._on_store_error(result)
+            return
+        self._show_printing(document)
+        self._show_open_jobs(result[1])
+
+    def _show_printing(self, document: Document) -> None:
+        title = _("Printing {title}…").format(title=_document_title(document))
+        self.sig_state.emit("printing", title)
 
     def _print_document(self, document: Document) -> None:
         """Runs on the worker thread: the function for the address configured now."""

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication
+import pytest
+from PySide6.QtGui import QGuiApplication, QImage
 
 from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.printing.escpos_out import (
     FS_CHINESE_ON,
     STRIP_HEIGHT,
+    PrinterProfile,
     encode_line,
     profile_named,
     raster_job,
     text_job,
 )
-from dnw_desk.printing.layout import Layout, Text, receipt_layout
+from dnw_desk.printing.layout import Layout, Text, receipt_layout, slip_layout
 from dnw_desk.printing.model import DocumentKind
 from dnw_desk.printing.raster import render
-from dnw_desk.printing.sample import SAMPLE_ID_NUMBER, sample_receipt
+from dnw_desk.printing.sample import SAMPLE_ID_NUMBER, sample_receipt, sample_slip
 
 from .helpers import split_text_mode
 
@@ -118,3 +120,40 @@ def test_two_byte_punctuation_counts_two_columns() -> None:
         assert encoded_width(char) == 2, char
     assert encoded_width("AH08 ") == 5 and encoded_width("受理") == 4
     assert encoded_width("¥") == 2  # four bytes in GB18030, one glyph
+
+
+def _escpos_image_job(image: QImage, profile: PrinterProfile) -> bytes:
+    """The job as python-escpos' own ``image()`` writes it: the reference for the bytes."""
+    from escpos.printer import Dummy
+
+    from dnw_desk.printing.raster import to_pil
+
+    printer = Dummy(profile=profile.escpos_profile)
+    printer._raw(b"\x1b@")
+    printer.image(to_pil(image), impl="bitImageRaster", fragment_height=STRIP_HEIGHT)
+    printer.cut()
+    return bytes(printer.output)
+
+
+def test_raster_job_bytes_are_python_escpos_images(gui_app: QGuiApplication) -> None:
+    for name in ("80mm", "58mm"):
+        profile = profile_named(name)
+        for layout in (receipt_layout(sample_receipt()), slip_layout(sample_slip())):
+            image = render(layout, profile.width_dots)
+            assert raster_job(image, profile) == _escpos_image_job(image, profile)
+
+
+def test_raster_job_does_not_go_through_python_escpos_image_processing(
+    gui_app: QGuiApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python-escpos converts each strip RGBA → RGB → L → inverted → 1 bit: three times the work
+    # of encoding the receipt, on the print worker while the desk is busiest.
+    from escpos import escpos
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("raster_job went through python-escpos' image()")
+
+    monkeypatch.setattr(escpos.Escpos, "image", refuse)
+    profile = profile_named("80mm")
+    image = render(receipt_layout(sample_receipt()), profile.width_dots)
+    assert raster_job(image, profile).startswith(b"\x1b@\x1dv0")

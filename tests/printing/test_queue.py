@@ -13,6 +13,7 @@ from dnw_desk.printing.queue import (
     JobKind,
     JobStatus,
     MemoryJobStore,
+    PrintJob,
     PrintWorker,
     data_from_payload,
     default_print_function,
@@ -95,3 +96,33 @@ def test_a_job_interrupted_by_a_crash_is_requeued() -> None:
     assert len(printed) == 1
     done = store.get(job.id)
     assert done is not None and done.status is JobStatus.DONE
+
+
+class _WriterBusyStore(MemoryJobStore):
+    """A store whose writer is taken (a long alert refresh on the DB lane): claiming blocks."""
+
+    def claim_next(self, now: datetime) -> PrintJob | None:
+        raise AssertionError("the worker waited for the database's writer to claim a job")
+
+
+def test_a_handed_job_prints_without_claiming_it_from_the_store() -> None:
+    store = _WriterBusyStore()
+    printed: list[object] = []
+    job = enqueue(store, sample_receipt(), "case-1", CLOCK, claimed=True)
+    stored = store.get(job.id)
+    assert stored is not None and stored.status is JobStatus.PRINTING and stored.attempts == 1
+    worker = PrintWorker(store, printed.append, CLOCK)
+    worker.hand(job)
+    assert worker.process_one()
+    assert printed == [sample_receipt()]
+    done = store.get(job.id)
+    assert done is not None and done.status is JobStatus.DONE
+
+
+def test_a_handed_job_the_app_never_printed_is_printed_at_the_next_start() -> None:
+    store = MemoryJobStore()
+    job = enqueue(store, sample_receipt(), "case-1", CLOCK, claimed=True)
+    # The app died before the worker took it: the next start puts it back in the queue.
+    assert store.recover(CLOCK()) == 1
+    requeued = store.get(job.id)
+    assert requeued is not None and requeued.status is JobStatus.QUEUED

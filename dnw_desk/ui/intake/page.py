@@ -25,6 +25,7 @@ from dnw_desk.services import drafts
 from dnw_desk.services.attachments import attach_contents, blobs_of, read_checked
 from dnw_desk.services.cases import Saved
 from dnw_desk.services.reference_data import refusal_reasons
+from dnw_desk.services.settings import BusinessSettings
 from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.attachments import AttachmentList, AttachmentViewer
@@ -232,8 +233,15 @@ class IntakePage(QWidget):
     def _start_save(self, work: Callable[[], Saved], refusal: Refusal | None) -> None:
         self.saving = True
         self.save_button.setEnabled(False)
+        work = self._with_proof(work)
+        if self.ui.printing is not None:
+            # Queued on the save's own lane task: the receipt waits for nothing else there.
+            settings = self.ui.desk.settings
+            work = self.ui.printing.save_then_print(
+                work, lambda case: first_document(settings, case, refusal)
+            )
         self.ui.tasks.run(
-            self._with_proof(work),
+            work,
             lambda saved: self.on_case_saved(saved, refusal),
             self.on_save_failed,
         )
@@ -249,7 +257,6 @@ class IntakePage(QWidget):
         self.form.clear()
         self._set_proof([])
         self.repeat_panel.show_cases([], 0)
-        self._print_last(copy=1)
         self.sig_saved.emit(saved)
 
     def on_save_failed(self, error: BaseException) -> None:
@@ -364,12 +371,12 @@ class IntakePage(QWidget):
             printing.print_receipt(settings, case, copy)
 
     def _document_for_preview(self) -> Any:
-        from dnw_desk.services.receipts import receipt_data, slip_data
+        from dnw_desk.services.receipts import receipt_data
 
         case, settings = self.last_case, self.ui.desk.settings
         assert case is not None
         if self.last_refusal is not None:
-            return slip_data(settings, case, self.last_refusal.reason, self.last_refusal.advice)
+            return first_document(settings, case, self.last_refusal)
         return receipt_data(settings, case, max(1, self.last_copies))
 
     @Slot()
@@ -519,3 +526,12 @@ class IntakePage(QWidget):
     def reload_settings(self) -> None:
         settings = self.ui.desk.settings
         self.form.set_units(settings.units)
+
+
+def first_document(settings: BusinessSettings, case: CaseRow, refusal: Refusal | None) -> Any:
+    """What a new case prints: the receipt, or the notification slip of a refused one."""
+    from dnw_desk.services.receipts import receipt_data, slip_data
+
+    if refusal is not None:
+        return slip_data(settings, case, refusal.reason, refusal.advice)
+    return receipt_data(settings, case, 1)
