@@ -143,7 +143,11 @@ def open_data_dir(
     except BaseException:
         lock.release()
         raise
+    # The sync client (httpx, pydantic) is warmed here too: imported lazily from two lanes at
+    # once, pydantic's circular imports once failed with "partially initialized module".
     import dnw_desk.printing.db_store
+    import dnw_desk.sync.client
+    import dnw_desk.sync.worker
     import dnw_desk.ui.daily_backup
     import dnw_desk.ui.desk_session
     import dnw_desk.ui.desk_sync
