@@ -15,6 +15,8 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 def _number(value: Any) -> str:
     if not isinstance(value, int | float):
         return "—"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
     if abs(value) >= 1000:
         return f"{value:,.0f}".replace(",", " ")
     return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"

@@ -26,14 +26,18 @@ def test_every_figure_becomes_a_row_with_its_floor_ratio_and_key() -> None:
             "ratio": 0.78,
             "unit": "s",
             "budget": "a | b",
-            "also": [{"name": "with the store", "figure": 8.234, "floor": None, "unit": "s"}],
+            "also": [
+                {"name": "with the store", "figure": 8.234, "floor": None, "unit": "s"},
+                {"name": "errors", "figure": 0, "floor": None, "unit": "count"},
+            ],
         },
     ]
     lines = markdown(results).splitlines()
-    assert len(lines) == 2 + 3  # header, rule, and the nested figure brought up
+    assert len(lines) == 2 + 4  # header, rule, and the nested figures brought up
     assert lines[2] == (
         "| storage: bytes per case | 7 328 B | 3 852 | 1.90× | <= 2x floor "
         "| `storage_bytes_per_case` | 2026-11-26 |"
     )
     assert "| a / b |" in lines[3]  # a pipe would split the cell
     assert lines[4].startswith("| with the store | 8.234 s | — | — |")
+    assert lines[5].startswith("| errors | 0 count |")  # a count stays a whole number
