@@ -79,10 +79,11 @@ def _prepare(data_dir: Any) -> None:
         desk.close()
 
 
-class Desk:
-    """The real window, logged in, driven as a clerk would."""
+class LoggedInWindow:
+    """The real window as ``dnw-desk`` builds it, logged in as the shift lead; its background
+    jobs (sync retrying, backup, text messages) started first when ``background``."""
 
-    def __init__(self, data_dir: Any) -> None:
+    def __init__(self, data_dir: Any, printer_uri: str = "dummy", background: bool = False):
         from PySide6.QtWidgets import QApplication
 
         from dnw_desk.local_settings import LocalSettings
@@ -91,19 +92,17 @@ class Desk:
 
         self.app = QApplication.instance() or QApplication([])
         self.desk = open_desk(data_dir)
-        self.ui, accounts = build_ui(self.desk, LocalSettings(printer_uri="dummy"))
+        self.ui, accounts = build_ui(self.desk, LocalSettings(printer_uri=printer_uri))
         self.window, self.screens = build_window(self.ui, accounts)
         self.window.resize(1366, 768)
         self.window.show()
+        if background:
+            self.screens.start_background()
         page = self.screens.session.login_page
         page.login_edit.setText(LEAD[0])
         page.password_edit.setText(LEAD[2])
         page.password_edit.returnPressed.emit()
         self.wait(lambda: self.ui.actor is not None)
-        self.features = self.screens.queue
-        self.startup_s = 0.0
-        self.features.show_queue()
-        self.wait(lambda: self.features.queue_page.model.rowCount() > 0)
 
     def wait(self, done: Callable[[], bool], timeout: float = WAIT_S) -> None:
         """Run the event loop until ``done``. It sleeps between events as ``exec()`` does: a
@@ -126,6 +125,17 @@ class Desk:
     def settle(self, seconds: float) -> None:
         end = time.perf_counter() + seconds
         self.wait(lambda: time.perf_counter() >= end, seconds + 1)
+
+
+class Desk(LoggedInWindow):
+    """The real window, logged in, driven as a clerk would."""
+
+    def __init__(self, data_dir: Any) -> None:
+        super().__init__(data_dir)
+        self.features = self.screens.queue
+        self.startup_s = 0.0
+        self.features.show_queue()
+        self.wait(lambda: self.features.queue_page.model.rowCount() > 0)
 
     def pending_ids(self, n: int) -> list[str]:
         from sqlalchemy import select

@@ -25,10 +25,9 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
-from bench.bench_busy_desk import LEAD, _prepare
+from bench.bench_busy_desk import LoggedInWindow, _prepare
 from bench.common import Result, data_dir_with_cases, p50, percentile, print_results, result
 
 RUNS = 30
@@ -167,28 +166,11 @@ def _instrument() -> None:
     tcp.TcpConnection.write = write  # type: ignore[method-assign]
 
 
-class Desk:
+class Desk(LoggedInWindow):
     """The real window, logged in, printing to the fake printer."""
 
     def __init__(self, data_dir: Any, printer_uri: str) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        from dnw_desk.local_settings import LocalSettings
-        from dnw_desk.services.desk import open_desk
-        from dnw_desk.ui.screens import build_ui, build_window
-
-        self.app = QApplication.instance() or QApplication([])
-        self.desk = open_desk(data_dir)
-        self.ui, accounts = build_ui(self.desk, LocalSettings(printer_uri=printer_uri))
-        self.window, self.screens = build_window(self.ui, accounts)
-        self.window.resize(1366, 768)
-        self.window.show()
-        self.screens.start_background()
-        page = self.screens.session.login_page
-        page.login_edit.setText(LEAD[0])
-        page.password_edit.setText(LEAD[2])
-        page.password_edit.returnPressed.emit()
-        self.wait(lambda: self.ui.actor is not None)
+        super().__init__(data_dir, printer_uri, background=True)
         register = self.desk.cases.register
 
         def stamped_register(*args: Any, **kwargs: Any) -> Any:
@@ -203,19 +185,6 @@ class Desk:
         assert self.ui.printing is not None
         self.ui.printing.sig_job_done.connect(self.done.append)
         self.ui.printing.sig_job_failed.connect(self.done.append)
-
-    def wait(self, done: Callable[[], bool], timeout: float = WAIT_S) -> None:
-        from PySide6.QtCore import QEventLoop
-
-        deadline = time.perf_counter() + timeout
-        while not done():
-            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
-            if time.perf_counter() > deadline:
-                raise TimeoutError("the desk did not answer in time")
-
-    def settle(self, seconds: float) -> None:
-        end = time.perf_counter() + seconds
-        self.wait(lambda: time.perf_counter() >= end, seconds + 1)
 
     def register(self, n: int) -> float:
         """Type a minimal registration, press F9; returns the perf_counter of the key press."""
