@@ -14,6 +14,7 @@ from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import EventType
 from dnw_desk.services.alerts import alerts_for
 from dnw_desk.services.changes import Changes
+from dnw_desk.services.desk import Desk
 from dnw_desk.services.queue import QueueQuery, QueueService, QueueView, SortKey
 from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.cases_repo import CaseFilter
@@ -113,6 +114,18 @@ def test_level_filter_uses_the_refreshed_cached_level(filled) -> None:  # type: 
     assert ids_in(model) == [ids["a"], ids["b"]]
 
 
+def _shown_page(qtbot: QtBot, desk: Desk, width: int | None = None) -> QueuePage:
+    """The queue page of a clerk's desk, on screen (``width`` wide, 400 high, if given)."""
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    page = QueuePage(ui)
+    qtbot.addWidget(page)
+    if width is not None:
+        page.resize(width, 400)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
 def test_pages_are_fetched_as_the_view_asks(filled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     desk, clock, _ids = filled
     monkeypatch.setattr(queue_model, "PAGE_SIZE", 2)
@@ -151,12 +164,7 @@ def test_page_ticks_only_the_visible_rows(qtbot: QtBot, data_dir: Path) -> None:
     desk, clock = desk_at(data_dir, START)
     for _ in range(40):
         register(desk)
-    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
-    page = QueuePage(ui)
-    qtbot.addWidget(page)
-    page.resize(1366, 400)
-    page.show()
-    qtbot.waitExposed(page)
+    page = _shown_page(qtbot, desk, width=1366)
     assert page.model.rowCount() == 40
     assert page.count_label.text() == "件数：40"
     first, last = page.visible_rows()
@@ -171,11 +179,7 @@ def test_page_ticks_only_the_visible_rows(qtbot: QtBot, data_dir: Path) -> None:
 
 def test_typing_in_the_search_box_is_debounced(qtbot: QtBot, filled) -> None:  # type: ignore[no-untyped-def]
     desk, _clock, ids = filled
-    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
-    page = QueuePage(ui)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.waitExposed(page)
+    page = _shown_page(qtbot, desk)
     queries: list[QueueQuery] = []
     page.model.set_query = lambda q, _orig=page.model.set_query: (queries.append(q), _orig(q))  # type: ignore[method-assign]
     page.search.insert("婚")
@@ -192,11 +196,7 @@ def test_typing_in_the_search_box_is_debounced(qtbot: QtBot, filled) -> None:  #
 
 def test_the_search_box_finds_a_returning_complainant(qtbot: QtBot, filled) -> None:  # type: ignore[no-untyped-def]
     desk, _clock, ids = filled
-    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
-    page = QueuePage(ui)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.waitExposed(page)
+    page = _shown_page(qtbot, desk)
     page.tabs.setCurrentIndex(2)  # 全部: a returning citizen's case may be finished
     page.search.insert("买买提·艾力")  # as an input method commits it
     qtbot.waitUntil(lambda: ids_in(page.model) == [ids["c"]], timeout=2000)
@@ -264,20 +264,16 @@ def test_an_alert_tick_that_moved_only_levels_repaints_without_a_new_query(
     cards on timelines) repaints them; the query runs again only when it filters or sorts by
     the level, or when something else changed."""
     desk, _clock, ids = filled
-    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
-    page = QueuePage(ui)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.waitExposed(page)
+    page = _shown_page(qtbot, desk)
     reloads: list[int] = []
     page.model.reload = lambda keep=0, _orig=page.model.reload: (reloads.append(keep), _orig(keep))  # type: ignore[method-assign]
     repainted: list[int] = []
     page.model.dataChanged.connect(lambda a, b, roles: repainted.append(a.row()))
-    ui.bus.publish(Changes(case_ids=frozenset({ids["a"]}), levels_only=True))
+    page.ui.bus.publish(Changes(case_ids=frozenset({ids["a"]}), levels_only=True))
     assert reloads == [] and repainted
-    ui.bus.publish(Changes(case_ids=frozenset({ids["a"]})))  # a step: the row may have changed
+    page.ui.bus.publish(Changes(case_ids=frozenset({ids["a"]})))  # a step: the row may have changed
     assert len(reloads) == 1
     page.level_box.setCurrentIndex(page.level_box.findData("warning"))
     reloads.clear()
-    ui.bus.publish(Changes(case_ids=frozenset({ids["a"]}), levels_only=True))
+    page.ui.bus.publish(Changes(case_ids=frozenset({ids["a"]}), levels_only=True))
     assert len(reloads) == 1  # the level filter follows the cached levels
