@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from pyzbar.pyzbar import decode
@@ -24,6 +25,22 @@ SCREENS = {
 }
 
 
+def _run_child(tmp_path: Path, **env: str) -> tuple[Path, dict[str, Any]]:
+    """Run the desk with its citizen screen in a child (``tests.ui.citizen_child``) on the
+    given platform; its output file and what it saw."""
+    out = tmp_path / "citizen.json"
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.ui.citizen_child", str(tmp_path / "data"), str(out)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    return out, json.loads(out.read_text(encoding="utf-8"))
+
+
 def test_mirror_lines_show_only_what_was_typed_in_reading_order() -> None:
     lines = mirror_lines({"phone": "139", "name": " 李四 ", "request": "", "category": "3"})
     assert lines == [("Name", "李四"), ("Phone", "139"), ("Category", "3")]
@@ -32,22 +49,7 @@ def test_mirror_lines_show_only_what_was_typed_in_reading_order() -> None:
 def test_the_citizen_screen_on_a_second_monitor(tmp_path: Path) -> None:
     config = tmp_path / "screens.json"
     config.write_text(json.dumps(SCREENS), encoding="utf-8")
-    out = tmp_path / "citizen.json"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
-    }
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.ui.citizen_child", str(tmp_path / "data"), str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert child.returncode == 0, child.stderr[-3000:]
-    seen = json.loads(out.read_text(encoding="utf-8"))
+    out, seen = _run_child(tmp_path, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
     assert seen["citizen_on"] == "HDMI-1"  # never on the clerk's screen
     assert seen["citizen_geometry"] == [1366, 0, 1280, 1024]  # full screen
     assert any("对办不成事" in text for text in seen["idle"])
@@ -107,22 +109,10 @@ def test_the_citizen_screen_on_the_second_screen_of_a_real_x_server(tmp_path: Pa
         deadline = time.monotonic() + 20
         while not socket.exists() and time.monotonic() < deadline and server.poll() is None:
             time.sleep(0.05)
-        out = tmp_path / "citizen.json"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "xcb"}
-        env["DISPLAY"] = f":{display}"
-        child = subprocess.run(
-            [sys.executable, "-m", "tests.ui.citizen_child", str(tmp_path / "data"), str(out)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        out, seen = _run_child(tmp_path, QT_QPA_PLATFORM="xcb", DISPLAY=f":{display}")
     finally:
         server.terminate()
         server.wait(10)
-    assert child.returncode == 0, child.stderr[-3000:]
-    seen = json.loads(out.read_text(encoding="utf-8"))
     assert len(seen["screens"]) == 2
     assert seen["citizen_geometry"] == [0, 0, 1280, 1024]  # the second screen, whole
     assert any("对办不成事" in text for text in seen["idle"])
