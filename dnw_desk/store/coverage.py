@@ -105,11 +105,9 @@ def cover_inserted(
     Only for rows whose recorded columns nothing changes later in the same transaction."""
     hashed = _pending(conn).hashed
     for row in events:
-        hashed["e"][row["id"]] = row_hash(_with_defaults(row, _EVENT_DEFAULTS), EVENT_COLUMNS)
+        hashed["e"][row["id"]] = row_hash({**_EVENT_DEFAULTS, **row}, EVENT_COLUMNS)
     for row in cases_:
-        hashed["c"][row["id"]] = row_hash(
-            _with_defaults(row, _CASE_DEFAULTS), RECORDED_CASE_COLUMNS
-        )
+        hashed["c"][row["id"]] = row_hash({**_CASE_DEFAULTS, **row}, RECORDED_CASE_COLUMNS)
 
 
 def _column_defaults(table: Any, columns: Iterable[str]) -> dict[str, Any]:
@@ -122,10 +120,6 @@ def _column_defaults(table: Any, columns: Iterable[str]) -> dict[str, Any]:
 
 _EVENT_DEFAULTS = _column_defaults(case_events, EVENT_COLUMNS)
 _CASE_DEFAULTS = _column_defaults(cases, RECORDED_CASE_COLUMNS)
-
-
-def _with_defaults(row: Mapping[str, Any], defaults: Mapping[str, Any]) -> Mapping[str, Any]:
-    return {**defaults, **row}
 
 
 def take(conn: Connection) -> dict[str, dict[str, str]] | None:

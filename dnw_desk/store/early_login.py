@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dnw_desk.store.instance import DB_FILENAME, HEAD_REVISION
+from dnw_desk.store.instance import DB_FILENAME, HEAD_REVISION, read_revision
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,11 @@ def _connect(data_dir: Path) -> sqlite3.Connection | None:
 def needs_upgrade(data_dir: Path) -> bool:
     """Whether the stored schema is an older revision than this release writes (the open then
     backs it up, upgrades and compacts it: a minute or two for a big file, once)."""
-    conn = _connect(data_dir)
-    if conn is None:
-        return False
     try:
-        with closing(conn):
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = read_revision(data_dir / DB_FILENAME)
     except sqlite3.Error:
-        return False  # no schema yet, or damaged: the full open says what it is
-    return row is not None and row[0] != HEAD_REVISION
+        return False  # damaged: the full open says what it is
+    return revision is not None and revision != HEAD_REVISION
 
 
 def early_look(data_dir: Path) -> EarlyLook | None:

@@ -5,6 +5,8 @@ SQLAlchemy, so the start-up can take the lock and offer the login while SQLAlche
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,21 @@ DB_FILENAME = "dnw-desk.sqlite3"
 # The schema revision this release writes (a test keeps it equal to the migrations' head); here,
 # not in ``schema``, so the start-up can compare the stored one before SQLAlchemy is loaded.
 HEAD_REVISION = "0013"
+
+
+def read_revision(db_path: Path) -> str | None:
+    """The schema revision stored in ``db_path``; None without a file or a schema yet. Plain
+    ``sqlite3``; a file it cannot read raises ``sqlite3.DatabaseError``."""
+    if not db_path.exists():
+        return None
+    with closing(sqlite3.connect(db_path)) as conn:
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+    return str(row[0]) if row else None
 
 
 class StoreError(RuntimeError):

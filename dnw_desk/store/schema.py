@@ -15,7 +15,13 @@ from pathlib import Path
 from dnw_desk.clock import system_clock
 from dnw_desk.i18n import _
 from dnw_desk.store.database import DB_FILENAME, Database, StoreError
-from dnw_desk.store.instance import HEAD_REVISION, AlreadyRunning, InstanceLock, ensure_data_dir
+from dnw_desk.store.instance import (
+    HEAD_REVISION,
+    AlreadyRunning,
+    InstanceLock,
+    ensure_data_dir,
+    read_revision,
+)
 
 # At home in the SQLAlchemy-free ``store.instance`` (the login is possible before it loads).
 __all__ = ["AlreadyRunning", "InstanceLock", "ensure_data_dir"]
@@ -35,16 +41,10 @@ class DatabaseDamaged(StoreError):
 
 
 def stored_revision(db_path: Path) -> str | None:
-    if not db_path.exists():
-        return None
-    with sqlite3.connect(db_path) as conn:
-        try:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.DatabaseError as exc:
-            if "no such table" in str(exc):
-                return None
-            raise _damaged(db_path, exc) from exc
-    return str(row[0]) if row else None
+    try:
+        return read_revision(db_path)
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(db_path, exc) from exc
 
 
 def _damaged(db_path: Path, exc: Exception) -> DatabaseDamaged:
