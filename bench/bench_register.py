@@ -1,8 +1,9 @@
 """Register 10 000 cases into a data dir that already holds 100 000
 (docs/architecture.md#performance-budgets: p95 ≤ 5 ms, and ≤ 1.5× the floor).
 
-Floor: the same rows a registration writes — the case, its events, their outbox ops and audit
-entries — inserted with raw ``sqlite3`` into the same tables of the same file, one
+Floor: the same rows a registration writes — the case, its complainant search keys, its events,
+their outbox ops and audit entries, and the window's day counter — written with raw ``sqlite3``
+into the same tables of the same file, one
 ``BEGIN IMMEDIATE … COMMIT`` each, with the desk writer's PRAGMAs: the indexes and the fsync of
 ``synchronous=FULL`` are in both; only the desk's own work (validation, numbering, the fold,
 SQLAlchemy, hashing) is not in the floor. The rows are built before the clock starts.
@@ -27,7 +28,11 @@ REGISTRATIONS = 10_000
 FLOOR_CASES = 2_000
 
 
-_TABLES = ("cases", "case_events", "outbox", "audit_log")
+_TABLES = ("cases", "complainant_keys", "case_events", "outbox", "audit_log")
+_COUNTER = (
+    "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = last_serial + 1"
+)
 
 
 def _template(conn: sqlite3.Connection) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
@@ -55,6 +60,8 @@ def _floor_rows(
             values = dict(zip(columns, row, strict=True))
             if table == "cases":
                 values.update(id=case_id, number=f"FLOOR-{index}", serial=1_000_000 + index)
+            elif table == "complainant_keys":
+                values.update(digest=uuid.uuid4().bytes + values["digest"][16:], case_id=case_id)
             else:
                 values["case_id"] = case_id
             if table == "case_events":
@@ -69,6 +76,7 @@ def _floor_rows(
             made.append(tuple(values[c] for c in columns))
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         out.append((sql, made))
+    out.append((_COUNTER, [("FLOOR", "1", f"{index:08d}")]))
     return out
 
 

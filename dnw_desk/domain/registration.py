@@ -154,22 +154,18 @@ def validate_registration(
     category's evidence is not asked for.
     """
     errors: dict[str, str] = {}
-    complainant = _validate_complainant(registration.complainant, errors, today)
+    complainant, derived = _validate_complainant(registration.complainant, errors, today)
     matter = _validate_matter(registration.matter, errors, categories, units, today, refusal)
     if errors:
         raise FieldErrors(errors)
-    derived: dict[str, Any] = {"phone_display": validate_phone(complainant.phone).display}
-    if complainant.id_number:
-        id_result = validate_resident_id(complainant.id_number, today=today)
-        derived.update(
-            birth_date=id_result.birth_date.isoformat() if id_result.birth_date else None,
-            sex=id_result.sex.value if id_result.sex else None,
-            id_kind=id_result.kind.value if id_result.kind else None,
-        )
     return Registration(complainant, matter, derived)
 
 
-def _validate_complainant(c: Complainant, errors: dict[str, str], today: date) -> Complainant:
+def _validate_complainant(
+    c: Complainant, errors: dict[str, str], today: date
+) -> tuple[Complainant, dict[str, Any]]:
+    """The normalised complainant, and what its checks derived (phone display, birth date…):
+    each check runs once, as registration is a hot path."""
     enterprise = c.kind is ComplainantKind.ENTERPRISE
     name = validate_name(c.name, enterprise=enterprise)
     if not name.valid:
@@ -177,11 +173,17 @@ def _validate_complainant(c: Complainant, errors: dict[str, str], today: date) -
     phone = validate_phone(c.phone)
     if not phone.valid:
         errors["phone"] = phone.message
+    derived: dict[str, Any] = {"phone_display": phone.display}
     id_number = ""
     if c.id_number.strip() and not enterprise:
         id_result = validate_resident_id(c.id_number, today=today)
         if id_result.valid:
             id_number = id_result.normalized
+            derived.update(
+                birth_date=id_result.birth_date.isoformat() if id_result.birth_date else None,
+                sex=id_result.sex.value if id_result.sex else None,
+                id_kind=id_result.kind.value if id_result.kind else None,
+            )
         else:
             errors["id_number"] = id_result.message
     credit_code = ""
@@ -197,7 +199,7 @@ def _validate_complainant(c: Complainant, errors: dict[str, str], today: date) -
             if not contact_result.valid:
                 errors["contact_person"] = contact_result.message
             contact = contact_result.normalized
-    return replace(
+    clean = replace(
         c,
         name=name.normalized,
         phone=phone.normalized,
@@ -205,6 +207,7 @@ def _validate_complainant(c: Complainant, errors: dict[str, str], today: date) -
         credit_code=credit_code,
         contact_person=contact,
     )
+    return clean, derived
 
 
 def _validate_matter(

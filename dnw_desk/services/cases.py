@@ -240,16 +240,19 @@ class CaseService:
         with self.db.write() as conn:
             serial = cases_repo.allocate_serial(conn, hall, window, now.date())
             new = self.new_case(registration, actor, now, follow_up, serial)
-            cases_repo.insert_case(conn, new.row)
+            # The row goes in with its cached columns already folded: one insert, no update,
+            # and nothing to read back (registration is the counter's hot path).
+            row = {
+                **new.row,
+                **cases_repo.state_values(new.state, len(new.events), now),
+                "calendar_version": new.calendar_version,
+            }
+            cases_repo.insert_case(conn, row)
             cases_repo.insert_complainant_keys(conn, new.key_rows)
             self._write_events(conn, new.events, 1, new.number, now)
-            cases_repo.store_state(
-                conn, new.case_id, new.state, len(new.events), now, new.calendar_version
-            )
-            row = cases_repo.get_case(conn, new.case_id)
-        assert row is not None
         event_ids = tuple(event.event_id for event in new.events)
-        return Saved(row, event_ids, Changes(case_ids=frozenset({new.case_id})))
+        saved = cases_repo.inserted_case_row(row)
+        return Saved(saved, event_ids, Changes(case_ids=frozenset({new.case_id})))
 
     # --- later steps -------------------------------------------------------------------------
 

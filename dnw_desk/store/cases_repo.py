@@ -4,12 +4,13 @@ caller decides the transaction (services put a whole use case in one).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnDefault,
     ColumnElement,
     Connection,
     Select,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     update,
 )
 
+from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import CaseState, Event, EventType
 from dnw_desk.store import coverage
 from dnw_desk.store.tables import case_events, cases, complainant_keys, daily_counters, outbox
@@ -257,6 +259,22 @@ def set_daily_serials(conn: Connection, hall: str, window: str, serials: dict[st
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(_INSERT_CASE, values)
     coverage.cover_inserted(conn, cases_=[values])
+
+
+def inserted_case_row(values: Mapping[str, Any]) -> CaseRow:
+    """The ``CaseRow`` of a row as ``insert_case`` wrote it, without reading it back: columns
+    it left out hold their table default, and times are in hall time as a read gives them."""
+    out: dict[str, Any] = {}
+    for field in fields(CaseRow):
+        if field.name in values:
+            value = values[field.name]
+        else:
+            default = cases.c[field.name].default
+            value = None
+            if isinstance(default, ColumnDefault) and default.is_scalar:
+                value = default.arg
+        out[field.name] = value.astimezone(HALL_TZ) if isinstance(value, datetime) else value
+    return CaseRow(**out)
 
 
 def insert_cases(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
