@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
+
+from PIL import Image
 
 from dnw_desk.services.desk import Desk
 from dnw_desk.store.outbox_queries import pending_ops
@@ -28,3 +31,11 @@ def feedback(case_no: str, kind: str = "opinion_given", **data: Any) -> dict[str
         "by": data.pop("by", "李科长"),
         "data": {**defaults, **data},
     }
+
+
+def rgb_pixels(image: Image.Image) -> Iterator[tuple[int, int, int]]:
+    """The (r, g, b) of every pixel of an RGB image, read from its bytes (``getdata`` is
+    going away in Pillow 14)."""
+    data = image.tobytes()
+    for offset in range(0, len(data), 3):
+        yield data[offset], data[offset + 1], data[offset + 2]

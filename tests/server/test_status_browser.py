@@ -19,7 +19,7 @@ from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.server import credentials
 from tests.factories import VALID_ID, desk_at, register
 from tests.server.conftest import fresh_database
-from tests.server.helpers import feedback, outbox_payloads
+from tests.server.helpers import feedback, outbox_payloads, rgb_pixels
 from tests.sync.conftest import LiveServer
 
 PHONE = (390, 844)
@@ -100,10 +100,10 @@ def test_status_page_renders_on_a_phone_without_personal_data(
     assert all(sum(abs(a - b) for a, b in zip(p, HEADER_RED, strict=True)) < 30 for p in header)
     # Below it, the cards carry text: plenty of dark pixels, not a blank or error page.
     body = image.crop((0, 120, PHONE[0], 700))
-    dark = sum(1 for pixel in body.getdata() if sum(pixel) < 200)  # type: ignore[arg-type]
+    dark = sum(1 for pixel in rgb_pixels(body) if sum(pixel) < 200)
     assert dark > 2000
     # The status pill (blue) is visible.
-    blue = sum(1 for pixel in body.getdata() if pixel[2] > 150 and pixel[0] < 60)  # type: ignore[index]
+    blue = sum(1 for pixel in rgb_pixels(body) if pixel[2] > 150 and pixel[0] < 60)
     assert blue > 300
     (tmp_path / "keep").mkdir()
     shutil.copy(

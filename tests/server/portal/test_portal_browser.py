@@ -23,6 +23,7 @@ from dnw_desk.sync.client import SyncClient
 from dnw_desk.sync.credentials import CredentialStore
 from dnw_desk.sync.enrolment import enrol
 from tests.factories import desk_at, register
+from tests.server.helpers import rgb_pixels
 from tests.server.portal.conftest import PASSWORD, add_people
 from tests.sync.conftest import LiveServer, Tokens
 
@@ -88,7 +89,7 @@ class Shots:
             driver.save_screenshot(str(target))  # type: ignore[attr-defined]
             image = Image.open(target).convert("RGB")
             assert image.size == (width, height), (name, label, image.size)
-            dark = sum(1 for pixel in image.getdata() if sum(pixel) < 200)  # type: ignore[arg-type]
+            dark = sum(1 for pixel in rgb_pixels(image) if sum(pixel) < 200)
             assert dark > 500, (name, label)
             # Nothing wider than the window: no horizontal scrolling on a phone.
             scroll = driver.execute_script(  # type: ignore[attr-defined]
