@@ -20,7 +20,7 @@ from tests.factories import (
     VALID_ID,
     desk_at,
     register,
-    registration,
+    register_refused,
 )
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -96,14 +96,7 @@ def test_a_not_accepted_case_is_named_by_its_refusal(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     desk, _clock = desk_at(data_dir)
-    saved = desk.cases.register_not_accepted(
-        registration(lead_unit=""),
-        CLERK,
-        reason_code="x-petition",
-        reason="信访事项",
-        advice="请到信访部门反映",
-        units=desk.settings.units,
-    )
+    saved = register_refused(desk, "x-petition", "信访事项", "请到信访部门反映")
     desk.close()
     assert show(data_dir, saved.case.number) == 0
     out = capsys.readouterr().out

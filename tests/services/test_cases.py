@@ -14,7 +14,14 @@ from dnw_desk.services.desk import Desk
 from dnw_desk.store import cases_repo
 from dnw_desk.store.audit import verify_chain
 from dnw_desk.store.tables import audit_log, case_events, cases, outbox
-from tests.factories import CLERK, SHIFT_LEAD, VALID_ID, desk_at, register, registration
+from tests.factories import (
+    CLERK,
+    SHIFT_LEAD,
+    VALID_ID,
+    desk_at,
+    register,
+    register_refused,
+)
 
 
 def _counts(desk) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -51,14 +58,7 @@ def test_the_saved_case_is_the_row_as_stored(data_dir: Path) -> None:
     read gives, default columns and hall-time datetimes included."""
     desk, _clock = desk_at(data_dir)
     accepted = register(desk, id_number=VALID_ID)
-    refused = desk.cases.register_not_accepted(
-        registration(lead_unit=""),
-        CLERK,
-        reason_code="x-petition",
-        reason="信访事项",
-        advice="请到信访局反映",
-        units=desk.settings.units,
-    )
+    refused = register_refused(desk, "x-petition", "信访事项", "请到信访局反映")
     with desk.db.read() as conn:
         for saved in (accepted, refused):
             # repr, not ==: aware datetimes compare equal across time zones, and True == 1.
@@ -93,14 +93,7 @@ def test_category_evidence_is_required(data_dir: Path) -> None:
 
 def test_not_accepted_is_recorded_with_reason(data_dir: Path) -> None:
     desk, _clock = desk_at(data_dir)
-    saved = desk.cases.register_not_accepted(
-        registration(lead_unit=""),
-        CLERK,
-        reason_code="x-petition",
-        reason="信访事项",
-        advice="请到信访部门反映",
-        units=desk.settings.units,
-    )
+    saved = register_refused(desk, "x-petition", "信访事项", "请到信访部门反映")
     assert saved.case.status == Status.NOT_ACCEPTED
     events = desk.cases.events(saved.case.id)
     assert [e.type for e in events] == [EventType.REGISTERED, EventType.NOT_ACCEPTED]
