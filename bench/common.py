@@ -20,6 +20,7 @@ from typing import Any, NotRequired, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
+SHORT_WINDOW_DAYS = 31
 
 
 class Result(TypedDict):
@@ -63,10 +64,20 @@ def print_results(results: list[Result]) -> None:
 
 def data_dir_with_cases(n_cases: int = 100_000, days: int = 365) -> Path:
     """A fresh copy of a cached data dir holding ``n_cases`` demo cases (built once per schema
-    revision: a cache written by an older release would be upgraded, not written as today)."""
+    revision: a cache written by an older release would be upgraded, not written as today).
+
+    The cases end at the moment the cache was built. A window shorter than a month is built
+    again each day, because what such a benchmark measures is "today": a day later its cases
+    registered today are gone and every pending one is overdue."""
+    from dnw_desk.clock import system_clock
     from dnw_desk.store.instance import HEAD_REVISION
 
-    cached = CACHE / f"cases-{n_cases}-{days}-rev{HEAD_REVISION}"
+    name = f"cases-{n_cases}-{days}-rev{HEAD_REVISION}"
+    if days < SHORT_WINDOW_DAYS:
+        for older in CACHE.glob(f"{name}-*"):  # other days' builds of the same window
+            shutil.rmtree(older, ignore_errors=True)
+        name += f"-{system_clock():%Y%m%d}"  # the hall's day, as the desk counts it
+    cached = CACHE / name
     if not (cached / "dnw-desk.sqlite3").exists():
         shutil.rmtree(cached, ignore_errors=True)
         cached.mkdir(parents=True)
