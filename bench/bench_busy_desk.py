@@ -205,6 +205,7 @@ class Desk(LoggedInWindow):
         self.wait(lambda: bool(saved))
         self.app.processEvents()  # the notice painted
         elapsed = time.perf_counter() - started
+        dialog.sig_saved.disconnect(saved.append)  # the dialog is kept for the next case
         dialog.reject()
         return elapsed
 
