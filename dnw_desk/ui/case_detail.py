@@ -130,6 +130,9 @@ class CaseDetailDialog(QDialog):
         self.timeline.set_rows([])
         show_error(self.message, "")
         self._notice("")
+        # Shown again, the keys start where a new dialog's do: on the facts, first in the chain.
+        self.facts_scroll.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.facts_scroll.verticalScrollBar().setValue(0)
 
     def _current(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
         """``callback``, run only while the dialog still shows the case it was asked for."""
@@ -288,6 +291,7 @@ class CaseDetailDialog(QDialog):
         facts_scroll.setWidgetResizable(True)
         facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
         facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts_scroll = facts_scroll
         return facts_scroll
 
     # --- loading -------------------------------------------------------------------------------

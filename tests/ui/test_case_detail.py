@@ -469,8 +469,12 @@ def test_a_reused_case_dialog_shows_nothing_of_the_last_case(
     for text in (a.number, "甲的情况描述", "甲的诉求", "省民政厅", "甲的备注", "欧**"):
         assert text in shown_a, text
 
+    dialog.facts_scroll.verticalScrollBar().setValue(
+        dialog.facts_scroll.verticalScrollBar().maximum()
+    )
     dialog.reject()
     assert features.spare is dialog
+    assert dialog.facts_scroll.verticalScrollBar().value() == 0  # opens at the top again
     assert dialog.view is None and not dialog.hide_timer.isActive()
     emptied = _shown_text(dialog)
     for text in (a.number, "甲", "139", "欧"):
