@@ -520,6 +520,8 @@ class CaseDetailDialog(QDialog):
         )
 
     def _view(self, info: AttachmentInfo, content: bytes) -> None:
+        if self.viewer is not None:
+            self.viewer.deleteLater()  # one at a time: the dialog lives on from case to case
         self.viewer = AttachmentViewer(info.filename, content, self)
         self.viewer.open()
 
