@@ -88,7 +88,7 @@ class LoggedInWindow:
 
         from dnw_desk.local_settings import LocalSettings
         from dnw_desk.services.desk import open_desk
-        from dnw_desk.ui.screens import build_ui, build_window
+        from dnw_desk.ui.screens import build_ui, build_window, freeze_start_up_heap
 
         self.app = QApplication.instance() or QApplication([])
         self.desk = open_desk(data_dir)
@@ -98,6 +98,7 @@ class LoggedInWindow:
         self.window.show()
         if background:
             self.screens.start_background()
+        freeze_start_up_heap()  # as the desk does once its screens are built
         page = self.screens.session.login_page
         page.login_edit.setText(LEAD[0])
         page.password_edit.setText(LEAD[2])
@@ -205,6 +206,7 @@ class Desk(LoggedInWindow):
         self.wait(lambda: bool(saved))
         self.app.processEvents()  # the notice painted
         elapsed = time.perf_counter() - started
+        dialog.sig_saved.disconnect(saved.append)  # the dialog is kept for the next case
         dialog.reject()
         return elapsed
 

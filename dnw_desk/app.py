@@ -216,7 +216,7 @@ class DeskStart:
         self.opened = opened
         self.locked = None
         try:
-            from dnw_desk.ui.screens import build_screens, build_ui
+            from dnw_desk.ui.screens import build_screens, build_ui, freeze_start_up_heap
 
             ui, accounts = build_ui(opened.desk, self.local, self.tasks)
             self.ui = ui
@@ -231,6 +231,7 @@ class DeskStart:
                 self.app.quit()
                 return
             self.screens.start_background()
+            freeze_start_up_heap()
         except Exception as exc:  # never leave a window whose login cannot be enabled
             self.on_open_failed(exc)
 

@@ -203,6 +203,9 @@ class ActionDialog(QDialog):
     ) -> dict[str, Any] | None:
         """The form's values once they validate, or None if cancelled."""
         dialog = cls(event_type, state, units, clock, parent, working_time)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.values
-        return None
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.values
+            return None
+        finally:
+            dialog.deleteLater()  # its parent, the case detail, is kept for the next case

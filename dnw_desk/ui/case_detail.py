@@ -1,5 +1,10 @@
 """The case detail: facts (personal data masked), the whole timeline, every handling step.
 
+One dialog serves case after case: ``show_case`` refills it and ``clear`` empties it when it
+closes, so opening a case only loads and fills (building and first showing the dialog is most
+of the cost of opening it). A result that arrives for a case the dialog no longer shows (it was
+closed and reopened on another) is dropped.
+
 Each step opens ``ActionDialog`` and is saved through ``HandlingService`` on the task runner;
 buttons a role may not use, or that the status does not allow, are disabled with a tooltip
 saying why, and the service refuses them anyway. A masked field is shown in full only after
@@ -8,6 +13,7 @@ saying why, and the service refuses them anyway. A masked field is shown in full
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -71,6 +77,8 @@ class CaseDetailDialog(QDialog):
         super().__init__(parent)
         self.ui = ui
         self.case_id = case_id or ""
+        self.ticket = 0  # counts the cases shown: a late result for an earlier one is dropped
+        self.viewer: AttachmentViewer | None = None
         self.handling = handling_for(ui.desk)
         self.level_of = alerts_for(ui.desk).level_of
         self.view: CaseView | None = None
@@ -87,11 +95,54 @@ class CaseDetailDialog(QDialog):
     def show_case(self, case_id: str) -> None:
         """A spare's case (with the desk's services as they are now: the settings may have
         changed since it was built)."""
+        if self.view is not None or self.case_id:
+            self.clear()
         self.case_id = case_id
         self.handling = handling_for(self.ui.desk)
         self.level_of = alerts_for(self.ui.desk).level_of
         self.rate_button.setVisible(self.ui.ask_rating is not None)
         self.load()
+
+    def clear(self) -> None:
+        """Nothing of the last case left (a closed dialog waits hidden for the next one)."""
+        self.ticket += 1
+        self.hide_timer.stop()
+        if self.viewer is not None:
+            self.viewer.close()
+            self.viewer.deleteLater()
+            self.viewer = None
+        self.view = None
+        self.case_id = ""
+        self.rating_number = ""
+        self.setWindowTitle(_("Case"))
+        self.number_label.clear()
+        self.status_label.clear()
+        for value in self.fact_labels.values():
+            value.clear()
+        for value in self.pii_values.values():
+            value.clear()
+            value.setProperty("revealed", False)
+        for row in range(self.details.rowCount()):
+            for line in self._detail_row(row):
+                line.clear()
+        self.attachments.set_items([])
+        self.timeline.actors = {}
+        self.timeline.set_rows([])
+        show_error(self.message, "")
+        self._notice("")
+        # Shown again, the keys start where a new dialog's do: on the facts, first in the chain.
+        self.facts_scroll.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.facts_scroll.verticalScrollBar().setValue(0)
+
+    def _current(self, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``callback``, run only while the dialog still shows the case it was asked for."""
+        ticket = self.ticket
+
+        def deliver(result: Any) -> None:
+            if ticket == self.ticket:
+                callback(result)
+
+        return deliver
 
     # --- building ------------------------------------------------------------------------------
 
@@ -240,6 +291,7 @@ class CaseDetailDialog(QDialog):
         facts_scroll.setWidgetResizable(True)
         facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
         facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts_scroll = facts_scroll
         return facts_scroll
 
     # --- loading -------------------------------------------------------------------------------
@@ -247,7 +299,10 @@ class CaseDetailDialog(QDialog):
     def load(self) -> None:
         case_id = self.case_id
         self.ui.tasks.run(
-            lambda: self.handling.view(case_id), self._show, self._failed, lane="read"
+            lambda: self.handling.view(case_id),
+            self._current(self._show),
+            self._current(self._failed),
+            lane="read",
         )
 
     def _show(self, view: CaseView) -> None:
@@ -338,13 +393,30 @@ class CaseDetailDialog(QDialog):
                 return
 
     def _show_details(self, view: CaseView) -> None:
-        """The registration's own facts (description, request, co-units, evidence)."""
-        while self.details.rowCount():
-            self.details.removeRow(0)
-        for title, text in view.details:
+        """The registration's own facts (description, request, co-units, evidence): the rows
+        the last case had are refilled, only the missing ones built."""
+        form = self.details
+        while form.rowCount() > len(view.details):
+            form.removeRow(form.rowCount() - 1)
+        for row, (title, text) in enumerate(view.details):
+            if row < form.rowCount():
+                caption, value = self._detail_row(row)
+                caption.setText(title)
+                value.setText(text)
+                continue
             value = label(text, wrap=True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.details.addRow(title, value)
+            form.addRow(title, value)
+
+    def _detail_row(self, row: int) -> tuple[QLabel, QLabel]:
+        """The caption and the text of one row of the details (both labels)."""
+        found = []
+        for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
+            item = self.details.itemAt(row, role)
+            widget = item.widget() if item is not None else None
+            assert isinstance(widget, QLabel)
+            found.append(widget)
+        return found[0], found[1]
 
     def _countdown_text(self, view: CaseView) -> str:
         desk = self.ui.desk
@@ -387,14 +459,17 @@ class CaseDetailDialog(QDialog):
         case_id = self.case_id
         self.ui.tasks.run(
             lambda: self.handling.perform(case_id, event_type, actor, values),
-            self._saved,
-            self._refused,
+            partial(self._saved, self.ticket),
+            self._current(self._refused),
         )
 
-    def _saved(self, saved: Any) -> None:
-        self._notice(_("Saved."))
+    def _saved(self, ticket: int, saved: Any) -> None:
+        current = ticket == self.ticket  # else the dialog went on to another case meanwhile
+        if current:
+            self._notice(_("Saved."))
         self.sig_saved.emit(saved)
-        self.load()
+        if current:
+            self.load()
 
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, FieldErrors):
@@ -422,16 +497,17 @@ class CaseDetailDialog(QDialog):
         desk, case_id = self.ui.desk, self.case_id
         self.ui.tasks.run(
             lambda: attach_files(desk.cases, blobs_of(desk), case_id, paths, actor),
-            self._attached,
-            self._refused,
+            partial(self._attached, self.ticket),
+            self._current(self._refused),
         )
 
-    def _attached(self, saved: list[Any]) -> None:
+    def _attached(self, ticket: int, saved: list[Any]) -> None:
         for one in saved:
             self.ui.bus.publish(one.changes)
             self.sig_saved.emit(one)
-        self._notice(_("{count} file(s) attached.").format(count=len(saved)))
-        self.load()
+        if ticket == self.ticket:
+            self._notice(_("{count} file(s) attached.").format(count=len(saved)))
+            self.load()
 
     @Slot(object)
     def on_view_requested(self, item: Any) -> None:
@@ -439,11 +515,13 @@ class CaseDetailDialog(QDialog):
         blobs = blobs_of(self.ui.desk)
         self.ui.tasks.run(
             lambda: content_of(blobs, info),
-            lambda content: self._view(info, content),
-            self._failed,
+            self._current(lambda content: self._view(info, content)),
+            self._current(self._failed),
         )
 
     def _view(self, info: AttachmentInfo, content: bytes) -> None:
+        if self.viewer is not None:
+            self.viewer.deleteLater()  # one at a time: the dialog lives on from case to case
         self.viewer = AttachmentViewer(info.filename, content, self)
         self.viewer.open()
 
@@ -461,14 +539,19 @@ class CaseDetailDialog(QDialog):
         if self.ui.actor is None or self.ui.printing is None:
             return
         case_id = self.case_id
-        self.ui.tasks.run(lambda: self.handling.reprint_of(case_id), self._reprint, self._failed)
+        self.ui.tasks.run(
+            lambda: self.handling.reprint_of(case_id),
+            partial(self._reprint, self.ticket),
+            self._current(self._failed),
+        )
 
-    def _reprint(self, found: tuple[Any, int]) -> None:
+    def _reprint(self, ticket: int, found: tuple[Any, int]) -> None:
         case, copy = found
         if self.ui.printing is None:
             return
-        self.ui.printing.print_receipt(self.ui.desk.settings, case, copy)
-        self._notice(_("Reprint sent to the printer (copy {copy}).").format(copy=copy))
+        self.ui.printing.print_receipt(self.ui.desk.settings, case, copy)  # asked for: printed
+        if ticket == self.ticket:
+            self._notice(_("Reprint sent to the printer (copy {copy}).").format(copy=copy))
 
     # --- supervision notice (督办单) -----------------------------------------------------------
 
@@ -492,7 +575,12 @@ class CaseDetailDialog(QDialog):
             jobs.supervision_pdf(desk, number, path, actor=actor)
             return path
 
-        self.ui.tasks.run(write, self._notice_written, self._refused, lane="file")
+        self.ui.tasks.run(
+            write,
+            self._current(self._notice_written),
+            self._current(self._refused),
+            lane="file",
+        )
 
     def _notice_written(self, path: Path) -> None:
         self._notice(_("Supervision notice saved to {path}").format(path=path))
@@ -511,8 +599,8 @@ class CaseDetailDialog(QDialog):
         case_id = self.case_id
         self.ui.tasks.run(
             lambda: self.handling.reveal(case_id, field, reason, actor),
-            self._revealed,
-            self._refused,
+            self._current(self._revealed),  # never into another case's dialog
+            self._current(self._refused),
         )
 
     def _revealed(self, revealed: Revealed) -> None:
@@ -532,7 +620,7 @@ class CaseDetailDialog(QDialog):
         def reload() -> tuple[Any, ...]:
             return tuple(self.handling.cases.events(case_id))
 
-        self.ui.tasks.run(reload, self.timeline.set_rows)
+        self.ui.tasks.run(reload, self._current(self.timeline.set_rows))
 
     @Slot()
     def on_hide_timer_timeout(self) -> None:

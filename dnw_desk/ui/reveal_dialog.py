@@ -52,6 +52,9 @@ class RevealDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, field_label: str) -> str | None:
         dialog = cls(field_label, parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return str(dialog.reason.text()).strip()
-        return None
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return str(dialog.reason.text()).strip()
+            return None
+        finally:
+            dialog.deleteLater()  # its parent, the case detail, is kept for the next case

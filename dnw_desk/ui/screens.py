@@ -55,6 +55,20 @@ class Screens:
             self.sms.shutdown()
 
 
+def freeze_start_up_heap() -> None:
+    """Collect once, then move every object start-up made out of the garbage collector's
+    sight (``gc.freeze``): they live as long as the desk. A full collection walks every tracked
+    object — ~110 000 once the screens are built, ~100 ms on a counter PC during which every
+    thread waits, the GUI's too — and a keystroke or a case opened during one takes that much
+    longer; frozen, a full collection only walks what was made since (a few ms). Once a
+    process: what a reopened desk's screens leave behind is collected as usual."""
+    import gc
+
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
+
+
 def build_ui(
     desk: Desk, local: LocalSettings, tasks: Any | None = None
 ) -> tuple[DeskUi, AccountService]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtPdfWidgets import QPdfView
 from pytestqt.qtbot import QtBot
 
@@ -59,6 +59,8 @@ def test_attach_list_and_view_a_pdf_and_an_image(qtbot: QtBot, tmp_path: Path) -
     qtbot.mouseClick(dialog.attachments.view_button, Qt.MouseButton.LeftButton)
     image = dialog.viewer.image.pixmap()
     assert 0 < image.width() <= 780 and image.height() <= 560  # scaled to fit the window
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert dialog.findChildren(AttachmentViewer) == [dialog.viewer]  # the first one went
 
 
 def test_a_refused_file_says_why_and_attaches_nothing(qtbot: QtBot, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -394,7 +395,159 @@ def test_a_spare_dialog_built_ahead_opens_the_next_case(qtbot: QtBot, harness: D
     assert dialog.number_label.text() == first.number
     assert features.spare_timer.isActive()  # the next one is built once the desk is idle
     dialog.reject()
-    other = features.open_case(second.id)  # no spare yet: built at once
+    assert features.spare is dialog and features.details == []  # closed: kept, emptied
+    other = features.open_case(second.id)
     qtbot.waitUntil(lambda: other.view is not None)
-    assert other is not dialog and other.number_label.text() == second.number
+    assert other is dialog and other.number_label.text() == second.number
+    third = features.open_case(first.id)  # a second case open at once: a dialog of its own
+    qtbot.waitUntil(lambda: third.view is not None)
+    assert third is not dialog and features.details == [dialog, third]
+    assert third.number_label.text() == first.number
+    third.reject()
     other.reject()
+    assert features.spare is third  # one kept; the other goes
+
+
+def _shown_text(dialog: CaseDetailDialog) -> str:
+    """Every text the dialog shows: its labels, buttons' tooltips aside, the timeline, the
+    attachments, its title."""
+    from PySide6.QtWidgets import QLabel
+
+    texts = [dialog.windowTitle()]
+    texts += [widget.text() for widget in dialog.findChildren(QLabel)]
+    model = dialog.timeline
+    texts += [
+        str(model.data(model.index(row, column)))
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+    ]
+    files = dialog.attachments.list
+    texts += [files.item(row).text() for row in range(files.count())]
+    return "\n".join(texts)
+
+
+def test_a_reused_case_dialog_shows_nothing_of_the_last_case(
+    qtbot: QtBot, harness: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog closed on case A and reopened on case B: B's facts, details, timeline and
+    masking only; A's fully shown phone does not survive, nor its extra detail rows."""
+    from dnw_desk.domain.registration import Complainant, ComplainantKind
+    from tests.factories import registration
+    from tests.ui.conftest import LEAD
+
+    a = register(
+        harness.desk,
+        name="欧阳甲",
+        phone="13911112222",
+        id_number=VALID_ID,
+        description="甲的情况描述",
+        request="甲的诉求",
+        co_units=("省民政厅",),
+    ).case
+    enterprise = Complainant(
+        ComplainantKind.ENTERPRISE,
+        "乙某科技有限公司",
+        "055162345678",
+        credit_code="91340100MA2NXXXX0A",
+        contact_person="李四",
+    )
+    b = harness.desk.cases.register(
+        replace(registration(description="乙的情况描述"), complainant=enterprise),
+        SHIFT_LEAD,
+        categories=harness.desk.settings.categories,
+        units=harness.desk.settings.units,
+    ).case
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.screens.queue
+    dialog = features.open_case(a.id)
+    qtbot.waitUntil(lambda: dialog.view is not None)
+    monkeypatch.setattr(case_detail.RevealDialog, "ask", classmethod(lambda cls, *a: "回电"))
+    qtbot.mouseClick(dialog.reveal_buttons[MaskedField.PHONE], Qt.MouseButton.LeftButton)
+    assert dialog.pii_values[MaskedField.PHONE].text() == "139 1111 2222"
+    dialog.perform(EventType.NOTE, {"text": "甲的备注"})
+    shown_a = _shown_text(dialog)
+    for text in (a.number, "甲的情况描述", "甲的诉求", "省民政厅", "甲的备注", "欧**"):
+        assert text in shown_a, text
+
+    dialog.facts_scroll.verticalScrollBar().setValue(
+        dialog.facts_scroll.verticalScrollBar().maximum()
+    )
+    dialog.reject()
+    assert features.spare is dialog
+    assert dialog.facts_scroll.verticalScrollBar().value() == 0  # opens at the top again
+    assert dialog.view is None and not dialog.hide_timer.isActive()
+    emptied = _shown_text(dialog)
+    for text in (a.number, "甲", "139", "欧"):
+        assert text not in emptied, text
+
+    reused = features.open_case(b.id)
+    assert reused is dialog
+    qtbot.waitUntil(lambda: reused.view is not None)
+    shown_b = _shown_text(reused)
+    for text in (a.number, "甲", "139", "欧", "省民政厅"):
+        assert text not in shown_b, text
+    assert reused.number_label.text() == b.number and "乙的情况描述" in shown_b
+    assert reused.pii_values[MaskedField.NAME].text() == "乙某科技有限公司"
+    assert not reused.pii_rows[MaskedField.ID_NUMBER][0].isVisibleTo(reused)
+    form = reused.details
+    rows = [
+        tuple(
+            form.itemAt(row, role).widget().text()  # type: ignore[attr-defined]
+            for role in (form.ItemRole.LabelRole, form.ItemRole.FieldRole)
+        )
+        for row in range(form.rowCount())
+    ]
+    assert rows == list(reused.view.details)  # B's rows, none left over from A
+    assert reused.timeline.rows == list(reused.view.events) and reused.message.text() == ""
+    assert not reused.notice.isVisible()
+    reused.reject()
+
+
+class DeferredTasks(ImmediateTaskRunner):
+    """Holds each task's result until ``deliver_all`` (results arriving late, in any order)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[Any] = []
+
+    def run(self, fn, on_done=None, on_error=None, *, lane="db"):  # type: ignore[no-untyped-def]
+        from concurrent.futures import Future
+
+        future: Future[Any] = Future()
+        future.set_result(fn())
+        self.pending.append((future, on_done, on_error))
+        return future
+
+    def deliver(self, future, on_done, on_error) -> None:  # type: ignore[no-untyped-def]
+        super().deliver(future, on_done, on_error)
+
+    def deliver_all(self) -> None:
+        pending, self.pending = self.pending, []
+        for task in pending:
+            self.deliver(*task)
+
+
+def test_a_late_result_for_the_last_case_is_dropped(qtbot: QtBot, data_dir: Path) -> None:
+    """Case A's view (or an unmasked field) arriving after the dialog went on to case B is
+    not shown in B's dialog."""
+    desk, _clock = desk_at(data_dir, START)
+    a = register(desk, name="欧阳甲", description="甲的情况描述").case
+    b = register(desk, name="赵乙", description="乙的情况描述").case
+    tasks = DeferredTasks()
+    ui = DeskUi(desk, tasks, ChangeBus(), actor=SHIFT_LEAD)
+    dialog = CaseDetailDialog(ui, None)
+    qtbot.addWidget(dialog)
+    dialog.show_case(a.id)
+    dialog.show_case(b.id)
+    tasks.pending.reverse()  # B's answer first, then A's
+    tasks.deliver_all()
+    assert dialog.view is not None and dialog.view.number == b.number
+    assert "甲" not in _shown_text(dialog)
+    dialog.ui.tasks.run(
+        lambda: dialog.handling.reveal(b.id, MaskedField.NAME, "核对", SHIFT_LEAD),
+        dialog._current(dialog._revealed),
+    )
+    dialog.clear()  # closed before the unmasked name came back
+    tasks.deliver_all()
+    assert "赵乙" not in _shown_text(dialog)
+    desk.close()

@@ -136,6 +136,27 @@ def test_pages_are_fetched_as_the_view_asks(filled, monkeypatch) -> None:  # typ
     assert model.rowCount() == 3 and not model.canFetchMore()
 
 
+def test_the_count_follows_the_rows_and_keeps_a_failure_shown(qtbot: QtBot, data_dir: Path) -> None:
+    """The count is read once the rows are on screen (not beside their painting); a query
+    that failed leaves its message, not a count, under the table."""
+    desk, _clock = desk_at(data_dir, START)
+    for _ in range(3):
+        register(desk)
+    register(desk, lead_unit="省民政厅")
+    page = _shown_page(qtbot, desk)
+    qtbot.waitUntil(lambda: page.count_label.text() == "件数：4")
+    page.search.setText("民政")
+    page.on_search_timer_timeout()
+    assert page.model.rowCount() == 1 and page.count_label.text() == "件数：4"
+    qtbot.waitUntil(lambda: page.count_label.text() == "件数：1")
+    page.model.service.page = lambda *a: (_ for _ in ()).throw(OSError("磁盘不可读"))  # type: ignore[method-assign]
+    page.search.setText("公安")
+    page.on_search_timer_timeout()
+    qtbot.wait(50)
+    assert "磁盘不可读" in page.count_label.text()
+    desk.close()
+
+
 def test_live_countdown_with_a_fake_clock(filled) -> None:  # type: ignore[no-untyped-def]
     desk, clock, _ids = filled
     clock.now = datetime(2026, 11, 25, 10, 0, tzinfo=HALL_TZ)
@@ -166,7 +187,7 @@ def test_page_ticks_only_the_visible_rows(qtbot: QtBot, data_dir: Path) -> None:
         register(desk)
     page = _shown_page(qtbot, desk, width=1366)
     assert page.model.rowCount() == 40
-    assert page.count_label.text() == "件数：40"
+    qtbot.waitUntil(lambda: page.count_label.text() == "件数：40")  # counted after the rows
     first, last = page.visible_rows()
     assert first == 0 and 0 < last < 39
     changed: list[tuple[int, int]] = []

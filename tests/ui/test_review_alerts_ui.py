@@ -181,6 +181,8 @@ def test_the_review_shows_at_once_with_its_last_figures_and_drops_an_outdated_lo
     assert harness.session.pages.currentWidget() is page
     assert page.tiles["registered"].value.text() == "2"
     assert page.loading.isVisibleTo(page)
+    asked = len(held)  # the figures are read once the page is painted
+    qtbot.waitUntil(lambda: len(held) == asked + 1)
     page.load()  # the user asked again before the first load came back
     loaded: list[object] = []
     page.sig_loaded.connect(loaded.append)

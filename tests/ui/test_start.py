@@ -9,6 +9,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -270,3 +271,24 @@ def test_an_older_database_says_it_is_upgrading_while_it_opens(
     finally:
         go_on.set()
         start.shut_down()
+
+
+def test_the_start_up_heap_is_frozen_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full garbage collections do not walk what start-up built (it lives as long as the
+    desk); a reopened desk's screens are not frozen again."""
+    import gc
+
+    from dnw_desk.ui.screens import freeze_start_up_heap
+
+    calls: list[str] = []
+
+    def collect() -> int:
+        calls.append("collect")
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: calls.count("freeze"))
+    freeze_start_up_heap()
+    freeze_start_up_heap()
+    assert calls == ["collect", "freeze"]  # the garbage collected first: none of it is kept

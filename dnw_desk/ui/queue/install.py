@@ -46,8 +46,8 @@ class QueueFeatures(QObject):
         self.alerts = AlertCenter(ui, self.banner, self.tray, parent=self)
         self._build_menu()
         self._connect_signals()
-        # A case dialog built and polished ahead, while the clerk reads or types: opening a
-        # case then only loads and shows it.
+        # A case dialog built and polished ahead, while the clerk reads or types, and then the
+        # last one closed, emptied: opening a case only loads and fills it.
         self.spare: CaseDetailDialog | None = None
         self.spare_timer = QTimer(self)
         self.spare_timer.setSingleShot(True)
@@ -100,12 +100,11 @@ class QueueFeatures(QObject):
     def open_case(self, case_id: str) -> CaseDetailDialog:
         dialog, self.spare = self.spare, None
         if dialog is None:
-            dialog = CaseDetailDialog(self.ui, case_id, self.window)
+            dialog = self._new_dialog(case_id)
         else:
             dialog.show_case(case_id)
         self.spare_timer.start()
         self.details.append(dialog)
-        dialog.finished.connect(lambda _result: self._forget(dialog))
         dialog.open()
         # Keys go to the case at once (where a window manager does not hand it the focus).
         dialog.raise_()
@@ -115,17 +114,27 @@ class QueueFeatures(QObject):
     @Slot()
     def prepare_spare(self) -> None:
         if self.spare is None and self.ui.actor is not None:
-            spare = CaseDetailDialog(self.ui, None, self.window)
+            spare = self._new_dialog(None)
             spare.ensurePolished()
             layout = spare.layout()
             if layout is not None:
                 layout.activate()
             self.spare = spare
 
-    def _forget(self, dialog: CaseDetailDialog) -> None:
+    def _new_dialog(self, case_id: str | None) -> CaseDetailDialog:
+        dialog = CaseDetailDialog(self.ui, case_id, self.window)
+        dialog.finished.connect(lambda _result: self._closed(dialog))
+        return dialog
+
+    def _closed(self, dialog: CaseDetailDialog) -> None:
+        """A closed case dialog is emptied and kept for the next case (one at most)."""
         if dialog in self.details:
             self.details.remove(dialog)
-        dialog.deleteLater()
+        if self.spare is None and self.ui.actor is not None:
+            dialog.clear()
+            self.spare = dialog
+        else:
+            dialog.deleteLater()
 
     @Slot(object)
     def on_session_actor_changed(self, actor: Actor | None) -> None:

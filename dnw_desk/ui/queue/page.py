@@ -74,6 +74,7 @@ class QueuePage(QWidget):
         self.tick_timer.timeout.connect(self.on_tick_timer_timeout)
         self.tick_timer.start()
         self._choices_loaded = False
+        self._count_due = False  # counted once the query's first rows are on screen
         self._stale = True  # the query runs when the page is first shown
 
     # --- building ------------------------------------------------------------------------------
@@ -204,14 +205,14 @@ class QueuePage(QWidget):
 
     def refresh(self) -> None:
         """Re-run the query (keeping as many rows as are loaded) and the count."""
+        self._count_due = True
         self.model.reload(keep=self.model.rowCount())
-        self._count()
         if not self._choices_loaded:
             self._load_choices()
 
     def _apply(self) -> None:
+        self._count_due = True
         self.model.set_query(self.current_query())
-        self._count()
 
     def _count(self) -> None:
         query, today = self.model.query, self.ui.desk.clock().date()
@@ -275,6 +276,11 @@ class QueuePage(QWidget):
     @Slot(int)
     def on_model_loaded(self, _count: int) -> None:
         fit_rows(self.table, self.model, *self.visible_rows())
+        if self._count_due:
+            # After the rows are painted (a zero timer runs after the pending paint): the
+            # count's work on the read lane does not compete with painting them.
+            self._count_due = False
+            QTimer.singleShot(0, self._count)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down (or Enter) in the search box moves to the results, as in a browser's list."""

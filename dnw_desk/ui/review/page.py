@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths, Signal, Slot
+from PySide6.QtCore import QDate, QStandardPaths, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -428,4 +428,12 @@ class ReviewPage(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        self.load()
+        # Shown with the figures it last had, marked as updating; the fresh ones are read once
+        # the page is painted (a zero timer runs after the pending paint): the read's Python
+        # work on the read lane would otherwise compete with the painting for the interpreter.
+        self.loading.setVisible(True)
+        QTimer.singleShot(0, self._load_if_shown)
+
+    def _load_if_shown(self) -> None:
+        if self.isVisible():
+            self.load()
