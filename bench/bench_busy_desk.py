@@ -86,11 +86,18 @@ class LoggedInWindow:
     def __init__(self, data_dir: Any, printer_uri: str = "dummy", background: bool = False):
         from PySide6.QtWidgets import QApplication
 
+        from dnw_desk.i18n import set_language
         from dnw_desk.local_settings import LocalSettings
         from dnw_desk.services.desk import open_desk
+        from dnw_desk.ui.look import setup_qt_look
         from dnw_desk.ui.screens import build_ui, build_window, freeze_start_up_heap
 
-        self.app = QApplication.instance() or QApplication([])
+        existing = QApplication.instance()
+        self.app = existing or QApplication([])
+        if existing is None:  # as the desk starts: its language, style sheet and fonts
+            local = LocalSettings()
+            set_language(local.language)
+            setup_qt_look(self.app, local.language, local.large_font, fonts_in_background=True)
         self.desk = open_desk(data_dir)
         self.ui, accounts = build_ui(self.desk, LocalSettings(printer_uri=printer_uri))
         self.window, self.screens = build_window(self.ui, accounts)
