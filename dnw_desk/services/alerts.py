@@ -245,7 +245,12 @@ class AlertService:
             wakes.pop(case_id, None)  # no longer pending, or rescheduled below
             clocks.pop(case_id, None)
         for row in alert_queries.clocked_cases(conn, PENDING_FEEDBACK, case_ids):
-            clocks[row.id] = (row.referred_at, row.deadline, row.escalated)
+            # As ``alert_queries.clocks`` reads them, to compare with on the next tick.
+            clocks[row.id] = (
+                to_utc_text(row.referred_at),
+                to_utc_text(row.deadline),
+                row.escalated,
+            )
             case = pending_case(row.id, row.referred_at, row.deadline, row.escalated)
             level = level_at(case, now, self.working_time, self.thresholds)
             wake = self._next_moment(PendingCase(row.id, row.referred_at, row.deadline), now)

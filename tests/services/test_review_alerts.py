@@ -179,3 +179,28 @@ def test_a_failed_incremental_tick_loses_no_crossing(
             alerts.refresh_due()
     assert [n.level for n in alerts.refresh_due().notifications] == [AlertLevel.WARNING]
     assert _cached_level(desk, case_id) == "warning"
+
+
+def test_a_tick_with_nothing_due_or_moved_recomputes_no_case(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each tick compares the pending cases' clocks with the ones it computed from; a clock
+    read back unchanged must compare equal, or every case is walked on every tick."""
+    desk, clock = desk_at(data_dir, START)
+    for _ in range(3):
+        register(desk)
+    alerts = alerts_for(desk)
+    alerts.refresh_due()  # the first tick: a full walk
+    from dnw_desk.store import alert_queries
+
+    walked: list[object] = []
+    real = alert_queries.clocked_cases
+
+    def spy(conn: object, statuses: object, case_ids: object = None) -> object:
+        walked.append(case_ids)
+        return real(conn, statuses, case_ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(alert_queries, "clocked_cases", spy)
+    clock.now = START + timedelta(minutes=1)
+    alerts.refresh_due()
+    assert walked == []
