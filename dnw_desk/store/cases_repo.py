@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnDefault,
     ColumnElement,
     Connection,
     Select,
@@ -26,7 +25,14 @@ from sqlalchemy import (
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import CaseState, Event, EventType
 from dnw_desk.store import coverage
-from dnw_desk.store.tables import case_events, cases, complainant_keys, daily_counters, outbox
+from dnw_desk.store.tables import (
+    case_events,
+    cases,
+    column_defaults,
+    complainant_keys,
+    daily_counters,
+    outbox,
+)
 
 
 @dataclass(frozen=True)
@@ -261,20 +267,17 @@ def insert_case(conn: Connection, values: dict[str, Any]) -> None:
     coverage.cover_inserted(conn, cases_=[values])
 
 
+_CASE_ROW_DEFAULTS = column_defaults(cases, [field.name for field in fields(CaseRow)])
+
+
 def inserted_case_row(values: Mapping[str, Any]) -> CaseRow:
     """The ``CaseRow`` of a row as ``insert_case`` wrote it, without reading it back: columns
     it left out hold their table default, and times are in hall time as a read gives them."""
-    out: dict[str, Any] = {}
-    for field in fields(CaseRow):
-        if field.name in values:
-            value = values[field.name]
-        else:
-            default = cases.c[field.name].default
-            value = None
-            if isinstance(default, ColumnDefault) and default.is_scalar:
-                value = default.arg
-        out[field.name] = value.astimezone(HALL_TZ) if isinstance(value, datetime) else value
-    return CaseRow(**out)
+    row: dict[str, Any] = {}
+    for name, default in _CASE_ROW_DEFAULTS.items():
+        value = values.get(name, default)
+        row[name] = value.astimezone(HALL_TZ) if isinstance(value, datetime) else value
+    return CaseRow(**row)
 
 
 def insert_cases(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

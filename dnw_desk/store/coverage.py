@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from dnw_desk.contract.sqltypes import to_utc_text
-from dnw_desk.store.tables import case_events, cases
+from dnw_desk.store.tables import case_events, cases, column_defaults
 
 _PENDING = "dnw_covered_rows"
 RECORDED_CASE_COLUMNS = (
@@ -110,16 +110,8 @@ def cover_inserted(
         hashed["c"][row["id"]] = row_hash({**_CASE_DEFAULTS, **row}, RECORDED_CASE_COLUMNS)
 
 
-def _column_defaults(table: Any, columns: Iterable[str]) -> dict[str, Any]:
-    defaults = {}
-    for name in columns:
-        default = table.c[name].default
-        defaults[name] = default.arg if default is not None and default.is_scalar else None
-    return defaults
-
-
-_EVENT_DEFAULTS = _column_defaults(case_events, EVENT_COLUMNS)
-_CASE_DEFAULTS = _column_defaults(cases, RECORDED_CASE_COLUMNS)
+_EVENT_DEFAULTS = column_defaults(case_events, EVENT_COLUMNS)
+_CASE_DEFAULTS = column_defaults(cases, RECORDED_CASE_COLUMNS)
 
 
 def take(conn: Connection) -> dict[str, dict[str, str]] | None:

@@ -8,10 +8,14 @@ event.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    ColumnDefault,
     ForeignKey,
     Index,
     Integer,
@@ -150,3 +154,14 @@ settings = Table(
     Column("value", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+
+def column_defaults(table: Table, columns: Iterable[str]) -> dict[str, Any]:
+    """The value each column takes when an insert leaves it out (None without a plain default):
+    for rows known from the values inserted, without reading them back."""
+    defaults: dict[str, Any] = dict.fromkeys(columns)
+    for name in defaults:
+        default = table.c[name].default
+        if isinstance(default, ColumnDefault) and default.is_scalar:
+            defaults[name] = default.arg
+    return defaults
