@@ -242,11 +242,9 @@ class CaseService:
             new = self.new_case(registration, actor, now, follow_up, serial)
             # The row goes in with its cached columns already folded: one insert, no update,
             # and nothing to read back (registration is the counter's hot path).
-            row = {
-                **new.row,
-                **cases_repo.state_values(new.state, len(new.events), now),
-                "calendar_version": new.calendar_version,
-            }
+            row = cases_repo.folded_case_row(
+                new.row, new.state, len(new.events), now, new.calendar_version
+            )
             cases_repo.insert_case(conn, row)
             cases_repo.insert_complainant_keys(conn, new.key_rows)
             self._write_events(conn, new.events, 1, new.number, now)

@@ -486,11 +486,13 @@ def _write_batch(
         versions = [e.data["calendar_version"] for e in tl.events if "calendar_version" in e.data]
         last_recorded = tl.recorded[-1][1]
         case_rows.append(
-            {
-                **new.row,
-                **cases_repo.state_values(tl.state, len(tl.events), last_recorded),
-                "calendar_version": versions[-1] if versions else None,
-            }
+            cases_repo.folded_case_row(
+                new.row,
+                tl.state,
+                len(tl.events),
+                last_recorded,
+                versions[-1] if versions else None,
+            )
         )
         key_rows.extend(new.key_rows)
         for seq, (event, recorded_at) in enumerate(tl.recorded, start=1):

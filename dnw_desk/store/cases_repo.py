@@ -363,6 +363,18 @@ def store_state(
     )
 
 
+def folded_case_row(
+    row: Mapping[str, Any],
+    state: CaseState,
+    event_count: int,
+    now: datetime,
+    calendar_version: str | None,
+) -> dict[str, Any]:
+    """A new case's row with its cached columns already folded from its events, to insert
+    whole (no update after it)."""
+    return {**row, **state_values(state, event_count, now), "calendar_version": calendar_version}
+
+
 def state_values(state: CaseState, event_count: int, now: datetime) -> dict[str, Any]:
     """The cached columns of a case from its folded state."""
     return {
