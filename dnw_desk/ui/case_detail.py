@@ -20,16 +20,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableView,
     QWidget,
 )
 
@@ -60,7 +57,7 @@ from dnw_desk.services.reference_data import category_names
 from dnw_desk.store.database import StoreError
 from dnw_desk.ui.action_dialog import ActionDialog
 from dnw_desk.ui.attachments import AttachmentList, AttachmentViewer
-from dnw_desk.ui.case_timeline import TimelineModel
+from dnw_desk.ui.case_timeline import TimelineView
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.queue.model import status_text
 from dnw_desk.ui.reveal_dialog import REVEAL_SECONDS, RevealDialog
@@ -216,26 +213,8 @@ class CaseDetailDialog(QDialog):
         self.pii.setColumnStretch(1, 1)
 
     def _build_timeline(self) -> None:
-        self.timeline = TimelineModel(self)
-        self.timeline_view = QTableView()
-        self.timeline_view.setTabKeyNavigation(False)  # Tab goes on to the buttons
-        self.timeline_view.setModel(self.timeline)
-        self.timeline_view.verticalHeader().setVisible(False)
-        self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline_view.setWordWrap(True)
-        header = self.timeline_view.horizontalHeader()
-        header.setStretchLastSection(True)
-        # Widths from the font, so the large-font setting does not wrap the times.
-        metrics = self.timeline_view.fontMetrics()
-        self.timeline_view.setColumnWidth(0, metrics.horizontalAdvance("2026-11-24 10:32") + 16)
-        self.timeline_view.setColumnWidth(1, metrics.horizontalAdvance("单位退单审核通过") + 16)
-        self.timeline_view.setColumnWidth(
-            2, metrics.horizontalAdvance("窗口人员 王芳 · 工号 0815") + 16
-        )
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideNone)
-        # Rows grow to their wrapped text whenever the columns change width.
-        header.sectionResized.connect(self.on_timeline_header_resized)
+        self.timeline_view = TimelineView(self)
+        self.timeline = self.timeline_view.timeline
 
     def _build_actions(self) -> QGridLayout:
         """One button per handling step, six to a row."""
@@ -422,10 +401,6 @@ class CaseDetailDialog(QDialog):
         desk = self.ui.desk
         countdown = case_countdown(view, desk.clock(), desk.deadlines.working_time, self.level_of)
         return format_countdown(countdown)
-
-    @Slot()
-    def on_timeline_header_resized(self) -> None:
-        self.timeline_view.resizeRowsToContents()
 
     def _failed(self, error: BaseException) -> None:
         show_error(self.message, str(error))
