@@ -55,16 +55,22 @@ class Screens:
             self.sms.shutdown()
 
 
+_screens_frozen = False
+
+
 def freeze_start_up_heap() -> None:
     """Collect once, then move every object start-up made out of the garbage collector's
     sight (``gc.freeze``): they live as long as the desk. A full collection walks every tracked
     object — ~110 000 once the screens are built, ~100 ms on a counter PC during which every
     thread waits, the GUI's too — and a keystroke or a case opened during one takes that much
     longer; frozen, a full collection only walks what was made since (a few ms). Once a
-    process: what a reopened desk's screens leave behind is collected as usual."""
+    process: what a reopened desk's screens leave behind is collected as usual. (The imports
+    were frozen already when the window first showed, so the freeze count cannot tell.)"""
     import gc
 
-    if gc.get_freeze_count() == 0:
+    global _screens_frozen
+    if not _screens_frozen:
+        _screens_frozen = True
         gc.collect()
         gc.freeze()
 

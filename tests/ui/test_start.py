@@ -273,12 +273,13 @@ def test_an_older_database_says_it_is_upgrading_while_it_opens(
         start.shut_down()
 
 
-def test_the_start_up_heap_is_frozen_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Full garbage collections do not walk what start-up built (it lives as long as the
-    desk); a reopened desk's screens are not frozen again."""
+@pytest.fixture
+def gc_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the desk asks of the garbage collector, in order (none of it done), with the
+    screens not frozen yet in this process."""
     import gc
 
-    from dnw_desk.ui.screens import freeze_start_up_heap
+    from dnw_desk.ui import screens
 
     calls: list[str] = []
 
@@ -288,7 +289,27 @@ def test_the_start_up_heap_is_frozen_once(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(gc, "collect", collect)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(gc, "get_freeze_count", lambda: calls.count("freeze"))
-    freeze_start_up_heap()
-    freeze_start_up_heap()
-    assert calls == ["collect", "freeze"]  # the garbage collected first: none of it is kept
+    monkeypatch.setattr(gc, "enable", lambda: calls.append("enable"))
+    monkeypatch.setattr(screens, "_screens_frozen", False)
+    return calls
+
+
+def test_the_start_up_heap_is_frozen_once(gc_calls: list[str]) -> None:
+    """Full garbage collections do not walk what start-up built (it lives as long as the
+    desk); a reopened desk's screens are not frozen again."""
+    from dnw_desk.ui import screens
+
+    screens.freeze_start_up_heap()
+    screens.freeze_start_up_heap()
+    assert gc_calls == ["collect", "freeze"]  # the garbage collected first: none of it is kept
+
+
+def test_the_screens_are_frozen_after_the_imports_were(gc_calls: list[str]) -> None:
+    """The desk freezes its imports once the window shows (``_started``), before the database
+    is open; the screens built after the login are frozen too, not skipped as already done."""
+    from dnw_desk import app
+    from dnw_desk.ui import screens
+
+    app._started()
+    screens.freeze_start_up_heap()
+    assert gc_calls == ["freeze", "enable", "collect", "freeze"]
