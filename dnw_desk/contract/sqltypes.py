@@ -56,8 +56,10 @@ def stored_json(value: Any) -> str:
 
 
 def to_utc_text(value: datetime) -> str:
-    """The stored form; also used to compare against columns in raw SQL."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    """The stored form; also used to compare against columns in raw SQL. (``isoformat`` is
+    the same text as ``%Y-%m-%dT%H:%M:%S.%f+00:00`` at a third of ``strftime``'s cost, and
+    keeps years before 1000 four digits wide.)"""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class HexDigest(TypeDecorator[str]):

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from dnw_desk.contract.sqltypes import to_utc_text
 from dnw_desk.store import coverage
+from dnw_desk.store.driver import DriverInsert, driver_connection
 from dnw_desk.store.tables import audit_log
 
 GENESIS_HASH = "0" * 64
@@ -56,17 +57,18 @@ class AuditEntry:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
-_LAST_ENTRY = select(audit_log.c.id, audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)
-_INSERT_ENTRIES = insert(audit_log)
+_LAST_ENTRY = "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"  # the chain's head
+_INSERT_ENTRIES = DriverInsert(audit_log)
 
 
 def append_audit_many(conn: Connection, entries: Iterable[AuditEntry]) -> int:
     """Chain entries onto the log inside the caller's write transaction, in one executemany.
     Returns how many were written."""
-    last = conn.execute(_LAST_ENTRY).first()
-    rows = chained_rows(conn, last.id if last else 0, last.hash if last else GENESIS_HASH, entries)
+    last = driver_connection(conn).execute(_LAST_ENTRY).fetchone()
+    last_id, last_hash = (last[0], bytes(last[1]).hex()) if last else (0, GENESIS_HASH)
+    rows = chained_rows(conn, last_id, last_hash, entries)
     if rows:
-        conn.execute(_INSERT_ENTRIES, rows)
+        _INSERT_ENTRIES(conn, rows)
     return len(rows)
 
 

@@ -16,7 +16,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
-    insert,
     or_,
     select,
     update,
@@ -25,6 +24,7 @@ from sqlalchemy import (
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import CaseState, Event, EventType
 from dnw_desk.store import coverage
+from dnw_desk.store.driver import DriverInsert, driver_connection
 from dnw_desk.store.tables import (
     case_events,
     cases,
@@ -184,9 +184,10 @@ _LOAD_EVENTS = (
     .where(case_events.c.case_id == bindparam("case_id"))
     .order_by(case_events.c.seq)
 )
-_INSERT_CASE = insert(cases)
-_INSERT_EVENTS = insert(case_events)
-_INSERT_KEYS = insert(complainant_keys)
+# The inserts a registration makes go straight to the driver (store.driver).
+_INSERT_CASE = DriverInsert(cases)
+_INSERT_EVENTS = DriverInsert(case_events)
+_INSERT_KEYS = DriverInsert(complainant_keys)
 
 
 def get_case(conn: Connection, case_id: str) -> CaseRow | None:
@@ -232,15 +233,18 @@ def cases_by_identity(
 # --- writing -------------------------------------------------------------------------------
 
 
+_NEXT_SERIAL = (
+    "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, 1) "
+    "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = last_serial + 1 "
+    "RETURNING last_serial"
+)
+
+
 def allocate_serial(conn: Connection, hall: str, window: str, day: date) -> int:
     """Next serial for the window's day, in the caller's transaction (so gap-free: a rolled-back
     registration rolls its serial back too)."""
-    serial = conn.exec_driver_sql(
-        "INSERT INTO daily_counters (hall, window, day, last_serial) VALUES (?, ?, ?, 1) "
-        "ON CONFLICT (hall, window, day) DO UPDATE SET last_serial = last_serial + 1 "
-        "RETURNING last_serial",
-        (hall, window, day.strftime("%Y%m%d")),
-    ).scalar_one()
+    cursor = driver_connection(conn).execute(_NEXT_SERIAL, (hall, window, f"{day:%Y%m%d}"))
+    (serial,) = cursor.fetchone()
     return int(serial)
 
 
@@ -263,7 +267,7 @@ def set_daily_serials(conn: Connection, hall: str, window: str, serials: dict[st
 
 
 def insert_case(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(_INSERT_CASE, values)
+    _INSERT_CASE(conn, [values])
     coverage.cover_inserted(conn, cases_=[values])
 
 
@@ -283,14 +287,14 @@ def inserted_case_row(values: Mapping[str, Any]) -> CaseRow:
 def insert_cases(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Whole case rows, in one executemany."""
     if rows:
-        conn.execute(_INSERT_CASE, list(rows))
+        _INSERT_CASE(conn, rows)
         coverage.cover_inserted(conn, cases_=rows)
 
 
 def insert_complainant_keys(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Search-index rows (``digest``, ``case_id``), in one executemany."""
     if rows:
-        conn.execute(_INSERT_KEYS, list(rows))
+        _INSERT_KEYS(conn, rows)
 
 
 def load_events(conn: Connection, case_id: str) -> list[Event]:
@@ -316,14 +320,14 @@ def insert_events(
 ) -> None:
     """Events with their sequence numbers, in one executemany."""
     rows = [event_row(event, seq, recorded_at, origin) for event, seq in events]
-    conn.execute(_INSERT_EVENTS, rows)
+    _INSERT_EVENTS(conn, rows)
     coverage.cover_inserted(conn, events=rows)
 
 
 def insert_event_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Rows made by ``event_row`` (events recorded at different moments), in one executemany."""
     if rows:
-        conn.execute(_INSERT_EVENTS, list(rows))
+        _INSERT_EVENTS(conn, rows)
         coverage.cover_inserted(conn, events=rows)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 
 from dnw_desk.contract.sqltypes import stored_json
 from dnw_desk.i18n import N_, _
+from dnw_desk.store.driver import driver_connection
 from dnw_desk.store.instance import DB_FILENAME, StoreError
 from dnw_desk.store.search_secret import load_or_create_secret
 
@@ -127,7 +128,9 @@ def _make_engine(path: Path, *, writer: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql(begin)
+        # Straight to the driver: through exec_driver_sql it costs ~85 µs more, on every
+        # transaction (a registration's save is ~3 ms).
+        driver_connection(conn).execute(begin)
 
     return engine
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from dnw_desk.clock import HALL_TZ
+from dnw_desk.store.driver import DriverInsert
 from dnw_desk.store.tables import case_events, cases, outbox
 
-_INSERT_OPS = insert(outbox)
+_INSERT_OPS = DriverInsert(outbox)  # on registration's hot path
 _PENDING = (
     select(
         outbox.c.id,
@@ -88,13 +89,13 @@ def op_payload(
 def enqueue_ops(conn: Connection, ops: Sequence[dict[str, Any]], now: datetime) -> None:
     """Outbox operations (``op_id``, ``case_id``, ``event_id``), in one executemany."""
     if ops:
-        conn.execute(_INSERT_OPS, [{**op, "created_at": now} for op in ops])
+        _INSERT_OPS(conn, [{**op, "created_at": now} for op in ops])
 
 
 def enqueue_dated_ops(conn: Connection, ops: Sequence[dict[str, Any]]) -> None:
     """Outbox operations that carry their own ``created_at``, in one executemany."""
     if ops:
-        conn.execute(_INSERT_OPS, list(ops))
+        _INSERT_OPS(conn, list(ops))
 
 
 def pending_ops(conn: Connection, limit: int) -> list[PendingOp]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from dataclasses import replace
+import json
+from dataclasses import fields, replace
 from datetime import date, timedelta
 
 import pytest
@@ -111,3 +112,15 @@ def test_refusal_needs_no_unit_or_evidence() -> None:
 def test_round_trip_through_event_data() -> None:
     reg = check(registration(category="2", earlier_visits=(date(2026, 11, 1),), id_number=VALID_ID))
     assert Registration.from_data(reg.to_data()) == reg
+
+
+def test_event_data_is_plain_json_of_every_field() -> None:
+    reg = check(registration(category="2", earlier_visits=(date(2026, 11, 1),), id_number=VALID_ID))
+    data = reg.to_data()
+    assert json.loads(json.dumps(data)) == data  # nothing but JSON types (enums are str)
+    assert data["matter"]["earlier_visits"] == ["2026-11-01"]
+    assert data["matter"]["co_units"] == list(reg.matter.co_units)
+    assert set(data["complainant"]) == {f.name for f in fields(reg.complainant)}
+    assert set(data["matter"]) == {f.name for f in fields(reg.matter)}
+    assert data["derived"] == dict(reg.derived)
+    assert data["derived"] is not reg.derived  # a copy: the event never aliases the form
