@@ -25,6 +25,7 @@ from sqlalchemy.schema import ColumnDefault
 from dnw_desk.store.tables import column_defaults
 
 Processor = Callable[[Any], Any] | None
+_Spec = tuple[str, Any, Processor]  # a column's name, its plain default, its bind processing
 
 
 def driver_connection(conn: Connection) -> sqlite3.Connection:
@@ -55,31 +56,34 @@ class DriverInsert:
         names = ", ".join(f'"{name}"' for name in self.columns)
         marks = ", ".join("?" * len(self.columns))
         self.sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-        self._processors: WeakKeyDictionary[Dialect, tuple[Processor, ...]] = WeakKeyDictionary()
+        self._specs: WeakKeyDictionary[Dialect, tuple[_Spec, ...]] = WeakKeyDictionary()
 
     def __call__(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
-        processors = self._processors_for(conn.dialect)
-        params = [self._params(row, processors) for row in rows]
+        specs = self._specs_for(conn.dialect)
+        params = [self._params(row, specs) for row in rows]
         driver_connection(conn).executemany(self.sql, params)
 
-    def _params(self, row: Mapping[str, Any], processors: tuple[Processor, ...]) -> tuple[Any, ...]:
+    def _params(self, row: Mapping[str, Any], specs: tuple[_Spec, ...]) -> tuple[Any, ...]:
         if not self._known.issuperset(row):
             unknown = sorted(set(row) - self._known)
             raise KeyError(f"{self.table.name} has no column {', '.join(unknown)}")
-        values = []
-        for name, default, process in zip(self.columns, self._defaults, processors, strict=True):
-            value = row.get(name, default)
-            values.append(value if process is None else process(value))
-        return tuple(values)
+        get = row.get
+        return tuple(
+            [
+                get(name, default) if process is None else process(get(name, default))
+                for name, default, process in specs
+            ]
+        )
 
-    def _processors_for(self, dialect: Dialect) -> tuple[Processor, ...]:
+    def _specs_for(self, dialect: Dialect) -> tuple[_Spec, ...]:
         # One set per dialect: the JSON processor carries its engine's serializer.
-        processors = self._processors.get(dialect)
-        if processors is None:
-            processors = tuple(
-                self.table.c[name].type._cached_bind_processor(dialect) for name in self.columns
+        specs = self._specs.get(dialect)
+        if specs is None:
+            specs = tuple(
+                (name, default, self.table.c[name].type._cached_bind_processor(dialect))
+                for name, default in zip(self.columns, self._defaults, strict=True)
             )
-            self._processors[dialect] = processors
-        return processors
+            self._specs[dialect] = specs
+        return specs
