@@ -82,7 +82,11 @@ class DriverInsert:
         specs = self._specs.get(dialect)
         if specs is None:
             specs = tuple(
-                (name, default, self.table.c[name].type._cached_bind_processor(dialect))
+                (
+                    name,
+                    default,
+                    self.table.c[name].type.dialect_impl(dialect).bind_processor(dialect),
+                )
                 for name, default in zip(self.columns, self._defaults, strict=True)
             )
             self._specs[dialect] = specs
