@@ -14,7 +14,8 @@ clerk who logged in sooner waits on the login page until then. What the desk doe
 alternate between the two so machine noise hits both alike; medians are reported.
 
 Two desk figures: through ``dnw_desk.app.run_desk`` (the composition root) and through the
-``dnw-desk`` command, whose argument parser imports every subcommand module first.
+``dnw-desk`` command as the desktop entry starts it (its global options parsed first; the
+subcommand modules are imported only for a command or ``-h``).
 """
 
 from __future__ import annotations
