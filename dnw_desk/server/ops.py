@@ -373,20 +373,24 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(insert(table), rows)
 
 
-def _copy_value(value: Any, column_type: Any) -> Any:
-    if value is None:
-        return None
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _copy_converter(column_type: Any) -> Callable[[Any], Any] | None:
+    """How COPY gets a column's value as text (None: as it is)."""
     if isinstance(column_type, UtcDateTime):
-        return to_utc_text(value)
+        return to_utc_text
     if isinstance(column_type, JSON):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return value
+        return _compact_json
+    return None
 
 
 def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     names = list(rows[0])
-    types = [table.c[name].type for name in names]
     columns = ", ".join(f'"{name}"' for name in names)
+    # Each column's conversion found once, not asked of every value (~120 000 a 500-op push).
+    specs = [(name, _copy_converter(table.c[name].type)) for name in names]
     driver = conn.connection.driver_connection
     assert driver is not None
     with (
@@ -395,7 +399,10 @@ def _copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
     ):
         for row in rows:
             copy.write_row(
-                [_copy_value(row[name], kind) for name, kind in zip(names, types, strict=True)]
+                [
+                    row[name] if convert is None or row[name] is None else convert(row[name])
+                    for name, convert in specs
+                ]
             )
 
 
