@@ -41,7 +41,8 @@ _SHOWN = (
     ("unit", N_("Unit")),
     ("kind", N_("Kind")),
     ("text", N_("Text")),
-    ("channel", N_("Channel")),
+    # How a step reached someone (phone, SMS, the rating device), not the intake's channel.
+    ("channel", N_("By way of")),
     ("by", N_("By")),
     ("to", N_("To")),
     ("deadline", N_("Deadline")),
@@ -93,13 +94,14 @@ def summarise(event: Event) -> str:
         # The number is in the header; the rest of this event's data is personal.
         return _("Clerk no. {clerk}").format(clerk=data.get("clerk_no", ""))
     parts = [
-        f"{_(title)}: {_value(key, data[key])}"
+        _("{title}: {value}").format(title=_(title), value=_value(key, data[key]))
         for key, title in _SHOWN
         if data.get(key) not in (None, "")
     ]
     if data.get("recorded_by_window"):
         parts.append(_("recorded by the window for the unit"))
-    return "; ".join(parts)
+    # The separator is translated too: Chinese text takes full-width punctuation.
+    return _("; ").join(parts)
 
 
 def step_label(event: Event) -> str:
