@@ -222,7 +222,11 @@ def _informed_at(
     if _minute(at) > _minute(now):
         errors["at"] = _("The moment cannot be in the future.")
     elif opinion_at is not None and _minute(at) < _minute(opinion_at):
-        errors["at"] = _("The parties are informed after the handling opinion was given.")
+        errors["at"] = (
+            _("The callback comes after the handling opinion was given.")
+            if event_type is EventType.CALLBACK
+            else _("The parties are informed after the handling opinion was given.")
+        )
     elif opinion_at is not None:
         at = max(at, opinion_at)
     return min(at, now)
