@@ -37,7 +37,7 @@ class TimelineModel(RowsModel):
             return step_label(event)
         if column == 2:
             return self.actors.get(event.actor, event.actor)
-        return summarise(event)
+        return summarise(event, self.actors)
 
 
 class TimelineView(QTableView):

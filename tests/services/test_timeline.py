@@ -36,3 +36,20 @@ def test_chinese_summaries_use_chinese_punctuation() -> None:
         {"unit": "省市场监管局", "deadline": "2026-11-30T17:30:00+08:00"},
     )
     assert summarise(event) == "单位：省市场监管局；办理时限：2026-11-30 17:30"
+
+
+def test_the_clerk_who_called_back_is_named_not_their_account_key() -> None:
+    """A callback without 回访人 records the clerk's account (``clerk:login``); the timeline
+    says who that is in words."""
+    event = Event(
+        "e",
+        "c",
+        EventType.CALLBACK,
+        AT,
+        "clerk:clerk1",
+        {"channel": "phone", "by": "clerk:clerk1", "satisfaction": "very_satisfied"},
+    )
+    assert "clerk:" not in summarise(event)
+    assert "窗口人员" in summarise(event)
+    named = summarise(event, {"clerk:clerk1": "窗口人员 王小明 · 工号 C001"})
+    assert "王小明" in named
