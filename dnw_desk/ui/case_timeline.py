@@ -19,7 +19,8 @@ from dnw_desk.ui.rows_model import RowsModel
 
 TIMELINE_COLUMNS = (N_("Time"), N_("Step"), N_("By"), N_("Details"))
 # The widest usual text of the first three columns; the details take the rest.
-_WIDEST = ("2026-11-24 10:32", "单位退单审核通过", "窗口人员 王芳 · 工号 0815")
+# Names are mostly two or three characters; staff numbers up to five.
+_WIDEST = ("2026-11-24 10:32", "单位退单审核通过", "窗口人员 王小芳 · 工号 C0815")
 
 
 class TimelineModel(RowsModel):
@@ -56,9 +57,7 @@ class TimelineView(QTableView):
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         metrics = self.fontMetrics()
-        for column, widest in enumerate(
-            ("2026-11-24 10:32", "单位退单审核通过", "窗口人员 王芳 · 工号 0815")
-        ):
+        for column, widest in enumerate(_WIDEST):
             self.setColumnWidth(column, metrics.horizontalAdvance(widest) + 16)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
