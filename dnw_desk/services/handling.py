@@ -47,7 +47,12 @@ from dnw_desk.services.action_forms import FieldKind as FieldKind
 from dnw_desk.services.action_forms import FieldSpec as FieldSpec
 from dnw_desk.services.action_forms import InformChannel as InformChannel
 from dnw_desk.services.action_forms import permission_for as permission_for
-from dnw_desk.services.case_details import Detail, registration_details, registration_of
+from dnw_desk.services.case_details import (
+    Detail,
+    complainant_details,
+    registration_details,
+    registration_of,
+)
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.services.people import actor_label
 from dnw_desk.services.queue import Countdown, countdown_of
@@ -411,8 +416,9 @@ class CaseView:
     masked: dict[MaskedField, str]
     events: tuple[Event, ...]
     state: CaseState
-    details: tuple[Detail, ...] = ()  # the registration's other facts (case_details)
+    details: tuple[Detail, ...] = ()  # the matter's other facts (case_details)
     actors: Mapping[str, str] = field(default_factory=dict)  # event actor → who, in words
+    complainant: tuple[Detail, ...] = ()  # an enterprise's credit code and contact
 
 
 def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
@@ -429,6 +435,11 @@ def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
 def _details(events: Sequence[Event]) -> tuple[Detail, ...]:
     registration = registration_of(events)
     return registration_details(registration) if registration is not None else ()
+
+
+def _complainant(events: Sequence[Event]) -> tuple[Detail, ...]:
+    registration = registration_of(events)
+    return complainant_details(registration) if registration is not None else ()
 
 
 @dataclass(frozen=True)
@@ -479,6 +490,7 @@ class HandlingService:
             fold(events),
             _details(events),
             {event.actor: actor_label(event.actor, people) for event in events},
+            _complainant(events),
         )
 
     def perform(

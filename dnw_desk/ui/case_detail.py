@@ -119,9 +119,10 @@ class CaseDetailDialog(QDialog):
         for value in self.pii_values.values():
             value.clear()
             value.setProperty("revealed", False)
-        for row in range(self.details.rowCount()):
-            for line in self._detail_row(row):
-                line.clear()
+        for form in (self.complainant_details, self.details):
+            for row in range(form.rowCount()):
+                for line in _form_row(form, row):
+                    line.clear()
         self.attachments.set_items([])
         self.timeline.actors = {}
         self.timeline.set_rows([])
@@ -155,6 +156,8 @@ class CaseDetailDialog(QDialog):
         self.attachments.sig_view_requested.connect(self.on_view_requested)
         self.details = QFormLayout()
         self.details.setObjectName("caseDetails")
+        self.complainant_details = QFormLayout()
+        self.complainant_details.setObjectName("caseComplainantDetails")
         right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
         body = hbox(self._facts_pane(), right, spacing=16)
         body.setStretch(0, 2)
@@ -256,6 +259,7 @@ class CaseDetailDialog(QDialog):
             self.facts,
             label(_("Complainant (masked)"), bold=True),
             self.pii,
+            self.complainant_details,
             label(_("Matter"), bold=True),
             self.details,
             label(_("Attachments"), bold=True),
@@ -372,30 +376,10 @@ class CaseDetailDialog(QDialog):
                 return
 
     def _show_details(self, view: CaseView) -> None:
-        """The registration's own facts (description, request, co-units, evidence): the rows
-        the last case had are refilled, only the missing ones built."""
-        form = self.details
-        while form.rowCount() > len(view.details):
-            form.removeRow(form.rowCount() - 1)
-        for row, (title, text) in enumerate(view.details):
-            if row < form.rowCount():
-                caption, value = self._detail_row(row)
-                caption.setText(title)
-                value.setText(text)
-                continue
-            value = label(text, wrap=True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(title, value)
-
-    def _detail_row(self, row: int) -> tuple[QLabel, QLabel]:
-        """The caption and the text of one row of the details (both labels)."""
-        found = []
-        for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
-            item = self.details.itemAt(row, role)
-            widget = item.widget() if item is not None else None
-            assert isinstance(widget, QLabel)
-            found.append(widget)
-        return found[0], found[1]
+        """The registration's own facts: an enterprise's credit code and contact under the
+        complainant, the matter's (description, request, co-units, evidence) under the matter."""
+        _fill_form(self.complainant_details, view.complainant)
+        _fill_form(self.details, view.details)
 
     def _countdown_text(self, view: CaseView) -> str:
         desk = self.ui.desk
@@ -612,3 +596,29 @@ class CaseDetailDialog(QDialog):
     def done(self, result: int) -> None:
         self.hide_personal_data()
         super().done(result)
+
+
+def _fill_form(form: QFormLayout, pairs: tuple[tuple[str, str], ...]) -> None:
+    """(caption, text) rows: the rows the last case had are refilled, only missing ones built."""
+    while form.rowCount() > len(pairs):
+        form.removeRow(form.rowCount() - 1)
+    for row, (title, text) in enumerate(pairs):
+        if row < form.rowCount():
+            caption, value = _form_row(form, row)
+            caption.setText(title)
+            value.setText(text)
+            continue
+        value = label(text, wrap=True)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(title, value)
+
+
+def _form_row(form: QFormLayout, row: int) -> tuple[QLabel, QLabel]:
+    """The caption and the text of one row of a details form (both labels)."""
+    found = []
+    for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
+        item = form.itemAt(row, role)
+        widget = item.widget() if item is not None else None
+        assert isinstance(widget, QLabel)
+        found.append(widget)
+    return found[0], found[1]

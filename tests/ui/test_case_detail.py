@@ -265,10 +265,11 @@ def test_the_detail_shows_the_matter_and_an_enterprise_in_full(qtbot, data_dir: 
     qtbot.addWidget(dialog)
     dialog.show()
     shown = {
-        dialog.details.itemAt(row, dialog.details.ItemRole.LabelRole).widget().text(): (
-            dialog.details.itemAt(row, dialog.details.ItemRole.FieldRole).widget().text()
+        form.itemAt(row, form.ItemRole.LabelRole).widget().text(): (
+            form.itemAt(row, form.ItemRole.FieldRole).widget().text()
         )
-        for row in range(dialog.details.rowCount())
+        for form in (dialog.complainant_details, dialog.details)
+        for row in range(form.rowCount())
     }
     assert shown["情况描述"] == "多次来办未办成" and shown["诉求"] == "请尽快办结"
     assert shown["协办单位"] == "省民政厅"
@@ -550,4 +551,47 @@ def test_a_late_result_for_the_last_case_is_dropped(qtbot: QtBot, data_dir: Path
     dialog.clear()  # closed before the unmasked name came back
     tasks.deliver_all()
     assert "赵乙" not in _shown_text(dialog)
+    desk.close()
+
+
+def test_an_enterprise_s_credit_code_and_contact_stand_under_the_complainant(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The credit code and the contact person describe who complains, not the matter: they
+    were listed under 反映事项."""
+    from dnw_desk.domain.registration import Complainant, ComplainantKind
+    from tests.factories import registration
+
+    desk, _clock = desk_at(data_dir, START)
+    enterprise = Complainant(
+        ComplainantKind.ENTERPRISE,
+        "乙某科技有限公司",
+        "055162345678",
+        credit_code="91340100MA2NXXXX0A",
+        contact_person="李四",
+    )
+    case = desk.cases.register(
+        replace(registration(description="乙的情况描述"), complainant=enterprise),
+        CLERK,
+        categories=desk.settings.categories,
+        units=desk.settings.units,
+    ).case
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    dialog = CaseDetailDialog(ui, case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.view is not None)
+
+    def texts(form) -> list[str]:  # type: ignore[no-untyped-def]
+        return [
+            form.itemAt(row, role).widget().text()
+            for row in range(form.rowCount())
+            for role in (form.ItemRole.LabelRole, form.ItemRole.FieldRole)
+        ]
+
+    assert "91340100MA2NXXXX0A" in texts(dialog.complainant_details)
+    assert "李*" in texts(dialog.complainant_details)
+    matter = texts(dialog.details)
+    assert "91340100MA2NXXXX0A" not in matter and "乙的情况描述" in matter
+    dialog.reject()
     desk.close()
