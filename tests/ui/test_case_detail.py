@@ -595,3 +595,27 @@ def test_an_enterprise_s_credit_code_and_contact_stand_under_the_complainant(
     assert "91340100MA2NXXXX0A" not in matter and "乙的情况描述" in matter
     dialog.reject()
     desk.close()
+
+
+def test_the_supervision_notice_is_saved_when_documents_does_not_exist(
+    qtbot, opened, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A fresh account has no ~/Documents: the 督办单 failed with "[Errno 2] No such file or
+    directory: '…/Documents/.督办单-….partial'"."""
+    from PySide6.QtCore import QStandardPaths
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", staticmethod(lambda location: str(home / "Documents"))
+    )
+    _ui, _clock, open_as = opened
+    dialog = open_as(CLERK)
+    click_step(qtbot, dialog, monkeypatch, EventType.ESCALATED, {"to": "效能办", "note": "催办"})
+    qtbot.mouseClick(dialog.notice_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "督办单-" in dialog.notice.text() or bool(dialog.message.text()), timeout=2000
+    )
+    assert dialog.message.text() == ""
+    assert len(list(home.rglob("督办单-*.pdf"))) == 1

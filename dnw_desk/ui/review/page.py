@@ -72,11 +72,12 @@ class FigureTile(QFrame):
 
 
 def export_folder(remembered: str) -> Path:
-    """Where a save dialog opens: the remembered folder while it exists, else Documents."""
+    """Where a save dialog opens (and the 督办单 is written): the remembered folder while it
+    exists, else Documents, else home (a fresh account may have no Documents folder)."""
     if remembered and Path(remembered).is_dir():
         return Path(remembered)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
 class ReviewPage(QWidget):
