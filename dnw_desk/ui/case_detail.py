@@ -327,7 +327,7 @@ class CaseDetailDialog(QDialog):
         facts["countdown"].setText(self._countdown_text(view))
         returns = returns_by_unit(view.state)
         facts["returns"].setText(
-            "; ".join(f"{unit} × {count}" for unit, count in returns.most_common()) or _("none")
+            _("; ").join(f"{unit} × {count}" for unit, count in returns.most_common()) or _("none")
         )
 
     def _show_pii(self, view: CaseView, actor: Actor | None) -> None:
@@ -432,7 +432,7 @@ class CaseDetailDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, FieldErrors):
-            message = "; ".join(error.errors.values())
+            message = _("; ").join(error.errors.values())
         elif isinstance(error, PermissionDenied | DomainError | StoreError):
             message = str(error)  # a full disk says itself that nothing was saved
         else:

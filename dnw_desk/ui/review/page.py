@@ -284,7 +284,7 @@ class ReviewPage(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, FieldErrors):
-            show_error(self.message, "; ".join(error.errors.values()))
+            show_error(self.message, _("; ").join(error.errors.values()))
         else:
             show_error(self.message, str(error))
 
@@ -416,7 +416,7 @@ class ReviewPage(QWidget):
         if is_cancelled(error):
             self.export_status.setText(_("Export cancelled; no file was written."))
         elif isinstance(error, FieldErrors):
-            show_error(self.message, "; ".join(error.errors.values()))
+            show_error(self.message, _("; ").join(error.errors.values()))
         elif isinstance(error, DomainError | ValueError | OSError):
             show_error(self.message, str(error))
         else:
