@@ -277,6 +277,21 @@ class CaseDetailDialog(QDialog):
         self.facts_scroll = facts_scroll
         return facts_scroll
 
+    def _fit_facts_pane(self) -> None:
+        """The facts pane scrolls only up and down: it is kept as wide as its widest line (the
+        number and the status side by side, wide at the large font), or their right ends
+        would be cut off."""
+        scroll = self.facts_scroll
+        margins = scroll.widget().layout().contentsMargins()
+        header = self.number_label.sizeHint().width() + self.status_label.sizeHint().width()
+        scroll.setMinimumWidth(
+            header
+            + 16  # the space between the two
+            + margins.left()
+            + margins.right()
+            + scroll.verticalScrollBar().sizeHint().width()
+        )
+
     # --- loading -------------------------------------------------------------------------------
 
     def load(self) -> None:
@@ -294,6 +309,7 @@ class CaseDetailDialog(QDialog):
         self.setWindowTitle(_("Case {number}").format(number=view.number))
         self.number_label.setText(view.number)
         self.status_label.setText(status_text(view.status))
+        self._fit_facts_pane()
         self._show_facts(view)
         self._show_pii(view, actor)
         self._show_details(view)

@@ -24,7 +24,7 @@ _WIDEST = ("2026-11-24 10:32", "单位退单审核通过", "窗口人员 王小�
 # What the details keep at least, and what the step and who took it keep when they wrap.
 _DETAILS_ROOM = "单位：省住房城乡建设厅；"
 _STEP_FLOOR = "单位退单"
-_BY_FLOOR = "窗口人员"
+_BY_FLOOR = "工号 C0815"  # the widest piece of "窗口人员 王小芳 · 工号 C0815" that cannot wrap
 
 
 class TimelineModel(RowsModel):

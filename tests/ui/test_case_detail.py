@@ -619,3 +619,18 @@ def test_the_supervision_notice_is_saved_when_documents_does_not_exist(
     )
     assert dialog.message.text() == ""
     assert len(list(home.rglob("督办单-*.pdf"))) == 1
+
+
+def test_the_status_beside_the_number_is_never_cut(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """At the large font the facts pane was narrower than the number and the status side by
+    side, and its right edge cut: '已办结' showed as '已办纟'."""
+    _ui, _clock, open_as = opened
+    dialog = open_as(CLERK)
+    qtbot.waitUntil(lambda: dialog.view is not None)
+    dialog.perform(EventType.OPINION_GIVEN, {"kind": "handled", "text": "已办"})
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "已出具办理意见")
+    dialog.resize(700, 600)
+    qtbot.wait(20)
+    status, viewport = dialog.status_label, dialog.facts_scroll.viewport()
+    right = status.mapTo(viewport, status.rect().topRight()).x()
+    assert right <= viewport.width()

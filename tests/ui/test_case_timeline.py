@@ -38,3 +38,5 @@ def test_in_a_narrow_view_the_details_keep_room_and_the_time_stays_whole(qtbot: 
     )
     assert view.columnWidth(0) >= metrics.horizontalAdvance("2026-11-24 10:32") + CELL_MARGINS
     assert sum(view.columnWidth(c) for c in range(4)) <= view.viewport().width() + 1
+    # Who took the step may wrap, but its staff number is never cut ("工号 …").
+    assert view.columnWidth(2) >= metrics.horizontalAdvance("工号 C0015") + CELL_MARGINS
