@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from dnw_desk.domain.case import Event
@@ -63,12 +63,17 @@ class TimelineView(QTableView):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self._fit_columns()
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
-        # Rows grow to their wrapped text whenever the columns change width.
+        # Rows grow to their wrapped text whenever the columns change width: measured once the
+        # header has settled every column (the stretched details last), not between two.
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self.resizeRowsToContents)
         header.sectionResized.connect(self.on_header_resized)
 
     @Slot()
     def on_header_resized(self) -> None:
-        self.resizeRowsToContents()
+        self._rows_timer.start()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
