@@ -269,6 +269,7 @@ class CaseDetailDialog(QDialog):
         # The facts scroll when the large font makes them taller than a 768-line screen.
         facts_pane = QWidget()
         facts_pane.setLayout(left)
+        self.facts_layout = left
         facts_scroll = QScrollArea()
         facts_scroll.setWidget(facts_pane)
         facts_scroll.setWidgetResizable(True)
@@ -282,7 +283,7 @@ class CaseDetailDialog(QDialog):
         number and the status side by side, wide at the large font), or their right ends
         would be cut off."""
         scroll = self.facts_scroll
-        margins = scroll.widget().layout().contentsMargins()
+        margins = self.facts_layout.contentsMargins()
         header = self.number_label.sizeHint().width() + self.status_label.sizeHint().width()
         scroll.setMinimumWidth(
             header
