@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from dnw_desk.i18n import _
+
 
 class PrinterUriError(ValueError):
     """A printer address that cannot be used; the message says why and what would work."""
@@ -59,35 +61,49 @@ EXAMPLES = (
 def parse_printer_uri(uri: str, platform: str = sys.platform) -> PrinterAddress:
     text = uri.strip()
     if not text:
-        raise PrinterUriError(f"no printer address given; examples: {EXAMPLES}")
+        raise PrinterUriError(
+            _("No printer address given; examples: {examples}").format(examples=EXAMPLES)
+        )
     if text == "preview":
         return PrinterAddress(Transport.PREVIEW, uri=text)
     scheme, sep, rest = text.partition("://")
     if not sep:
-        raise PrinterUriError(f"{text!r} is not a printer address; examples: {EXAMPLES}")
+        raise PrinterUriError(
+            _("{uri!r} is not a printer address; examples: {examples}").format(
+                uri=text, examples=EXAMPLES
+            )
+        )
     try:
         transport = Transport(scheme.lower())
     except ValueError:
         raise PrinterUriError(
-            f"unknown printer connection {scheme!r} in {text!r}; use one of "
-            "tcp, usb, serial, file, cups, win32 or preview"
+            _(
+                "Unknown printer connection {scheme!r} in {uri!r}; use one of "
+                "tcp, usb, serial, file, cups, win32 or preview"
+            ).format(scheme=scheme, uri=text)
         ) from None
     parser = _PARSERS.get(transport)
     if parser is None:
-        raise PrinterUriError(f"{text!r}: 'preview' takes no address")
+        raise PrinterUriError(_("{uri!r}: 'preview' takes no address").format(uri=text))
     return parser(text, rest, platform)
 
 
 def _tcp(uri: str, rest: str, platform: str) -> PrinterAddress:
     parts = urlsplit(uri)
     if not parts.hostname:
-        raise PrinterUriError(f"{uri!r}: missing host, e.g. tcp://192.168.1.50:9100")
+        raise PrinterUriError(
+            _("{uri!r}: missing host, e.g. tcp://192.168.1.50:9100").format(uri=uri)
+        )
     try:
         port = parts.port or DEFAULT_TCP_PORT
     except ValueError:
-        raise PrinterUriError(f"{uri!r}: the port must be a number from 1 to 65535") from None
+        raise PrinterUriError(
+            _("{uri!r}: the port must be a number from 1 to 65535").format(uri=uri)
+        ) from None
     if parts.path not in ("", "/") or parts.query:
-        raise PrinterUriError(f"{uri!r}: a network printer address is only tcp://HOST:PORT")
+        raise PrinterUriError(
+            _("{uri!r}: a network printer address is only tcp://HOST:PORT").format(uri=uri)
+        )
     return PrinterAddress(Transport.TCP, host=parts.hostname, port=port, uri=uri)
 
 
@@ -101,8 +117,10 @@ def _usb(uri: str, rest: str, platform: str) -> PrinterAddress:
             raise ValueError
     except ValueError:
         raise PrinterUriError(
-            f"{uri!r}: a USB printer is usb://VID:PID in hexadecimal, e.g. usb://0416:5011 "
-            "(see lsusb or the Device Manager)"
+            _(
+                "{uri!r}: a USB printer is usb://VID:PID in hexadecimal, e.g. usb://0416:5011 "
+                "(see lsusb or the Device Manager)"
+            ).format(uri=uri)
         ) from None
     return PrinterAddress(Transport.USB, vendor_id=vendor, product_id=product, uri=uri)
 
@@ -112,12 +130,18 @@ def _serial(uri: str, rest: str, platform: str) -> PrinterAddress:
     device = unquote(parts.netloc + parts.path)
     if not device:
         raise PrinterUriError(
-            f"{uri!r}: missing device, e.g. serial:///dev/ttyUSB0 or serial://COM3"
+            _("{uri!r}: missing device, e.g. serial:///dev/ttyUSB0 or serial://COM3").format(
+                uri=uri
+            )
         )
     query = parse_qs(parts.query)
     unknown = set(query) - {"baudrate"}
     if unknown:
-        raise PrinterUriError(f"{uri!r}: unknown option(s) {', '.join(sorted(unknown))}")
+        raise PrinterUriError(
+            _("{uri!r}: unknown option(s) {options}").format(
+                uri=uri, options=", ".join(sorted(unknown))
+            )
+        )
     baudrate = DEFAULT_BAUDRATE
     if "baudrate" in query:
         try:
@@ -126,7 +150,9 @@ def _serial(uri: str, rest: str, platform: str) -> PrinterAddress:
             baudrate = -1
         if baudrate not in BAUDRATES:
             raise PrinterUriError(
-                f"{uri!r}: baudrate must be one of {', '.join(map(str, BAUDRATES))}"
+                _("{uri!r}: baudrate must be one of {rates}").format(
+                    uri=uri, rates=", ".join(map(str, BAUDRATES))
+                )
             )
     return PrinterAddress(Transport.SERIAL, path=device, baudrate=baudrate, uri=uri)
 
@@ -134,10 +160,14 @@ def _serial(uri: str, rest: str, platform: str) -> PrinterAddress:
 def _file(uri: str, rest: str, platform: str) -> PrinterAddress:
     parts = urlsplit(uri)
     if parts.netloc not in ("", "localhost"):
-        raise PrinterUriError(f"{uri!r}: use file:///absolute/path (three slashes)")
+        raise PrinterUriError(
+            _("{uri!r}: use file:///absolute/path (three slashes)").format(uri=uri)
+        )
     path = unquote(parts.path)
     if not path or path == "/":
-        raise PrinterUriError(f"{uri!r}: missing file path, e.g. file:///dev/usb/lp0")
+        raise PrinterUriError(
+            _("{uri!r}: missing file path, e.g. file:///dev/usb/lp0").format(uri=uri)
+        )
     if platform == "win32" and len(path) > 2 and path[0] == "/" and path[2] == ":":
         path = path[1:]  # file:///C:/out.bin
     return PrinterAddress(Transport.FILE, path=path, uri=uri)
@@ -146,16 +176,20 @@ def _file(uri: str, rest: str, platform: str) -> PrinterAddress:
 def _cups(uri: str, rest: str, platform: str) -> PrinterAddress:
     name = unquote(rest).strip("/")
     if not name or "/" in name:
-        raise PrinterUriError(f"{uri!r}: a CUPS printer is cups://QUEUE, e.g. cups://receipt")
+        raise PrinterUriError(
+            _("{uri!r}: a CUPS printer is cups://QUEUE, e.g. cups://receipt").format(uri=uri)
+        )
     return PrinterAddress(Transport.CUPS, name=name, uri=uri)
 
 
 def _win32(uri: str, rest: str, platform: str) -> PrinterAddress:
     if platform != "win32":
-        raise PrinterUriError(f"{uri!r}: win32:// printers exist only on Windows")
+        raise PrinterUriError(_("{uri!r}: win32:// printers exist only on Windows").format(uri=uri))
     name = unquote(rest).strip("/")
     if not name:
-        raise PrinterUriError(f"{uri!r}: missing printer name, e.g. win32://POS-80")
+        raise PrinterUriError(
+            _("{uri!r}: missing printer name, e.g. win32://POS-80").format(uri=uri)
+        )
     return PrinterAddress(Transport.WIN32, name=name, uri=uri)
 
 

@@ -218,7 +218,7 @@ def _category_legend(rows: Sequence[LedgerRow]) -> str:
     for row in rows:
         names.setdefault(category_tag(row.category_code), set()).add(row.category)
     return _("Categories: {legend}").format(
-        legend="; ".join(f"{tag} = {'、'.join(sorted(names[tag]))}" for tag in sorted(names))
+        legend=_("; ").join(f"{tag} = {'、'.join(sorted(names[tag]))}" for tag in sorted(names))
     )
 
 

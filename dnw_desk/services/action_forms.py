@@ -65,7 +65,12 @@ _WHY = FieldSpec(
 ACTION_FORMS: dict[EventType, tuple[FieldSpec, ...]] = {
     EventType.REFERRED: (
         FieldSpec("unit", N_("Responsible unit"), "unit"),
-        FieldSpec("co_units", N_("Co-units (separated by commas; optional)"), required=False),
+        FieldSpec(
+            "co_units",
+            N_("Co-units (separated by commas; optional)"),
+            required=False,
+            optional_hint=False,  # the caption says it already
+        ),
         FieldSpec("note", N_("Note"), "multiline", required=False),
     ),
     EventType.UNIT_ACCEPTED: (FieldSpec("by", N_("Accepted by (unit staff)")),),

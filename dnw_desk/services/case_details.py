@@ -22,17 +22,22 @@ def registration_of(events: Sequence[Event]) -> Registration | None:
     return None
 
 
+def complainant_details(registration: Registration) -> tuple[Detail, ...]:
+    """Who complains beyond the masked fields: an enterprise's credit code and contact."""
+    c = registration.complainant
+    if c.kind is not ComplainantKind.ENTERPRISE:
+        return ()
+    pairs = [
+        (N_("Credit code"), c.credit_code),
+        (N_("Contact person"), mask_person_name(c.contact_person)),
+    ]
+    return tuple((_(title), text) for title, text in pairs if text)
+
+
 def registration_details(registration: Registration) -> tuple[Detail, ...]:
-    """The registration's facts in the order of the intake form, empty ones left out."""
-    c, m = registration.complainant, registration.matter
-    enterprise = c.kind is ComplainantKind.ENTERPRISE
-    pairs: list[tuple[str, str]] = []
-    if enterprise:
-        pairs += [
-            (N_("Credit code"), c.credit_code),
-            (N_("Contact person"), mask_person_name(c.contact_person)),
-        ]
-    pairs += [
+    """The matter's facts in the order of the intake form, empty ones left out."""
+    m = registration.matter
+    pairs = [
         (N_("Application no."), m.application_no),
         (N_("Applied on"), m.application_date.isoformat() if m.application_date else ""),
         (N_("Earlier visits"), "、".join(day.isoformat() for day in m.earlier_visits)),

@@ -47,7 +47,12 @@ from dnw_desk.services.action_forms import FieldKind as FieldKind
 from dnw_desk.services.action_forms import FieldSpec as FieldSpec
 from dnw_desk.services.action_forms import InformChannel as InformChannel
 from dnw_desk.services.action_forms import permission_for as permission_for
-from dnw_desk.services.case_details import Detail, registration_details, registration_of
+from dnw_desk.services.case_details import (
+    Detail,
+    complainant_details,
+    registration_details,
+    registration_of,
+)
 from dnw_desk.services.cases import CaseService, Saved, require
 from dnw_desk.services.people import actor_label
 from dnw_desk.services.queue import Countdown, countdown_of
@@ -222,7 +227,11 @@ def _informed_at(
     if _minute(at) > _minute(now):
         errors["at"] = _("The moment cannot be in the future.")
     elif opinion_at is not None and _minute(at) < _minute(opinion_at):
-        errors["at"] = _("The parties are informed after the handling opinion was given.")
+        errors["at"] = (
+            _("The callback comes after the handling opinion was given.")
+            if event_type is EventType.CALLBACK
+            else _("The parties are informed after the handling opinion was given.")
+        )
     elif opinion_at is not None:
         at = max(at, opinion_at)
     return min(at, now)
@@ -407,8 +416,9 @@ class CaseView:
     masked: dict[MaskedField, str]
     events: tuple[Event, ...]
     state: CaseState
-    details: tuple[Detail, ...] = ()  # the registration's other facts (case_details)
+    details: tuple[Detail, ...] = ()  # the matter's other facts (case_details)
     actors: Mapping[str, str] = field(default_factory=dict)  # event actor → who, in words
+    complainant: tuple[Detail, ...] = ()  # an enterprise's credit code and contact
 
 
 def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
@@ -425,6 +435,11 @@ def _masked_values(row: CaseRow) -> dict[MaskedField, str]:
 def _details(events: Sequence[Event]) -> tuple[Detail, ...]:
     registration = registration_of(events)
     return registration_details(registration) if registration is not None else ()
+
+
+def _complainant(events: Sequence[Event]) -> tuple[Detail, ...]:
+    registration = registration_of(events)
+    return complainant_details(registration) if registration is not None else ()
 
 
 @dataclass(frozen=True)
@@ -475,6 +490,7 @@ class HandlingService:
             fold(events),
             _details(events),
             {event.actor: actor_label(event.actor, people) for event in events},
+            _complainant(events),
         )
 
     def perform(

@@ -33,6 +33,7 @@ from dnw_desk.services.handling import (
     InformChannel,
     MaskedField,
 )
+from dnw_desk.services.people import actor_label
 
 # Fields of event data that are shown, in this order, with their labels.
 _SHOWN = (
@@ -41,7 +42,8 @@ _SHOWN = (
     ("unit", N_("Unit")),
     ("kind", N_("Kind")),
     ("text", N_("Text")),
-    ("channel", N_("Channel")),
+    # How a step reached someone (phone, SMS, the rating device), not the intake's channel.
+    ("channel", N_("By way of")),
     ("by", N_("By")),
     ("to", N_("To")),
     ("deadline", N_("Deadline")),
@@ -83,8 +85,15 @@ def _value(key: str, value: Any) -> str:
     return str(value)
 
 
-def summarise(event: Event) -> str:
-    """One line of what the step recorded — never the registration's personal data."""
+def _person(by: str, actors: Mapping[str, str] | None) -> str:
+    """A name as typed stays as it is; an account key (``clerk:login``) is said in words."""
+    return (actors or {}).get(by) or actor_label(by)
+
+
+def summarise(event: Event, actors: Mapping[str, str] | None = None) -> str:
+    """One line of what the step recorded — never the registration's personal data. ``actors``
+    names accounts in words (``CaseView.actors``): a callback without a named caller records
+    the clerk's account (``clerk:login``), shown as who that is."""
     data: Mapping[str, Any] = event.data
     if event.type is EventType.ATTACHMENT_ADDED:
         info = AttachmentInfo.from_data(event.data)
@@ -93,13 +102,17 @@ def summarise(event: Event) -> str:
         # The number is in the header; the rest of this event's data is personal.
         return _("Clerk no. {clerk}").format(clerk=data.get("clerk_no", ""))
     parts = [
-        f"{_(title)}: {_value(key, data[key])}"
+        _("{title}: {value}").format(
+            title=_(title),
+            value=_person(str(data[key]), actors) if key == "by" else _value(key, data[key]),
+        )
         for key, title in _SHOWN
         if data.get(key) not in (None, "")
     ]
     if data.get("recorded_by_window"):
         parts.append(_("recorded by the window for the unit"))
-    return "; ".join(parts)
+    # The separator is translated too: Chinese text takes full-width punctuation.
+    return _("; ").join(parts)
 
 
 def step_label(event: Event) -> str:

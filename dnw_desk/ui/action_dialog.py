@@ -72,7 +72,9 @@ class ActionDialog(QDialog):
             self.inputs[spec.name] = widget
             self.errors[spec.name] = error_label()
             optional = not spec.required and spec.optional_hint
-            text = _(spec.label) + (" " + _("(optional)") if optional else "")
+            text = (
+                _("{label} (optional)").format(label=_(spec.label)) if optional else _(spec.label)
+            )
             form.addRow(text, vbox(widget, self.errors[spec.name], spacing=2))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -119,9 +119,10 @@ class CaseDetailDialog(QDialog):
         for value in self.pii_values.values():
             value.clear()
             value.setProperty("revealed", False)
-        for row in range(self.details.rowCount()):
-            for line in self._detail_row(row):
-                line.clear()
+        for form in (self.complainant_details, self.details):
+            for row in range(form.rowCount()):
+                for line in _form_row(form, row):
+                    line.clear()
         self.attachments.set_items([])
         self.timeline.actors = {}
         self.timeline.set_rows([])
@@ -155,6 +156,8 @@ class CaseDetailDialog(QDialog):
         self.attachments.sig_view_requested.connect(self.on_view_requested)
         self.details = QFormLayout()
         self.details.setObjectName("caseDetails")
+        self.complainant_details = QFormLayout()
+        self.complainant_details.setObjectName("caseComplainantDetails")
         right = vbox(label(_("Timeline"), bold=True), self.timeline_view)
         body = hbox(self._facts_pane(), right, spacing=16)
         body.setStretch(0, 2)
@@ -256,6 +259,7 @@ class CaseDetailDialog(QDialog):
             self.facts,
             label(_("Complainant (masked)"), bold=True),
             self.pii,
+            self.complainant_details,
             label(_("Matter"), bold=True),
             self.details,
             label(_("Attachments"), bold=True),
@@ -265,6 +269,7 @@ class CaseDetailDialog(QDialog):
         # The facts scroll when the large font makes them taller than a 768-line screen.
         facts_pane = QWidget()
         facts_pane.setLayout(left)
+        self.facts_layout = left
         facts_scroll = QScrollArea()
         facts_scroll.setWidget(facts_pane)
         facts_scroll.setWidgetResizable(True)
@@ -272,6 +277,21 @@ class CaseDetailDialog(QDialog):
         facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.facts_scroll = facts_scroll
         return facts_scroll
+
+    def _fit_facts_pane(self) -> None:
+        """The facts pane scrolls only up and down: it is kept as wide as its widest line (the
+        number and the status side by side, wide at the large font), or their right ends
+        would be cut off."""
+        scroll = self.facts_scroll
+        margins = self.facts_layout.contentsMargins()
+        header = self.number_label.sizeHint().width() + self.status_label.sizeHint().width()
+        scroll.setMinimumWidth(
+            header
+            + 16  # the space between the two
+            + margins.left()
+            + margins.right()
+            + scroll.verticalScrollBar().sizeHint().width()
+        )
 
     # --- loading -------------------------------------------------------------------------------
 
@@ -290,6 +310,7 @@ class CaseDetailDialog(QDialog):
         self.setWindowTitle(_("Case {number}").format(number=view.number))
         self.number_label.setText(view.number)
         self.status_label.setText(status_text(view.status))
+        self._fit_facts_pane()
         self._show_facts(view)
         self._show_pii(view, actor)
         self._show_details(view)
@@ -323,7 +344,7 @@ class CaseDetailDialog(QDialog):
         facts["countdown"].setText(self._countdown_text(view))
         returns = returns_by_unit(view.state)
         facts["returns"].setText(
-            "; ".join(f"{unit} × {count}" for unit, count in returns.most_common()) or _("none")
+            _("; ").join(f"{unit} × {count}" for unit, count in returns.most_common()) or _("none")
         )
 
     def _show_pii(self, view: CaseView, actor: Actor | None) -> None:
@@ -372,30 +393,10 @@ class CaseDetailDialog(QDialog):
                 return
 
     def _show_details(self, view: CaseView) -> None:
-        """The registration's own facts (description, request, co-units, evidence): the rows
-        the last case had are refilled, only the missing ones built."""
-        form = self.details
-        while form.rowCount() > len(view.details):
-            form.removeRow(form.rowCount() - 1)
-        for row, (title, text) in enumerate(view.details):
-            if row < form.rowCount():
-                caption, value = self._detail_row(row)
-                caption.setText(title)
-                value.setText(text)
-                continue
-            value = label(text, wrap=True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(title, value)
-
-    def _detail_row(self, row: int) -> tuple[QLabel, QLabel]:
-        """The caption and the text of one row of the details (both labels)."""
-        found = []
-        for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
-            item = self.details.itemAt(row, role)
-            widget = item.widget() if item is not None else None
-            assert isinstance(widget, QLabel)
-            found.append(widget)
-        return found[0], found[1]
+        """The registration's own facts: an enterprise's credit code and contact under the
+        complainant, the matter's (description, request, co-units, evidence) under the matter."""
+        _fill_form(self.complainant_details, view.complainant)
+        _fill_form(self.details, view.details)
 
     def _countdown_text(self, view: CaseView) -> str:
         desk = self.ui.desk
@@ -448,7 +449,7 @@ class CaseDetailDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         if isinstance(error, FieldErrors):
-            message = "; ".join(error.errors.values())
+            message = _("; ").join(error.errors.values())
         elif isinstance(error, PermissionDenied | DomainError | StoreError):
             message = str(error)  # a full disk says itself that nothing was saved
         else:
@@ -612,3 +613,29 @@ class CaseDetailDialog(QDialog):
     def done(self, result: int) -> None:
         self.hide_personal_data()
         super().done(result)
+
+
+def _fill_form(form: QFormLayout, pairs: tuple[tuple[str, str], ...]) -> None:
+    """(caption, text) rows: the rows the last case had are refilled, only missing ones built."""
+    while form.rowCount() > len(pairs):
+        form.removeRow(form.rowCount() - 1)
+    for row, (title, text) in enumerate(pairs):
+        if row < form.rowCount():
+            caption, value = _form_row(form, row)
+            caption.setText(title)
+            value.setText(text)
+            continue
+        value = label(text, wrap=True)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(title, value)
+
+
+def _form_row(form: QFormLayout, row: int) -> tuple[QLabel, QLabel]:
+    """The caption and the text of one row of a details form (both labels)."""
+    found = []
+    for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
+        item = form.itemAt(row, role)
+        widget = item.widget() if item is not None else None
+        assert isinstance(widget, QLabel)
+        found.append(widget)
+    return found[0], found[1]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dnw_desk.printing.uri import PrinterUriError, Transport, parse_printer_uri
@@ -22,9 +24,9 @@ def test_good_uris() -> None:
 @pytest.mark.parametrize(
     ("uri", "fragment"),
     [
-        ("", "no printer address"),
+        ("", "No printer address"),
         ("192.168.1.50", "not a printer address"),
-        ("lpt://1", "unknown printer connection"),
+        ("lpt://1", "Unknown printer connection"),
         ("tcp://", "missing host"),
         ("tcp://host:99999", "port must be a number"),
         ("usb://0416", "usb://VID:PID"),
@@ -35,11 +37,39 @@ def test_good_uris() -> None:
         ("cups://", "cups://QUEUE"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_bad_uris_say_why(uri: str, fragment: str) -> None:
     with pytest.raises(PrinterUriError, match=fragment):
         parse_printer_uri(uri, platform="linux")
 
 
+@pytest.mark.usefixtures("english")
 def test_win32_elsewhere_is_a_clear_error() -> None:
     with pytest.raises(PrinterUriError, match="only on Windows"):
         parse_printer_uri("win32://POS-80", platform="linux")
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "",
+        "tcp//bad",
+        "lpt://1",
+        "tcp://",
+        "tcp://host:99999",
+        "tcp://host/x",
+        "usb://0416",
+        "serial://",
+        "serial:///dev/ttyUSB0?baudrate=1234",
+        "serial:///dev/ttyUSB0?parity=N",
+        "file://host/x",
+        "file://",
+        "cups://",
+        "win32://POS-80",
+    ],
+)
+def test_bad_uris_speak_the_desks_language(uri: str) -> None:
+    """The wizard and the settings dialog show these messages to a Chinese-speaking admin."""
+    with pytest.raises(PrinterUriError) as caught:
+        parse_printer_uri(uri, platform="linux")
+    assert re.search(r"[\u4e00-\u9fff]", str(caught.value)), str(caught.value)

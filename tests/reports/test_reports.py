@@ -248,3 +248,17 @@ def test_bulletin_heading_stays_with_its_chart(tmp_path: Path) -> None:
         heading = next(w[0] for w in words if w[4].startswith("各单位逾期与退单情况"))
         chart = next(w[0] for w in words if w[4].startswith("逾期较多的单位"))
         assert heading == chart, units
+
+
+def test_the_ledger_s_category_legend_takes_chinese_punctuation() -> None:
+    """The day ledger's legend read "类别：第1类 = …; 第3类 = …" with an ASCII semicolon."""
+    from types import SimpleNamespace
+
+    from dnw_desk.reports.daily import _category_legend
+
+    rows = [
+        SimpleNamespace(category_code="1", category="申请省级政务服务事项"),
+        SimpleNamespace(category_code="3", category="推诿扯皮、办事拖拉"),
+    ]
+    legend = _category_legend(rows)  # type: ignore[arg-type]
+    assert "; " not in legend and "；" in legend

@@ -110,3 +110,26 @@ def test_callback_records_its_time_and_channel_and_choices_say_choose(
     )
     callback = next(e for e in handling.view(case_id).events if e.event_id == saved.event_ids[0])
     assert callback.at == called and callback.data["channel"] == "phone"
+
+
+def test_a_callback_before_the_opinion_is_refused_in_its_own_words(data_dir: Path) -> None:
+    """The callback dialog's time field is 回访时间: its message must not speak of 告知."""
+    desk, clock = desk_at(data_dir, START)
+    case_id = register(desk).case.id
+    handling = handling_for(desk)
+    clock.advance(minutes=5)
+    handling.perform(case_id, EventType.OPINION_GIVEN, CLERK, {"kind": "handled", "text": "已办"})
+    now = clock().isoformat()
+    handling.perform(
+        case_id, EventType.COMPLAINANT_INFORMED, CLERK, {"channel": "sms", "at": now, "by": "王"}
+    )
+    handling.perform(case_id, EventType.WINDOW_INFORMED, CLERK, {"at": now, "by": "联系人"})
+    with pytest.raises(FieldErrors) as caught:
+        handling.perform(
+            case_id,
+            EventType.CALLBACK,
+            CLERK,
+            {"at": START.isoformat(), "channel": "phone", "satisfaction": "satisfied"},
+        )
+    assert "回访" in caught.value.errors["at"]
+    assert "告知" not in caught.value.errors["at"]

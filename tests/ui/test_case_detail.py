@@ -265,10 +265,11 @@ def test_the_detail_shows_the_matter_and_an_enterprise_in_full(qtbot, data_dir: 
     qtbot.addWidget(dialog)
     dialog.show()
     shown = {
-        dialog.details.itemAt(row, dialog.details.ItemRole.LabelRole).widget().text(): (
-            dialog.details.itemAt(row, dialog.details.ItemRole.FieldRole).widget().text()
+        form.itemAt(row, form.ItemRole.LabelRole).widget().text(): (
+            form.itemAt(row, form.ItemRole.FieldRole).widget().text()
         )
-        for row in range(dialog.details.rowCount())
+        for form in (dialog.complainant_details, dialog.details)
+        for row in range(form.rowCount())
     }
     assert shown["情况描述"] == "多次来办未办成" and shown["诉求"] == "请尽快办结"
     assert shown["协办单位"] == "省民政厅"
@@ -551,3 +552,85 @@ def test_a_late_result_for_the_last_case_is_dropped(qtbot: QtBot, data_dir: Path
     tasks.deliver_all()
     assert "赵乙" not in _shown_text(dialog)
     desk.close()
+
+
+def test_an_enterprise_s_credit_code_and_contact_stand_under_the_complainant(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The credit code and the contact person describe who complains, not the matter: they
+    were listed under 反映事项."""
+    from dnw_desk.domain.registration import Complainant, ComplainantKind
+    from tests.factories import registration
+
+    desk, _clock = desk_at(data_dir, START)
+    enterprise = Complainant(
+        ComplainantKind.ENTERPRISE,
+        "乙某科技有限公司",
+        "055162345678",
+        credit_code="91340100MA2NXXXX0A",
+        contact_person="李四",
+    )
+    case = desk.cases.register(
+        replace(registration(description="乙的情况描述"), complainant=enterprise),
+        CLERK,
+        categories=desk.settings.categories,
+        units=desk.settings.units,
+    ).case
+    ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
+    dialog = CaseDetailDialog(ui, case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.view is not None)
+
+    def texts(form) -> list[str]:  # type: ignore[no-untyped-def]
+        return [
+            form.itemAt(row, role).widget().text()
+            for row in range(form.rowCount())
+            for role in (form.ItemRole.LabelRole, form.ItemRole.FieldRole)
+        ]
+
+    assert "91340100MA2NXXXX0A" in texts(dialog.complainant_details)
+    assert "李*" in texts(dialog.complainant_details)
+    matter = texts(dialog.details)
+    assert "91340100MA2NXXXX0A" not in matter and "乙的情况描述" in matter
+    dialog.reject()
+    desk.close()
+
+
+def test_the_supervision_notice_is_saved_when_documents_does_not_exist(
+    qtbot, opened, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A fresh account has no ~/Documents: the 督办单 failed with "[Errno 2] No such file or
+    directory: '…/Documents/.督办单-….partial'"."""
+    from PySide6.QtCore import QStandardPaths
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", staticmethod(lambda location: str(home / "Documents"))
+    )
+    _ui, _clock, open_as = opened
+    dialog = open_as(CLERK)
+    click_step(qtbot, dialog, monkeypatch, EventType.ESCALATED, {"to": "效能办", "note": "催办"})
+    qtbot.mouseClick(dialog.notice_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "督办单-" in dialog.notice.text() or bool(dialog.message.text()), timeout=2000
+    )
+    assert dialog.message.text() == ""
+    assert len(list(home.rglob("督办单-*.pdf"))) == 1
+
+
+def test_the_status_beside_the_number_is_never_cut(qtbot, opened) -> None:  # type: ignore[no-untyped-def]
+    """At the large font the facts pane was narrower than the number and the status side by
+    side, and its right edge cut: '已办结' showed as '已办纟'."""
+    _ui, _clock, open_as = opened
+    dialog = open_as(CLERK)
+    qtbot.waitUntil(lambda: dialog.view is not None)
+    dialog.perform(EventType.OPINION_GIVEN, {"kind": "handled", "text": "已办"})
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "已出具办理意见")
+    dialog.resize(700, 600)
+    qtbot.wait(20)
+    status, viewport = dialog.status_label, dialog.facts_scroll.viewport()
+    right = status.mapTo(viewport, status.rect().topRight()).x()
+    assert right <= viewport.width()

@@ -176,6 +176,25 @@ def test_not_accepted_prints_the_slip(
     assert page.last_panel.number.text() == case.number
 
 
+def test_refusal_after_a_refused_save_leaves_no_stale_message(
+    qtbot: QtBot, clerk_desk: DeskHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first try with a field missing says "Not saved"; once the refusal is saved the form is
+    empty and that message must not say the saved case still has marked fields."""
+    refusal = Refusal("x-petition", "信访事项", "请到信访部门反映")
+    monkeypatch.setattr(NotAcceptedDialog, "ask", classmethod(lambda cls, *a, **k: refusal))
+    page = clerk_desk.session.intake
+    type_text(qtbot, page.form.edits["name"], "赵六")
+    type_text(qtbot, page.form.edits["service_item"], "房屋拆迁补偿")
+    qtbot.mouseClick(page.refuse_button, Qt.MouseButton.LeftButton)
+    assert clerk_desk.count_cases() == 0
+    assert page.form_error.isVisible()
+    qtbot.keyClicks(page.form.edits["phone"], "13700000000")
+    qtbot.mouseClick(page.refuse_button, Qt.MouseButton.LeftButton)
+    assert clerk_desk.count_cases() == 1
+    assert not page.form_error.isVisible()
+
+
 def test_escape_clears_after_confirming(
     qtbot: QtBot, clerk_desk: DeskHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -110,6 +110,44 @@ def test_a_crossing_notifies_once_with_banner_and_tray_also_after_restart(
     desk.close()
 
 
+def test_the_export_s_outcome_is_scrolled_into_view_at_1366x768(
+    qtbot: QtBot, harness: DeskHarness, tmp_path: Path
+) -> None:
+    """The lead clicks an export at the bottom of the page: "已保存：…" was written below the
+    fold (and an export's error at the top, above it), so nothing seemed to happen."""
+    register(harness.desk)
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.screens.queue
+    features.show_review()
+    page = features.review_page
+    qtbot.waitUntil(lambda: page.review is not None)
+    out = tmp_path / "ledger.xlsx"
+    page.ask_path = lambda *a: out  # type: ignore[method-assign]
+    exported: list[object] = []
+    page.sig_exported.connect(exported.append)
+    page.on_ledger_button_clicked()
+    qtbot.waitUntil(lambda: exported == [out], timeout=5000)
+    qtbot.waitUntil(lambda: _in_view(page, page.export_status), timeout=2000)
+    page._export_failed(page.runs[0] if page.runs else _run(page), OSError("磁盘已满"))
+    qtbot.waitUntil(lambda: _in_view(page, page.message), timeout=2000)
+
+
+def _in_view(page, widget) -> bool:  # type: ignore[no-untyped-def]
+    """The widget lies wholly inside the page's scrolled viewport."""
+    viewport = page.scroll_area.viewport()
+    top_left = widget.mapTo(viewport, widget.rect().topLeft())
+    bottom_right = widget.mapTo(viewport, widget.rect().bottomRight())
+    return bool(viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right))
+
+
+def _run(page):  # type: ignore[no-untyped-def]
+    from dnw_desk.ui.review.exports import ExportRun
+
+    run = ExportRun(page.export_tasks, "x", page)
+    page.runs.append(run)
+    return run
+
+
 def test_the_save_dialog_opens_in_documents_then_in_the_last_folder(
     qtbot: QtBot, harness: DeskHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -105,3 +105,13 @@ def test_the_height_does_not_follow_the_data(qtbot: QtBot) -> None:
     assert view.minimumHeight() == before
     view.set_data(SERIES, UNITS)
     assert view.minimumHeight() == before
+
+
+def test_a_label_is_shortened_by_its_width_not_its_letters() -> None:
+    """In English the category names were cut after 14 letters ("applied (onli…"), half the
+    room 14 Chinese characters take."""
+    from dnw_desk.ui.review.charts import _short
+
+    assert _short("matter under litigation") == "matter under litigation"
+    chinese = "申请省级政务服务事项，材料齐全、符合法定形式"
+    assert _short(chinese) == chinese[:13] + "…"

@@ -208,6 +208,7 @@ class IntakePage(QWidget):
     def on_refuse_triggered(self) -> None:
         if self.saving or self.ui.actor is None:
             return
+        show_error(self.form_error, "")
         try:
             registration = self.form.registration()
         except FieldErrors as exc:

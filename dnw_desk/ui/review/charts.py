@@ -9,6 +9,7 @@ steps by whole numbers.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 
 from PySide6.QtCharts import (
@@ -38,7 +39,21 @@ MAX_TICK_INTERVALS = 5
 
 
 def _short(text: str, limit: int = 14) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most ``limit`` Chinese characters' width: a Latin letter counts half (the English
+    names are as long in letters as the Chinese in characters, and take half the room)."""
+
+    def width(char: str) -> int:
+        return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+    if sum(map(width, text)) <= 2 * limit:
+        return text
+    kept, used = "", 0
+    for char in text:
+        used += width(char)
+        if used > 2 * (limit - 1):
+            break
+        kept += char
+    return kept + "…"
 
 
 Bars = Sequence[tuple[str, Sequence[int]]]

@@ -72,11 +72,12 @@ class FigureTile(QFrame):
 
 
 def export_folder(remembered: str) -> Path:
-    """Where a save dialog opens: the remembered folder while it exists, else Documents."""
+    """Where a save dialog opens (and the 督办单 is written): the remembered folder while it
+    exists, else Documents, else home (a fresh account may have no Documents folder)."""
     if remembered and Path(remembered).is_dir():
         return Path(remembered)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
 class ReviewPage(QWidget):
@@ -283,9 +284,15 @@ class ReviewPage(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, FieldErrors):
-            show_error(self.message, "; ".join(error.errors.values()))
+            self._say(_("; ").join(error.errors.values()))
         else:
-            show_error(self.message, str(error))
+            self._say(str(error))
+
+    def _say(self, text: str) -> None:
+        """A message at the top of the page, scrolled into view: the buttons that lead to it
+        (the handover's, the exports') sit at the bottom, below the fold at 1366×768."""
+        show_error(self.message, text)
+        self.scroll_area.ensureWidgetVisible(self.message)
 
     # --- slots ---------------------------------------------------------------------------------
 
@@ -384,7 +391,7 @@ class ReviewPage(QWidget):
         masked, reason = options
         assert isinstance(first, date) and isinstance(last, date)
         if last < first:
-            show_error(self.message, _("The end date is before the start date."))
+            self._say(_("The end date is before the start date."))
             return
         request = ExportRequest(first, last, masked, reason, path.suffix.lstrip(".").lower())
         actor, desk = self.ui.actor, self.ui.desk
@@ -403,23 +410,26 @@ class ReviewPage(QWidget):
         run.sig_finished.connect(lambda result: self._exported(run, path, result))
         run.sig_failed.connect(lambda error: self._export_failed(run, error))
         self.export_status.setText(title)
+        self.scroll_area.ensureWidgetVisible(self.export_status)
         run.start(job)
 
     def _exported(self, run: ExportRun, path: Path, result: Any) -> None:
         self._forget(run)
         self.export_status.setText(_("Written: {path}").format(path=path))
+        self.scroll_area.ensureWidgetVisible(self.export_status)
         self.sig_exported.emit(path)
 
     def _export_failed(self, run: ExportRun, error: BaseException) -> None:
         self._forget(run)
         if is_cancelled(error):
             self.export_status.setText(_("Export cancelled; no file was written."))
+            self.scroll_area.ensureWidgetVisible(self.export_status)
         elif isinstance(error, FieldErrors):
-            show_error(self.message, "; ".join(error.errors.values()))
+            self._say(_("; ").join(error.errors.values()))
         elif isinstance(error, DomainError | ValueError | OSError):
-            show_error(self.message, str(error))
+            self._say(str(error))
         else:
-            show_error(self.message, _("The export failed: {problem}").format(problem=error))
+            self._say(_("The export failed: {problem}").format(problem=error))
 
     def _forget(self, run: ExportRun) -> None:
         if run in self.runs:
