@@ -53,7 +53,7 @@ class DayFigures:
     not_accepted: int
     pending: int  # awaiting feedback now
     due_soon: int  # warning level now
-    overdue: int  # overdue or escalated now
+    overdue: int  # past the deadline now (escalated by then or not; a 督办 alone is not 逾期)
     fed_back: int  # feedback completed on the day
     on_time: int  # of those, on time
 
@@ -222,7 +222,8 @@ class ReviewService:
             queue.by_unit[0][unit] += 1
             if level is AlertLevel.WARNING:
                 queue.due_soon += 1
-            elif level >= AlertLevel.OVERDUE:
+            elif level >= AlertLevel.OVERDUE and row.deadline is not None and now > row.deadline:
+                # Past the deadline; a case escalated by hand before it is not overdue yet.
                 queue.overdue += 1
                 queue.by_category[1][row.category] += 1
                 queue.by_unit[1][unit] += 1

@@ -260,3 +260,18 @@ def test_the_ledger_shows_the_satisfaction_of_the_latest_callback(data_dir: Path
     by_id = {desk.cases.by_number(number).id: row for number, row in rows.items()}  # type: ignore[union-attr]
     assert by_id[called].satisfaction == "satisfied"
     assert by_id[silent].satisfaction == ""
+
+
+def test_a_case_escalated_before_its_deadline_is_not_counted_overdue(data_dir: Path) -> None:
+    desk, clock = desk_at(data_dir, START)
+    case_id = register(desk).case.id
+    clock.advance(hours=1)
+    handling_for(desk).perform(
+        case_id, EventType.ESCALATED, SHIFT_LEAD, {"to": "带班负责人", "note": "群众反映强烈"}
+    )
+    figures = review_for(desk).day_review(SHIFT_LEAD, TODAY).figures
+    assert (figures.pending, figures.overdue) == (1, 0)  # 督办 is not 逾期
+    clock.now = datetime(2026, 11, 25, 17, 31, tzinfo=HALL_TZ)  # past its deadline
+    review = review_for(desk).day_review(SHIFT_LEAD, TODAY)
+    assert review.figures.overdue == 1
+    assert sum(b.overdue for b in review.by_unit) == 1
