@@ -131,3 +131,24 @@ def test_a_refusal_by_the_rules_is_in_the_page_language(portal: Portal, lang: st
     no_such_step = _step(portal, "no_such_step")
     chinese = re.search(r"[\u4e00-\u9fff]", _alert(no_such_step.text)) is not None
     assert chinese is (lang == "zh_CN"), no_such_step.text
+
+
+def test_a_case_the_unit_returned_stays_in_its_queue_until_the_window_decides(
+    portal: Portal,
+) -> None:
+    """A return clears the case's lead unit until the window reviews it: the liaison still
+    finds it under "Returned" and on its page (the redirect after the return lands there), and
+    another unit sees nothing of it."""
+    portal.login("liaison")
+    returned = _step(portal, "unit_returned", reason="不属于本单位职责，请改转省教育厅")
+    assert returned.status_code == 303
+    page = portal.client.get(returned.headers["location"])
+    assert page.status_code == 200, page.text
+    assert "已退回" in page.text or "Returned" in page.text
+    queue = portal.client.get("/portal/queue?filter=returned")
+    assert portal.number in queue.text
+    assert "协办" not in queue.text and "Co-unit" not in queue.text
+    portal.logout()
+    portal.login("other")
+    assert portal.number not in portal.client.get("/portal/queue?filter=returned").text
+    assert portal.client.get(f"/portal/cases/{portal.number}").status_code == 404
