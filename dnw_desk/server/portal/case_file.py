@@ -231,7 +231,7 @@ def _lead_forms(state: CaseState, now: datetime) -> list[StepForm]:
             StepForm(
                 EventType.EXTENSION_REQUESTED.value,
                 N_("Request an extension"),
-                N_("Request"),
+                N_("Send the request"),
                 (deadline, _REASON),
             )
         )

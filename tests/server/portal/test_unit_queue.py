@@ -152,3 +152,13 @@ def test_a_case_the_unit_returned_stays_in_its_queue_until_the_window_decides(
     portal.login("other")
     assert portal.number not in portal.client.get("/portal/queue?filter=returned").text
     assert portal.client.get(f"/portal/cases/{portal.number}").status_code == 404
+
+
+def test_the_extension_forms_button_says_what_it_does(portal: Portal) -> None:
+    """Its button shared the msgid "Request" with the complainant's request (诉求)."""
+    portal.login("liaison")
+    page = portal.client.get(f"/portal/cases/{portal.number}").text
+    form = re.search(r'steps/extension_requested".*?</form>', page, re.S)
+    assert form is not None
+    [button] = re.findall(r"<button[^>]*>(.*?)</button>", form.group(0))
+    assert button == "提交延期申请"
