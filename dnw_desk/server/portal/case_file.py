@@ -139,6 +139,9 @@ def record_reveal(
 # --- the steps a unit records here ------------------------------------------------------------
 
 
+TEXT_MAX = 2000  # a step's text, in characters (the forms' maxlength)
+
+
 @dataclass(frozen=True)
 class StepField:
     name: str

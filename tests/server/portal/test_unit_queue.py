@@ -162,3 +162,18 @@ def test_the_extension_forms_button_says_what_it_does(portal: Portal) -> None:
     assert form is not None
     [button] = re.findall(r"<button[^>]*>(.*?)</button>", form.group(0))
     assert button == "提交延期申请"
+
+
+def test_a_blank_or_overlong_field_is_named_and_nothing_is_recorded(portal: Portal) -> None:
+    """Spaces pass the browser's "required"; a text past the limit was cut silently."""
+    portal.login("liaison")
+    blank = _step(portal, "unit_returned", reason="   ")
+    assert blank.status_code == 422
+    assert _alert(blank.text) == "请填写：原因。"
+    opinion = _step(portal, "opinion_given", kind="handled", text="")
+    assert _alert(opinion.text) == "请填写：意见内容。"
+    long = _step(portal, "unit_returned", reason="退" * 2001)
+    assert long.status_code == 422
+    assert _alert(long.text) == "原因过长：最多2000字。"
+    pulled = portal.client.get(PULL_PATH, headers={"Authorization": f"Bearer {portal.terminal}"})
+    assert pulled.json()["events"] == []
