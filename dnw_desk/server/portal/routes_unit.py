@@ -94,7 +94,8 @@ def _case_or_404(
 ) -> CaseFile:
     unit = session.person.unit
     assert unit is not None
-    with db.read() as conn:
+    # The timeline names who took each step in the page's language (not the server's).
+    with db.read() as conn, speaking(language(request)):
         found = unit_case(conn, unit, number, now)
     if found is None:
         raise PortalError(status.HTTP_404_NOT_FOUND, translate_in(language(request), NOT_YOURS))

@@ -177,3 +177,11 @@ def test_a_blank_or_overlong_field_is_named_and_nothing_is_recorded(portal: Port
     assert _alert(long.text) == "原因过长：最多2000字。"
     pulled = portal.client.get(PULL_PATH, headers={"Authorization": f"Bearer {portal.terminal}"})
     assert pulled.json()["events"] == []
+
+
+def test_the_timeline_names_the_desks_clerk_in_the_page_language(portal: Portal) -> None:
+    portal.login("liaison")
+    english = portal.client.get(f"/portal/cases/{portal.number}?lang=en").text
+    assert "窗口人员" not in english and "Clerk wang" in english
+    chinese = portal.client.get(f"/portal/cases/{portal.number}?lang=zh_CN").text
+    assert "窗口人员 wang" in chinese
