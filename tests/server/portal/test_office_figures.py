@@ -207,3 +207,21 @@ def test_the_api_refuses_a_month_it_cannot_read(portal: Portal, month: str) -> N
         headers={"Authorization": f"Bearer {portal.office_token}"},
     )
     assert answer.status_code == 422
+
+
+def test_the_bulletin_is_stamped_in_hall_time(portal: Portal) -> None:
+    """The server's clock is UTC: the PDF said 打印于 03:32 at 11:32 in the hall."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    portal.clock.now = datetime(2026, 11, 27, 3, 32, tzinfo=UTC)
+    portal.login("office")
+    for month in ("2026-11", "2026-06"):  # a month with referrals, and one without
+        pdf = portal.client.get(f"/portal/office/bulletin.pdf?month={month}")
+        assert pdf.status_code == 200
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert "2026-11-27 11:32" in text, (month, text)
