@@ -95,7 +95,7 @@ def returned_by(unit_name: str, *, latest: bool = False) -> ColumnElement[bool]:
         found = and_(
             found,
             ~exists().where(
-                later.c.case_id == cases.c.id,
+                later.c.case_id == mine.c.case_id,
                 later.c.type == EventType.UNIT_RETURNED.value,
                 later.c.position > mine.c.position,
             ),

@@ -4,16 +4,17 @@ tells the window); the desk's pull carries the steps. Other units see nothing of
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from dnw_desk.contract.wire import PULL_PATH
+from dnw_desk.contract.wire import FEEDBACK_PATH, PULL_PATH, PUSH_PATH
 from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.server.tables import portal_audit
-from tests.factories import registration
-from tests.server.helpers import without_form_secrets
+from tests.factories import desk_at, register, registration
+from tests.server.helpers import feedback, outbox_payloads, without_form_secrets
 from tests.server.portal.conftest import Portal
 
 
@@ -185,3 +186,22 @@ def test_the_timeline_names_the_desks_clerk_in_the_page_language(portal: Portal)
     assert "窗口人员" not in english and "Clerk wang" in english
     chinese = portal.client.get(f"/portal/cases/{portal.number}?lang=zh_CN").text
     assert "窗口人员 wang" in chinese
+
+
+def test_a_later_return_of_another_case_does_not_hide_this_one(
+    portal: Portal, tmp_path: Path
+) -> None:
+    """Which return is a case's latest is asked of that case's own steps."""
+    desk, _clock = desk_at(tmp_path / "desk")
+    second = str(register(desk).case.number)
+    terminal = {"Authorization": f"Bearer {portal.terminal}"}
+    assert portal.client.post(PUSH_PATH, json={"ops": outbox_payloads(desk)}, headers=terminal)
+    desk.close()
+    unit = {"Authorization": f"Bearer {portal.unit_token}"}
+    for kind in ("unit_accepted", "unit_returned"):  # its return comes later in its timeline
+        sent = portal.client.post(FEEDBACK_PATH, json=feedback(second, kind), headers=unit)
+        assert sent.status_code == 201, sent.text
+    portal.login("liaison")
+    assert _step(portal, "unit_returned", reason="不属于本单位职责").status_code == 303
+    queue = portal.client.get("/portal/queue?filter=returned").text
+    assert portal.number in queue and second in queue
