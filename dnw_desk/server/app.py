@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 
 from dnw_desk import __version__
@@ -33,7 +33,7 @@ from dnw_desk.server.core.limits import BodySizeLimit
 from dnw_desk.server.core.logs import install_access_log_redaction
 from dnw_desk.server.core.ratelimit import StatusLimiter
 from dnw_desk.server.ops import Busy, Forbidden
-from dnw_desk.server.portal import install_portal
+from dnw_desk.server.portal import BAD_ADDRESS, install_portal, is_portal, message_page
 from dnw_desk.server.retention import DailyPurge
 
 # The first purge waits a little after start-up: a restart loop must not purge in a loop.
@@ -121,7 +121,9 @@ def create_app(
 
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if is_portal(request):  # a person typed or edited the address: a page, not JSON
+            return message_page(request, 422, BAD_ADDRESS)
         # Never echo the input back: it may hold personal data.
         errors: list[dict[str, Any]] = [
             {

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.unit_figures import UnitBulletin, UnitFigures
 from dnw_desk.i18n import speaking
 from dnw_desk.server.figures import hall_bulletins
@@ -36,6 +37,7 @@ class OfficeFigures:
     month: date
     bulletins: dict[str, UnitBulletin]  # per hall
     hall_names: dict[str, str]
+    generated_at: datetime
 
     @property
     def rows(self) -> list[tuple[str, UnitFigures]]:
@@ -56,8 +58,7 @@ class OfficeFigures:
             else unit
             for hall, unit in self.rows
         )
-        generated = next(iter(self.bulletins.values())).generated_at if self.bulletins else None
-        return UnitBulletin(self.month, units, generated or datetime.now())
+        return UnitBulletin(self.month, units, self.generated_at)
 
 
 def office_figures(
@@ -65,7 +66,8 @@ def office_figures(
 ) -> OfficeFigures:
     bulletins = hall_bulletins(conn, month, now, working_time(), halls)
     names = {hall: name_of(conn, hall) or hall for hall in bulletins}
-    return OfficeFigures(month, bulletins, names)
+    # The server's clock is UTC; the bulletin's printing time is read in the hall.
+    return OfficeFigures(month, bulletins, names, now.astimezone(HALL_TZ))
 
 
 def figures_json(figures: OfficeFigures) -> dict[str, Any]:

@@ -169,8 +169,9 @@ def render_case(case: PublicCase, lang: str, code: str) -> str:
     rows = [
         f'<dt>{_t(lang, "Status")}</dt><dd><span class="status">'
         f"{_t(lang, STATUS_LABELS[case.status])}</span></dd>",
-        f"<dt>{_t(lang, 'Responsible unit')}</dt><dd>{unit}</dd>",
     ]
+    if case.status is not Status.NOT_ACCEPTED:  # no unit is to come: "not yet assigned" misled
+        rows.append(f"<dt>{_t(lang, 'Responsible unit')}</dt><dd>{unit}</dd>")
     if case.deadline is not None and case.status not in (Status.NOT_ACCEPTED, Status.CLOSED):
         provisional = ""
         if case.deadline_provisional:

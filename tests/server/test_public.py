@@ -14,7 +14,7 @@ from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.server.app import create_app
 from dnw_desk.server.core.config import Settings
 from dnw_desk.server.core.db import ServerDatabase
-from tests.factories import VALID_ID, desk_at, register
+from tests.factories import VALID_ID, desk_at, register, register_refused
 from tests.server.conftest import UNIT, Credentials
 from tests.server.helpers import feedback, outbox_payloads
 
@@ -132,3 +132,18 @@ def test_the_lookup_form_shows_no_other_hall_s_number(client: TestClient) -> Non
     placeholder = re.search(r'name="number"[^>]*placeholder="([^"]*)"', page)
     assert placeholder is not None and placeholder.group(1) == "见回执上的受理编号"
     assert re.search(r"[A-Z]{2}\d{2}-\d{8}-\d{4}", page) is None
+
+
+def test_a_case_not_accepted_names_no_unit_to_come(
+    client: TestClient, tokens: Credentials, data_dir: Path
+) -> None:
+    """It said "not yet assigned", as if a unit would follow; a case not accepted has none."""
+    desk, _clock = desk_at(data_dir)
+    refused = register_refused(desk).case
+    pushed = client.post(
+        PUSH_PATH, json={"ops": outbox_payloads(desk)}, headers=tokens.headers(tokens.terminal)
+    )
+    assert pushed.status_code == 200
+    page = client.get(f"/status/{refused.number}", params={"code": refused.verification_code})
+    assert page.status_code == 200
+    assert "不予受理" in page.text and "尚未指定" not in page.text

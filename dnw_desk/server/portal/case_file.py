@@ -139,6 +139,9 @@ def record_reveal(
 # --- the steps a unit records here ------------------------------------------------------------
 
 
+TEXT_MAX = 2000  # a step's text, in characters (the forms' maxlength)
+
+
 @dataclass(frozen=True)
 class StepField:
     name: str
@@ -231,7 +234,7 @@ def _lead_forms(state: CaseState, now: datetime) -> list[StepForm]:
             StepForm(
                 EventType.EXTENSION_REQUESTED.value,
                 N_("Request an extension"),
-                N_("Request"),
+                N_("Send the request"),
                 (deadline, _REASON),
             )
         )

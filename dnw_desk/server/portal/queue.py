@@ -9,14 +9,15 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
 from dnw_desk.domain.alerts import AlertLevel, PendingCase, level_at
 from dnw_desk.domain.calendar import WorkingCalendar
 from dnw_desk.domain.case import PENDING_FEEDBACK, Status
+from dnw_desk.domain.event_types import EventType
 from dnw_desk.domain.working_time import WorkingTime
 from dnw_desk.i18n import N_
-from dnw_desk.server.tables import cases
+from dnw_desk.server.tables import case_events, cases
 from dnw_desk.server.units import Unit
 
 PAGE_SIZE = 50
@@ -74,8 +75,32 @@ def unit_condition(unit: Unit) -> ColumnElement[bool]:
             cases.c.lead_unit == unit.name,
             cases.c.co_units.like(f"%|{_like_escaped(unit.name)}|%", escape="\\"),
             cases.c.rectification_unit == unit.name,
+            and_(cases.c.status == Status.RETURNED.value, returned_by(unit.name, latest=True)),
         ),
     )
+
+
+def returned_by(unit_name: str, *, latest: bool = False) -> ColumnElement[bool]:
+    """Cases this unit returned to the window (``latest``: the case's last return was its). A
+    return clears the lead unit until the window decides, so without this the unit would lose
+    sight of the case it just returned."""
+    mine = case_events.alias("mine")
+    found = and_(
+        mine.c.case_id == cases.c.id,
+        mine.c.type == EventType.UNIT_RETURNED.value,
+        mine.c.data["unit"].as_string() == unit_name,
+    )
+    if latest:
+        later = case_events.alias("later")
+        found = and_(
+            found,
+            ~exists().where(
+                later.c.case_id == mine.c.case_id,
+                later.c.type == EventType.UNIT_RETURNED.value,
+                later.c.position > mine.c.position,
+            ),
+        )
+    return exists().where(found)
 
 
 def _like_escaped(text: str) -> str:
@@ -121,6 +146,7 @@ def unit_queue(
             cases.c.service_item,
             cases.c.status,
             cases.c.lead_unit,
+            cases.c.co_units,
             cases.c.rectification_unit,
             cases.c.registered_at,
             cases.c.referred_at,
@@ -137,7 +163,9 @@ def unit_queue(
 
 def _row(row: Any, unit: Unit, now: datetime) -> QueueRow:
     status = Status(row.status)
-    role = "lead" if row.lead_unit == unit.name else "co"
+    # A case the unit returned has no lead unit until the window decides: still the unit's own.
+    co = row.lead_unit != unit.name and f"|{unit.name}|" in (row.co_units or "")
+    role = "co" if co else "lead"
     if row.rectification_unit == unit.name and status not in PENDING_FEEDBACK:
         role = "rectification"
     left: timedelta | None = None

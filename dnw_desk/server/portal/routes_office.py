@@ -20,6 +20,7 @@ from dnw_desk.server.office_reports import (
     parse_month,
 )
 from dnw_desk.server.portal.auth import HEADERS, OfficeSessionDep, PortalError
+from dnw_desk.server.portal.queue import returned_by
 from dnw_desk.server.portal.sessions import Session
 from dnw_desk.server.portal.views import language, page
 from dnw_desk.server.tables import case_events, cases
@@ -110,7 +111,7 @@ def unit_cases(
         )
         .where(
             cases.c.hall == hall,
-            cases.c.lead_unit == unit,
+            (cases.c.lead_unit == unit) | returned_by(unit),  # a return clears the lead
             cases.c.id.in_(active) | ((cases.c.deadline >= begin) & (cases.c.deadline < end)),
         )
         .order_by(cases.c.registered_at.desc())

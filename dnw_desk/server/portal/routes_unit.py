@@ -21,7 +21,13 @@ from dnw_desk.server.attachments import read_blob
 from dnw_desk.server.credentials import UnitRecord
 from dnw_desk.server.ops import Forbidden
 from dnw_desk.server.portal.auth import HEADERS, PortalError, UnitSessionDep, require_csrf
-from dnw_desk.server.portal.case_file import CaseFile, record_reveal, step_forms, unit_case
+from dnw_desk.server.portal.case_file import (
+    TEXT_MAX,
+    CaseFile,
+    record_reveal,
+    step_forms,
+    unit_case,
+)
 from dnw_desk.server.portal.queue import (
     FILTER_LABELS,
     QueueFilter,
@@ -88,7 +94,8 @@ def _case_or_404(
 ) -> CaseFile:
     unit = session.person.unit
     assert unit is not None
-    with db.read() as conn:
+    # The timeline names who took each step in the page's language (not the server's).
+    with db.read() as conn, speaking(language(request)):
         found = unit_case(conn, unit, number, now)
     if found is None:
         raise PortalError(status.HTTP_404_NOT_FOUND, translate_in(language(request), NOT_YOURS))
@@ -117,6 +124,7 @@ def _case_page(
         session=session,
         file=file,
         steps=step_forms(file.state, unit, now),
+        text_max=TEXT_MAX,
         status_labels=STATUS_LABELS,
         category=_categories(lang),
         error=error,
@@ -159,6 +167,9 @@ async def record_step(
     require_csrf(session, form.get("csrf"))
     file = _case_or_404(request, session, db, number, now)
     lang = language(request)
+    unfilled = _unfilled(file, kind, form, session, now, lang)
+    if unfilled:
+        return _case_page(request, session, file, now, error=unfilled, status_code=422)
     try:
         with speaking(lang):  # the rules word their refusals in the page's language
             bodies = _bodies(file.number, kind, form, session, now)
@@ -176,6 +187,26 @@ async def record_step(
     return RedirectResponse(
         f"/portal/cases/{file.number}?saved=1", status_code=303, headers=HEADERS
     )
+
+
+def _unfilled(
+    file: CaseFile, kind: str, form: dict[str, str], session: Session, now: datetime, lang: str
+) -> str:
+    """What is wrong with the fields of the form sent, by their labels ("" when nothing): spaces
+    pass the browser's "required", and a text past the limit is refused rather than cut."""
+    unit = session.person.unit
+    assert unit is not None
+    step = next((s for s in step_forms(file.state, unit, now) if s.kind == kind), None)
+    if step is None:  # not offered now: the rules say why
+        return ""
+    blank = [translate_in(lang, f.label) for f in step.fields if not form.get(f.name, "").strip()]
+    if blank:
+        return translate_in(lang, "Fill in: {fields}.").format(fields="、".join(blank))
+    for field in step.fields:
+        if len(form.get(field.name, "").strip()) > TEXT_MAX:
+            message = translate_in(lang, "{field} is too long: at most {limit} characters.")
+            return message.format(field=translate_in(lang, field.label), limit=TEXT_MAX)
+    return ""
 
 
 def _post(db: DbDep, session: Session, body: FeedbackRequest, now: datetime) -> OpResult:
@@ -204,7 +235,7 @@ def _bodies(
     at = now
     for name in ("reason", "text", "kind", "channel"):
         if form.get(name, "").strip():
-            data[name] = form[name].strip()[:2000]
+            data[name] = form[name].strip()[:TEXT_MAX]
     if event_type is EventType.EXTENSION_REQUESTED:
         data["deadline"] = _local(form.get("deadline", "")).isoformat()
     if event_type is EventType.COMPLAINANT_INFORMED:

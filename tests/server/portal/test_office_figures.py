@@ -167,6 +167,27 @@ def test_the_dashboard_the_bulletin_files_and_the_json_for_the_platform(portal: 
     assert portal.client.get("/api/v1/reports/units?month=2026-11").status_code == 401
 
 
+def test_a_units_drill_down_lists_the_case_it_returned(portal: Portal) -> None:
+    """The dashboard counts the unit's referral and return; its list of cases shows the case
+    too (a return clears the lead unit until the window decides)."""
+    portal.login("liaison")
+    path = f"/portal/cases/{portal.number}"
+    returned = portal.client.post(
+        f"{path}/steps/unit_returned",
+        data={"csrf": portal.csrf(path), "reason": "不属于本单位职责"},
+        follow_redirects=False,
+    )
+    assert returned.status_code == 303
+    portal.logout()
+    portal.login("office")
+    drill = portal.client.get(f"/portal/office/cases?month=2026-11&hall=AH&unit={UNIT}")
+    assert portal.number in drill.text
+    portal.logout()
+    portal.login("office")
+    other = portal.client.get("/portal/office/cases?month=2026-11&hall=AH&unit=省教育厅")
+    assert portal.number not in other.text
+
+
 def test_an_office_login_of_one_hall_sees_only_that_hall(portal: Portal) -> None:
     portal.clock.advance(timedelta(days=3))
     portal.login("office-hf")
@@ -186,3 +207,21 @@ def test_the_api_refuses_a_month_it_cannot_read(portal: Portal, month: str) -> N
         headers={"Authorization": f"Bearer {portal.office_token}"},
     )
     assert answer.status_code == 422
+
+
+def test_the_bulletin_is_stamped_in_hall_time(portal: Portal) -> None:
+    """The server's clock is UTC: the PDF said 打印于 03:32 at 11:32 in the hall."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    portal.clock.now = datetime(2026, 11, 27, 3, 32, tzinfo=UTC)
+    portal.login("office")
+    for month in ("2026-11", "2026-06"):  # a month with referrals, and one without
+        pdf = portal.client.get(f"/portal/office/bulletin.pdf?month={month}")
+        assert pdf.status_code == 200
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert "2026-11-27 11:32" in text, (month, text)

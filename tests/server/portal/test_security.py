@@ -89,3 +89,21 @@ def test_a_unit_liaison_cannot_open_the_office_pages_nor_the_office_its_queue(
     portal.logout()
     portal.login("office")
     assert portal.client.get("/portal/queue").status_code == 403
+
+
+def test_a_bad_portal_address_answers_with_a_page_not_json(portal: Portal) -> None:
+    """A mistyped address or query showed the framework's JSON (field names, enum values)."""
+    portal.login("liaison")
+    for path, code, message in (
+        ("/portal/queue?filter=bogus", 422, "网址中有本页无法识别的参数，请从门户中的链接打开。"),
+        ("/portal/queue?page=-1", 422, "网址中有本页无法识别的参数，请从门户中的链接打开。"),
+        ("/portal/no-such-page", 404, "没有这个页面。"),
+    ):
+        answer = portal.client.get(path)
+        assert answer.status_code == code, path
+        assert answer.headers["content-type"].startswith("text/html"), path
+        assert message in answer.text and "detail" not in answer.text, path
+    api = portal.client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    invalid = portal.client.get("/api/v1/reports/units?month=2026-11&hall=" + "X" * 20)
+    assert invalid.headers["content-type"].startswith("application/json")

@@ -4,16 +4,17 @@ tells the window); the desk's pull carries the steps. Other units see nothing of
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from dnw_desk.contract.wire import PULL_PATH
+from dnw_desk.contract.wire import FEEDBACK_PATH, PULL_PATH, PUSH_PATH
 from dnw_desk.domain.masking import contains_unmasked_pii
 from dnw_desk.server.tables import portal_audit
-from tests.factories import registration
-from tests.server.helpers import without_form_secrets
+from tests.factories import desk_at, register, registration
+from tests.server.helpers import feedback, outbox_payloads, without_form_secrets
 from tests.server.portal.conftest import Portal
 
 
@@ -131,3 +132,76 @@ def test_a_refusal_by_the_rules_is_in_the_page_language(portal: Portal, lang: st
     no_such_step = _step(portal, "no_such_step")
     chinese = re.search(r"[\u4e00-\u9fff]", _alert(no_such_step.text)) is not None
     assert chinese is (lang == "zh_CN"), no_such_step.text
+
+
+def test_a_case_the_unit_returned_stays_in_its_queue_until_the_window_decides(
+    portal: Portal,
+) -> None:
+    """A return clears the case's lead unit until the window reviews it: the liaison still
+    finds it under "Returned" and on its page (the redirect after the return lands there), and
+    another unit sees nothing of it."""
+    portal.login("liaison")
+    returned = _step(portal, "unit_returned", reason="不属于本单位职责，请改转省教育厅")
+    assert returned.status_code == 303
+    page = portal.client.get(returned.headers["location"])
+    assert page.status_code == 200, page.text
+    assert "已退回" in page.text or "Returned" in page.text
+    queue = portal.client.get("/portal/queue?filter=returned")
+    assert portal.number in queue.text
+    assert "协办" not in queue.text and "Co-unit" not in queue.text
+    portal.logout()
+    portal.login("other")
+    assert portal.number not in portal.client.get("/portal/queue?filter=returned").text
+    assert portal.client.get(f"/portal/cases/{portal.number}").status_code == 404
+
+
+def test_the_extension_forms_button_says_what_it_does(portal: Portal) -> None:
+    """Its button shared the msgid "Request" with the complainant's request (诉求)."""
+    portal.login("liaison")
+    page = portal.client.get(f"/portal/cases/{portal.number}").text
+    form = re.search(r'steps/extension_requested".*?</form>', page, re.S)
+    assert form is not None
+    [button] = re.findall(r"<button[^>]*>(.*?)</button>", form.group(0))
+    assert button == "提交延期申请"
+
+
+def test_a_blank_or_overlong_field_is_named_and_nothing_is_recorded(portal: Portal) -> None:
+    """Spaces pass the browser's "required"; a text past the limit was cut silently."""
+    portal.login("liaison")
+    blank = _step(portal, "unit_returned", reason="   ")
+    assert blank.status_code == 422
+    assert _alert(blank.text) == "请填写：原因。"
+    opinion = _step(portal, "opinion_given", kind="handled", text="")
+    assert _alert(opinion.text) == "请填写：意见内容。"
+    long = _step(portal, "unit_returned", reason="退" * 2001)
+    assert long.status_code == 422
+    assert _alert(long.text) == "原因过长：最多2000字。"
+    pulled = portal.client.get(PULL_PATH, headers={"Authorization": f"Bearer {portal.terminal}"})
+    assert pulled.json()["events"] == []
+
+
+def test_the_timeline_names_the_desks_clerk_in_the_page_language(portal: Portal) -> None:
+    portal.login("liaison")
+    english = portal.client.get(f"/portal/cases/{portal.number}?lang=en").text
+    assert "窗口人员" not in english and "Clerk wang" in english
+    chinese = portal.client.get(f"/portal/cases/{portal.number}?lang=zh_CN").text
+    assert "窗口人员 wang" in chinese
+
+
+def test_a_later_return_of_another_case_does_not_hide_this_one(
+    portal: Portal, tmp_path: Path
+) -> None:
+    """Which return is a case's latest is asked of that case's own steps."""
+    desk, _clock = desk_at(tmp_path / "desk")
+    second = str(register(desk).case.number)
+    terminal = {"Authorization": f"Bearer {portal.terminal}"}
+    assert portal.client.post(PUSH_PATH, json={"ops": outbox_payloads(desk)}, headers=terminal)
+    desk.close()
+    unit = {"Authorization": f"Bearer {portal.unit_token}"}
+    for kind in ("unit_accepted", "unit_returned"):  # its return comes later in its timeline
+        sent = portal.client.post(FEEDBACK_PATH, json=feedback(second, kind), headers=unit)
+        assert sent.status_code == 201, sent.text
+    portal.login("liaison")
+    assert _step(portal, "unit_returned", reason="不属于本单位职责").status_code == 303
+    queue = portal.client.get("/portal/queue?filter=returned").text
+    assert portal.number in queue and second in queue
