@@ -205,3 +205,13 @@ def test_a_later_return_of_another_case_does_not_hide_this_one(
     assert _step(portal, "unit_returned", reason="不属于本单位职责").status_code == 303
     queue = portal.client.get("/portal/queue?filter=returned").text
     assert portal.number in queue and second in queue
+
+
+def test_a_queue_card_labels_only_the_cells_that_say_something(portal: Portal) -> None:
+    """On a phone each cell is a labelled line: a case with no countdown (returned, waiting
+    for the window) showed "预警：" with nothing after it."""
+    portal.login("liaison")
+    _step(portal, "unit_returned", reason="不属于本单位职责")
+    html = portal.client.get("/portal/queue?filter=returned").text
+    assert portal.number in html
+    assert not re.search(r'<td data-label="[^"]*"[^>]*>\s*</td>', html)
