@@ -31,21 +31,23 @@ def run(args: argparse.Namespace) -> int:
         print("demo-data: --cases and --days must be at least 1", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    # Redrawn in place on a terminal; piped or captured it would be one long line.
+    drawing = sys.stderr.isatty()
+
+    def progress(done: int) -> None:
+        if drawing:
+            print(f"\r{done}/{args.cases} cases", end="", file=sys.stderr, flush=True)
+
     try:
         with locked_desk(args.data_dir) as desk:
-            summary = generate(
-                desk,
-                args.cases,
-                args.days,
-                args.seed,
-                progress=lambda done: print(
-                    f"\r{done}/{args.cases} cases", end="", file=sys.stderr
-                ),
-            )
+            summary = generate(desk, args.cases, args.days, args.seed, progress=progress)
     except StoreError as exc:
+        if drawing:
+            print(file=sys.stderr)  # end the progress line
         print(f"demo-data: {exc}", file=sys.stderr)
         return 1
-    print(file=sys.stderr)
+    if drawing:
+        print(file=sys.stderr)
     print(
         f"added {summary.cases} cases with {summary.events} events "
         f"({summary.first_day} to {summary.last_day}) in {time.perf_counter() - started:.1f} s "

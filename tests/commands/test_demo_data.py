@@ -74,3 +74,14 @@ def test_demo_data_appends_without_reusing_numbers(data_dir: Path) -> None:
 
 def test_demo_data_refuses_nonsense(data_dir: Path) -> None:
     assert main(["--data-dir", str(data_dir), "demo-data", "--cases", "0"]) == 2
+
+
+def test_progress_is_drawn_on_a_terminal_only(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Captured or piped, the carriage-return progress ran into one long line with the summary
+    after it; only a terminal, which redraws it in place, gets it."""
+    assert main(["--data-dir", str(data_dir), "demo-data", "--cases", "30", "--days", "3"]) == 0
+    captured = capsys.readouterr()
+    assert "\r" not in captured.err and "cases" not in captured.err
+    assert captured.out.startswith("added 30 cases")
