@@ -17,6 +17,11 @@ from dnw_desk.i18n import _
 ZERO = timedelta(0)
 
 
+class OpeningHoursError(ValueError):
+    """Opening hours that are well written but impossible (a period ending before it starts,
+    periods out of order); the message says which."""
+
+
 @dataclass(frozen=True, slots=True)
 class OpeningHours:
     """The hall's opening hours on a working day: sorted, non-overlapping intervals.
@@ -31,13 +36,15 @@ class OpeningHours:
 
     def __post_init__(self) -> None:
         if not self.intervals:
-            raise ValueError(_("Opening hours need at least one interval."))
+            raise OpeningHoursError(_("Opening hours need at least one interval."))
         previous_end: time | None = None
         for start, end in self.intervals:
             if not start < end:
-                raise ValueError(_("An opening interval must end after it starts."))
+                raise OpeningHoursError(_("An opening interval must end after it starts."))
             if previous_end is not None and start < previous_end:
-                raise ValueError(_("Opening intervals must be in order and must not overlap."))
+                raise OpeningHoursError(
+                    _("Opening intervals must be in order and must not overlap.")
+                )
             previous_end = end
 
     @property

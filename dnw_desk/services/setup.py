@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from dnw_desk.clock import system_clock
 from dnw_desk.domain.numbering import example_case_number
-from dnw_desk.domain.working_time import OpeningHours
+from dnw_desk.domain.working_time import OpeningHours, OpeningHoursError
 from dnw_desk.i18n import _
 from dnw_desk.local_settings import LocalSettings, save_local_settings
 from dnw_desk.services.accounts import AccountService, NewAccount, check_new_account
@@ -49,11 +49,11 @@ def check_hall_name(name: str) -> str:
 
 def check_hours(text: str) -> str:
     try:
-        hours = OpeningHours.parse(text)
+        OpeningHours.parse(text)
+    except OpeningHoursError as exc:
+        return str(exc)
     except ValueError:
         return _("Write opening hours like 09:00-12:00,13:30-17:30.")
-    if any(start >= end for start, end in hours.intervals):
-        return _("Each period must end after it starts.")
     return ""
 
 
