@@ -43,6 +43,17 @@ def registration(**changes: Any) -> Registration:
     return Registration(complainant, matter)
 
 
+def enterprise(name: str = "合肥市某某科技有限公司") -> Complainant:
+    """An enterprise complainant with a valid-shaped credit code and a contact person."""
+    return Complainant(
+        ComplainantKind.ENTERPRISE,
+        name,
+        "055162345678",
+        credit_code="91340100MA2NXXXX0A",
+        contact_person="李四",
+    )
+
+
 def desk_at(data_dir: Path, start: datetime | None = None) -> tuple[Desk, FakeClock]:
     clock = FakeClock(start or datetime(2026, 11, 24, 10, 0, tzinfo=HALL_TZ))
     return open_desk(data_dir, clock), clock

@@ -14,14 +14,24 @@ from pytestqt.qtbot import QtBot
 from dnw_desk.clock import HALL_TZ
 from dnw_desk.domain.case import EventType
 from dnw_desk.domain.roles import Actor
+from dnw_desk.services.desk import Desk
 from dnw_desk.services.handling import MaskedField
+from dnw_desk.store.cases_repo import CaseRow
 from dnw_desk.ui import case_detail
 from dnw_desk.ui.action_dialog import ActionDialog
 from dnw_desk.ui.case_detail import CaseDetailDialog
 from dnw_desk.ui.changes import ChangeBus
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.tasks import ImmediateTaskRunner
-from tests.factories import CLERK, SHIFT_LEAD, VALID_ID, desk_at, register
+from tests.factories import (
+    CLERK,
+    SHIFT_LEAD,
+    VALID_ID,
+    desk_at,
+    enterprise,
+    register,
+    registration,
+)
 from tests.ui.conftest import CLERK as CLERK_LOGIN
 from tests.ui.conftest import DeskHarness
 
@@ -43,6 +53,17 @@ def opened(qtbot: QtBot, data_dir: Path):  # type: ignore[no-untyped-def]
 
     yield ui, clock, open_as
     desk.close()
+
+
+def _register_enterprise(desk: Desk, actor: Actor) -> CaseRow:
+    """An enterprise's case (乙某科技有限公司) with its own description."""
+    reg = registration(description="乙的情况描述")
+    return desk.cases.register(
+        replace(reg, complainant=enterprise("乙某科技有限公司")),
+        actor,
+        categories=desk.settings.categories,
+        units=desk.settings.units,
+    ).case
 
 
 def click_step(
@@ -235,11 +256,6 @@ def test_the_dialogs_defaults_are_accepted(qtbot, opened) -> None:  # type: igno
 def test_the_detail_shows_the_matter_and_an_enterprise_in_full(qtbot, data_dir: Path) -> None:
     """Defects 5 and 20: description, request, co-units, evidence, the enterprise's credit code
     (not "证件号码 —") and name in full, its contact person masked."""
-    from dataclasses import replace
-
-    from dnw_desk.domain.registration import Complainant, ComplainantKind
-    from tests.factories import registration
-
     desk, _clock = desk_at(data_dir, START)
     base = registration(
         category="2",
@@ -247,15 +263,8 @@ def test_the_detail_shows_the_matter_and_an_enterprise_in_full(qtbot, data_dir: 
         earlier_visits=(datetime(2026, 11, 10).date(), datetime(2026, 11, 17).date()),
         request="请尽快办结",
     )
-    enterprise = Complainant(
-        ComplainantKind.ENTERPRISE,
-        "合肥市某某科技有限公司",
-        "055162345678",
-        credit_code="91340100MA2NXXXX0A",
-        contact_person="李四",
-    )
     saved = desk.cases.register(
-        replace(base, complainant=enterprise),
+        replace(base, complainant=enterprise()),
         CLERK,
         categories=desk.settings.categories,
         units=desk.settings.units,
@@ -350,7 +359,6 @@ def test_a_row_added_to_the_timeline_fits_its_wrapped_text(qtbot, opened, monkey
 def test_an_escalated_case_saves_its_supervision_notice(
     qtbot, opened, monkeypatch, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
 
     ui, _clock, open_as = opened
     ui.local = replace(ui.local, export_dir=str(tmp_path))
@@ -432,8 +440,6 @@ def test_a_reused_case_dialog_shows_nothing_of_the_last_case(
 ) -> None:
     """The dialog closed on case A and reopened on case B: B's facts, details, timeline and
     masking only; A's fully shown phone does not survive, nor its extra detail rows."""
-    from dnw_desk.domain.registration import Complainant, ComplainantKind
-    from tests.factories import registration
     from tests.ui.conftest import LEAD
 
     a = register(
@@ -445,19 +451,7 @@ def test_a_reused_case_dialog_shows_nothing_of_the_last_case(
         request="甲的诉求",
         co_units=("省民政厅",),
     ).case
-    enterprise = Complainant(
-        ComplainantKind.ENTERPRISE,
-        "乙某科技有限公司",
-        "055162345678",
-        credit_code="91340100MA2NXXXX0A",
-        contact_person="李四",
-    )
-    b = harness.desk.cases.register(
-        replace(registration(description="乙的情况描述"), complainant=enterprise),
-        SHIFT_LEAD,
-        categories=harness.desk.settings.categories,
-        units=harness.desk.settings.units,
-    ).case
+    b = _register_enterprise(harness.desk, SHIFT_LEAD)
     harness.login(qtbot, LEAD[0], LEAD[2])
     features = harness.screens.queue
     dialog = features.open_case(a.id)
@@ -559,23 +553,9 @@ def test_an_enterprise_s_credit_code_and_contact_stand_under_the_complainant(
 ) -> None:
     """The credit code and the contact person describe who complains, not the matter: they
     were listed under 反映事项."""
-    from dnw_desk.domain.registration import Complainant, ComplainantKind
-    from tests.factories import registration
 
     desk, _clock = desk_at(data_dir, START)
-    enterprise = Complainant(
-        ComplainantKind.ENTERPRISE,
-        "乙某科技有限公司",
-        "055162345678",
-        credit_code="91340100MA2NXXXX0A",
-        contact_person="李四",
-    )
-    case = desk.cases.register(
-        replace(registration(description="乙的情况描述"), complainant=enterprise),
-        CLERK,
-        categories=desk.settings.categories,
-        units=desk.settings.units,
-    ).case
+    case = _register_enterprise(desk, CLERK)
     ui = DeskUi(desk, ImmediateTaskRunner(), ChangeBus(), actor=CLERK)
     dialog = CaseDetailDialog(ui, case.id)
     qtbot.addWidget(dialog)

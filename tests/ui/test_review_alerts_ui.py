@@ -32,6 +32,17 @@ class TrayRecorder:
         self.messages.append((title, message))
 
 
+def _export_ledger(qtbot: QtBot, page: Any, tmp_path: Path) -> Path:
+    """The ledger saved as XLSX through the page's button, the save dialog answered."""
+    out = tmp_path / "ledger.xlsx"
+    page.ask_path = lambda *a: out
+    exported: list[object] = []
+    page.sig_exported.connect(exported.append)
+    page.on_ledger_button_clicked()
+    qtbot.waitUntil(lambda: exported == [out], timeout=5000)
+    return out
+
+
 def test_a_clerk_cannot_open_the_review(qtbot: QtBot, harness: DeskHarness, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: shown.append(a[2]))
@@ -62,12 +73,7 @@ def test_the_shift_lead_reviews_writes_the_handover_and_exports(
     page.note_edit.setPlainText("明早九点前催办省民政厅")
     page.on_note_save_clicked()
     assert "li" in page.note_info.text()
-    out = tmp_path / "ledger.xlsx"
-    page.ask_path = lambda *a: out  # type: ignore[method-assign]
-    exported: list[object] = []
-    page.sig_exported.connect(exported.append)
-    page.on_ledger_button_clicked()
-    qtbot.waitUntil(lambda: exported == [out], timeout=5000)
+    out = _export_ledger(qtbot, page, tmp_path)
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert len(rows) == 4
     assert contains_unmasked_pii(" ".join(str(c) for r in rows for c in r if c)) == []
@@ -121,12 +127,7 @@ def test_the_export_s_outcome_is_scrolled_into_view_at_1366x768(
     features.show_review()
     page = features.review_page
     qtbot.waitUntil(lambda: page.review is not None)
-    out = tmp_path / "ledger.xlsx"
-    page.ask_path = lambda *a: out  # type: ignore[method-assign]
-    exported: list[object] = []
-    page.sig_exported.connect(exported.append)
-    page.on_ledger_button_clicked()
-    qtbot.waitUntil(lambda: exported == [out], timeout=5000)
+    _export_ledger(qtbot, page, tmp_path)
     qtbot.waitUntil(lambda: _in_view(page, page.export_status), timeout=2000)
     page._export_failed(page.runs[0] if page.runs else _run(page), OSError("磁盘已满"))
     qtbot.waitUntil(lambda: _in_view(page, page.message), timeout=2000)
