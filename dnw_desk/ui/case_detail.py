@@ -323,7 +323,7 @@ class CaseDetailDialog(QDialog):
         self.timeline.actors = dict(view.actors)
         self.timeline.set_rows(view.events)
         # After the layout settled, so rows fit the wrapped text at the final column width.
-        QTimer.singleShot(0, self.timeline_view.resizeRowsToContents)
+        QTimer.singleShot(0, self.timeline_view, self.timeline_view.resizeRowsToContents)
         self._show_buttons(view, actor)
         self._keep_keyboard_focus()
 

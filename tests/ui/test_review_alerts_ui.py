@@ -261,3 +261,21 @@ def test_the_alert_tick_runs_beside_the_writer_and_a_snooze_on_it(
     assert lanes == ["alerts"] and banner.wanted
     banner.sig_snooze.emit()
     assert lanes == ["alerts", "db"]  # a write of the clerk's: in order with the others
+
+
+def test_a_review_page_deleted_before_its_fresh_figures_are_asked_for_asks_nothing(
+    qtbot: QtBot, harness: DeskHarness
+) -> None:
+    """Shown, the page asks for fresh figures from a zero timer; a page deleted before that
+    timer runs (its window closed at the end of a shift, or of a test) must not be called:
+    CI once met the call on a page whose labels were gone."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    register(harness.desk)
+    harness.login(qtbot, LEAD[0], LEAD[2])
+    features = harness.screens.queue
+    page = features.review_page
+    assert features.show_review() is True  # the zero timer is pending now
+    page.deleteLater()
+    QCoreApplication.sendPostedEvents(page, QEvent.Type.DeferredDelete)  # gone before it runs
+    qtbot.wait(50)  # the timer's turn: an exception here fails the test

@@ -280,7 +280,7 @@ class QueuePage(QWidget):
             # After the rows are painted (a zero timer runs after the pending paint): the
             # count's work on the read lane does not compete with painting them.
             self._count_due = False
-            QTimer.singleShot(0, self._count)
+            QTimer.singleShot(0, self, self._count)  # dropped if the page goes first
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Down (or Enter) in the search box moves to the results, as in a browser's list."""

@@ -442,7 +442,7 @@ class ReviewPage(QWidget):
         # the page is painted (a zero timer runs after the pending paint): the read's Python
         # work on the read lane would otherwise compete with the painting for the interpreter.
         self.loading.setVisible(True)
-        QTimer.singleShot(0, self._load_if_shown)
+        QTimer.singleShot(0, self, self._load_if_shown)  # dropped if the page goes first
 
     def _load_if_shown(self) -> None:
         if self.isVisible():
