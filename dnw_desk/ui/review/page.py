@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from dnw_desk.domain.errors import DomainError, FieldErrors
 from dnw_desk.domain.roles import Permission, may
+from dnw_desk.domain.unit_figures import percent
 from dnw_desk.i18n import N_, _
 from dnw_desk.local_settings import save_local_settings
 from dnw_desk.reports import jobs
@@ -252,9 +253,6 @@ class ReviewPage(QWidget):
             self._failed(error)
 
     def _show(self, review: DayReview) -> None:
-        # reports.pdf_common loads reportlab (~0.2 s): not at start-up, only once a review shows.
-        from dnw_desk.reports.pdf_common import percent
-
         self.review = review
         figures = review.figures
         for key, tile in self.tiles.items():
