@@ -61,6 +61,7 @@ from dnw_desk.ui.case_timeline import TimelineView
 from dnw_desk.ui.context import DeskUi
 from dnw_desk.ui.queue.model import status_text
 from dnw_desk.ui.reveal_dialog import REVEAL_SECONDS, RevealDialog
+from dnw_desk.ui.text_rows import clear_rows, fill_rows
 from dnw_desk.ui.widgets import button, error_label, hbox, keep_space, label, show_error, vbox
 
 
@@ -119,10 +120,8 @@ class CaseDetailDialog(QDialog):
         for value in self.pii_values.values():
             value.clear()
             value.setProperty("revealed", False)
-        for form in (self.complainant_details, self.details):
-            for row in range(form.rowCount()):
-                for line in _form_row(form, row):
-                    line.clear()
+        clear_rows(self.complainant_details)
+        clear_rows(self.details)
         self.attachments.set_items([])
         self.timeline.actors = {}
         self.timeline.set_rows([])
@@ -395,8 +394,8 @@ class CaseDetailDialog(QDialog):
     def _show_details(self, view: CaseView) -> None:
         """The registration's own facts: an enterprise's credit code and contact under the
         complainant, the matter's (description, request, co-units, evidence) under the matter."""
-        _fill_form(self.complainant_details, view.complainant)
-        _fill_form(self.details, view.details)
+        fill_rows(self.complainant_details, view.complainant)
+        fill_rows(self.details, view.details)
 
     def _countdown_text(self, view: CaseView) -> str:
         desk = self.ui.desk
@@ -613,29 +612,3 @@ class CaseDetailDialog(QDialog):
     def done(self, result: int) -> None:
         self.hide_personal_data()
         super().done(result)
-
-
-def _fill_form(form: QFormLayout, pairs: tuple[tuple[str, str], ...]) -> None:
-    """(caption, text) rows: the rows the last case had are refilled, only missing ones built."""
-    while form.rowCount() > len(pairs):
-        form.removeRow(form.rowCount() - 1)
-    for row, (title, text) in enumerate(pairs):
-        if row < form.rowCount():
-            caption, value = _form_row(form, row)
-            caption.setText(title)
-            value.setText(text)
-            continue
-        value = label(text, wrap=True)
-        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(title, value)
-
-
-def _form_row(form: QFormLayout, row: int) -> tuple[QLabel, QLabel]:
-    """The caption and the text of one row of a details form (both labels)."""
-    found = []
-    for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
-        item = form.itemAt(row, role)
-        widget = item.widget() if item is not None else None
-        assert isinstance(widget, QLabel)
-        found.append(widget)
-    return found[0], found[1]
